@@ -1,0 +1,1 @@
+//! Conformance vectors, scenarios, the local sandbox simulator and the runner.

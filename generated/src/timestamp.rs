@@ -1,0 +1,87 @@
+//! Timestamps as the v1 API writes them: ISO 8601 in UTC, with or without milliseconds.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{OffsetDateTime, UtcOffset};
+
+/// A point in time, always UTC. Written to the wire to the second with a `Z`
+/// (`2024-01-02T03:04:05Z`), the form every official SDK's signature vectors use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(OffsetDateTime);
+
+/// Text that is not an ISO 8601 UTC timestamp.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{text}` is not an ISO 8601 timestamp such as 2024-01-02T03:04:05Z")]
+pub struct TimestampError {
+    pub text: String,
+}
+
+impl Timestamp {
+    pub fn from_offset_date_time(t: OffsetDateTime) -> Timestamp {
+        Timestamp(t.to_offset(UtcOffset::UTC))
+    }
+
+    /// Seconds since the Unix epoch.
+    pub fn from_unix(seconds: i64) -> Option<Timestamp> {
+        OffsetDateTime::from_unix_timestamp(seconds).ok().map(Timestamp)
+    }
+
+    pub fn unix(&self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    pub fn as_offset_date_time(&self) -> OffsetDateTime {
+        self.0
+    }
+
+    /// Parses RFC 3339 / ISO 8601 with an offset or `Z`, with any fraction of a second.
+    pub fn parse(text: &str) -> Result<Timestamp, TimestampError> {
+        OffsetDateTime::parse(text.trim(), &Rfc3339)
+            .map(Timestamp::from_offset_date_time)
+            .map_err(|_| TimestampError { text: text.to_owned() })
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ`, dropping any fraction of a second.
+    pub fn to_wire(&self) -> String {
+        let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]Z");
+        // formatting a UTC date with a four-digit year into a String cannot fail
+        self.0.format(&format).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_wire())
+    }
+}
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_wire())
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        let text = String::deserialize(d)?;
+        Timestamp::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_both_sdk_styles_and_writes_seconds() {
+        let a = Timestamp::parse("2015-12-31T23:59:58Z").unwrap();
+        let b = Timestamp::parse("2015-12-31T23:59:58.000Z").unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.to_wire(), "2015-12-31T23:59:58Z");
+        assert_eq!(Timestamp::parse("2015-11-02T17:36:30.173Z").unwrap().to_wire(), "2015-11-02T17:36:30Z");
+        assert!(Timestamp::parse("yesterday").is_err());
+    }
+}

@@ -1,0 +1,18 @@
+//! Loads and validates the declarative Amazon Pay API spec (`spec/v1/`).
+//!
+//! The format is documented in `spec/README.md`. Loading never panics: every problem becomes
+//! a [`SpecError`] naming the file, line and column.
+
+mod error;
+mod load;
+mod model;
+mod validate;
+
+pub use error::{SpecError, SpecErrors};
+pub use load::load;
+pub use model::*;
+
+/// The directory of the v1 spec inside this repository.
+pub fn v1_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("v1")
+}

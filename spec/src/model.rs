@@ -1,0 +1,236 @@
+//! The spec model, as read from the TOML files (see `spec/README.md`).
+//!
+//! Names and type references keep their source span (`Spanned`) so that validation can point
+//! at the exact line and column of a bad reference.
+
+use serde::Deserialize;
+use toml::Spanned;
+
+/// A whole API generation: `spec/v1/`.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub service: ServiceFile,
+    pub errors: Vec<ErrorDef>,
+    /// Sorted by name, so everything derived from the spec is deterministic.
+    pub operations: Vec<Operation>,
+    /// Sorted by name.
+    pub shapes: Vec<Shape>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceFile {
+    pub service: Service,
+    pub environments: Environments,
+    pub regions: Vec<Region>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub name: String,
+    pub version: String,
+    pub protocol: String,
+    pub xml_namespace: String,
+    pub ipn_namespace: String,
+    pub signature_method: String,
+    pub signature_version: String,
+    pub max_clock_skew_seconds: u32,
+    #[serde(default)]
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Environments {
+    pub sandbox: String,
+    pub live: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    pub name: Spanned<String>,
+    pub host: String,
+    pub currencies: Vec<String>,
+    pub payment_domain: String,
+    pub billing_agreement_monthly_limit: String,
+    #[serde(default)]
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorsFile {
+    #[serde(rename = "error")]
+    pub errors: Vec<ErrorDef>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ErrorDef {
+    pub code: Spanned<String>,
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub retryable: bool,
+    #[serde(default)]
+    pub doc: String,
+}
+
+/// What a retry of an operation may do; decides when a client may repeat it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Safety {
+    /// No effect on the service.
+    Read,
+    /// Repeating it leaves the same state.
+    Idempotent,
+    /// Moves money or creates an object; a reference id makes a repeat safe.
+    Keyed,
+    /// A repeat may create a second object.
+    Unsafe,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Throttle {
+    pub quota: u32,
+    pub restore_per_second: f64,
+    pub sandbox_quota: Option<u32>,
+    pub sandbox_restore_per_second: Option<f64>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Operation {
+    pub name: Spanned<String>,
+    #[serde(default)]
+    pub doc: String,
+    pub output: Option<Spanned<String>>,
+    #[serde(default = "yes")]
+    pub result_element: bool,
+    pub safety: Safety,
+    pub idempotency_key: Option<Spanned<String>>,
+    #[serde(default)]
+    pub errors: Vec<Spanned<String>>,
+    pub throttle: Option<Throttle>,
+    #[serde(default)]
+    pub input: Vec<Member>,
+    /// The file the operation was read from (set by the loader).
+    #[serde(skip)]
+    pub file: String,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A member of a structure, or an input of an operation.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub name: Spanned<String>,
+    #[serde(rename = "type")]
+    pub ty: Spanned<String>,
+    #[serde(default)]
+    pub required: bool,
+    #[serde(default)]
+    pub doc: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    pub max_length: Option<u32>,
+    pub range: Option<[i64; 2]>,
+    /// Which sandbox simulation object the field accepts (documentation and simulator).
+    pub sandbox_simulation: Option<String>,
+    /// The value the official SDKs send when the caller gives none (documentation only).
+    pub sdk_default: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShapeKind {
+    String,
+    Money,
+    Structure,
+    List,
+    Enum,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    pub name: Spanned<String>,
+    pub kind: ShapeKind,
+    #[serde(default)]
+    pub doc: String,
+    // string
+    pub max_length: Option<u32>,
+    // structure
+    #[serde(default)]
+    pub members: Vec<Member>,
+    // list
+    pub member: Option<Spanned<String>>,
+    pub member_name: Option<String>,
+    pub query_member_name: Option<String>,
+    // enum
+    #[serde(default)]
+    pub values: Vec<Spanned<String>>,
+    #[serde(default)]
+    pub docs: std::collections::BTreeMap<String, String>,
+    /// The file the shape was read from (set by the loader).
+    #[serde(skip)]
+    pub file: String,
+}
+
+/// The primitive types a member may have besides shapes.
+pub const PRIMITIVES: [&str; 5] = ["string", "integer", "boolean", "timestamp", "decimal"];
+
+impl Spec {
+    pub fn shape(&self, name: &str) -> Option<&Shape> {
+        self.shapes
+            .binary_search_by(|s| s.name.get_ref().as_str().cmp(name))
+            .ok()
+            .map(|i| &self.shapes[i])
+    }
+
+    pub fn operation(&self, name: &str) -> Option<&Operation> {
+        self.operations.iter().find(|o| o.name.get_ref() == name)
+    }
+}
+
+impl Operation {
+    pub fn name(&self) -> &str {
+        self.name.get_ref()
+    }
+
+    /// The output structure's name (validated to be present).
+    pub fn output_name(&self) -> &str {
+        self.output.as_ref().map(|o| o.get_ref().as_str()).unwrap_or("")
+    }
+}
+
+impl Shape {
+    pub fn name(&self) -> &str {
+        self.name.get_ref()
+    }
+
+    /// The element name inside the list in XML.
+    pub fn xml_member_name(&self) -> &str {
+        self.member_name.as_deref().unwrap_or("member")
+    }
+
+    /// The segment between the list's prefix and the index in query parameters.
+    pub fn query_member_name(&self) -> &str {
+        self.query_member_name.as_deref().unwrap_or_else(|| self.xml_member_name())
+    }
+}
+
+impl Member {
+    pub fn name(&self) -> &str {
+        self.name.get_ref()
+    }
+
+    pub fn ty(&self) -> &str {
+        self.ty.get_ref()
+    }
+}

@@ -1,0 +1,203 @@
+//! Whole-spec checks that serde cannot make: references, uniqueness, wire-name syntax.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use toml::Spanned;
+
+use crate::error::SpecError;
+use crate::load::Sourced;
+use crate::model::{ErrorsFile, Member, Operation, PRIMITIVES, Safety, ServiceFile, Shape, ShapeKind};
+
+/// Collects an error at a spanned value of a given source file.
+struct Reporter<'a> {
+    errors: &'a mut Vec<SpecError>,
+}
+
+impl Reporter<'_> {
+    fn at<T>(&mut self, path: &Path, source: &str, item: &Spanned<T>, message: String) {
+        self.errors.push(SpecError::at(path, source, item.span(), message));
+    }
+}
+
+pub(crate) fn validate(
+    service: &Sourced<ServiceFile>,
+    errors_file: &Sourced<ErrorsFile>,
+    operations: &[Sourced<Operation>],
+    shapes: &[Sourced<Shape>],
+    errors: &mut Vec<SpecError>,
+) {
+    let mut r = Reporter { errors };
+
+    let (svc, svc_path, svc_src) = service;
+    unique(&mut r, svc.regions.iter().map(|g| (&g.name, svc_path.as_path(), svc_src.as_str())), "region");
+
+    let (errs, err_path, err_src) = errors_file;
+    unique(&mut r, errs.errors.iter().map(|e| (&e.code, err_path.as_path(), err_src.as_str())), "error code");
+    let error_codes: BTreeSet<&str> = errs.errors.iter().map(|e| e.code.get_ref().as_str()).collect();
+
+    unique(&mut r, shapes.iter().map(|(s, p, src)| (&s.name, p.as_path(), src.as_str())), "shape");
+    unique(&mut r, operations.iter().map(|(o, p, src)| (&o.name, p.as_path(), src.as_str())), "operation");
+    let kinds: BTreeMap<&str, ShapeKind> = shapes.iter().map(|(s, _, _)| (s.name.get_ref().as_str(), s.kind)).collect();
+
+    for (shape, path, src) in shapes {
+        if PRIMITIVES.contains(&shape.name.get_ref().as_str()) {
+            r.at(path, src, &shape.name, format!("shape name `{}` is a primitive type", shape.name.get_ref()));
+        }
+        check_shape(&mut r, shape, path, src, &kinds);
+    }
+
+    for (op, path, src) in operations {
+        wire_name(&mut r, path, src, &op.name);
+        members(&mut r, &op.input, path, src, &kinds, "input");
+        match &op.output {
+            None => r.errors.push(SpecError::at(
+                path,
+                src,
+                op.name.span(),
+                format!("operation `{}` has no `output`; every operation returns a result structure", op.name.get_ref()),
+            )),
+            Some(out) => match kinds.get(out.get_ref().as_str()) {
+                Some(ShapeKind::Structure) => {}
+                Some(_) => r.at(path, src, out, format!("output `{}` must be a structure shape", out.get_ref())),
+                None => r.at(path, src, out, format!("output `{}` is not a defined shape", out.get_ref())),
+            },
+        }
+        for code in &op.errors {
+            if !error_codes.contains(code.get_ref().as_str()) {
+                r.at(path, src, code, format!("error code `{}` is not defined in errors.toml", code.get_ref()));
+            }
+        }
+        match (&op.idempotency_key, op.safety) {
+            (Some(key), _) if !op.input.iter().any(|m| m.name.get_ref() == key.get_ref()) => {
+                r.at(path, src, key, format!("idempotency_key `{}` is not an input of this operation", key.get_ref()))
+            }
+            (None, Safety::Keyed) => r.errors.push(SpecError::at(
+                path,
+                src,
+                op.name.span(),
+                "safety = \"keyed\" needs an `idempotency_key`".to_owned(),
+            )),
+            _ => {}
+        }
+    }
+}
+
+fn check_shape(r: &mut Reporter<'_>, shape: &Shape, path: &Path, src: &str, kinds: &BTreeMap<&str, ShapeKind>) {
+    let misplaced = |field: &str, kind: &str| format!("`{field}` is not allowed on a {kind} shape");
+    let kind_name = match shape.kind {
+        ShapeKind::String => "string",
+        ShapeKind::Money => "money",
+        ShapeKind::Structure => "structure",
+        ShapeKind::List => "list",
+        ShapeKind::Enum => "enum",
+    };
+    let mut not_here = |present: bool, field: &str| {
+        if present {
+            r.errors.push(SpecError::at(path, src, shape.name.span(), misplaced(field, kind_name)));
+        }
+    };
+    not_here(!shape.members.is_empty() && shape.kind != ShapeKind::Structure, "members");
+    not_here(shape.member.is_some() && shape.kind != ShapeKind::List, "member");
+    not_here(!shape.values.is_empty() && shape.kind != ShapeKind::Enum, "values");
+    not_here(shape.max_length.is_some() && shape.kind != ShapeKind::String, "max_length");
+    match shape.kind {
+        ShapeKind::Structure => members(r, &shape.members, path, src, kinds, "member"),
+        ShapeKind::List => match &shape.member {
+            None => r.errors.push(SpecError::at(path, src, shape.name.span(), "a list shape needs `member`".to_owned())),
+            Some(m) => type_ref(r, path, src, m, kinds),
+        },
+        ShapeKind::Enum => {
+            if shape.values.is_empty() {
+                r.errors.push(SpecError::at(path, src, shape.name.span(), "an enum shape needs `values`".to_owned()));
+            }
+            unique(r, shape.values.iter().map(|v| (v, path, src)), "enum value");
+            for v in &shape.values {
+                if v.get_ref().is_empty() || !v.get_ref().chars().any(|c| c.is_ascii_alphanumeric()) {
+                    r.at(path, src, v, format!("enum value `{}` needs at least one letter or digit", v.get_ref()));
+                }
+            }
+        }
+        ShapeKind::String | ShapeKind::Money => {}
+    }
+    for name in [&shape.member_name, &shape.query_member_name].into_iter().flatten() {
+        if !is_wire_name(name) {
+            r.errors.push(SpecError::at(path, src, shape.name.span(), malformed(name)));
+        }
+    }
+}
+
+fn members(
+    r: &mut Reporter<'_>,
+    members: &[Member],
+    path: &Path,
+    src: &str,
+    kinds: &BTreeMap<&str, ShapeKind>,
+    what: &str,
+) {
+    unique(r, members.iter().map(|m| (&m.name, path, src)), what);
+    for m in members {
+        wire_name(r, path, src, &m.name);
+        for alias in &m.aliases {
+            if !is_wire_name(alias) {
+                r.at(path, src, &m.name, malformed(alias));
+            }
+        }
+        type_ref(r, path, src, &m.ty, kinds);
+        if m.range.is_some_and(|[lo, hi]| lo > hi) {
+            r.at(path, src, &m.name, format!("`{}` has a range whose minimum is above its maximum", m.name.get_ref()));
+        }
+    }
+}
+
+fn type_ref(r: &mut Reporter<'_>, path: &Path, src: &str, ty: &Spanned<String>, kinds: &BTreeMap<&str, ShapeKind>) {
+    let name = ty.get_ref().as_str();
+    if !PRIMITIVES.contains(&name) && !kinds.contains_key(name) {
+        r.at(
+            path,
+            src,
+            ty,
+            format!("type `{name}` is neither a primitive ({}) nor a defined shape", PRIMITIVES.join(", ")),
+        );
+    }
+}
+
+fn wire_name(r: &mut Reporter<'_>, path: &Path, src: &str, name: &Spanned<String>) {
+    if !is_wire_name(name.get_ref()) {
+        r.at(path, src, name, malformed(name.get_ref()));
+    }
+}
+
+fn malformed(name: &str) -> String {
+    format!(
+        "malformed wire name `{name}`: use ASCII letters and digits, starting with an upper-case letter \
+         (dots are added by flattening, never written inside a name)"
+    )
+}
+
+/// `[A-Z][A-Za-z0-9]*`, the shape of every v1 parameter and element name segment.
+fn is_wire_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+fn unique<'a>(
+    r: &mut Reporter<'_>,
+    items: impl Iterator<Item = (&'a Spanned<String>, &'a Path, &'a str)>,
+    what: &str,
+) {
+    let mut seen: BTreeMap<&str, (&Path, usize)> = BTreeMap::new();
+    for (name, path, src) in items {
+        if let Some((first_path, first_offset)) = seen.get(name.get_ref().as_str()) {
+            let where_first = if *first_path == path {
+                let before = src.get(..*first_offset).unwrap_or("");
+                format!("line {}", before.matches('\n').count() + 1)
+            } else {
+                first_path.display().to_string()
+            };
+            r.at(path, src, name, format!("duplicate {what} `{}` (first defined at {where_first})", name.get_ref()));
+        } else {
+            seen.insert(name.get_ref(), (path, name.span().start));
+        }
+    }
+}
