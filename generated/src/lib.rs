@@ -5,15 +5,19 @@
 
 pub mod builder;
 pub mod money;
+pub mod operation;
 pub mod params;
 pub mod timestamp;
 pub mod wire;
+pub mod xml;
 
-#[rustfmt::skip]
-#[allow(clippy::all, missing_docs)]
-pub mod gen;
+/// The v1 API (`OffAmazonPayments`, 2013-01-01): every operation and shape of `spec/v1/`,
+/// generated into `src/gen/`.
+#[path = "gen/mod.rs"]
+pub mod v1;
 
 pub use builder::BuildError;
+pub use operation::{Operation, OperationInfo, ResponseMetadata, Safety};
 pub use money::{Currency, Money, MoneyError};
 pub use params::{CommonParams, ParamError, ParamMap, ParamSink};
 pub use timestamp::Timestamp;
