@@ -1,1 +1,3 @@
 //! Conformance vectors, scenarios, the local sandbox simulator and the runner.
+
+pub mod cli;

@@ -3,6 +3,10 @@
 //! This crate is sans-IO: it turns typed requests into signed HTTP requests and HTTP responses
 //! into typed results, and never opens a socket. See `ARCHITECTURE.md` at the repository root.
 
+// Generated code names the runtime by its crate path, so that the same output also compiles
+// in tests outside this crate (the codegen fixture specs).
+extern crate self as amazon_pay_protocol;
+
 pub mod builder;
 pub mod money;
 pub mod operation;
@@ -17,7 +21,7 @@ pub mod xml;
 pub mod v1;
 
 pub use builder::BuildError;
-pub use operation::{Operation, OperationInfo, ResponseMetadata, Safety};
 pub use money::{Currency, Money, MoneyError};
+pub use operation::{DispatchError, Operation, OperationInfo, ResponseMetadata, Safety};
 pub use params::{CommonParams, ParamError, ParamMap, ParamSink};
 pub use timestamp::Timestamp;

@@ -54,3 +54,14 @@ pub struct ResponseMetadata {
     #[serde(rename = "RequestId", alias = "RequestID", default)]
     pub request_id: String,
 }
+
+/// Why a document or a parameter set could not be read for an Action known only at run time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DispatchError {
+    #[error("unknown Action `{0}`")]
+    UnknownAction(String),
+    #[error(transparent)]
+    Params(#[from] crate::params::ParamError),
+    #[error(transparent)]
+    Xml(#[from] crate::xml::XmlError),
+}

@@ -13,7 +13,11 @@ use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// RFC 3986 unreserved characters stay bare; every other byte of the UTF-8 encoding becomes
 /// `%XX` with upper-case hex (space is `%20`, `~` stays `~`, `*` is `%2A`).
-pub const RFC3986: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+pub const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// Appends the RFC 3986 encoding of `value` to `out`.
 pub fn encode_into(out: &mut String, value: &str) {
@@ -51,7 +55,9 @@ pub struct CanonicalQuery {
 
 impl CanonicalQuery {
     pub fn with_capacity(capacity: usize) -> CanonicalQuery {
-        CanonicalQuery { buf: String::with_capacity(capacity) }
+        CanonicalQuery {
+            buf: String::with_capacity(capacity),
+        }
     }
 
     pub fn as_str(&self) -> &str {
@@ -87,11 +93,19 @@ impl ParamSink for CollectedParams {
 /// The reference implementation of canonicalization: encode every name and value, sort by
 /// name in byte order, join with `&`. Slow and obviously right; the generated fast path must
 /// produce exactly the same string.
-pub fn reference_canonical_query<'a>(params: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut pairs: Vec<(String, String)> =
-        params.into_iter().map(|(k, v)| (encode(k), encode(v))).collect();
+pub fn reference_canonical_query<'a>(
+    params: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> String {
+    let mut pairs: Vec<(String, String)> = params
+        .into_iter()
+        .map(|(k, v)| (encode(k), encode(v)))
+        .collect();
     pairs.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// 1-based list indices in the byte order of their decimal text: 1, 10, 11, ..., 2, 20, ...
@@ -147,7 +161,10 @@ impl ParamMap {
     /// Whether any parameter lives under `prefix.` (a structure or list element is present).
     pub fn has_prefix(&self, prefix: &str) -> bool {
         let dotted = format!("{prefix}.");
-        self.0.range(dotted.clone()..).next().is_some_and(|(k, _)| k.starts_with(&dotted))
+        self.0
+            .range(dotted.clone()..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(&dotted))
     }
 
     /// The number of list elements under `prefix.N` (N = 1, 2, ...), counting until a gap.
@@ -162,50 +179,84 @@ impl ParamMap {
 
     /// A required scalar, parsed.
     pub fn required<T: crate::wire::WireValue>(&self, key: &str) -> Result<T, ParamError> {
-        self.optional(key)?.ok_or_else(|| ParamError::Missing(key.to_owned()))
+        self.optional(key)?
+            .ok_or_else(|| ParamError::Missing(key.to_owned()))
     }
 
     /// An optional scalar, parsed.
     pub fn optional<T: crate::wire::WireValue>(&self, key: &str) -> Result<Option<T>, ParamError> {
         self.get(key)
-            .map(|v| T::from_wire(v).map_err(|reason| ParamError::Invalid { key: key.to_owned(), reason }))
+            .map(|v| {
+                T::from_wire(v).map_err(|reason| ParamError::Invalid {
+                    key: key.to_owned(),
+                    reason,
+                })
+            })
             .transpose()
     }
 
     /// A required amount under `prefix` (`prefix.Amount`, `prefix.CurrencyCode`).
     pub fn required_money(&self, prefix: &str) -> Result<crate::Money, ParamError> {
-        self.optional_money(prefix)?.ok_or_else(|| ParamError::Missing(format!("{prefix}.Amount")))
+        self.optional_money(prefix)?
+            .ok_or_else(|| ParamError::Missing(format!("{prefix}.Amount")))
     }
 
     /// An optional amount under `prefix`; a currency without an amount is ignored, as the
     /// SDKs never send one alone.
     pub fn optional_money(&self, prefix: &str) -> Result<Option<crate::Money>, ParamError> {
         let amount_key = format!("{prefix}.Amount");
-        let Some(amount) = self.get(&amount_key) else { return Ok(None) };
+        let Some(amount) = self.get(&amount_key) else {
+            return Ok(None);
+        };
         let currency_key = format!("{prefix}.CurrencyCode");
-        let currency = self.get(&currency_key).ok_or(ParamError::Missing(currency_key))?;
+        let currency = self
+            .get(&currency_key)
+            .ok_or(ParamError::Missing(currency_key))?;
         crate::Money::new(amount, crate::Currency::parse(currency))
             .map(Some)
-            .map_err(|e| ParamError::Invalid { key: amount_key, reason: e.to_string() })
+            .map_err(|e| ParamError::Invalid {
+                key: amount_key,
+                reason: e.to_string(),
+            })
     }
 }
 
-fn form_pairs(body: &[u8]) -> impl Iterator<Item = (std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)> {
-    body.split(|&b| b == b'&').filter(|p| !p.is_empty()).map(|pair| {
-        let (k, v) = match pair.iter().position(|&b| b == b'=') {
-            Some(i) => (&pair[..i], &pair[i + 1..]),
-            None => (pair, &b""[..]),
-        };
-        (form_decode(k), form_decode(v))
-    })
+/// The flattened name of `name` under `prefix` (`""` at the top level).
+pub fn join_key(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{prefix}.{name}")
+    }
+}
+
+fn form_pairs(
+    body: &[u8],
+) -> impl Iterator<Item = (std::borrow::Cow<'_, str>, std::borrow::Cow<'_, str>)> {
+    body.split(|&b| b == b'&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (k, v) = match pair.iter().position(|&b| b == b'=') {
+                Some(i) => (&pair[..i], &pair[i + 1..]),
+                None => (pair, &b""[..]),
+            };
+            (form_decode(k), form_decode(v))
+        })
 }
 
 fn form_decode(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     if !bytes.contains(&b'+') {
         return percent_encoding::percent_decode(bytes).decode_utf8_lossy();
     }
-    let spaced: Vec<u8> = bytes.iter().map(|&b| if b == b'+' { b' ' } else { b }).collect();
-    std::borrow::Cow::Owned(percent_encoding::percent_decode(&spaced).decode_utf8_lossy().into_owned())
+    let spaced: Vec<u8> = bytes
+        .iter()
+        .map(|&b| if b == b'+' { b' ' } else { b })
+        .collect();
+    std::borrow::Cow::Owned(
+        percent_encoding::percent_decode(&spaced)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
 }
 
 #[cfg(test)]
@@ -223,7 +274,11 @@ mod tests {
         for len in 0..250 {
             let mut sorted: Vec<usize> = (1..=len).collect();
             sorted.sort_by_key(|i| i.to_string());
-            assert_eq!(lexicographic_indices(len).collect::<Vec<_>>(), sorted, "len {len}");
+            assert_eq!(
+                lexicographic_indices(len).collect::<Vec<_>>(),
+                sorted,
+                "len {len}"
+            );
         }
     }
 

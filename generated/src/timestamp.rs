@@ -26,7 +26,9 @@ impl Timestamp {
 
     /// Seconds since the Unix epoch.
     pub fn from_unix(seconds: i64) -> Option<Timestamp> {
-        OffsetDateTime::from_unix_timestamp(seconds).ok().map(Timestamp)
+        OffsetDateTime::from_unix_timestamp(seconds)
+            .ok()
+            .map(Timestamp)
     }
 
     pub fn unix(&self) -> i64 {
@@ -41,7 +43,9 @@ impl Timestamp {
     pub fn parse(text: &str) -> Result<Timestamp, TimestampError> {
         OffsetDateTime::parse(text.trim(), &Rfc3339)
             .map(Timestamp::from_offset_date_time)
-            .map_err(|_| TimestampError { text: text.to_owned() })
+            .map_err(|_| TimestampError {
+                text: text.to_owned(),
+            })
     }
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, dropping any fraction of a second.
@@ -50,17 +54,31 @@ impl Timestamp {
         // formatting a UTC date with a four-digit year into a String cannot fail
         self.0.format(&format).unwrap_or_default()
     }
+
+    /// The form documents use: to the second, or to the millisecond when there is one
+    /// (`2015-11-02T17:36:30.173Z`), so a parsed document writes back unchanged.
+    pub fn to_document(&self) -> String {
+        let millis = self.0.millisecond();
+        if millis == 0 {
+            return self.to_wire();
+        }
+        let format = format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]");
+        format!(
+            "{}.{millis:03}Z",
+            self.0.format(&format).unwrap_or_default()
+        )
+    }
 }
 
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.to_wire())
+        f.write_str(&self.to_document())
     }
 }
 
 impl Serialize for Timestamp {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_wire())
+        s.serialize_str(&self.to_document())
     }
 }
 
@@ -81,7 +99,12 @@ mod tests {
         let b = Timestamp::parse("2015-12-31T23:59:58.000Z").unwrap();
         assert_eq!(a, b);
         assert_eq!(a.to_wire(), "2015-12-31T23:59:58Z");
-        assert_eq!(Timestamp::parse("2015-11-02T17:36:30.173Z").unwrap().to_wire(), "2015-11-02T17:36:30Z");
+        assert_eq!(
+            Timestamp::parse("2015-11-02T17:36:30.173Z")
+                .unwrap()
+                .to_wire(),
+            "2015-11-02T17:36:30Z"
+        );
         assert!(Timestamp::parse("yesterday").is_err());
     }
 }

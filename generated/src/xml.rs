@@ -26,7 +26,10 @@ pub fn from_bytes<T: DeserializeOwned>(root: &'static str, body: &[u8]) -> Resul
 /// Parses a whole document whose root element maps to `T`.
 pub fn from_str<T: DeserializeOwned>(root: &'static str, text: &str) -> Result<T, XmlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    quick_xml::de::from_str(text).map_err(|e| XmlError::Malformed { root, reason: e.to_string() })
+    quick_xml::de::from_str(text).map_err(|e| XmlError::Malformed {
+        root,
+        reason: e.to_string(),
+    })
 }
 
 /// The name of the root element, for dispatching a document whose kind is not known yet
@@ -50,9 +53,13 @@ pub fn to_string<T: Serialize>(root: &str, namespace: &str, value: &T) -> Result
     let mut body = String::new();
     let serializer = quick_xml::se::Serializer::with_root(&mut body, Some(root))
         .map_err(|e| XmlError::Write(e.to_string()))?;
-    value.serialize(serializer).map_err(|e| XmlError::Write(e.to_string()))?;
+    value
+        .serialize(serializer)
+        .map_err(|e| XmlError::Write(e.to_string()))?;
     // quick-xml writes the root without attributes; add the namespace the service declares.
     let open = format!("<{root}");
     let with_ns = body.replacen(&open, &format!("<{root} xmlns=\"{namespace}\""), 1);
-    Ok(format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{with_ns}"))
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{with_ns}"
+    ))
 }

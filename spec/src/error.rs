@@ -17,14 +17,29 @@ pub struct SpecError {
 
 impl SpecError {
     /// An error at a byte span of `source`.
-    pub fn at(file: &Path, source: &str, span: Range<usize>, message: impl Into<String>) -> SpecError {
+    pub fn at(
+        file: &Path,
+        source: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> SpecError {
         let (line, column) = line_col(source, span.start);
-        SpecError { file: file.to_owned(), line, column, message: message.into() }
+        SpecError {
+            file: file.to_owned(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 
     /// An error about a whole file (it cannot be read, or is missing).
     pub fn file(file: &Path, message: impl Into<String>) -> SpecError {
-        SpecError { file: file.to_owned(), line: 0, column: 0, message: message.into() }
+        SpecError {
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+        }
     }
 }
 
@@ -33,7 +48,14 @@ impl fmt::Display for SpecError {
         if self.line == 0 {
             write!(f, "{}: {}", self.file.display(), self.message)
         } else {
-            write!(f, "{}:{}:{}: {}", self.file.display(), self.line, self.column, self.message)
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file.display(),
+                self.line,
+                self.column,
+                self.message
+            )
         }
     }
 }

@@ -42,7 +42,12 @@ pub fn load(dir: &Path) -> Result<Spec, SpecErrors> {
     operations.sort_by(|a, b| a.name.get_ref().cmp(b.name.get_ref()));
     let mut shapes: Vec<Shape> = shapes.into_iter().map(|(s, _, _)| s).collect();
     shapes.sort_by(|a, b| a.name.get_ref().cmp(b.name.get_ref()));
-    Ok(Spec { service: service.0, errors: error_defs.0.errors, operations, shapes })
+    Ok(Spec {
+        service: service.0,
+        errors: error_defs.0.errors,
+        operations,
+        shapes,
+    })
 }
 
 /// A parsed file with its path and text, kept for error positions during validation.
@@ -99,14 +104,22 @@ fn read_dir_toml(dir: &Path, errors: &mut Vec<SpecError>) -> Vec<(PathBuf, Strin
         .collect()
 }
 
-fn check_file_name(path: &Path, source: &str, name: &toml::Spanned<String>, errors: &mut Vec<SpecError>) {
+fn check_file_name(
+    path: &Path,
+    source: &str,
+    name: &toml::Spanned<String>,
+    errors: &mut Vec<SpecError>,
+) {
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     if stem != name.get_ref() {
         errors.push(SpecError::at(
             path,
             source,
             name.span(),
-            format!("name `{}` does not match the file name `{stem}.toml`", name.get_ref()),
+            format!(
+                "name `{}` does not match the file name `{stem}.toml`",
+                name.get_ref()
+            ),
         ));
     }
 }

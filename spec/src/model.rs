@@ -205,7 +205,10 @@ impl Operation {
 
     /// The output structure's name (validated to be present).
     pub fn output_name(&self) -> &str {
-        self.output.as_ref().map(|o| o.get_ref().as_str()).unwrap_or("")
+        self.output
+            .as_ref()
+            .map(|o| o.get_ref().as_str())
+            .unwrap_or("")
     }
 }
 
@@ -221,7 +224,9 @@ impl Shape {
 
     /// The segment between the list's prefix and the index in query parameters.
     pub fn query_member_name(&self) -> &str {
-        self.query_member_name.as_deref().unwrap_or_else(|| self.xml_member_name())
+        self.query_member_name
+            .as_deref()
+            .unwrap_or_else(|| self.xml_member_name())
     }
 }
 

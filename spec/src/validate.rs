@@ -7,7 +7,9 @@ use toml::Spanned;
 
 use crate::error::SpecError;
 use crate::load::Sourced;
-use crate::model::{ErrorsFile, Member, Operation, PRIMITIVES, Safety, ServiceFile, Shape, ShapeKind};
+use crate::model::{
+    ErrorsFile, Member, Operation, PRIMITIVES, Safety, ServiceFile, Shape, ShapeKind,
+};
 
 /// Collects an error at a spanned value of a given source file.
 struct Reporter<'a> {
@@ -16,7 +18,8 @@ struct Reporter<'a> {
 
 impl Reporter<'_> {
     fn at<T>(&mut self, path: &Path, source: &str, item: &Spanned<T>, message: String) {
-        self.errors.push(SpecError::at(path, source, item.span(), message));
+        self.errors
+            .push(SpecError::at(path, source, item.span(), message));
     }
 }
 
@@ -30,19 +33,55 @@ pub(crate) fn validate(
     let mut r = Reporter { errors };
 
     let (svc, svc_path, svc_src) = service;
-    unique(&mut r, svc.regions.iter().map(|g| (&g.name, svc_path.as_path(), svc_src.as_str())), "region");
+    unique(
+        &mut r,
+        svc.regions
+            .iter()
+            .map(|g| (&g.name, svc_path.as_path(), svc_src.as_str())),
+        "region",
+    );
 
     let (errs, err_path, err_src) = errors_file;
-    unique(&mut r, errs.errors.iter().map(|e| (&e.code, err_path.as_path(), err_src.as_str())), "error code");
-    let error_codes: BTreeSet<&str> = errs.errors.iter().map(|e| e.code.get_ref().as_str()).collect();
+    unique(
+        &mut r,
+        errs.errors
+            .iter()
+            .map(|e| (&e.code, err_path.as_path(), err_src.as_str())),
+        "error code",
+    );
+    let error_codes: BTreeSet<&str> = errs
+        .errors
+        .iter()
+        .map(|e| e.code.get_ref().as_str())
+        .collect();
 
-    unique(&mut r, shapes.iter().map(|(s, p, src)| (&s.name, p.as_path(), src.as_str())), "shape");
-    unique(&mut r, operations.iter().map(|(o, p, src)| (&o.name, p.as_path(), src.as_str())), "operation");
-    let kinds: BTreeMap<&str, ShapeKind> = shapes.iter().map(|(s, _, _)| (s.name.get_ref().as_str(), s.kind)).collect();
+    unique(
+        &mut r,
+        shapes
+            .iter()
+            .map(|(s, p, src)| (&s.name, p.as_path(), src.as_str())),
+        "shape",
+    );
+    unique(
+        &mut r,
+        operations
+            .iter()
+            .map(|(o, p, src)| (&o.name, p.as_path(), src.as_str())),
+        "operation",
+    );
+    let kinds: BTreeMap<&str, ShapeKind> = shapes
+        .iter()
+        .map(|(s, _, _)| (s.name.get_ref().as_str(), s.kind))
+        .collect();
 
     for (shape, path, src) in shapes {
         if PRIMITIVES.contains(&shape.name.get_ref().as_str()) {
-            r.at(path, src, &shape.name, format!("shape name `{}` is a primitive type", shape.name.get_ref()));
+            r.at(
+                path,
+                src,
+                &shape.name,
+                format!("shape name `{}` is a primitive type", shape.name.get_ref()),
+            );
         }
         check_shape(&mut r, shape, path, src, &kinds);
     }
@@ -55,23 +94,50 @@ pub(crate) fn validate(
                 path,
                 src,
                 op.name.span(),
-                format!("operation `{}` has no `output`; every operation returns a result structure", op.name.get_ref()),
+                format!(
+                    "operation `{}` has no `output`; every operation returns a result structure",
+                    op.name.get_ref()
+                ),
             )),
             Some(out) => match kinds.get(out.get_ref().as_str()) {
                 Some(ShapeKind::Structure) => {}
-                Some(_) => r.at(path, src, out, format!("output `{}` must be a structure shape", out.get_ref())),
-                None => r.at(path, src, out, format!("output `{}` is not a defined shape", out.get_ref())),
+                Some(_) => r.at(
+                    path,
+                    src,
+                    out,
+                    format!("output `{}` must be a structure shape", out.get_ref()),
+                ),
+                None => r.at(
+                    path,
+                    src,
+                    out,
+                    format!("output `{}` is not a defined shape", out.get_ref()),
+                ),
             },
         }
         for code in &op.errors {
             if !error_codes.contains(code.get_ref().as_str()) {
-                r.at(path, src, code, format!("error code `{}` is not defined in errors.toml", code.get_ref()));
+                r.at(
+                    path,
+                    src,
+                    code,
+                    format!(
+                        "error code `{}` is not defined in errors.toml",
+                        code.get_ref()
+                    ),
+                );
             }
         }
         match (&op.idempotency_key, op.safety) {
-            (Some(key), _) if !op.input.iter().any(|m| m.name.get_ref() == key.get_ref()) => {
-                r.at(path, src, key, format!("idempotency_key `{}` is not an input of this operation", key.get_ref()))
-            }
+            (Some(key), _) if !op.input.iter().any(|m| m.name.get_ref() == key.get_ref()) => r.at(
+                path,
+                src,
+                key,
+                format!(
+                    "idempotency_key `{}` is not an input of this operation",
+                    key.get_ref()
+                ),
+            ),
             (None, Safety::Keyed) => r.errors.push(SpecError::at(
                 path,
                 src,
@@ -83,7 +149,13 @@ pub(crate) fn validate(
     }
 }
 
-fn check_shape(r: &mut Reporter<'_>, shape: &Shape, path: &Path, src: &str, kinds: &BTreeMap<&str, ShapeKind>) {
+fn check_shape(
+    r: &mut Reporter<'_>,
+    shape: &Shape,
+    path: &Path,
+    src: &str,
+    kinds: &BTreeMap<&str, ShapeKind>,
+) {
     let misplaced = |field: &str, kind: &str| format!("`{field}` is not allowed on a {kind} shape");
     let kind_name = match shape.kind {
         ShapeKind::String => "string",
@@ -94,35 +166,79 @@ fn check_shape(r: &mut Reporter<'_>, shape: &Shape, path: &Path, src: &str, kind
     };
     let mut not_here = |present: bool, field: &str| {
         if present {
-            r.errors.push(SpecError::at(path, src, shape.name.span(), misplaced(field, kind_name)));
+            r.errors.push(SpecError::at(
+                path,
+                src,
+                shape.name.span(),
+                misplaced(field, kind_name),
+            ));
         }
     };
-    not_here(!shape.members.is_empty() && shape.kind != ShapeKind::Structure, "members");
-    not_here(shape.member.is_some() && shape.kind != ShapeKind::List, "member");
-    not_here(!shape.values.is_empty() && shape.kind != ShapeKind::Enum, "values");
-    not_here(shape.max_length.is_some() && shape.kind != ShapeKind::String, "max_length");
+    not_here(
+        !shape.members.is_empty() && shape.kind != ShapeKind::Structure,
+        "members",
+    );
+    not_here(
+        shape.member.is_some() && shape.kind != ShapeKind::List,
+        "member",
+    );
+    not_here(
+        !shape.values.is_empty() && shape.kind != ShapeKind::Enum,
+        "values",
+    );
+    not_here(
+        shape.max_length.is_some() && shape.kind != ShapeKind::String,
+        "max_length",
+    );
     match shape.kind {
         ShapeKind::Structure => members(r, &shape.members, path, src, kinds, "member"),
         ShapeKind::List => match &shape.member {
-            None => r.errors.push(SpecError::at(path, src, shape.name.span(), "a list shape needs `member`".to_owned())),
+            None => r.errors.push(SpecError::at(
+                path,
+                src,
+                shape.name.span(),
+                "a list shape needs `member`".to_owned(),
+            )),
             Some(m) => type_ref(r, path, src, m, kinds),
         },
         ShapeKind::Enum => {
             if shape.values.is_empty() {
-                r.errors.push(SpecError::at(path, src, shape.name.span(), "an enum shape needs `values`".to_owned()));
+                r.errors.push(SpecError::at(
+                    path,
+                    src,
+                    shape.name.span(),
+                    "an enum shape needs `values`".to_owned(),
+                ));
             }
             unique(r, shape.values.iter().map(|v| (v, path, src)), "enum value");
             for v in &shape.values {
-                if v.get_ref().is_empty() || !v.get_ref().chars().any(|c| c.is_ascii_alphanumeric()) {
-                    r.at(path, src, v, format!("enum value `{}` needs at least one letter or digit", v.get_ref()));
+                if v.get_ref().is_empty() || !v.get_ref().chars().any(|c| c.is_ascii_alphanumeric())
+                {
+                    r.at(
+                        path,
+                        src,
+                        v,
+                        format!(
+                            "enum value `{}` needs at least one letter or digit",
+                            v.get_ref()
+                        ),
+                    );
                 }
             }
         }
         ShapeKind::String | ShapeKind::Money => {}
     }
-    for name in [&shape.member_name, &shape.query_member_name].into_iter().flatten() {
-        if !is_wire_name(name) {
-            r.errors.push(SpecError::at(path, src, shape.name.span(), malformed(name)));
+    // List element segments may be lower-case: the API's own is `member`.
+    for name in [&shape.member_name, &shape.query_member_name]
+        .into_iter()
+        .flatten()
+    {
+        let mut chars = name.chars();
+        if !(chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+            && chars.all(|c| c.is_ascii_alphanumeric()))
+        {
+            r.errors
+                .push(SpecError::at(path, src, shape.name.span(), malformed(name)));
         }
     }
 }
@@ -145,19 +261,36 @@ fn members(
         }
         type_ref(r, path, src, &m.ty, kinds);
         if m.range.is_some_and(|[lo, hi]| lo > hi) {
-            r.at(path, src, &m.name, format!("`{}` has a range whose minimum is above its maximum", m.name.get_ref()));
+            r.at(
+                path,
+                src,
+                &m.name,
+                format!(
+                    "`{}` has a range whose minimum is above its maximum",
+                    m.name.get_ref()
+                ),
+            );
         }
     }
 }
 
-fn type_ref(r: &mut Reporter<'_>, path: &Path, src: &str, ty: &Spanned<String>, kinds: &BTreeMap<&str, ShapeKind>) {
+fn type_ref(
+    r: &mut Reporter<'_>,
+    path: &Path,
+    src: &str,
+    ty: &Spanned<String>,
+    kinds: &BTreeMap<&str, ShapeKind>,
+) {
     let name = ty.get_ref().as_str();
     if !PRIMITIVES.contains(&name) && !kinds.contains_key(name) {
         r.at(
             path,
             src,
             ty,
-            format!("type `{name}` is neither a primitive ({}) nor a defined shape", PRIMITIVES.join(", ")),
+            format!(
+                "type `{name}` is neither a primitive ({}) nor a defined shape",
+                PRIMITIVES.join(", ")
+            ),
         );
     }
 }
@@ -195,7 +328,15 @@ fn unique<'a>(
             } else {
                 first_path.display().to_string()
             };
-            r.at(path, src, name, format!("duplicate {what} `{}` (first defined at {where_first})", name.get_ref()));
+            r.at(
+                path,
+                src,
+                name,
+                format!(
+                    "duplicate {what} `{}` (first defined at {where_first})",
+                    name.get_ref()
+                ),
+            );
         } else {
             seen.insert(name.get_ref(), (path, name.span().start));
         }

@@ -1,0 +1,94 @@
+//! `dispatch.rs`: the operation table and dispatch by Action name, for callers that know the
+//! operation only at run time (the runner, the `sign` and `decode` commands, the simulator).
+
+use amazon_pay_spec::Spec;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::operations::info;
+
+pub fn emit(spec: &Spec) -> TokenStream {
+    let ops = &spec.operations;
+    let actions: Vec<&str> = ops.iter().map(|o| o.name()).collect();
+    let variants: Vec<_> = actions.iter().map(|a| format_ident!("{}", a)).collect();
+    let requests: Vec<_> = actions
+        .iter()
+        .map(|a| format_ident!("{}Request", a))
+        .collect();
+    let responses: Vec<_> = actions
+        .iter()
+        .map(|a| format_ident!("{}Response", a))
+        .collect();
+    let infos = ops.iter().map(info);
+    quote! {
+        /// Every operation of the spec, sorted by Action.
+        pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[#(#infos),*];
+
+        /// The facts about an operation, by Action name.
+        pub fn operation(action: &str) -> ::std::option::Option<&'static ::amazon_pay_protocol::OperationInfo> {
+            OPERATIONS.iter().find(|o| o.action == action)
+        }
+
+        /// A success response of any operation. Serializes as the document's content (JSON
+        /// for debugging, snapshots and the `decode` command).
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum AnyResponse {
+            #(#variants(#responses),)*
+        }
+
+        impl AnyResponse {
+            /// Reads the success document of `action` from a response body.
+            pub fn parse(action: &str, body: &[u8]) -> ::std::result::Result<AnyResponse, ::amazon_pay_protocol::DispatchError> {
+                match action {
+                    #(#actions => ::std::result::Result::Ok(AnyResponse::#variants(#responses::from_xml(body)?)),)*
+                    other => ::std::result::Result::Err(::amazon_pay_protocol::DispatchError::UnknownAction(other.to_owned())),
+                }
+            }
+
+            /// The Action whose response this is.
+            pub fn action(&self) -> &'static str {
+                match self {
+                    #(AnyResponse::#variants(_) => #actions,)*
+                }
+            }
+
+            /// The service's request id.
+            pub fn request_id(&self) -> &str {
+                match self {
+                    #(AnyResponse::#variants(r) => &r.response_metadata.request_id,)*
+                }
+            }
+
+            /// Writes the document as the service does.
+            pub fn to_xml(&self) -> ::std::result::Result<::std::string::String, ::amazon_pay_protocol::xml::XmlError> {
+                match self {
+                    #(AnyResponse::#variants(r) => r.to_xml(),)*
+                }
+            }
+        }
+
+        /// A request of any operation, as the simulator reads it from a form body.
+        #[derive(Debug, Clone, PartialEq)]
+        pub enum AnyRequest {
+            #(#variants(#requests),)*
+        }
+
+        impl AnyRequest {
+            /// Reads the request of `action` from decoded form parameters.
+            pub fn from_params(action: &str, params: &::amazon_pay_protocol::ParamMap) -> ::std::result::Result<AnyRequest, ::amazon_pay_protocol::DispatchError> {
+                match action {
+                    #(#actions => ::std::result::Result::Ok(AnyRequest::#variants(#requests::from_params(params)?)),)*
+                    other => ::std::result::Result::Err(::amazon_pay_protocol::DispatchError::UnknownAction(other.to_owned())),
+                }
+            }
+
+            /// The request's Action.
+            pub fn action(&self) -> &'static str {
+                match self {
+                    #(AnyRequest::#variants(_) => #actions,)*
+                }
+            }
+        }
+    }
+}
