@@ -17,6 +17,7 @@ pub mod xml;
 
 /// The v1 API (`OffAmazonPayments`, 2013-01-01): every operation and shape of `spec/v1/`,
 /// generated into `src/gen/`.
+#[rustfmt::skip] // prettyplease formats it; `cargo fmt` must not make it stale
 #[path = "gen/mod.rs"]
 pub mod v1;
 

@@ -1,6 +1,7 @@
 //! Compiles the generator's output for the small fixture spec (codegen/tests/fixtures/mini)
 //! and checks its behaviour: canonical order, builders, parsing from form parameters, XML.
 
+#[rustfmt::skip]
 #[path = "mini_gen/mod.rs"]
 #[allow(dead_code, unused_imports)]
 mod mini;

@@ -39,15 +39,23 @@ impl AnyResponse {
         body: &[u8],
     ) -> ::std::result::Result<AnyResponse, ::amazon_pay_protocol::DispatchError> {
         match action {
-            "ChargeAgreement" => ::std::result::Result::Ok(AnyResponse::ChargeAgreement(
-                ChargeAgreementResponse::from_xml(body)?,
-            )),
-            "GetStatus" => ::std::result::Result::Ok(AnyResponse::GetStatus(
-                GetStatusResponse::from_xml(body)?,
-            )),
-            other => ::std::result::Result::Err(
-                ::amazon_pay_protocol::DispatchError::UnknownAction(other.to_owned()),
-            ),
+            "ChargeAgreement" => {
+                ::std::result::Result::Ok(
+                    AnyResponse::ChargeAgreement(
+                        ChargeAgreementResponse::from_xml(body)?,
+                    ),
+                )
+            }
+            "GetStatus" => {
+                ::std::result::Result::Ok(
+                    AnyResponse::GetStatus(GetStatusResponse::from_xml(body)?),
+                )
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::amazon_pay_protocol::DispatchError::UnknownAction(other.to_owned()),
+                )
+            }
         }
     }
     /// The Action whose response this is.
@@ -67,7 +75,10 @@ impl AnyResponse {
     /// Writes the document as the service does.
     pub fn to_xml(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::amazon_pay_protocol::xml::XmlError> {
+    ) -> ::std::result::Result<
+        ::std::string::String,
+        ::amazon_pay_protocol::xml::XmlError,
+    > {
         match self {
             AnyResponse::ChargeAgreement(r) => r.to_xml(),
             AnyResponse::GetStatus(r) => r.to_xml(),
@@ -87,15 +98,23 @@ impl AnyRequest {
         params: &::amazon_pay_protocol::ParamMap,
     ) -> ::std::result::Result<AnyRequest, ::amazon_pay_protocol::DispatchError> {
         match action {
-            "ChargeAgreement" => ::std::result::Result::Ok(AnyRequest::ChargeAgreement(
-                ChargeAgreementRequest::from_params(params)?,
-            )),
-            "GetStatus" => ::std::result::Result::Ok(AnyRequest::GetStatus(
-                GetStatusRequest::from_params(params)?,
-            )),
-            other => ::std::result::Result::Err(
-                ::amazon_pay_protocol::DispatchError::UnknownAction(other.to_owned()),
-            ),
+            "ChargeAgreement" => {
+                ::std::result::Result::Ok(
+                    AnyRequest::ChargeAgreement(
+                        ChargeAgreementRequest::from_params(params)?,
+                    ),
+                )
+            }
+            "GetStatus" => {
+                ::std::result::Result::Ok(
+                    AnyRequest::GetStatus(GetStatusRequest::from_params(params)?),
+                )
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::amazon_pay_protocol::DispatchError::UnknownAction(other.to_owned()),
+                )
+            }
         }
     }
     /// The request's Action.

@@ -11,8 +11,10 @@ pub enum ErrorCode {
 }
 impl ErrorCode {
     /// Every value the spec knows, in spec order.
-    pub const KNOWN: &'static [ErrorCode] =
-        &[ErrorCode::RequestThrottled, ErrorCode::DuplicateReferenceId];
+    pub const KNOWN: &'static [ErrorCode] = &[
+        ErrorCode::RequestThrottled,
+        ErrorCode::DuplicateReferenceId,
+    ];
     /// The value as written on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -47,7 +49,9 @@ impl<'de> ::serde::Deserialize<'de> for ErrorCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let text = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::parse(text.trim()))
     }
 }

@@ -30,10 +30,7 @@ impl Region {
     }
     /// Reads a region name, ignoring case.
     pub fn parse(name: &str) -> ::std::option::Option<Region> {
-        Region::ALL
-            .iter()
-            .copied()
-            .find(|r| r.name().eq_ignore_ascii_case(name))
+        Region::ALL.iter().copied().find(|r| r.name().eq_ignore_ascii_case(name))
     }
     /// The API host (the same for sandbox and live).
     pub fn host(&self) -> &'static str {
@@ -61,7 +58,10 @@ impl Region {
         let (amount, currency) = match self {
             Region::Jp => ("50000", "JPY"),
         };
-        ::amazon_pay_protocol::Money::new(amount, ::amazon_pay_protocol::Currency::parse(currency))
+        ::amazon_pay_protocol::Money::new(
+                amount,
+                ::amazon_pay_protocol::Currency::parse(currency),
+            )
             .ok()
     }
 }

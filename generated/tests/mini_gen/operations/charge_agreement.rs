@@ -25,26 +25,29 @@ impl ChargeAgreementRequest {
         let _ = &errors;
         {
             let v = &self.agreement_id;
-            errors.check_max_length(
-                "AgreementId",
-                ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
-                19usize,
-            );
+            errors
+                .check_max_length(
+                    "AgreementId",
+                    ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
+                    19usize,
+                );
         }
         {
             let v = &self.charge_reference_id;
-            errors.check_max_length(
-                "ChargeReferenceId",
-                ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
-                32usize,
-            );
+            errors
+                .check_max_length(
+                    "ChargeReferenceId",
+                    ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
+                    32usize,
+                );
         }
         if let ::std::option::Option::Some(v) = &self.note {
-            errors.check_max_length(
-                "Note",
-                ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
-                255usize,
-            );
+            errors
+                .check_max_length(
+                    "Note",
+                    ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
+                    255usize,
+                );
         }
         if let ::std::option::Option::Some(v) = &self.timeout {
             errors.check_range("Timeout", *v, 0i64, 1440i64);
@@ -64,29 +67,32 @@ impl ChargeAgreementRequest {
     ) -> ::std::result::Result<Self, ::amazon_pay_protocol::ParamError> {
         let _ = (&params, prefix);
         ::std::result::Result::Ok(Self {
-            agreement_id: params.required(&::amazon_pay_protocol::params::join_key(
-                prefix,
-                "AgreementId",
-            ))?,
-            charge_reference_id: params.required(&::amazon_pay_protocol::params::join_key(
-                prefix,
-                "ChargeReferenceId",
-            ))?,
-            charge_amount: params.required_money(&::amazon_pay_protocol::params::join_key(
-                prefix,
-                "ChargeAmount",
-            ))?,
-            note: params.optional(&::amazon_pay_protocol::params::join_key(prefix, "Note"))?,
+            agreement_id: params
+                .required(
+                    &::amazon_pay_protocol::params::join_key(prefix, "AgreementId"),
+                )?,
+            charge_reference_id: params
+                .required(
+                    &::amazon_pay_protocol::params::join_key(prefix, "ChargeReferenceId"),
+                )?,
+            charge_amount: params
+                .required_money(
+                    &::amazon_pay_protocol::params::join_key(prefix, "ChargeAmount"),
+                )?,
+            note: params
+                .optional(&::amazon_pay_protocol::params::join_key(prefix, "Note"))?,
             timeout: params
                 .optional(&::amazon_pay_protocol::params::join_key(prefix, "Timeout"))?,
-            capture_now: params.optional(&::amazon_pay_protocol::params::join_key(
-                prefix,
-                "CaptureNow",
-            ))?,
+            capture_now: params
+                .optional(
+                    &::amazon_pay_protocol::params::join_key(prefix, "CaptureNow"),
+                )?,
             attributes: {
                 let key = &::amazon_pay_protocol::params::join_key(prefix, "Attributes");
                 if params.has_prefix(key) {
-                    ::std::option::Option::Some(ChargeAttributes::from_params_at(params, key)?)
+                    ::std::option::Option::Some(
+                        ChargeAttributes::from_params_at(params, key)?,
+                    )
                 } else {
                     ::std::option::Option::None
                 }
@@ -115,7 +121,10 @@ pub struct ChargeAgreementRequestBuilder {
     credits: ::std::option::Option<CreditList>,
 }
 impl ChargeAgreementRequestBuilder {
-    pub fn agreement_id(mut self, value: impl ::std::convert::Into<AgreementId>) -> Self {
+    pub fn agreement_id(
+        mut self,
+        value: impl ::std::convert::Into<AgreementId>,
+    ) -> Self {
         self.agreement_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -133,7 +142,10 @@ impl ChargeAgreementRequestBuilder {
         self.charge_amount = ::std::option::Option::Some(value.into());
         self
     }
-    pub fn note(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn note(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.note = ::std::option::Option::Some(value.into());
         self
     }
@@ -145,7 +157,10 @@ impl ChargeAgreementRequestBuilder {
         self.capture_now = ::std::option::Option::Some(value.into());
         self
     }
-    pub fn attributes(mut self, value: impl ::std::convert::Into<ChargeAttributes>) -> Self {
+    pub fn attributes(
+        mut self,
+        value: impl ::std::convert::Into<ChargeAttributes>,
+    ) -> Self {
         self.attributes = ::std::option::Option::Some(value.into());
         self
     }
@@ -156,8 +171,13 @@ impl ChargeAgreementRequestBuilder {
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ChargeAgreementRequest, ::amazon_pay_protocol::BuildError> {
-        let mut errors = ::amazon_pay_protocol::BuildError::new("ChargeAgreementRequest");
+    ) -> ::std::result::Result<
+        ChargeAgreementRequest,
+        ::amazon_pay_protocol::BuildError,
+    > {
+        let mut errors = ::amazon_pay_protocol::BuildError::new(
+            "ChargeAgreementRequest",
+        );
         if self.agreement_id.is_none() {
             errors.missing.push("AgreementId");
         }
@@ -171,12 +191,7 @@ impl ChargeAgreementRequestBuilder {
             ::std::option::Option::Some(agreement_id),
             ::std::option::Option::Some(charge_reference_id),
             ::std::option::Option::Some(charge_amount),
-        ) = (
-            self.agreement_id,
-            self.charge_reference_id,
-            self.charge_amount,
-        )
-        else {
+        ) = (self.agreement_id, self.charge_reference_id, self.charge_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ChargeAgreementRequest {
@@ -250,7 +265,9 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
             );
         }
         if let ::std::option::Option::Some(v8) = &self.credits {
-            for i9 in ::amazon_pay_protocol::params::lexicographic_indices(v8.items.len()) {
+            for i9 in ::amazon_pay_protocol::params::lexicographic_indices(
+                v8.items.len(),
+            ) {
                 if let ::std::option::Option::Some(item9) = v8.items.get(i9 - 1) {
                     let key9 = ::std::format!("{}.{}", "Credits.member", i9);
                     {
@@ -278,19 +295,13 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
             sink.param("MWSAuthToken", token);
         }
         if let ::std::option::Option::Some(v12) = &self.note {
-            sink.param(
-                "Note",
-                &::amazon_pay_protocol::wire::WireValue::to_wire(v12),
-            );
+            sink.param("Note", &::amazon_pay_protocol::wire::WireValue::to_wire(v12));
         }
         sink.param("SellerId", common.seller_id);
         sink.param("SignatureMethod", "HmacSHA256");
         sink.param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v13) = &self.timeout {
-            sink.param(
-                "Timeout",
-                &::amazon_pay_protocol::wire::WireValue::to_wire(v13),
-            );
+            sink.param("Timeout", &::amazon_pay_protocol::wire::WireValue::to_wire(v13));
         }
         sink.param("Timestamp", common.timestamp);
         sink.param("Version", "2013-01-01");
@@ -305,7 +316,9 @@ impl ChargeAgreementRequest {
         params: &::amazon_pay_protocol::ParamMap,
     ) -> ::std::result::Result<Self, ::amazon_pay_protocol::ParamError> {
         let request = Self::from_params_at(params, "")?;
-        let mut errors = ::amazon_pay_protocol::BuildError::new("ChargeAgreementRequest");
+        let mut errors = ::amazon_pay_protocol::BuildError::new(
+            "ChargeAgreementRequest",
+        );
         request.check_constraints(&mut errors);
         match errors.invalid.into_iter().next() {
             ::std::option::Option::Some((key, reason)) => {
@@ -351,7 +364,14 @@ impl ChargeAgreementResponse {
     /// Writes the document as the service does, in its namespace.
     pub fn to_xml(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::amazon_pay_protocol::xml::XmlError> {
-        ::amazon_pay_protocol::xml::to_string("ChargeAgreementResponse", XML_NAMESPACE, self)
+    ) -> ::std::result::Result<
+        ::std::string::String,
+        ::amazon_pay_protocol::xml::XmlError,
+    > {
+        ::amazon_pay_protocol::xml::to_string(
+            "ChargeAgreementResponse",
+            XML_NAMESPACE,
+            self,
+        )
     }
 }

@@ -31,7 +31,9 @@ impl GetStatusRequest {
             filter: {
                 let key = &::amazon_pay_protocol::params::join_key(prefix, "Filter");
                 if params.has_prefix(key) {
-                    ::std::option::Option::Some(StatusFilter::from_params_at(params, key)?)
+                    ::std::option::Option::Some(
+                        StatusFilter::from_params_at(params, key)?,
+                    )
                 } else {
                     ::std::option::Option::None
                 }
@@ -79,7 +81,9 @@ impl ::amazon_pay_protocol::Operation for GetStatusRequest {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
         sink.param("Action", "GetStatus");
         if let ::std::option::Option::Some(v1) = &self.filter {
-            for i2 in ::amazon_pay_protocol::params::lexicographic_indices(v1.items.len()) {
+            for i2 in ::amazon_pay_protocol::params::lexicographic_indices(
+                v1.items.len(),
+            ) {
                 if let ::std::option::Option::Some(item2) = v1.items.get(i2 - 1) {
                     let key2 = ::std::format!("{}.{}", "Filter.State", i2);
                     sink.param(
@@ -154,7 +158,10 @@ impl GetStatusResponse {
     /// Writes the document as the service does, in its namespace.
     pub fn to_xml(
         &self,
-    ) -> ::std::result::Result<::std::string::String, ::amazon_pay_protocol::xml::XmlError> {
+    ) -> ::std::result::Result<
+        ::std::string::String,
+        ::amazon_pay_protocol::xml::XmlError,
+    > {
         ::amazon_pay_protocol::xml::to_string("GetStatusResponse", XML_NAMESPACE, self)
     }
 }

@@ -2,7 +2,15 @@
 #[allow(unused_imports)]
 use super::super::*;
 #[derive(
-    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize,
+    Debug,
+    Clone,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    ::serde::Serialize,
+    ::serde::Deserialize
 )]
 #[serde(transparent)]
 pub struct AgreementId(pub ::std::string::String);

@@ -47,7 +47,10 @@ pub struct ChargeAgreementResultBuilder {
     last_updated_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
 }
 impl ChargeAgreementResultBuilder {
-    pub fn charge_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn charge_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.charge_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -83,7 +86,10 @@ impl ChargeAgreementResultBuilder {
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ChargeAgreementResult, ::amazon_pay_protocol::BuildError> {
+    ) -> ::std::result::Result<
+        ChargeAgreementResult,
+        ::amazon_pay_protocol::BuildError,
+    > {
         let mut errors = ::amazon_pay_protocol::BuildError::new("ChargeAgreementResult");
         if self.charge_id.is_none() {
             errors.missing.push("ChargeId");

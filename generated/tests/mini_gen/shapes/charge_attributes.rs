@@ -27,11 +27,12 @@ impl ChargeAttributes {
     ) -> ::std::result::Result<Self, ::amazon_pay_protocol::ParamError> {
         let _ = (&params, prefix);
         ::std::result::Result::Ok(Self {
-            store_name: params.optional(&::amazon_pay_protocol::params::join_key(
-                prefix,
-                "StoreName",
-            ))?,
-            store: params.optional(&::amazon_pay_protocol::params::join_key(prefix, "Store"))?,
+            store_name: params
+                .optional(
+                    &::amazon_pay_protocol::params::join_key(prefix, "StoreName"),
+                )?,
+            store: params
+                .optional(&::amazon_pay_protocol::params::join_key(prefix, "Store"))?,
         })
     }
 }
@@ -42,11 +43,17 @@ pub struct ChargeAttributesBuilder {
     store: ::std::option::Option<::std::string::String>,
 }
 impl ChargeAttributesBuilder {
-    pub fn store_name(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn store_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.store_name = ::std::option::Option::Some(value.into());
         self
     }
-    pub fn store(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn store(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.store = ::std::option::Option::Some(value.into());
         self
     }

@@ -27,14 +27,14 @@ impl Credit {
     ) -> ::std::result::Result<Self, ::amazon_pay_protocol::ParamError> {
         let _ = (&params, prefix);
         ::std::result::Result::Ok(Self {
-            provider_id: params.required(&::amazon_pay_protocol::params::join_key(
-                prefix,
-                "ProviderId",
-            ))?,
-            credit_amount: params.required_money(&::amazon_pay_protocol::params::join_key(
-                prefix,
-                "CreditAmount",
-            ))?,
+            provider_id: params
+                .required(
+                    &::amazon_pay_protocol::params::join_key(prefix, "ProviderId"),
+                )?,
+            credit_amount: params
+                .required_money(
+                    &::amazon_pay_protocol::params::join_key(prefix, "CreditAmount"),
+                )?,
         })
     }
 }
@@ -45,7 +45,10 @@ pub struct CreditBuilder {
     credit_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
 impl CreditBuilder {
-    pub fn provider_id(mut self, value: impl ::std::convert::Into<::std::string::String>) -> Self {
+    pub fn provider_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
         self.provider_id = ::std::option::Option::Some(value.into());
         self
     }
@@ -57,7 +60,9 @@ impl CreditBuilder {
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
-    pub fn build(self) -> ::std::result::Result<Credit, ::amazon_pay_protocol::BuildError> {
+    pub fn build(
+        self,
+    ) -> ::std::result::Result<Credit, ::amazon_pay_protocol::BuildError> {
         let mut errors = ::amazon_pay_protocol::BuildError::new("Credit");
         if self.provider_id.is_none() {
             errors.missing.push("ProviderId");
@@ -65,9 +70,10 @@ impl CreditBuilder {
         if self.credit_amount.is_none() {
             errors.missing.push("CreditAmount");
         }
-        let (::std::option::Option::Some(provider_id), ::std::option::Option::Some(credit_amount)) =
-            (self.provider_id, self.credit_amount)
-        else {
+        let (
+            ::std::option::Option::Some(provider_id),
+            ::std::option::Option::Some(credit_amount),
+        ) = (self.provider_id, self.credit_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = Credit {

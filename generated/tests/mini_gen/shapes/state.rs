@@ -51,7 +51,9 @@ impl<'de> ::serde::Deserialize<'de> for State {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
     ) -> ::std::result::Result<Self, D::Error> {
-        let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+        let text = <::std::string::String as ::serde::Deserialize>::deserialize(
+            deserializer,
+        )?;
         ::std::result::Result::Ok(Self::parse(text.trim()))
     }
 }
