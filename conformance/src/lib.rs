@@ -1,3 +1,4 @@
 //! Conformance vectors, scenarios, the local sandbox simulator and the runner.
 
 pub mod cli;
+pub mod vectors;

@@ -1,0 +1,223 @@
+//! Loads the language-neutral signing vectors of `conformance/vectors/` (format in the README
+//! there). Cases are found by listing folders, never from a hand-kept list, so a new folder is
+//! picked up by every runner without a code change.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// The folder holding `v1/` and `hmac/` in this repository.
+pub fn default_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// Why a vector folder could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum VectorError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("invalid JSON in {path}: {source}")]
+    Json {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error("{path}: folder name is not UTF-8")]
+    Name { path: PathBuf },
+}
+
+/// `context.json` of a `v1` case: where the request goes and what the case pins.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SigningContext {
+    pub method: String,
+    pub host: String,
+    pub path: String,
+    pub secret_key: String,
+    pub region: String,
+    pub environment: String,
+    pub pitfall: String,
+    pub source: String,
+}
+
+// The secret is a published test value, but it is still a secret key by type: keep it out of
+// Debug output like every other secret in the workspace.
+impl fmt::Debug for SigningContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningContext")
+            .field("method", &self.method)
+            .field("host", &self.host)
+            .field("path", &self.path)
+            .field("secret_key", &"<redacted>")
+            .field("region", &self.region)
+            .field("environment", &self.environment)
+            .field("pitfall", &self.pitfall)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One `v1/<name>/` folder: the input parameters and the expected outputs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SigningCase {
+    pub name: String,
+    pub context: SigningContext,
+    /// Every parameter except `Signature` (file order is meaningless, hence a sorted map).
+    pub params: BTreeMap<String, String>,
+    pub canonical_query: String,
+    pub string_to_sign: String,
+    pub signature: String,
+    /// The official Python SDK's form body; compare it decoded, not byte for byte.
+    pub body: Vec<u8>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HmacContext {
+    pitfall: String,
+    source: String,
+}
+
+/// One `hmac/<name>/` folder: a bare HMAC-SHA256 with its published base64 result.
+#[derive(Clone, PartialEq, Eq)]
+pub struct HmacCase {
+    pub name: String,
+    pub pitfall: String,
+    pub source: String,
+    pub key: String,
+    pub message: String,
+    pub signature: String,
+}
+
+impl fmt::Debug for HmacCase {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HmacCase")
+            .field("name", &self.name)
+            .field("key", &"<redacted>")
+            .field("message", &self.message)
+            .field("signature", &self.signature)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Every sub-folder of `kind_dir`, sorted by name so runs are reproducible.
+pub fn case_folders(kind_dir: &Path) -> Result<Vec<(String, PathBuf)>, VectorError> {
+    let io = |source| VectorError::Io {
+        path: kind_dir.to_owned(),
+        source,
+    };
+    let mut folders = Vec::new();
+    for entry in std::fs::read_dir(kind_dir).map_err(io)? {
+        let entry = entry.map_err(io)?;
+        if !entry.file_type().map_err(io)?.is_dir() {
+            continue;
+        }
+        let path = entry.path();
+        let name = entry
+            .file_name()
+            .into_string()
+            .map_err(|_| VectorError::Name { path: path.clone() })?;
+        folders.push((name, path));
+    }
+    folders.sort();
+    Ok(folders)
+}
+
+/// Loads every case under `<dir>/v1/`.
+pub fn load_signing_cases(dir: &Path) -> Result<Vec<SigningCase>, VectorError> {
+    case_folders(&dir.join("v1"))?
+        .into_iter()
+        .map(|(name, folder)| {
+            Ok(SigningCase {
+                context: read_json(&folder.join("context.json"))?,
+                params: read_json(&folder.join("params.json"))?,
+                canonical_query: read_text(&folder.join("canonical_query.txt"))?,
+                string_to_sign: read_text(&folder.join("string_to_sign.txt"))?,
+                signature: read_text(&folder.join("signature.txt"))?,
+                body: read_bytes(&folder.join("body.txt"))?,
+                name,
+            })
+        })
+        .collect()
+}
+
+/// Loads every case under `<dir>/hmac/`.
+pub fn load_hmac_cases(dir: &Path) -> Result<Vec<HmacCase>, VectorError> {
+    case_folders(&dir.join("hmac"))?
+        .into_iter()
+        .map(|(name, folder)| {
+            let context: HmacContext = read_json(&folder.join("context.json"))?;
+            Ok(HmacCase {
+                pitfall: context.pitfall,
+                source: context.source,
+                key: read_text(&folder.join("key.txt"))?,
+                message: read_text(&folder.join("message.txt"))?,
+                signature: read_text(&folder.join("signature.txt"))?,
+                name,
+            })
+        })
+        .collect()
+}
+
+fn read_bytes(path: &Path) -> Result<Vec<u8>, VectorError> {
+    std::fs::read(path).map_err(|source| VectorError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The exact file content: expected values have no trailing newline, so none is stripped.
+fn read_text(path: &Path) -> Result<String, VectorError> {
+    std::fs::read_to_string(path).map_err(|source| VectorError::Io {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, VectorError> {
+    serde_json::from_slice(&read_bytes(path)?).map_err(|source| VectorError::Json {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loads_every_folder_of_the_repository() {
+        let dir = default_dir();
+        let v1 = load_signing_cases(&dir).unwrap();
+        assert_eq!(v1.len(), case_folders(&dir.join("v1")).unwrap().len());
+        assert!(v1.len() >= 38, "only {} v1 cases", v1.len());
+        assert!(
+            v1.iter()
+                .all(|c| c.params.contains_key("Action") && !c.signature.is_empty())
+        );
+        assert_eq!(load_hmac_cases(&dir).unwrap().len(), 2);
+    }
+
+    #[test]
+    fn a_missing_file_is_a_typed_error_naming_it() {
+        let tmp = std::env::temp_dir().join(format!("vectors-missing-{}", std::process::id()));
+        std::fs::create_dir_all(tmp.join("v1/broken")).unwrap();
+        let err = load_signing_cases(&tmp).unwrap_err();
+        std::fs::remove_dir_all(&tmp).unwrap();
+        assert!(
+            matches!(&err, VectorError::Io { path, .. } if path.ends_with("broken/context.json")),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn debug_output_hides_the_secret_key() {
+        let case = load_signing_cases(&default_dir()).unwrap().remove(0);
+        let shown = format!("{case:?}");
+        assert!(!shown.contains(&case.context.secret_key));
+        assert!(shown.contains("<redacted>"));
+    }
+}
