@@ -4,6 +4,7 @@
 //! from relative path to file text; generation is deterministic (the spec is sorted, every
 //! map here is ordered).
 
+mod client;
 mod dispatch;
 mod names;
 mod operations;
@@ -30,8 +31,20 @@ pub enum CodegenError {
     Syntax { file: String, reason: String },
 }
 
+/// What to generate besides types.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Typed methods on `amazon_pay_protocol::client::Client` (only possible inside the
+    /// protocol crate itself, so fixture specs compiled elsewhere turn it off).
+    pub client_methods: bool,
+}
+
 /// Generates every file of `src/gen/`, keyed by path relative to it.
-pub fn generate(spec: &Spec, spec_label: &str) -> Result<BTreeMap<PathBuf, String>, CodegenError> {
+pub fn generate(
+    spec: &Spec,
+    spec_label: &str,
+    options: Options,
+) -> Result<BTreeMap<PathBuf, String>, CodegenError> {
     let mut files = BTreeMap::new();
     let inputs = input_shapes(spec);
     let header = |source: &str| {
@@ -103,10 +116,24 @@ pub fn generate(spec: &Spec, spec_label: &str) -> Result<BTreeMap<PathBuf, Strin
         render(
             "dispatch.rs",
             &header("operations/"),
-            with_prelude(dispatch::emit(spec)),
+            with_prelude_flat(dispatch::emit(spec)),
         )?,
     );
+    let client_mod = options.client_methods.then(|| {
+        quote!(
+            #[cfg(feature = "client")]
+            mod client;
+        )
+    });
+    if options.client_methods {
+        let code = with_prelude_flat(client::emit(spec));
+        files.insert(
+            "client.rs".into(),
+            render("client.rs", &header("operations/"), code)?,
+        );
+    }
     let root = quote! {
+        #client_mod
         mod dispatch;
         mod errors;
         pub mod operations;
@@ -128,6 +155,15 @@ fn with_prelude(code: TokenStream) -> TokenStream {
     quote! {
         #[allow(unused_imports)]
         use super::super::*;
+        #code
+    }
+}
+
+/// The prelude of a file directly under `gen/`.
+fn with_prelude_flat(code: TokenStream) -> TokenStream {
+    quote! {
+        #[allow(unused_imports)]
+        use super::*;
         #code
     }
 }

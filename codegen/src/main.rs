@@ -40,7 +40,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let files = match amazon_pay_codegen::generate(&spec, "spec/v1") {
+    let files = match amazon_pay_codegen::generate(
+        &spec,
+        "spec/v1",
+        amazon_pay_codegen::Options {
+            client_methods: true,
+        },
+    ) {
         Ok(files) => files,
         Err(e) => {
             eprintln!("error: {e}");

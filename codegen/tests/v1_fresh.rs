@@ -4,7 +4,14 @@
 fn generate() -> std::collections::BTreeMap<std::path::PathBuf, String> {
     let spec = amazon_pay_spec::load(&amazon_pay_spec::v1_dir())
         .unwrap_or_else(|e| panic!("spec/v1:\n{e}"));
-    amazon_pay_codegen::generate(&spec, "spec/v1").unwrap_or_else(|e| panic!("{e}"))
+    amazon_pay_codegen::generate(
+        &spec,
+        "spec/v1",
+        amazon_pay_codegen::Options {
+            client_methods: true,
+        },
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[test]

@@ -1,0 +1,35 @@
+//! `client.rs`: one async method per operation on `amazon_pay_protocol::client::Client`
+//! (behind the crate's `client` feature), each a typed call of the generic `send`.
+
+use amazon_pay_spec::Spec;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use crate::names;
+
+pub fn emit(spec: &Spec) -> TokenStream {
+    let methods = spec.operations.iter().map(|op| {
+        let method = names::field(op.name());
+        let request = format_ident!("{}Request", op.name());
+        let response = format_ident!("{}Response", op.name());
+        let doc = format!(
+            " Calls `{}`: {}",
+            op.name(),
+            op.doc.lines().next().unwrap_or("").trim()
+        );
+        quote! {
+            #[doc = #doc]
+            pub async fn #method(
+                &self,
+                request: &#request,
+            ) -> ::std::result::Result<#response, ::amazon_pay_protocol::client::ClientError> {
+                self.send(request).await
+            }
+        }
+    });
+    quote! {
+        impl ::amazon_pay_protocol::client::Client {
+            #(#methods)*
+        }
+    }
+}
