@@ -27,9 +27,25 @@ pub fn emit(spec: &Spec) -> TokenStream {
             }
         }
     });
+    let actions = spec
+        .operations
+        .iter()
+        .map(|op| format_ident!("{}", op.name()));
     quote! {
         impl ::amazon_pay_protocol::client::Client {
             #(#methods)*
+        }
+
+        impl AnyRequest {
+            /// Sends the request with `client` and returns the typed response of its operation.
+            pub async fn send(
+                &self,
+                client: &::amazon_pay_protocol::client::Client,
+            ) -> ::std::result::Result<AnyResponse, ::amazon_pay_protocol::client::ClientError> {
+                ::std::result::Result::Ok(match self {
+                    #(AnyRequest::#actions(r) => AnyResponse::#actions(client.send(r).await?),)*
+                })
+            }
         }
     }
 }

@@ -89,6 +89,20 @@ pub fn emit(spec: &Spec) -> TokenStream {
                     #(AnyRequest::#variants(_) => #actions,)*
                 }
             }
+
+            /// The facts about the request's operation.
+            pub fn info(&self) -> &'static ::amazon_pay_protocol::OperationInfo {
+                match self {
+                    #(AnyRequest::#variants(_) => &<#requests as ::amazon_pay_protocol::Operation>::INFO,)*
+                }
+            }
+
+            /// Visits every parameter in canonical order (see [`::amazon_pay_protocol::Operation::write_params`]).
+            pub fn write_params<S: ::amazon_pay_protocol::ParamSink>(&self, common: &::amazon_pay_protocol::CommonParams<'_>, sink: &mut S) {
+                match self {
+                    #(AnyRequest::#variants(r) => ::amazon_pay_protocol::Operation::write_params(r, common, sink),)*
+                }
+            }
         }
     }
 }

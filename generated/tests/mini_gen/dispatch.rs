@@ -124,4 +124,30 @@ impl AnyRequest {
             AnyRequest::GetStatus(_) => "GetStatus",
         }
     }
+    /// The facts about the request's operation.
+    pub fn info(&self) -> &'static ::amazon_pay_protocol::OperationInfo {
+        match self {
+            AnyRequest::ChargeAgreement(_) => {
+                &<ChargeAgreementRequest as ::amazon_pay_protocol::Operation>::INFO
+            }
+            AnyRequest::GetStatus(_) => {
+                &<GetStatusRequest as ::amazon_pay_protocol::Operation>::INFO
+            }
+        }
+    }
+    /// Visits every parameter in canonical order (see [`::amazon_pay_protocol::Operation::write_params`]).
+    pub fn write_params<S: ::amazon_pay_protocol::ParamSink>(
+        &self,
+        common: &::amazon_pay_protocol::CommonParams<'_>,
+        sink: &mut S,
+    ) {
+        match self {
+            AnyRequest::ChargeAgreement(r) => {
+                ::amazon_pay_protocol::Operation::write_params(r, common, sink)
+            }
+            AnyRequest::GetStatus(r) => {
+                ::amazon_pay_protocol::Operation::write_params(r, common, sink)
+            }
+        }
+    }
 }
