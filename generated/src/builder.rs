@@ -16,7 +16,11 @@ pub struct BuildError {
 
 impl BuildError {
     pub fn new(request: &'static str) -> BuildError {
-        BuildError { request, missing: Vec::new(), invalid: Vec::new() }
+        BuildError {
+            request,
+            missing: Vec::new(),
+            invalid: Vec::new(),
+        }
     }
 
     /// Records a value that breaks a documented constraint.
@@ -26,14 +30,21 @@ impl BuildError {
 
     /// `Err(self)` when anything was recorded.
     pub fn into_result(self) -> Result<(), BuildError> {
-        if self.missing.is_empty() && self.invalid.is_empty() { Ok(()) } else { Err(self) }
+        if self.missing.is_empty() && self.invalid.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
     }
 
     /// Checks a `max_length` constraint, counted in characters as the service documents it.
     pub fn check_max_length(&mut self, field: &'static str, value: &str, max: usize) {
         let len = value.chars().count();
         if len > max {
-            self.invalid(field, format!("is {len} characters long; the maximum is {max}"));
+            self.invalid(
+                field,
+                format!("is {len} characters long; the maximum is {max}"),
+            );
         }
     }
 
@@ -52,7 +63,11 @@ impl fmt::Display for BuildError {
             write!(f, " missing required field(s) {}", self.missing.join(", "))?;
         }
         for (i, (field, reason)) in self.invalid.iter().enumerate() {
-            let sep = if i == 0 && self.missing.is_empty() { " " } else { "; " };
+            let sep = if i == 0 && self.missing.is_empty() {
+                " "
+            } else {
+                "; "
+            };
             write!(f, "{sep}{field} {reason}")?;
         }
         Ok(())

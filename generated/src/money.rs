@@ -50,13 +50,21 @@ impl Currency {
     pub fn as_str(&self) -> &str {
         match self {
             Currency::Unknown(code) => code,
-            known => KNOWN.iter().find(|(c, _, _)| c == known).map(|(_, s, _)| *s).unwrap_or(""),
+            known => KNOWN
+                .iter()
+                .find(|(c, _, _)| c == known)
+                .map(|(_, s, _)| *s)
+                .unwrap_or(""),
         }
     }
 
     /// Digits after the decimal point: 0 for JPY, 2 for the others.
     pub fn decimals(&self) -> u32 {
-        KNOWN.iter().find(|(c, _, _)| c == self).map(|(_, _, d)| *d).unwrap_or(2)
+        KNOWN
+            .iter()
+            .find(|(c, _, _)| c == self)
+            .map(|(_, _, d)| *d)
+            .unwrap_or(2)
     }
 
     /// Parses an ISO code; unknown codes are kept, never rejected.
@@ -81,7 +89,12 @@ pub enum MoneyError {
     #[error("`{text}` is not a decimal amount (digits with an optional `.` and fraction)")]
     NotANumber { text: String },
     #[error("{currency} has {allowed} decimal places, but `{text}` has {given}")]
-    TooPrecise { text: String, currency: String, allowed: u32, given: u32 },
+    TooPrecise {
+        text: String,
+        currency: String,
+        allowed: u32,
+        given: u32,
+    },
     #[error("`{text}` is too large to represent")]
     Overflow { text: String },
     #[error("amounts cannot be negative: `{text}`")]
@@ -114,7 +127,9 @@ impl Money {
     /// Builds an amount from minor units (yen for JPY, cents for USD).
     pub fn from_minor(minor: i64, currency: Currency) -> Result<Money, MoneyError> {
         if minor < 0 {
-            return Err(MoneyError::Negative { text: minor.to_string() });
+            return Err(MoneyError::Negative {
+                text: minor.to_string(),
+            });
         }
         Ok(Money { minor, currency })
     }
@@ -131,7 +146,11 @@ impl Money {
         let trimmed = match amount.split_once('.') {
             Some((int, frac)) => {
                 let kept = frac.trim_end_matches('0');
-                if kept.is_empty() { int.to_owned() } else { format!("{int}.{kept}") }
+                if kept.is_empty() {
+                    int.to_owned()
+                } else {
+                    format!("{int}.{kept}")
+                }
             }
             None => amount.to_owned(),
         };
@@ -174,14 +193,20 @@ impl Money {
     /// Sum of two amounts of the same currency; `None` on a currency mismatch or overflow.
     pub fn checked_add(&self, other: &Money) -> Option<Money> {
         (self.currency == other.currency).then_some(())?;
-        Some(Money { minor: self.minor.checked_add(other.minor)?, currency: self.currency.clone() })
+        Some(Money {
+            minor: self.minor.checked_add(other.minor)?,
+            currency: self.currency.clone(),
+        })
     }
 
     /// Difference of two amounts of the same currency; `None` on a mismatch or below zero.
     pub fn checked_sub(&self, other: &Money) -> Option<Money> {
         (self.currency == other.currency).then_some(())?;
         let minor = self.minor.checked_sub(other.minor)?;
-        (minor >= 0).then(|| Money { minor, currency: self.currency.clone() })
+        (minor >= 0).then(|| Money {
+            minor,
+            currency: self.currency.clone(),
+        })
     }
 }
 
@@ -194,9 +219,13 @@ impl fmt::Display for Money {
 /// Parses `digits[.digits]` into minor units at `decimals` places, returning the number of
 /// fraction digits written so the caller can decide whether that was too many.
 fn parse_decimal(text: &str, decimals: u32) -> Result<(i64, u32), MoneyError> {
-    let not_a_number = || MoneyError::NotANumber { text: text.to_owned() };
+    let not_a_number = || MoneyError::NotANumber {
+        text: text.to_owned(),
+    };
     if text.starts_with('-') {
-        return Err(MoneyError::Negative { text: text.to_owned() });
+        return Err(MoneyError::Negative {
+            text: text.to_owned(),
+        });
     }
     let (int, frac) = match text.split_once('.') {
         Some((int, frac)) => (int, Some(frac)),
@@ -211,9 +240,14 @@ fn parse_decimal(text: &str, decimals: u32) -> Result<(i64, u32), MoneyError> {
     if given > decimals {
         return Ok((0, given));
     }
-    let overflow = || MoneyError::Overflow { text: text.to_owned() };
+    let overflow = || MoneyError::Overflow {
+        text: text.to_owned(),
+    };
     let mut minor: i64 = int.parse().map_err(|_| overflow())?;
-    for digit in frac.bytes().chain(std::iter::repeat_n(b'0', (decimals - given) as usize)) {
+    for digit in frac
+        .bytes()
+        .chain(std::iter::repeat_n(b'0', (decimals - given) as usize))
+    {
         minor = minor
             .checked_mul(10)
             .and_then(|m| m.checked_add(i64::from(digit - b'0')))
@@ -267,16 +301,28 @@ mod tests {
 
     #[test]
     fn jpy_has_no_minor_unit() {
-        assert_eq!(Money::new("1000", Currency::Jpy).unwrap().amount_text(), "1000");
+        assert_eq!(
+            Money::new("1000", Currency::Jpy).unwrap().amount_text(),
+            "1000"
+        );
         let err = Money::new("1000.00", Currency::Jpy).unwrap_err();
-        assert_eq!(err.to_string(), "JPY has 0 decimal places, but `1000.00` has 2");
+        assert_eq!(
+            err.to_string(),
+            "JPY has 0 decimal places, but `1000.00` has 2"
+        );
         assert!(Money::new("1000.5", Currency::Jpy).is_err());
     }
 
     #[test]
     fn two_decimal_currencies() {
-        assert_eq!(Money::new("10", Currency::Usd).unwrap().amount_text(), "10.00");
-        assert_eq!(Money::new("10.5", Currency::Eur).unwrap().amount_text(), "10.50");
+        assert_eq!(
+            Money::new("10", Currency::Usd).unwrap().amount_text(),
+            "10.00"
+        );
+        assert_eq!(
+            Money::new("10.5", Currency::Eur).unwrap().amount_text(),
+            "10.50"
+        );
         assert_eq!(Money::new("0.01", Currency::Gbp).unwrap().minor_units(), 1);
         assert!(matches!(
             Money::new("10.505", Currency::Usd),
@@ -286,15 +332,35 @@ mod tests {
 
     #[test]
     fn garbage_is_rejected_without_panic() {
-        for text in ["", ".", "1.", ".5", "1e3", "-1", "1,000", "99999999999999999999", "١٢"] {
+        for text in [
+            "",
+            ".",
+            "1.",
+            ".5",
+            "1e3",
+            "-1",
+            "1,000",
+            "99999999999999999999",
+            "١٢",
+        ] {
             assert!(Money::new(text, Currency::Usd).is_err(), "{text}");
         }
     }
 
     #[test]
     fn wire_reading_accepts_trailing_zeros_only() {
-        assert_eq!(Money::from_wire("500.0", Currency::Usd).unwrap().amount_text(), "500.00");
-        assert_eq!(Money::from_wire("1000.00", Currency::Jpy).unwrap().amount_text(), "1000");
+        assert_eq!(
+            Money::from_wire("500.0", Currency::Usd)
+                .unwrap()
+                .amount_text(),
+            "500.00"
+        );
+        assert_eq!(
+            Money::from_wire("1000.00", Currency::Jpy)
+                .unwrap()
+                .amount_text(),
+            "1000"
+        );
         assert!(Money::from_wire("1000.50", Currency::Jpy).is_err());
     }
 
@@ -304,6 +370,9 @@ mod tests {
         let b = Money::jpy(25_000).unwrap();
         assert_eq!(a.checked_add(&b).unwrap().amount_text(), "55000");
         assert!(b.checked_sub(&a).is_none());
-        assert!(a.checked_add(&Money::new("1", Currency::Usd).unwrap()).is_none());
+        assert!(
+            a.checked_add(&Money::new("1", Currency::Usd).unwrap())
+                .is_none()
+        );
     }
 }

@@ -23,7 +23,8 @@ impl WireValue for i64 {
         Cow::Owned(self.to_string())
     }
     fn from_wire(text: &str) -> Result<Self, String> {
-        text.parse().map_err(|_| format!("`{text}` is not an integer"))
+        text.parse()
+            .map_err(|_| format!("`{text}` is not an integer"))
     }
 }
 
