@@ -193,6 +193,7 @@ fn list(spec: &Spec, shape: &Shape, input: bool) -> TokenStream {
     let rust = item.rust();
     let xml_member = shape.xml_member_name();
     let query_member = shape.query_member_name();
+    let aliases = shape.member_aliases.iter().map(|a| quote!(alias = #a,));
     let check = item.is_composite().then(|| {
         quote! {
             for item in &self.items {
@@ -223,7 +224,7 @@ fn list(spec: &Spec, shape: &Shape, input: bool) -> TokenStream {
         #doc
         #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
         pub struct #name {
-            #[serde(rename = #xml_member, default)]
+            #[serde(rename = #xml_member, #(#aliases)* default)]
             pub items: ::std::vec::Vec<#rust>,
         }
 

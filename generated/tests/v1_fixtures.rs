@@ -13,14 +13,23 @@ fn fixture_files() -> Vec<PathBuf> {
     for sdk in ["amazon-pay-sdk-java", "amazon-pay-sdk-csharp"] {
         let dir = root.join(sdk);
         let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
-        files.extend(entries.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "xml")));
+        files.extend(
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "xml")),
+        );
     }
     files.sort();
     files
 }
 
 fn snapshot_name(path: &Path) -> String {
-    let sdk = path.parent().and_then(|p| p.file_name()).and_then(|s| s.to_str()).unwrap_or("");
+    let sdk = path
+        .parent()
+        .and_then(|p| p.file_name())
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
     let sdk = sdk.trim_start_matches("amazon-pay-sdk-");
     let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
     format!("{sdk}__{stem}")
@@ -32,13 +41,20 @@ fn every_success_fixture_parses_into_its_typed_response() {
     for path in fixture_files() {
         let body = std::fs::read(&path).unwrap();
         let root = amazon_pay_protocol::xml::root_name(&body).unwrap_or_default();
-        let Some(action) = root.strip_suffix("Response").filter(|_| root != "ErrorResponse") else {
+        let Some(action) = root
+            .strip_suffix("Response")
+            .filter(|_| root != "ErrorResponse")
+        else {
             continue;
         };
-        let response = AnyResponse::parse(action, &body)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let response =
+            AnyResponse::parse(action, &body).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(response.action(), action);
-        assert!(!response.request_id().is_empty(), "{}: no request id", path.display());
+        assert!(
+            !response.request_id().is_empty(),
+            "{}: no request id",
+            path.display()
+        );
         insta::assert_json_snapshot!(snapshot_name(&path), response);
         parsed += 1;
     }
@@ -51,12 +67,18 @@ fn rendered_responses_read_back_identically() {
     for path in fixture_files() {
         let body = std::fs::read(&path).unwrap();
         let root = amazon_pay_protocol::xml::root_name(&body).unwrap_or_default();
-        let Some(action) = root.strip_suffix("Response").filter(|_| root != "ErrorResponse") else {
+        let Some(action) = root
+            .strip_suffix("Response")
+            .filter(|_| root != "ErrorResponse")
+        else {
             continue;
         };
         let response = AnyResponse::parse(action, &body).unwrap();
-        let xml = response.to_xml().unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let again = AnyResponse::parse(action, xml.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}\n{xml}", path.display()));
+        let xml = response
+            .to_xml()
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let again = AnyResponse::parse(action, xml.as_bytes())
+            .unwrap_or_else(|e| panic!("{}: {e}\n{xml}", path.display()));
         assert_eq!(again, response, "{}", path.display());
     }
 }

@@ -172,6 +172,9 @@ pub struct Shape {
     pub member: Option<Spanned<String>>,
     pub member_name: Option<String>,
     pub query_member_name: Option<String>,
+    /// Other element names accepted for the items when reading XML.
+    #[serde(default)]
+    pub member_aliases: Vec<String>,
     // enum
     #[serde(default)]
     pub values: Vec<Spanned<String>>,
