@@ -16,7 +16,9 @@ use proptest::prelude::*;
 
 fn spec() -> &'static Spec {
     static SPEC: std::sync::OnceLock<Spec> = std::sync::OnceLock::new();
-    SPEC.get_or_init(|| amazon_pay_spec::load(&amazon_pay_spec::v1_dir()).unwrap_or_else(|e| panic!("{e}")))
+    SPEC.get_or_init(|| {
+        amazon_pay_spec::load(&amazon_pay_spec::v1_dir()).unwrap_or_else(|e| panic!("{e}"))
+    })
 }
 
 /// Random material consumed while walking an operation's inputs.
@@ -43,13 +45,23 @@ impl Pool {
     }
 }
 
-fn fill(spec: &Spec, members: &[Member], prefix: &str, pool: &mut Pool, out: &mut BTreeMap<String, String>) {
+fn fill(
+    spec: &Spec,
+    members: &[Member],
+    prefix: &str,
+    pool: &mut Pool,
+    out: &mut BTreeMap<String, String>,
+) {
     for m in members {
         // optional members are present about two times in three
         if !m.required && pool.number() % 3 == 0 {
             continue;
         }
-        let key = if prefix.is_empty() { m.name().to_owned() } else { format!("{prefix}.{}", m.name()) };
+        let key = if prefix.is_empty() {
+            m.name().to_owned()
+        } else {
+            format!("{prefix}.{}", m.name())
+        };
         value(spec, m.ty(), m.max_length, m.range, &key, pool, out);
     }
 }
@@ -68,20 +80,28 @@ fn value(
         ("integer", _) => {
             let [lo, hi] = range.unwrap_or([0, 1_000_000]);
             let span = (hi - lo + 1) as u64;
-            out.insert(key.to_owned(), (lo + (pool.number() % span) as i64).to_string());
+            out.insert(
+                key.to_owned(),
+                (lo + (pool.number() % span) as i64).to_string(),
+            );
         }
         ("boolean", _) => {
             out.insert(key.to_owned(), (pool.number() % 2 == 0).to_string());
         }
         ("timestamp", _) => {
-            let t = amazon_pay_protocol::Timestamp::from_unix((pool.number() % 4_000_000_000) as i64).unwrap();
+            let t =
+                amazon_pay_protocol::Timestamp::from_unix((pool.number() % 4_000_000_000) as i64)
+                    .unwrap();
             out.insert(key.to_owned(), t.to_wire());
         }
         (_, Some(ShapeKind::Money)) => {
             let (currency, amount) = if pool.number() % 2 == 0 {
                 ("JPY", (pool.number() % 1_000_000).to_string())
             } else {
-                ("USD", format!("{}.{:02}", pool.number() % 100_000, pool.number() % 100))
+                (
+                    "USD",
+                    format!("{}.{:02}", pool.number() % 100_000, pool.number() % 100),
+                )
             };
             out.insert(format!("{key}.Amount"), amount);
             out.insert(format!("{key}.CurrencyCode"), currency.to_owned());
@@ -89,7 +109,11 @@ fn value(
         (_, Some(ShapeKind::Structure)) => fill(spec, &shape.unwrap().members, key, pool, out),
         (_, Some(ShapeKind::List)) => {
             let list = shape.unwrap();
-            let item = list.member.as_ref().map(|m| m.get_ref().as_str()).unwrap_or("string");
+            let item = list
+                .member
+                .as_ref()
+                .map(|m| m.get_ref().as_str())
+                .unwrap_or("string");
             let len = 1 + (pool.number() % 14) as usize;
             for i in 1..=len {
                 let k = format!("{key}.{}.{i}", list.query_member_name());
@@ -98,7 +122,9 @@ fn value(
         }
         (_, Some(ShapeKind::Enum)) => {
             let values = &shape.unwrap().values;
-            let v = values[(pool.number() % values.len() as u64) as usize].get_ref().clone();
+            let v = values[(pool.number() % values.len() as u64) as usize]
+                .get_ref()
+                .clone();
             out.insert(key.to_owned(), v);
         }
         (_, Some(ShapeKind::String)) => {
