@@ -15,22 +15,8 @@ pub fn load(dir: &Path) -> Result<Spec, SpecErrors> {
     let mut errors = Vec::new();
     let service = read_toml::<ServiceFile>(&dir.join("service.toml"), &mut errors);
     let error_defs = read_toml::<ErrorsFile>(&dir.join("errors.toml"), &mut errors);
-    let mut operations = Vec::new();
-    for (path, source) in read_dir_toml(&dir.join("operations"), &mut errors) {
-        if let Some(mut op) = parse::<Operation>(&path, &source, &mut errors) {
-            check_file_name(&path, &source, &op.name, &mut errors);
-            op.file = path.display().to_string();
-            operations.push((op, path, source));
-        }
-    }
-    let mut shapes = Vec::new();
-    for (path, source) in read_dir_toml(&dir.join("shapes"), &mut errors) {
-        if let Some(mut shape) = parse::<Shape>(&path, &source, &mut errors) {
-            check_file_name(&path, &source, &shape.name, &mut errors);
-            shape.file = path.display().to_string();
-            shapes.push((shape, path, source));
-        }
-    }
+    let operations = read_named::<Operation>(&dir.join("operations"), |o| &o.name, &mut errors);
+    let shapes = read_named::<Shape>(&dir.join("shapes"), |s| &s.name, &mut errors);
     let (Some(service), Some(error_defs)) = (service, error_defs) else {
         return Err(SpecErrors(errors));
     };
@@ -52,6 +38,22 @@ pub fn load(dir: &Path) -> Result<Spec, SpecErrors> {
 
 /// A parsed file with its path and text, kept for error positions during validation.
 pub(crate) type Sourced<T> = (T, PathBuf, String);
+
+/// Every file of a directory of one-item-per-file TOML, whose `name` must match the file name.
+fn read_named<T: DeserializeOwned>(
+    dir: &Path,
+    name: fn(&T) -> &toml::Spanned<String>,
+    errors: &mut Vec<SpecError>,
+) -> Vec<Sourced<T>> {
+    let mut items = Vec::new();
+    for (path, source) in read_dir_toml(dir, errors) {
+        if let Some(item) = parse::<T>(&path, &source, errors) {
+            check_file_name(&path, &source, name(&item), errors);
+            items.push((item, path, source));
+        }
+    }
+    items
+}
 
 fn read_toml<T: DeserializeOwned>(path: &Path, errors: &mut Vec<SpecError>) -> Option<Sourced<T>> {
     let source = match fs::read_to_string(path) {

@@ -116,9 +116,6 @@ pub struct Operation {
     pub throttle: Option<Throttle>,
     #[serde(default)]
     pub input: Vec<Member>,
-    /// The file the operation was read from (set by the loader).
-    #[serde(skip)]
-    pub file: String,
 }
 
 fn yes() -> bool {
@@ -180,9 +177,6 @@ pub struct Shape {
     pub values: Vec<Spanned<String>>,
     #[serde(default)]
     pub docs: std::collections::BTreeMap<String, String>,
-    /// The file the shape was read from (set by the loader).
-    #[serde(skip)]
-    pub file: String,
 }
 
 /// The primitive types a member may have besides shapes.
