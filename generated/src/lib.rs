@@ -8,9 +8,13 @@
 extern crate self as amazon_pay_protocol;
 
 pub mod builder;
+pub mod credentials;
+pub mod endpoint;
+pub mod error;
 pub mod money;
 pub mod operation;
 pub mod params;
+pub mod sign;
 pub mod timestamp;
 pub mod wire;
 pub mod xml;

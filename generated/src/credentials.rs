@@ -1,0 +1,100 @@
+//! Credentials: the secret key never shows up in `Debug`, `Display`, errors or logs, and is
+//! wiped from memory when dropped.
+
+use std::fmt;
+
+use zeroize::{Zeroize, ZeroizeOnDrop};
+
+/// The MWS secret key. Only [`crate::sign`] reads its bytes.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    pub fn new(secret: impl Into<String>) -> SecretKey {
+        SecretKey(secret.into())
+    }
+
+    pub(crate) fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(***)")
+    }
+}
+
+impl fmt::Display for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// A delegation token (`MWSAuthToken`): it lets a solution provider act for a seller, so it
+/// is as sensitive as a password and is redacted the same way.
+#[derive(Clone, Zeroize, ZeroizeOnDrop)]
+pub struct AuthToken(String);
+
+impl AuthToken {
+    pub fn new(token: impl Into<String>) -> AuthToken {
+        AuthToken(token.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for AuthToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AuthToken(***)")
+    }
+}
+
+/// Who signs: access key id, secret key, seller id and, for delegated calls, an MWSAuthToken.
+#[derive(Clone, Debug)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_key: SecretKey,
+    pub seller_id: String,
+    pub mws_auth_token: Option<AuthToken>,
+}
+
+impl Credentials {
+    pub fn new(
+        access_key_id: impl Into<String>,
+        secret_key: SecretKey,
+        seller_id: impl Into<String>,
+    ) -> Credentials {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            secret_key,
+            seller_id: seller_id.into(),
+            mws_auth_token: None,
+        }
+    }
+
+    /// Acts for another seller (solution providers).
+    pub fn with_mws_auth_token(mut self, token: AuthToken) -> Credentials {
+        self.mws_auth_token = Some(token);
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secrets_are_redacted() {
+        let creds = Credentials::new("AKID", SecretKey::new("very-secret"), "SELLER")
+            .with_mws_auth_token(AuthToken::new("amzn.mws.token"));
+        let shown = format!("{creds:?} {}", creds.secret_key);
+        assert!(
+            !shown.contains("very-secret") && !shown.contains("amzn.mws.token"),
+            "{shown}"
+        );
+        assert!(shown.contains("AKID") && shown.contains("SecretKey(***)"));
+    }
+}
