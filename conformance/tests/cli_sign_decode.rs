@@ -1,0 +1,205 @@
+//! The `sign` and `decode` commands, run as the built binary.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+fn run(args: &[&str], stdin: &str, envs: &[(&str, &str)]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_amazon-pay-conformance"))
+        .args(args)
+        .env_remove("AMAZON_PAY_SECRET_KEY")
+        .envs(envs.iter().copied())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run the binary");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn shared() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared")
+}
+
+const EXAMPLE: &str = r#"{"method":"POST","host":"mws.amazonservices.com","path":"/OffAmazonPayments_Sandbox/2013-01-01",
+ "secret_key":"TEST_SECRET_KEY","params":{"AWSAccessKeyId":"TEST_ACCESS_KEY","Action":"GetOrderReferenceDetails",
+ "AmazonOrderReferenceId":"AMAZON_ORDER_REFERENCE_ID","SellerId":"TEST_MERCHANT_ID","Timestamp":"2015-12-31T23:59:58Z"}}"#;
+
+#[test]
+fn sign_reproduces_the_java_vector_and_never_prints_the_secret() {
+    let out = run(&["sign"], EXAMPLE, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        json["signature"],
+        "cpkDC72d5lMIbo5ET2dvERTw4F2cGQJL3eQPzUe2pAE="
+    );
+    assert!(
+        json["string_to_sign"]
+            .as_str()
+            .unwrap()
+            .starts_with("POST\nmws.amazonservices.com\n")
+    );
+    assert!(!text.contains("TEST_SECRET_KEY"));
+}
+
+#[test]
+fn sign_agrees_with_the_oracle_script() {
+    let oracle = shared().join("oracle");
+    let python = oracle.join(".venv/bin/python");
+    if !python.exists() {
+        eprintln!("oracle missing: skipped");
+        return;
+    }
+    let input = r#"{"method":"POST","host":"mws.amazonservices.jp","path":"/OffAmazonPayments_Sandbox/2013-01-01",
+      "secret_key":"EXAMPLE/SECRET+KEY","access_key":"AKIAEXAMPLE","merchant_id":"A1EXAMPLE","now":"2024-01-02T03:04:05Z",
+      "params":{"Action":"AuthorizeOnBillingAgreement","AmazonBillingAgreementId":"C01-1234567-1234567",
+      "AuthorizationAmount.Amount":"1000","AuthorizationAmount.CurrencyCode":"JPY","AuthorizationReferenceId":"auth-2024 01*~'()!",
+      "SellerNote":"日本語 メモ+plus"}}"#;
+    let ours: Value = serde_json::from_slice(&run(&["sign"], input, &[]).stdout).unwrap();
+    let mut child = Command::new(&python)
+        .arg(oracle.join("v1_sign.py"))
+        .current_dir(&oracle)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let theirs: Value = serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+    for key in ["string_to_sign", "signature", "canonical_query"] {
+        assert_eq!(ours[key], theirs[key], "{key}");
+    }
+    assert_eq!(ours["params"], theirs["params"]);
+}
+
+#[test]
+fn typed_sign_checks_parameters_against_the_spec() {
+    let env = [
+        ("AMAZON_PAY_ACCESS_KEY_ID", "AK"),
+        ("AMAZON_PAY_SECRET_KEY", "SK"),
+        ("AMAZON_PAY_SELLER_ID", "S"),
+    ];
+    let args = [
+        "sign",
+        "--operation",
+        "AuthorizeOnBillingAgreement",
+        "--region",
+        "JP",
+        "--now",
+        "2024-01-02T03:04:05Z",
+    ];
+    let ok = run(
+        &args,
+        r#"{"AmazonBillingAgreementId":"C01-1","AuthorizationReferenceId":"r1","AuthorizationAmount.Amount":"1000","AuthorizationAmount.CurrencyCode":"JPY"}"#,
+        &env,
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let json: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert!(json["string_to_sign"].as_str().unwrap().starts_with("POST\nmws.amazonservices.jp\n/OffAmazonPayments_Sandbox/2013-01-01\nAWSAccessKeyId=AK&Action=AuthorizeOnBillingAgreement"));
+
+    let jpy_with_decimals = run(
+        &args,
+        r#"{"AmazonBillingAgreementId":"C01-1","AuthorizationReferenceId":"r1","AuthorizationAmount.Amount":"1000.00","AuthorizationAmount.CurrencyCode":"JPY"}"#,
+        &env,
+    );
+    assert_eq!(jpy_with_decimals.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&jpy_with_decimals.stderr);
+    assert!(
+        err.contains("AuthorizationAmount.Amount") && err.contains("JPY has 0 decimal places"),
+        "{err}"
+    );
+    assert!(!err.contains("SK"));
+
+    let missing = run(&args, r#"{"AmazonBillingAgreementId":"C01-1"}"#, &env);
+    assert!(
+        String::from_utf8_lossy(&missing.stderr)
+            .contains("missing required parameter AuthorizationReferenceId")
+    );
+}
+
+#[test]
+fn decode_prints_typed_responses_and_errors() {
+    let dir = shared().join("fixtures-public/v1/amazon-pay-sdk-java");
+    let ok = run(
+        &[
+            "decode",
+            "GetBillingAgreementDetails",
+            dir.join("GetBillingAgreementDetailsResponse.xml")
+                .to_str()
+                .unwrap(),
+        ],
+        "",
+        &[],
+    );
+    assert!(ok.status.success());
+    let json: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(
+        json["GetBillingAgreementDetailsResult"]["BillingAgreementDetails"]["BillingAgreementStatus"]
+            ["State"],
+        "Draft"
+    );
+
+    let err = run(
+        &[
+            "decode",
+            "SetOrderReferenceDetails",
+            dir.join("ErrorResponse.xml").to_str().unwrap(),
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(err.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&err.stdout).unwrap();
+    assert_eq!(json["Error"]["Code"], "OrderReferenceNotModifiable");
+
+    let bad = run(
+        &[
+            "decode",
+            "NoSuchAction",
+            dir.join("ErrorResponse.xml")
+                .parent()
+                .unwrap()
+                .join("Throttled.xml")
+                .to_str()
+                .unwrap(),
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let unknown = run(
+        &[
+            "decode",
+            "NoSuchAction",
+            dir.join("GetBillingAgreementDetailsResponse.xml")
+                .to_str()
+                .unwrap(),
+        ],
+        "",
+        &[],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown Action `NoSuchAction`"));
+}
