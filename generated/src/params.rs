@@ -21,6 +21,14 @@ pub const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
 
 /// Appends the RFC 3986 encoding of `value` to `out`.
 pub fn encode_into(out: &mut String, value: &str) {
+    // Most values (ids, amounts, codes) need no escaping: copy them in one go.
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+    {
+        out.push_str(value);
+        return;
+    }
     for chunk in utf8_percent_encode(value, RFC3986) {
         out.push_str(chunk);
     }

@@ -31,7 +31,7 @@ pub struct Explanation {
 pub struct SignedRequest {
     pub method: &'static str,
     pub url: String,
-    pub headers: Vec<(&'static str, String)>,
+    pub headers: [(&'static str, &'static str); 2],
     pub body: Vec<u8>,
 }
 
@@ -127,12 +127,12 @@ pub fn sign<O: Operation>(
     SignedRequest {
         method: "POST",
         url: endpoint.url(),
-        headers: vec![
+        headers: [
             (
                 "Content-Type",
-                "application/x-www-form-urlencoded; charset=UTF-8".to_owned(),
+                "application/x-www-form-urlencoded; charset=UTF-8",
             ),
-            ("User-Agent", USER_AGENT.to_owned()),
+            ("User-Agent", USER_AGENT),
         ],
         body,
     }
