@@ -1,5 +1,5 @@
-//! `amazon-pay-conformance`: with no arguments, runs every signing vector and scenario against
-//! the embedded sandbox simulator. Subcommands expose the pieces (signing, decoding, IPN
+//! `amazon-pay-conformance`: with no arguments, runs the conformance suite (every signing vector;
+//! the sandbox scenarios join it with the simulator). Subcommands expose the pieces (signing, decoding, IPN
 //! verification, the simulator) for debugging and for other languages' SDKs.
 
 use std::process::ExitCode;
@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Some(Command::Sign(a)) => cli::sign::run(a),
         Some(Command::Decode(a)) => cli::decode::run(a),
         Some(Command::Ipn(c)) => cli::ipn::run(c),
-        None => cli::list_operations(),
+        None => cli::suite::run(),
     };
     match result {
         Ok(code) => code,

@@ -6,7 +6,13 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use amazon_pay_protocol::ParamMap;
+use amazon_pay_protocol::credentials::SecretKey;
+use amazon_pay_protocol::sign::sign_param_map;
+use base64::Engine as _;
+use hmac::{Hmac, Mac};
 use serde::Deserialize;
+use sha2::Sha256;
 
 /// The folder holding `v1/` and `hmac/` in this repository.
 pub fn default_dir() -> PathBuf {
@@ -160,6 +166,57 @@ pub fn load_hmac_cases(dir: &Path) -> Result<Vec<HmacCase>, VectorError> {
             })
         })
         .collect()
+}
+
+/// Compares one case; returns a description of every mismatch (empty when it conforms).
+pub fn check_signing_case(case: &SigningCase) -> Vec<String> {
+    let ctx = &case.context;
+    let mut problems = Vec::new();
+    if ctx.method != "POST" {
+        problems.push(format!("method {:?}: v1 signs only POST", ctx.method));
+        return problems;
+    }
+    let secret = SecretKey::new(ctx.secret_key.clone());
+    let got = sign_param_map(&ctx.host, &ctx.path, &secret, &case.params);
+    for (what, got, want) in [
+        (
+            "canonical query",
+            &got.canonical_query,
+            &case.canonical_query,
+        ),
+        ("string to sign", &got.string_to_sign, &case.string_to_sign),
+        ("signature", &got.signature, &case.signature),
+    ] {
+        if got != want {
+            problems.push(format!("{what}\n  got:  {got:?}\n  want: {want:?}"));
+        }
+    }
+    // Bodies are equal when they decode to the same parameters (see the vectors README).
+    let ours = ParamMap::from_form(got.body.as_ref());
+    let sdk = ParamMap::from_form(&case.body);
+    if ours != sdk {
+        problems.push(format!(
+            "body decodes differently\n  got:  {:?}\n  want: {:?}",
+            ours.0, sdk.0
+        ));
+    }
+    let mut expected_params = case.params.clone();
+    expected_params.insert("Signature".to_owned(), case.signature.clone());
+    if sdk.0 != expected_params {
+        problems.push(
+            "the SDK body does not decode to params.json plus Signature: vector is corrupt"
+                .to_owned(),
+        );
+    }
+    problems
+}
+
+/// HMAC-SHA256 of the case's message with its key, base64.
+pub fn hmac_sha256_base64(case: &HmacCase) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(case.key.as_bytes()).expect("HMAC accepts any key length");
+    mac.update(case.message.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, VectorError> {

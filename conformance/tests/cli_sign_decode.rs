@@ -203,3 +203,13 @@ fn decode_prints_typed_responses_and_errors() {
     assert_eq!(unknown.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown Action `NoSuchAction`"));
 }
+
+#[test]
+fn default_command_runs_the_suite_and_reports() {
+    let out = run(&[], "", &[]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let summary = text.lines().last().unwrap();
+    assert!(summary.contains(" passed, 0 failed"), "{summary}");
+    assert!(text.contains("java-j1") || text.contains("signing "), "{text}");
+}
