@@ -207,9 +207,16 @@ fn decode_prints_typed_responses_and_errors() {
 #[test]
 fn default_command_runs_the_suite_and_reports() {
     let out = run(&[], "", &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let text = String::from_utf8(out.stdout).unwrap();
     let summary = text.lines().last().unwrap();
     assert!(summary.contains(" passed, 0 failed"), "{summary}");
-    assert!(text.contains("java-j1") || text.contains("signing "), "{text}");
+    assert!(
+        text.contains("java-j1") || text.contains("signing "),
+        "{text}"
+    );
 }

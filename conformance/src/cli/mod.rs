@@ -3,7 +3,6 @@
 use std::process::ExitCode;
 
 pub mod decode;
-pub mod ipn;
 pub mod sign;
 pub mod suite;
 
