@@ -11,6 +11,7 @@ pub mod builder;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod ipn;
 pub mod money;
 pub mod operation;
 pub mod params;

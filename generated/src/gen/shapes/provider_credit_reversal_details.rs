@@ -12,6 +12,12 @@ pub struct ProviderCreditReversalDetails {
     #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
     pub provider_id: ::std::option::Option<::std::string::String>,
     #[serde(
+        rename = "ProviderSellerId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provider_seller_id: ::std::option::Option<::std::string::String>,
+    #[serde(
         rename = "CreditReversalReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
@@ -62,6 +68,7 @@ pub struct ProviderCreditReversalDetailsBuilder {
     amazon_provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
     seller_id: ::std::option::Option<::std::string::String>,
     provider_id: ::std::option::Option<::std::string::String>,
+    provider_seller_id: ::std::option::Option<::std::string::String>,
     credit_reversal_reference_id: ::std::option::Option<::std::string::String>,
     credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
@@ -90,6 +97,13 @@ impl ProviderCreditReversalDetailsBuilder {
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         self.provider_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    pub fn provider_seller_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.provider_seller_id = ::std::option::Option::Some(value.into());
         self
     }
     pub fn credit_reversal_reference_id(
@@ -149,6 +163,7 @@ impl ProviderCreditReversalDetailsBuilder {
             amazon_provider_credit_reversal_id,
             seller_id: self.seller_id,
             provider_id: self.provider_id,
+            provider_seller_id: self.provider_seller_id,
             credit_reversal_reference_id: self.credit_reversal_reference_id,
             credit_reversal_amount: self.credit_reversal_amount,
             creation_timestamp: self.creation_timestamp,
