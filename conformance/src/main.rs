@@ -1,5 +1,5 @@
 //! `amazon-pay-conformance`: with no arguments, runs the conformance suite (every signing vector;
-//! the sandbox scenarios join it with the simulator). Subcommands expose the pieces (signing, decoding) for debugging and for other languages' SDKs.
+//! the sandbox scenarios join it with the simulator). Subcommands expose the pieces (signing, decoding, IPN verification) for debugging and for other languages' SDKs.
 
 use std::process::ExitCode;
 
@@ -21,6 +21,9 @@ enum Command {
     Sign(cli::sign::SignArgs),
     /// Decode a response body of an operation into its typed form, printed as JSON.
     Decode(cli::decode::DecodeArgs),
+    /// Instant Payment Notifications.
+    #[command(subcommand)]
+    Ipn(cli::ipn::IpnCommand),
 }
 
 fn main() -> ExitCode {
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
     let result = match args.command {
         Some(Command::Sign(a)) => cli::sign::run(a),
         Some(Command::Decode(a)) => cli::decode::run(a),
+        Some(Command::Ipn(c)) => cli::ipn::run(c),
         None => cli::suite::run(),
     };
     match result {

@@ -220,3 +220,45 @@ fn default_command_runs_the_suite_and_reports() {
         "{text}"
     );
 }
+
+#[test]
+fn ipn_verify_accepts_the_python_sdk_body_and_rejects_the_invalid_one() {
+    let dir = shared().join("fixtures-public/v1/amazon-pay-sdk-python");
+    let cert = dir.join("test.pem");
+    let args = |file: &str| {
+        vec![
+            "ipn".to_owned(),
+            "verify".to_owned(),
+            dir.join(file).display().to_string(),
+            "--cert".to_owned(),
+            cert.display().to_string(),
+            "--at".to_owned(),
+            "2015-01-01T00:00:00Z".to_owned(),
+        ]
+    };
+    let valid_args = args("test_ipn.body_valid.json");
+    let ok = run(
+        &valid_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        "",
+        &[],
+    );
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let json: Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(json["valid"], true);
+    assert!(json["notification"]["OrderReference"]["AmazonOrderReferenceId"].is_string());
+
+    let invalid_args = args("test_ipn.body_invalid.json");
+    let bad = run(
+        &invalid_args.iter().map(String::as_str).collect::<Vec<_>>(),
+        "",
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(json["valid"], false);
+    assert!(json["reason"].as_str().unwrap().contains("certificate URL"));
+}

@@ -3,6 +3,7 @@
 use std::process::ExitCode;
 
 pub mod decode;
+pub mod ipn;
 pub mod sign;
 pub mod suite;
 
