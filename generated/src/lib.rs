@@ -2,6 +2,27 @@
 //!
 //! This crate is sans-IO: it turns typed requests into signed HTTP requests and HTTP responses
 //! into typed results, and never opens a socket. See `ARCHITECTURE.md` at the repository root.
+//!
+//! ```
+//! use amazon_pay_protocol::credentials::{Credentials, SecretKey};
+//! use amazon_pay_protocol::endpoint::Endpoint;
+//! use amazon_pay_protocol::v1::{self, Environment, Region};
+//! use amazon_pay_protocol::{Currency, Money, Timestamp, sign};
+//!
+//! let request = v1::AuthorizeOnBillingAgreementRequest::builder()
+//!     .amazon_billing_agreement_id("C01-1234567-1234567")
+//!     .authorization_reference_id("order-42-1")
+//!     .authorization_amount(Money::jpy(1000)?)
+//!     .capture_now(true)
+//!     .build()?; // names every missing required field at once
+//! assert!(Money::new("1000.00", Currency::Jpy).is_err()); // JPY has no minor unit
+//!
+//! let credentials = Credentials::new("AKIAEXAMPLE", SecretKey::new("secret"), "A1EXAMPLE");
+//! let endpoint = Endpoint::amazon(Region::Jp, Environment::Sandbox);
+//! let signed = sign::sign(&request, &credentials, &endpoint, Timestamp::parse("2024-01-02T03:04:05Z")?);
+//! assert_eq!(signed.url, "https://mws.amazonservices.jp/OffAmazonPayments_Sandbox/2013-01-01");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 // Generated code names the runtime by its crate path, so that the same output also compiles
 // in tests outside this crate (the codegen fixture specs).
