@@ -24,7 +24,7 @@ pub enum ErrorCode {
     DuplicateRequest,
     /// `InputStreamDisconnected`: The request body was cut off (MWS-wide).
     InputStreamDisconnected,
-    /// `InternalError`: Unknown MWS-wide server error.
+    /// `InternalError`: An unspecified MWS-wide server error (the SDKs retry every HTTP 500 by status, but this code is not marked retryable here).
     InternalError,
     /// `InternalServerError`: Unknown service error; the request may be retried.
     InternalServerError,
@@ -32,7 +32,7 @@ pub enum ErrorCode {
     InvalidAccessKeyId,
     /// `InvalidAccountStatus`: The seller account is suspended or its registration is incomplete.
     InvalidAccountStatus,
-    /// `InvalidAction`: The Action is not an operation of this service (assumed code; the MWS guide reports it as InvalidParameterValue).
+    /// `InvalidAction`: The Action names no operation of this service (assumed code and status; no source shows the answer to an unknown Action).
     InvalidAction,
     /// `InvalidAddress`: Invalid section name or version in the request path (404 in the MWS guide).
     InvalidAddress,
@@ -78,7 +78,7 @@ pub enum ErrorCode {
     ServiceUnavailable,
     /// `SignatureDoesNotMatch`: The request signature does not match the one the service computed.
     SignatureDoesNotMatch,
-    /// `TransactionAmountExceeded`: The amount is above what may still be authorized, captured or refunded on the object.
+    /// `TransactionAmountExceeded`: The amount is above what may still be authorized, captured or refunded on the parent object (status not found; likely 400).
     TransactionAmountExceeded,
     /// `TransactionCountExceeded`: The number of authorizations, captures or refunds allowed on the object is exceeded.
     TransactionCountExceeded,
@@ -319,7 +319,7 @@ impl ErrorCode {
             ErrorCode::RequestThrottled => ::std::option::Option::Some(503u16),
             ErrorCode::ServiceUnavailable => ::std::option::Option::Some(503u16),
             ErrorCode::SignatureDoesNotMatch => ::std::option::Option::Some(403u16),
-            ErrorCode::TransactionAmountExceeded => ::std::option::Option::Some(400u16),
+            ErrorCode::TransactionAmountExceeded => ::std::option::Option::None,
             ErrorCode::TransactionCountExceeded => ::std::option::Option::None,
             ErrorCode::UnauthorizedAccess => ::std::option::Option::None,
             ErrorCode::UnauthorizedSolutionProvider => ::std::option::Option::None,
@@ -329,8 +329,8 @@ impl ErrorCode {
     /// Whether the same request may succeed when sent again later.
     pub fn retryable(&self) -> bool {
         matches!(
-            self, ErrorCode::InternalError | ErrorCode::InternalServerError |
-            ErrorCode::RequestThrottled | ErrorCode::ServiceUnavailable
+            self, ErrorCode::InternalServerError | ErrorCode::RequestThrottled |
+            ErrorCode::ServiceUnavailable
         )
     }
 }

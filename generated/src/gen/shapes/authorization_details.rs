@@ -5,34 +5,41 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizationDetails {
+    /// Amazon's id of the authorization.
     #[serde(rename = "AmazonAuthorizationId")]
     pub amazon_authorization_id: AuthorizationId,
+    /// The seller's id given in the request.
     #[serde(
         rename = "AuthorizationReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub authorization_reference_id: ::std::option::Option<ReferenceId>,
+    /// The billing address of the payment method, where Amazon shares it.
     #[serde(
         rename = "AuthorizationBillingAddress",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub authorization_billing_address: ::std::option::Option<Address>,
+    /// The note given in the request.
     #[serde(
         rename = "SellerAuthorizationNote",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub seller_authorization_note: ::std::option::Option<::std::string::String>,
+    /// The amount authorized.
     #[serde(
         rename = "AuthorizationAmount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub authorization_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// How much of it has been captured.
     #[serde(rename = "CapturedAmount", default, skip_serializing_if = "Option::is_none")]
     pub captured_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The fee charged for the authorization.
     #[serde(
         rename = "AuthorizationFee",
         default,
@@ -42,36 +49,44 @@ pub struct AuthorizationDetails {
     /// The captures made on this authorization.
     #[serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")]
     pub id_list: ::std::option::Option<IdList>,
+    /// When the authorization was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// When an uncaptured authorization closes.
     #[serde(
         rename = "ExpirationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The state with its reason.
     #[serde(rename = "AuthorizationStatus")]
     pub authorization_status: AuthorizationStatus,
+    /// Categories of the order's items.
     #[serde(
         rename = "OrderItemCategories",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub order_item_categories: ::std::option::Option<OrderItemCategories>,
+    /// Whether the amount is captured together with the authorization.
     #[serde(rename = "CaptureNow", default, skip_serializing_if = "Option::is_none")]
     pub capture_now: ::std::option::Option<bool>,
+    /// The statement text given in the request.
     #[serde(rename = "SoftDescriptor", default, skip_serializing_if = "Option::is_none")]
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
+    /// The card issuer's address check result, where available.
     #[serde(
         rename = "AddressVerificationCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub address_verification_code: ::std::option::Option<::std::string::String>,
+    /// With an InvalidPaymentMethod decline: true when a retry with the same payment method may succeed.
     #[serde(rename = "SoftDecline", default, skip_serializing_if = "Option::is_none")]
     pub soft_decline: ::std::option::Option<bool>,
 }
@@ -128,6 +143,7 @@ pub struct AuthorizationDetailsBuilder {
     soft_decline: ::std::option::Option<bool>,
 }
 impl AuthorizationDetailsBuilder {
+    /// Amazon's id of the authorization.
     pub fn amazon_authorization_id(
         mut self,
         value: impl ::std::convert::Into<AuthorizationId>,
@@ -135,6 +151,7 @@ impl AuthorizationDetailsBuilder {
         self.amazon_authorization_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's id given in the request.
     pub fn authorization_reference_id(
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
@@ -142,6 +159,7 @@ impl AuthorizationDetailsBuilder {
         self.authorization_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The billing address of the payment method, where Amazon shares it.
     pub fn authorization_billing_address(
         mut self,
         value: impl ::std::convert::Into<Address>,
@@ -149,6 +167,7 @@ impl AuthorizationDetailsBuilder {
         self.authorization_billing_address = ::std::option::Option::Some(value.into());
         self
     }
+    /// The note given in the request.
     pub fn seller_authorization_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -156,6 +175,7 @@ impl AuthorizationDetailsBuilder {
         self.seller_authorization_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount authorized.
     pub fn authorization_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -163,6 +183,7 @@ impl AuthorizationDetailsBuilder {
         self.authorization_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// How much of it has been captured.
     pub fn captured_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -170,6 +191,7 @@ impl AuthorizationDetailsBuilder {
         self.captured_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// The fee charged for the authorization.
     pub fn authorization_fee(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -182,6 +204,7 @@ impl AuthorizationDetailsBuilder {
         self.id_list = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the authorization was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -189,6 +212,7 @@ impl AuthorizationDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// When an uncaptured authorization closes.
     pub fn expiration_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -196,6 +220,7 @@ impl AuthorizationDetailsBuilder {
         self.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The state with its reason.
     pub fn authorization_status(
         mut self,
         value: impl ::std::convert::Into<AuthorizationStatus>,
@@ -203,6 +228,7 @@ impl AuthorizationDetailsBuilder {
         self.authorization_status = ::std::option::Option::Some(value.into());
         self
     }
+    /// Categories of the order's items.
     pub fn order_item_categories(
         mut self,
         value: impl ::std::convert::Into<OrderItemCategories>,
@@ -210,10 +236,12 @@ impl AuthorizationDetailsBuilder {
         self.order_item_categories = ::std::option::Option::Some(value.into());
         self
     }
+    /// Whether the amount is captured together with the authorization.
     pub fn capture_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.capture_now = ::std::option::Option::Some(value.into());
         self
     }
+    /// The statement text given in the request.
     pub fn soft_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -221,6 +249,7 @@ impl AuthorizationDetailsBuilder {
         self.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
+    /// The card issuer's address check result, where available.
     pub fn address_verification_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -228,6 +257,7 @@ impl AuthorizationDetailsBuilder {
         self.address_verification_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// With an InvalidPaymentMethod decline: true when a retry with the same payment method may succeed.
     pub fn soft_decline(mut self, value: impl ::std::convert::Into<bool>) -> Self {
         self.soft_decline = ::std::option::Option::Some(value.into());
         self

@@ -4,13 +4,13 @@ use super::super::*;
 /// The state of an authorization.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum AuthorizationState {
-    /// `Pending`
+    /// `Pending`: Being processed (asynchronous mode only); the outcome arrives by IPN.
     Pending,
-    /// `Open`
+    /// `Open`: Authorized; may be captured.
     Open,
-    /// `Declined`
+    /// `Declined`: Refused; the reason code tells what to do next.
     Declined,
-    /// `Closed`
+    /// `Closed`: No longer capturable: fully captured, expired, closed by the seller or by Amazon.
     Closed,
     /// A value this version of the spec does not know, kept as received.
     Unknown(::std::string::String),

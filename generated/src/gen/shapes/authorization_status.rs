@@ -5,16 +5,20 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizationStatus {
+    /// The current state.
     #[serde(rename = "State")]
     pub state: AuthorizationState,
+    /// When the state last changed.
     #[serde(
         rename = "LastUpdateTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub last_update_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// Why the object is in this state.
     #[serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")]
     pub reason_code: ::std::option::Option<AuthorizationReasonCode>,
+    /// A human-readable explanation of the reason.
     #[serde(
         rename = "ReasonDescription",
         default,
@@ -50,6 +54,7 @@ pub struct AuthorizationStatusBuilder {
     reason_description: ::std::option::Option<::std::string::String>,
 }
 impl AuthorizationStatusBuilder {
+    /// The current state.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<AuthorizationState>,
@@ -57,6 +62,7 @@ impl AuthorizationStatusBuilder {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the state last changed.
     pub fn last_update_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -64,6 +70,7 @@ impl AuthorizationStatusBuilder {
         self.last_update_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// Why the object is in this state.
     pub fn reason_code(
         mut self,
         value: impl ::std::convert::Into<AuthorizationReasonCode>,
@@ -71,6 +78,7 @@ impl AuthorizationStatusBuilder {
         self.reason_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// A human-readable explanation of the reason.
     pub fn reason_description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

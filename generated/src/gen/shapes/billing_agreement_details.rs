@@ -5,30 +5,39 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingAgreementDetails {
+    /// Amazon's id of the billing agreement.
     #[serde(rename = "AmazonBillingAgreementId")]
     pub amazon_billing_agreement_id: BillingAgreementId,
+    /// The monthly limit and what remains of it.
     #[serde(
         rename = "BillingAgreementLimits",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_agreement_limits: ::std::option::Option<BillingAgreementLimits>,
+    /// The buyer, returned after confirmation.
     #[serde(rename = "Buyer", default, skip_serializing_if = "Option::is_none")]
     pub buyer: ::std::option::Option<Buyer>,
+    /// The seller's note.
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
+    /// The solution provider's seller id.
     #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: ::std::option::Option<::std::string::String>,
+    /// The shipping address (partial before confirmation).
     #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: ::std::option::Option<Destination>,
+    /// The billing address, where Amazon shares it.
     #[serde(rename = "BillingAddress", default, skip_serializing_if = "Option::is_none")]
     pub billing_address: ::std::option::Option<BillingAddress>,
+    /// Sandbox or Live.
     #[serde(
         rename = "ReleaseEnvironment",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub release_environment: ::std::option::Option<ReleaseEnvironment>,
+    /// The seller's own agreement attributes.
     #[serde(
         rename = "SellerBillingAgreementAttributes",
         default,
@@ -37,36 +46,44 @@ pub struct BillingAgreementDetails {
     pub seller_billing_agreement_attributes: ::std::option::Option<
         SellerBillingAgreementAttributes,
     >,
+    /// The state with its reason.
     #[serde(rename = "BillingAgreementStatus")]
     pub billing_agreement_status: BillingAgreementStatus,
+    /// What still keeps the agreement from being confirmed, or why it was suspended.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<ConstraintList>,
+    /// When the agreement was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// When the agreement expires, where Amazon sets a date.
     #[serde(
         rename = "ExpirationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// Whether the buyer consented to future charges.
     #[serde(
         rename = "BillingAgreementConsent",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_agreement_consent: ::std::option::Option<bool>,
+    /// The language of the buyer's checkout, such as en-GB.
     #[serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")]
     pub order_language: ::std::option::Option<::std::string::String>,
+    /// The recurring amount the seller declared (SCA).
     #[serde(
         rename = "SubscriptionAmount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub subscription_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// Who initiates the agreement's transactions (SCA).
     #[serde(
         rename = "BillingAgreementType",
         default,
@@ -132,6 +149,7 @@ pub struct BillingAgreementDetailsBuilder {
     billing_agreement_type: ::std::option::Option<BillingAgreementType>,
 }
 impl BillingAgreementDetailsBuilder {
+    /// Amazon's id of the billing agreement.
     pub fn amazon_billing_agreement_id(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
@@ -139,6 +157,7 @@ impl BillingAgreementDetailsBuilder {
         self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The monthly limit and what remains of it.
     pub fn billing_agreement_limits(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementLimits>,
@@ -146,10 +165,12 @@ impl BillingAgreementDetailsBuilder {
         self.billing_agreement_limits = ::std::option::Option::Some(value.into());
         self
     }
+    /// The buyer, returned after confirmation.
     pub fn buyer(mut self, value: impl ::std::convert::Into<Buyer>) -> Self {
         self.buyer = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's note.
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -157,6 +178,7 @@ impl BillingAgreementDetailsBuilder {
         self.seller_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// The solution provider's seller id.
     pub fn platform_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -164,10 +186,12 @@ impl BillingAgreementDetailsBuilder {
         self.platform_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The shipping address (partial before confirmation).
     pub fn destination(mut self, value: impl ::std::convert::Into<Destination>) -> Self {
         self.destination = ::std::option::Option::Some(value.into());
         self
     }
+    /// The billing address, where Amazon shares it.
     pub fn billing_address(
         mut self,
         value: impl ::std::convert::Into<BillingAddress>,
@@ -175,6 +199,7 @@ impl BillingAgreementDetailsBuilder {
         self.billing_address = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sandbox or Live.
     pub fn release_environment(
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
@@ -182,6 +207,7 @@ impl BillingAgreementDetailsBuilder {
         self.release_environment = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's own agreement attributes.
     pub fn seller_billing_agreement_attributes(
         mut self,
         value: impl ::std::convert::Into<SellerBillingAgreementAttributes>,
@@ -191,6 +217,7 @@ impl BillingAgreementDetailsBuilder {
         );
         self
     }
+    /// The state with its reason.
     pub fn billing_agreement_status(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementStatus>,
@@ -198,6 +225,7 @@ impl BillingAgreementDetailsBuilder {
         self.billing_agreement_status = ::std::option::Option::Some(value.into());
         self
     }
+    /// What still keeps the agreement from being confirmed, or why it was suspended.
     pub fn constraints(
         mut self,
         value: impl ::std::convert::Into<ConstraintList>,
@@ -205,6 +233,7 @@ impl BillingAgreementDetailsBuilder {
         self.constraints = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the agreement was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -212,6 +241,7 @@ impl BillingAgreementDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the agreement expires, where Amazon sets a date.
     pub fn expiration_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -219,6 +249,7 @@ impl BillingAgreementDetailsBuilder {
         self.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// Whether the buyer consented to future charges.
     pub fn billing_agreement_consent(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -226,6 +257,7 @@ impl BillingAgreementDetailsBuilder {
         self.billing_agreement_consent = ::std::option::Option::Some(value.into());
         self
     }
+    /// The language of the buyer's checkout, such as en-GB.
     pub fn order_language(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -233,6 +265,7 @@ impl BillingAgreementDetailsBuilder {
         self.order_language = ::std::option::Option::Some(value.into());
         self
     }
+    /// The recurring amount the seller declared (SCA).
     pub fn subscription_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -240,6 +273,7 @@ impl BillingAgreementDetailsBuilder {
         self.subscription_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// Who initiates the agreement's transactions (SCA).
     pub fn billing_agreement_type(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementType>,

@@ -5,12 +5,16 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingAgreementLimits {
+    /// The most that may be authorized in one period (a calendar month).
     #[serde(rename = "AmountLimitPerTimePeriod")]
     pub amount_limit_per_time_period: ::amazon_pay_protocol::Money,
+    /// Start of the current period (UTC).
     #[serde(rename = "TimePeriodStartDate")]
     pub time_period_start_date: ::amazon_pay_protocol::Timestamp,
+    /// End of the current period (UTC).
     #[serde(rename = "TimePeriodEndDate")]
     pub time_period_end_date: ::amazon_pay_protocol::Timestamp,
+    /// What may still be authorized in the current period.
     #[serde(rename = "CurrentRemainingBalance")]
     pub current_remaining_balance: ::amazon_pay_protocol::Money,
 }
@@ -34,6 +38,7 @@ pub struct BillingAgreementLimitsBuilder {
     current_remaining_balance: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
 impl BillingAgreementLimitsBuilder {
+    /// The most that may be authorized in one period (a calendar month).
     pub fn amount_limit_per_time_period(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -41,6 +46,7 @@ impl BillingAgreementLimitsBuilder {
         self.amount_limit_per_time_period = ::std::option::Option::Some(value.into());
         self
     }
+    /// Start of the current period (UTC).
     pub fn time_period_start_date(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -48,6 +54,7 @@ impl BillingAgreementLimitsBuilder {
         self.time_period_start_date = ::std::option::Option::Some(value.into());
         self
     }
+    /// End of the current period (UTC).
     pub fn time_period_end_date(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -55,6 +62,7 @@ impl BillingAgreementLimitsBuilder {
         self.time_period_end_date = ::std::option::Option::Some(value.into());
         self
     }
+    /// What may still be authorized in the current period.
     pub fn current_remaining_balance(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,

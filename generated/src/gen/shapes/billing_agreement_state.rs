@@ -4,15 +4,15 @@ use super::super::*;
 /// The state of a billing agreement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum BillingAgreementState {
-    /// `Draft`
+    /// `Draft`: Created, not yet confirmed; the seller may still set its details.
     Draft,
-    /// `Open`
+    /// `Open`: Confirmed; the only state that allows new order references and authorizations.
     Open,
-    /// `Suspended`
+    /// `Suspended`: The payment method has a problem; existing authorizations stay capturable and refunds are allowed, new charges are not.
     Suspended,
-    /// `Canceled`
+    /// `Canceled`: Canceled by Amazon, for example because it was not confirmed within 3 hours.
     Canceled,
-    /// `Closed`
+    /// `Closed`: Ended by the seller, the buyer or Amazon; open authorizations stay capturable.
     Closed,
     /// A value this version of the spec does not know, kept as received.
     Unknown(::std::string::String),

@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingAgreementStatus {
+    /// The current state.
     #[serde(rename = "State")]
     pub state: BillingAgreementState,
+    /// When the state last changed (spelled with a d in billing agreement responses).
     #[serde(
         rename = "LastUpdatedTimestamp",
         alias = "LastUpdateTimestamp",
@@ -14,8 +16,10 @@ pub struct BillingAgreementStatus {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_updated_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// Why the object is in this state.
     #[serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")]
     pub reason_code: ::std::option::Option<BillingAgreementReasonCode>,
+    /// A human-readable explanation of the reason.
     #[serde(
         rename = "ReasonDescription",
         default,
@@ -51,6 +55,7 @@ pub struct BillingAgreementStatusBuilder {
     reason_description: ::std::option::Option<::std::string::String>,
 }
 impl BillingAgreementStatusBuilder {
+    /// The current state.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementState>,
@@ -58,6 +63,7 @@ impl BillingAgreementStatusBuilder {
         self.state = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the state last changed (spelled with a d in billing agreement responses).
     pub fn last_updated_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -65,6 +71,7 @@ impl BillingAgreementStatusBuilder {
         self.last_updated_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// Why the object is in this state.
     pub fn reason_code(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementReasonCode>,
@@ -72,6 +79,7 @@ impl BillingAgreementStatusBuilder {
         self.reason_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// A human-readable explanation of the reason.
     pub fn reason_description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

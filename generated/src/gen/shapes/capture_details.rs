@@ -5,51 +5,63 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CaptureDetails {
+    /// Amazon's id of the capture.
     #[serde(rename = "AmazonCaptureId")]
     pub amazon_capture_id: CaptureId,
+    /// The seller's id given in the request.
     #[serde(
         rename = "CaptureReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub capture_reference_id: ::std::option::Option<ReferenceId>,
+    /// The note given in the request.
     #[serde(
         rename = "SellerCaptureNote",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub seller_capture_note: ::std::option::Option<::std::string::String>,
+    /// The amount captured.
     #[serde(rename = "CaptureAmount", default, skip_serializing_if = "Option::is_none")]
     pub capture_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// How much of it has been refunded.
     #[serde(rename = "RefundedAmount", default, skip_serializing_if = "Option::is_none")]
     pub refunded_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The fee charged for the capture.
     #[serde(rename = "CaptureFee", default, skip_serializing_if = "Option::is_none")]
     pub capture_fee: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The refunds made on this capture.
     #[serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")]
     pub id_list: ::std::option::Option<IdList>,
+    /// When the capture was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The state with its reason.
     #[serde(rename = "CaptureStatus")]
     pub capture_status: CaptureStatus,
+    /// The statement text given in the request.
     #[serde(rename = "SoftDescriptor", default, skip_serializing_if = "Option::is_none")]
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
+    /// Solution-provider credits paid out of this capture.
     #[serde(
         rename = "ProviderCreditSummaryList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub provider_credit_summary_list: ::std::option::Option<ProviderCreditSummaryList>,
+    /// The amount in the seller's currency when the buyer paid in another one.
     #[serde(
         rename = "ConvertedAmount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub converted_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The rate used for ConvertedAmount.
     #[serde(rename = "ConversionRate", default, skip_serializing_if = "Option::is_none")]
     pub conversion_rate: ::std::option::Option<::std::string::String>,
 }
@@ -100,6 +112,7 @@ pub struct CaptureDetailsBuilder {
     conversion_rate: ::std::option::Option<::std::string::String>,
 }
 impl CaptureDetailsBuilder {
+    /// Amazon's id of the capture.
     pub fn amazon_capture_id(
         mut self,
         value: impl ::std::convert::Into<CaptureId>,
@@ -107,6 +120,7 @@ impl CaptureDetailsBuilder {
         self.amazon_capture_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's id given in the request.
     pub fn capture_reference_id(
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
@@ -114,6 +128,7 @@ impl CaptureDetailsBuilder {
         self.capture_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The note given in the request.
     pub fn seller_capture_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -121,6 +136,7 @@ impl CaptureDetailsBuilder {
         self.seller_capture_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount captured.
     pub fn capture_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -128,6 +144,7 @@ impl CaptureDetailsBuilder {
         self.capture_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// How much of it has been refunded.
     pub fn refunded_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -135,6 +152,7 @@ impl CaptureDetailsBuilder {
         self.refunded_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// The fee charged for the capture.
     pub fn capture_fee(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -147,6 +165,7 @@ impl CaptureDetailsBuilder {
         self.id_list = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the capture was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -154,6 +173,7 @@ impl CaptureDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The state with its reason.
     pub fn capture_status(
         mut self,
         value: impl ::std::convert::Into<CaptureStatus>,
@@ -161,6 +181,7 @@ impl CaptureDetailsBuilder {
         self.capture_status = ::std::option::Option::Some(value.into());
         self
     }
+    /// The statement text given in the request.
     pub fn soft_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -168,6 +189,7 @@ impl CaptureDetailsBuilder {
         self.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
+    /// Solution-provider credits paid out of this capture.
     pub fn provider_credit_summary_list(
         mut self,
         value: impl ::std::convert::Into<ProviderCreditSummaryList>,
@@ -175,6 +197,7 @@ impl CaptureDetailsBuilder {
         self.provider_credit_summary_list = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount in the seller's currency when the buyer paid in another one.
     pub fn converted_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -182,6 +205,7 @@ impl CaptureDetailsBuilder {
         self.converted_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// The rate used for ConvertedAmount.
     pub fn conversion_rate(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

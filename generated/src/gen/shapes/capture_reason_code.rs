@@ -4,17 +4,17 @@ use super::super::*;
 /// Why a capture is in its state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CaptureReasonCode {
-    /// `StopShipmentAtypicalAuth`
+    /// `StopShipmentAtypicalAuth`: Pending or Completed, but the seller should not ship yet.
     StopShipmentAtypicalAuth,
-    /// `AmazonRejected`
+    /// `AmazonRejected`: Declined by Amazon.
     AmazonRejected,
-    /// `ProcessingFailure`
+    /// `ProcessingFailure`: Declined because of an internal error.
     ProcessingFailure,
-    /// `MaxAmountRefunded`
+    /// `MaxAmountRefunded`: Closed after refunds reached the captured amount plus the allowed margin.
     MaxAmountRefunded,
-    /// `MaxRefundsProcessed`
+    /// `MaxRefundsProcessed`: Closed after 10 refunds.
     MaxRefundsProcessed,
-    /// `AmazonClosed`
+    /// `AmazonClosed`: Closed by Amazon because of a problem with the seller's or buyer's account.
     AmazonClosed,
     /// A value this version of the spec does not know, kept as received.
     Unknown(::std::string::String),

@@ -4,13 +4,13 @@ use super::super::*;
 /// The state of a capture.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CaptureState {
-    /// `Pending`
+    /// `Pending`: Being processed.
     Pending,
-    /// `Declined`
+    /// `Declined`: Refused; may be retried while the authorization is Open.
     Declined,
-    /// `Completed`
+    /// `Completed`: Funds taken; refunds are possible.
     Completed,
-    /// `Closed`
+    /// `Closed`: No more refunds are possible.
     Closed,
     /// A value this version of the spec does not know, kept as received.
     Unknown(::std::string::String),

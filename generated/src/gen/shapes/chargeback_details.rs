@@ -5,38 +5,45 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ChargebackDetails {
+    /// Amazon's id of the chargeback.
     #[serde(rename = "AmazonChargebackId")]
     pub amazon_chargeback_id: ::std::string::String,
+    /// The order reference charged back.
     #[serde(
         rename = "AmazonOrderReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
+    /// The capture charged back.
     #[serde(
         rename = "AmazonCaptureReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub amazon_capture_reference_id: ::std::option::Option<::std::string::String>,
+    /// When the chargeback was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The amount charged back.
     #[serde(
         rename = "ChargebackAmount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub chargeback_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The chargeback's state, such as RECEIVED.
     #[serde(
         rename = "ChargebackState",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub chargeback_state: ::std::option::Option<::std::string::String>,
+    /// Why the buyer's bank charged back.
     #[serde(
         rename = "ChargebackReason",
         default,
@@ -67,6 +74,7 @@ pub struct ChargebackDetailsBuilder {
     chargeback_reason: ::std::option::Option<::std::string::String>,
 }
 impl ChargebackDetailsBuilder {
+    /// Amazon's id of the chargeback.
     pub fn amazon_chargeback_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -74,6 +82,7 @@ impl ChargebackDetailsBuilder {
         self.amazon_chargeback_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The order reference charged back.
     pub fn amazon_order_reference_id(
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
@@ -81,6 +90,7 @@ impl ChargebackDetailsBuilder {
         self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The capture charged back.
     pub fn amazon_capture_reference_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -88,6 +98,7 @@ impl ChargebackDetailsBuilder {
         self.amazon_capture_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the chargeback was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -95,6 +106,7 @@ impl ChargebackDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount charged back.
     pub fn chargeback_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -102,6 +114,7 @@ impl ChargebackDetailsBuilder {
         self.chargeback_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// The chargeback's state, such as RECEIVED.
     pub fn chargeback_state(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -109,6 +122,7 @@ impl ChargebackDetailsBuilder {
         self.chargeback_state = ::std::option::Option::Some(value.into());
         self
     }
+    /// Why the buyer's bank charged back.
     pub fn chargeback_reason(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

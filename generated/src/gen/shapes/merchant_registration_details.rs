@@ -6,7 +6,7 @@ use super::super::*;
 #[non_exhaustive]
 pub struct MerchantRegistrationDetails {
     #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
-    pub seller_id: ::std::option::Option<::std::string::String>,
+    pub seller_id: ::std::option::Option<SellerId>,
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
@@ -29,15 +29,12 @@ impl MerchantRegistrationDetails {
 #[doc = concat!("Builder of [`", stringify!(MerchantRegistrationDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct MerchantRegistrationDetailsBuilder {
-    seller_id: ::std::option::Option<::std::string::String>,
+    seller_id: ::std::option::Option<SellerId>,
     r#type: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<SolutionProviderOptionList>,
 }
 impl MerchantRegistrationDetailsBuilder {
-    pub fn seller_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
         self.seller_id = ::std::option::Option::Some(value.into());
         self
     }

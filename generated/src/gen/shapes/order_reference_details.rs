@@ -5,66 +5,85 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderReferenceDetails {
+    /// Amazon's id of the order reference.
     #[serde(rename = "AmazonOrderReferenceId")]
     pub amazon_order_reference_id: OrderReferenceId,
+    /// The buyer, returned after confirmation.
     #[serde(rename = "Buyer", default, skip_serializing_if = "Option::is_none")]
     pub buyer: ::std::option::Option<Buyer>,
+    /// The order amount set by the seller.
     #[serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")]
     pub order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The seller's note.
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
+    /// The solution provider's seller id.
     #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: ::std::option::Option<::std::string::String>,
+    /// The shipping address (partial before confirmation).
     #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
     pub destination: ::std::option::Option<Destination>,
+    /// How the chosen payment method is shown to the buyer.
     #[serde(
         rename = "PaymentDescriptor",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_descriptor: ::std::option::Option<PaymentDescriptor>,
+    /// The billing address, where Amazon shares it.
     #[serde(rename = "BillingAddress", default, skip_serializing_if = "Option::is_none")]
     pub billing_address: ::std::option::Option<BillingAddress>,
+    /// Sandbox or Live.
     #[serde(
         rename = "ReleaseEnvironment",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub release_environment: ::std::option::Option<ReleaseEnvironment>,
+    /// The seller's own order attributes.
     #[serde(
         rename = "SellerOrderAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub seller_order_attributes: ::std::option::Option<SellerOrderAttributes>,
+    /// The state with its reason.
     #[serde(rename = "OrderReferenceStatus")]
     pub order_reference_status: OrderReferenceStatus,
+    /// What still keeps the order reference from being confirmed.
     #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
     pub constraints: ::std::option::Option<ConstraintList>,
+    /// When the order reference was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// When it closes by itself (180 days after creation).
     #[serde(
         rename = "ExpirationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The object it was created from, if any.
     #[serde(rename = "ParentDetails", default, skip_serializing_if = "Option::is_none")]
     pub parent_details: ::std::option::Option<ParentDetails>,
+    /// The authorizations made on this order reference.
     #[serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")]
     pub id_list: ::std::option::Option<IdList>,
+    /// The language of the buyer's checkout, such as en-GB.
     #[serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")]
     pub order_language: ::std::option::Option<::std::string::String>,
+    /// Whether the seller asked for payment authentication (SCA).
     #[serde(
         rename = "RequestPaymentAuthorization",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payment_authorization: ::std::option::Option<bool>,
+    /// The payment service provider's references.
     #[serde(
         rename = "PaymentServiceProviderAttributes",
         default,
@@ -73,12 +92,14 @@ pub struct OrderReferenceDetails {
     pub payment_service_provider_attributes: ::std::option::Option<
         PaymentServiceProviderAttributes,
     >,
+    /// A static payment token.
     #[serde(
         rename = "PaymentReference",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_reference: ::std::option::Option<PaymentReference>,
+    /// Whether the buyer must still authenticate the payment (SCA).
     #[serde(
         rename = "PaymentAuthenticationStatus",
         default,
@@ -165,6 +186,7 @@ pub struct OrderReferenceDetailsBuilder {
     payment_authentication_status: ::std::option::Option<PaymentAuthenticationStatus>,
 }
 impl OrderReferenceDetailsBuilder {
+    /// Amazon's id of the order reference.
     pub fn amazon_order_reference_id(
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
@@ -172,10 +194,12 @@ impl OrderReferenceDetailsBuilder {
         self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The buyer, returned after confirmation.
     pub fn buyer(mut self, value: impl ::std::convert::Into<Buyer>) -> Self {
         self.buyer = ::std::option::Option::Some(value.into());
         self
     }
+    /// The order amount set by the seller.
     pub fn order_total(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -183,6 +207,7 @@ impl OrderReferenceDetailsBuilder {
         self.order_total = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's note.
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -190,6 +215,7 @@ impl OrderReferenceDetailsBuilder {
         self.seller_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// The solution provider's seller id.
     pub fn platform_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -197,10 +223,12 @@ impl OrderReferenceDetailsBuilder {
         self.platform_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The shipping address (partial before confirmation).
     pub fn destination(mut self, value: impl ::std::convert::Into<Destination>) -> Self {
         self.destination = ::std::option::Option::Some(value.into());
         self
     }
+    /// How the chosen payment method is shown to the buyer.
     pub fn payment_descriptor(
         mut self,
         value: impl ::std::convert::Into<PaymentDescriptor>,
@@ -208,6 +236,7 @@ impl OrderReferenceDetailsBuilder {
         self.payment_descriptor = ::std::option::Option::Some(value.into());
         self
     }
+    /// The billing address, where Amazon shares it.
     pub fn billing_address(
         mut self,
         value: impl ::std::convert::Into<BillingAddress>,
@@ -215,6 +244,7 @@ impl OrderReferenceDetailsBuilder {
         self.billing_address = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sandbox or Live.
     pub fn release_environment(
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
@@ -222,6 +252,7 @@ impl OrderReferenceDetailsBuilder {
         self.release_environment = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's own order attributes.
     pub fn seller_order_attributes(
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
@@ -229,6 +260,7 @@ impl OrderReferenceDetailsBuilder {
         self.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
+    /// The state with its reason.
     pub fn order_reference_status(
         mut self,
         value: impl ::std::convert::Into<OrderReferenceStatus>,
@@ -236,6 +268,7 @@ impl OrderReferenceDetailsBuilder {
         self.order_reference_status = ::std::option::Option::Some(value.into());
         self
     }
+    /// What still keeps the order reference from being confirmed.
     pub fn constraints(
         mut self,
         value: impl ::std::convert::Into<ConstraintList>,
@@ -243,6 +276,7 @@ impl OrderReferenceDetailsBuilder {
         self.constraints = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the order reference was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -250,6 +284,7 @@ impl OrderReferenceDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// When it closes by itself (180 days after creation).
     pub fn expiration_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -257,6 +292,7 @@ impl OrderReferenceDetailsBuilder {
         self.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The object it was created from, if any.
     pub fn parent_details(
         mut self,
         value: impl ::std::convert::Into<ParentDetails>,
@@ -264,10 +300,12 @@ impl OrderReferenceDetailsBuilder {
         self.parent_details = ::std::option::Option::Some(value.into());
         self
     }
+    /// The authorizations made on this order reference.
     pub fn id_list(mut self, value: impl ::std::convert::Into<IdList>) -> Self {
         self.id_list = ::std::option::Option::Some(value.into());
         self
     }
+    /// The language of the buyer's checkout, such as en-GB.
     pub fn order_language(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -275,6 +313,7 @@ impl OrderReferenceDetailsBuilder {
         self.order_language = ::std::option::Option::Some(value.into());
         self
     }
+    /// Whether the seller asked for payment authentication (SCA).
     pub fn request_payment_authorization(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -282,6 +321,7 @@ impl OrderReferenceDetailsBuilder {
         self.request_payment_authorization = ::std::option::Option::Some(value.into());
         self
     }
+    /// The payment service provider's references.
     pub fn payment_service_provider_attributes(
         mut self,
         value: impl ::std::convert::Into<PaymentServiceProviderAttributes>,
@@ -291,6 +331,7 @@ impl OrderReferenceDetailsBuilder {
         );
         self
     }
+    /// A static payment token.
     pub fn payment_reference(
         mut self,
         value: impl ::std::convert::Into<PaymentReference>,
@@ -298,6 +339,7 @@ impl OrderReferenceDetailsBuilder {
         self.payment_reference = ::std::option::Option::Some(value.into());
         self
     }
+    /// Whether the buyer must still authenticate the payment (SCA).
     pub fn payment_authentication_status(
         mut self,
         value: impl ::std::convert::Into<PaymentAuthenticationStatus>,

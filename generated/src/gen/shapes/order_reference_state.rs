@@ -4,15 +4,15 @@ use super::super::*;
 /// The state of an order reference.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum OrderReferenceState {
-    /// `Draft`
+    /// `Draft`: Created, not yet confirmed; the seller may still set its details.
     Draft,
-    /// `Open`
+    /// `Open`: Confirmed; the only state that allows Authorize.
     Open,
-    /// `Suspended`
+    /// `Suspended`: An authorization was declined for the payment method; the buyer must choose another one.
     Suspended,
-    /// `Canceled`
+    /// `Canceled`: Canceled by the seller or Amazon, or left unconfirmed for 3 hours; pending authorizations are canceled.
     Canceled,
-    /// `Closed`
+    /// `Closed`: No new authorizations; open authorizations stay capturable.
     Closed,
     /// A value this version of the spec does not know, kept as received.
     Unknown(::std::string::String),

@@ -5,44 +5,54 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProviderCreditDetails {
+    /// Amazon's id of the provider credit.
     #[serde(rename = "AmazonProviderCreditId")]
     pub amazon_provider_credit_id: ProviderCreditId,
+    /// The seller who paid the credit.
     #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
-    pub seller_id: ::std::option::Option<::std::string::String>,
+    pub seller_id: ::std::option::Option<SellerId>,
+    /// The solution provider who received it.
     #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// The provider's seller id, where different.
     #[serde(
         rename = "ProviderSellerId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provider_seller_id: ::std::option::Option<::std::string::String>,
+    pub provider_seller_id: ::std::option::Option<SellerId>,
+    /// The reference id of the credit.
     #[serde(
         rename = "CreditReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub credit_reference_id: ::std::option::Option<::std::string::String>,
+    /// The amount credited.
     #[serde(rename = "CreditAmount", default, skip_serializing_if = "Option::is_none")]
     pub credit_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// How much of it has been reversed.
     #[serde(
         rename = "CreditReversalAmount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The reversals of this credit.
     #[serde(
         rename = "CreditReversalIdList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub credit_reversal_id_list: ::std::option::Option<CreditReversalIdList>,
+    /// When the credit was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The state with its reason.
     #[serde(rename = "CreditStatus", default, skip_serializing_if = "Option::is_none")]
     pub credit_status: ::std::option::Option<ProviderCreditStatus>,
 }
@@ -67,9 +77,9 @@ impl ProviderCreditDetails {
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditDetailsBuilder {
     amazon_provider_credit_id: ::std::option::Option<ProviderCreditId>,
-    seller_id: ::std::option::Option<::std::string::String>,
+    seller_id: ::std::option::Option<SellerId>,
     provider_id: ::std::option::Option<::std::string::String>,
-    provider_seller_id: ::std::option::Option<::std::string::String>,
+    provider_seller_id: ::std::option::Option<SellerId>,
     credit_reference_id: ::std::option::Option<::std::string::String>,
     credit_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -78,6 +88,7 @@ pub struct ProviderCreditDetailsBuilder {
     credit_status: ::std::option::Option<ProviderCreditStatus>,
 }
 impl ProviderCreditDetailsBuilder {
+    /// Amazon's id of the provider credit.
     pub fn amazon_provider_credit_id(
         mut self,
         value: impl ::std::convert::Into<ProviderCreditId>,
@@ -85,13 +96,12 @@ impl ProviderCreditDetailsBuilder {
         self.amazon_provider_credit_id = ::std::option::Option::Some(value.into());
         self
     }
-    pub fn seller_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    /// The seller who paid the credit.
+    pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
         self.seller_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The solution provider who received it.
     pub fn provider_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -99,13 +109,15 @@ impl ProviderCreditDetailsBuilder {
         self.provider_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The provider's seller id, where different.
     pub fn provider_seller_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<SellerId>,
     ) -> Self {
         self.provider_seller_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The reference id of the credit.
     pub fn credit_reference_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -113,6 +125,7 @@ impl ProviderCreditDetailsBuilder {
         self.credit_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount credited.
     pub fn credit_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -120,6 +133,7 @@ impl ProviderCreditDetailsBuilder {
         self.credit_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// How much of it has been reversed.
     pub fn credit_reversal_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -127,6 +141,7 @@ impl ProviderCreditDetailsBuilder {
         self.credit_reversal_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// The reversals of this credit.
     pub fn credit_reversal_id_list(
         mut self,
         value: impl ::std::convert::Into<CreditReversalIdList>,
@@ -134,6 +149,7 @@ impl ProviderCreditDetailsBuilder {
         self.credit_reversal_id_list = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the credit was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -141,6 +157,7 @@ impl ProviderCreditDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The state with its reason.
     pub fn credit_status(
         mut self,
         value: impl ::std::convert::Into<ProviderCreditStatus>,

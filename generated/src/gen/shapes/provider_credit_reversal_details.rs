@@ -5,42 +5,51 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProviderCreditReversalDetails {
+    /// Amazon's id of the reversal.
     #[serde(rename = "AmazonProviderCreditReversalId")]
     pub amazon_provider_credit_reversal_id: ProviderCreditReversalId,
+    /// The seller who reversed the credit.
     #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
-    pub seller_id: ::std::option::Option<::std::string::String>,
+    pub seller_id: ::std::option::Option<SellerId>,
+    /// The solution provider the credit is taken from.
     #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// The provider's seller id, where different.
     #[serde(
         rename = "ProviderSellerId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provider_seller_id: ::std::option::Option<::std::string::String>,
+    pub provider_seller_id: ::std::option::Option<SellerId>,
+    /// The reference id given in the request.
     #[serde(
         rename = "CreditReversalReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub credit_reversal_reference_id: ::std::option::Option<::std::string::String>,
+    /// The amount taken back.
     #[serde(
         rename = "CreditReversalAmount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// When the reversal was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The state with its reason.
     #[serde(
         rename = "CreditReversalStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub credit_reversal_status: ::std::option::Option<ProviderCreditStatus>,
+    /// The note given in the request.
     #[serde(
         rename = "CreditReversalNote",
         default,
@@ -66,9 +75,9 @@ impl ProviderCreditReversalDetails {
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditReversalDetailsBuilder {
     amazon_provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
-    seller_id: ::std::option::Option<::std::string::String>,
+    seller_id: ::std::option::Option<SellerId>,
     provider_id: ::std::option::Option<::std::string::String>,
-    provider_seller_id: ::std::option::Option<::std::string::String>,
+    provider_seller_id: ::std::option::Option<SellerId>,
     credit_reversal_reference_id: ::std::option::Option<::std::string::String>,
     credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
@@ -76,6 +85,7 @@ pub struct ProviderCreditReversalDetailsBuilder {
     credit_reversal_note: ::std::option::Option<::std::string::String>,
 }
 impl ProviderCreditReversalDetailsBuilder {
+    /// Amazon's id of the reversal.
     pub fn amazon_provider_credit_reversal_id(
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalId>,
@@ -85,13 +95,12 @@ impl ProviderCreditReversalDetailsBuilder {
         );
         self
     }
-    pub fn seller_id(
-        mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    /// The seller who reversed the credit.
+    pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
         self.seller_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The solution provider the credit is taken from.
     pub fn provider_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -99,13 +108,15 @@ impl ProviderCreditReversalDetailsBuilder {
         self.provider_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The provider's seller id, where different.
     pub fn provider_seller_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<SellerId>,
     ) -> Self {
         self.provider_seller_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The reference id given in the request.
     pub fn credit_reversal_reference_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -113,6 +124,7 @@ impl ProviderCreditReversalDetailsBuilder {
         self.credit_reversal_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount taken back.
     pub fn credit_reversal_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -120,6 +132,7 @@ impl ProviderCreditReversalDetailsBuilder {
         self.credit_reversal_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the reversal was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -127,6 +140,7 @@ impl ProviderCreditReversalDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The state with its reason.
     pub fn credit_reversal_status(
         mut self,
         value: impl ::std::convert::Into<ProviderCreditStatus>,
@@ -134,6 +148,7 @@ impl ProviderCreditReversalDetailsBuilder {
         self.credit_reversal_status = ::std::option::Option::Some(value.into());
         self
     }
+    /// The note given in the request.
     pub fn credit_reversal_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

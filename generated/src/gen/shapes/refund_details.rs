@@ -5,36 +5,46 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct RefundDetails {
+    /// Amazon's id of the refund.
     #[serde(rename = "AmazonRefundId")]
     pub amazon_refund_id: RefundId,
+    /// The seller's id given in the request.
     #[serde(
         rename = "RefundReferenceId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub refund_reference_id: ::std::option::Option<ReferenceId>,
+    /// The note given in the request.
     #[serde(
         rename = "SellerRefundNote",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub seller_refund_note: ::std::option::Option<::std::string::String>,
+    /// Who started the refund.
     #[serde(rename = "RefundType", default, skip_serializing_if = "Option::is_none")]
     pub refund_type: ::std::option::Option<RefundType>,
+    /// The amount refunded.
     #[serde(rename = "RefundAmount", default, skip_serializing_if = "Option::is_none")]
     pub refund_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The part of Amazon's fee given back to the seller.
     #[serde(rename = "FeeRefunded", default, skip_serializing_if = "Option::is_none")]
     pub fee_refunded: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// When the refund was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The state with its reason.
     #[serde(rename = "RefundStatus")]
     pub refund_status: RefundStatus,
+    /// The statement text given in the request.
     #[serde(rename = "SoftDescriptor", default, skip_serializing_if = "Option::is_none")]
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
+    /// Solution-provider credits taken back with this refund.
     #[serde(
         rename = "ProviderCreditReversalSummaryList",
         default,
@@ -43,12 +53,14 @@ pub struct RefundDetails {
     pub provider_credit_reversal_summary_list: ::std::option::Option<
         ProviderCreditReversalSummaryList,
     >,
+    /// The amount in the seller's currency when the buyer paid in another one.
     #[serde(
         rename = "ConvertedAmount",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub converted_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The rate used for ConvertedAmount.
     #[serde(rename = "ConversionRate", default, skip_serializing_if = "Option::is_none")]
     pub conversion_rate: ::std::option::Option<::std::string::String>,
 }
@@ -99,6 +111,7 @@ pub struct RefundDetailsBuilder {
     conversion_rate: ::std::option::Option<::std::string::String>,
 }
 impl RefundDetailsBuilder {
+    /// Amazon's id of the refund.
     pub fn amazon_refund_id(
         mut self,
         value: impl ::std::convert::Into<RefundId>,
@@ -106,6 +119,7 @@ impl RefundDetailsBuilder {
         self.amazon_refund_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's id given in the request.
     pub fn refund_reference_id(
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
@@ -113,6 +127,7 @@ impl RefundDetailsBuilder {
         self.refund_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The note given in the request.
     pub fn seller_refund_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -120,10 +135,12 @@ impl RefundDetailsBuilder {
         self.seller_refund_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// Who started the refund.
     pub fn refund_type(mut self, value: impl ::std::convert::Into<RefundType>) -> Self {
         self.refund_type = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount refunded.
     pub fn refund_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -131,6 +148,7 @@ impl RefundDetailsBuilder {
         self.refund_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// The part of Amazon's fee given back to the seller.
     pub fn fee_refunded(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -138,6 +156,7 @@ impl RefundDetailsBuilder {
         self.fee_refunded = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the refund was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -145,6 +164,7 @@ impl RefundDetailsBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The state with its reason.
     pub fn refund_status(
         mut self,
         value: impl ::std::convert::Into<RefundStatus>,
@@ -152,6 +172,7 @@ impl RefundDetailsBuilder {
         self.refund_status = ::std::option::Option::Some(value.into());
         self
     }
+    /// The statement text given in the request.
     pub fn soft_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -159,6 +180,7 @@ impl RefundDetailsBuilder {
         self.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
+    /// Solution-provider credits taken back with this refund.
     pub fn provider_credit_reversal_summary_list(
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalSummaryList>,
@@ -168,6 +190,7 @@ impl RefundDetailsBuilder {
         );
         self
     }
+    /// The amount in the seller's currency when the buyer paid in another one.
     pub fn converted_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -175,6 +198,7 @@ impl RefundDetailsBuilder {
         self.converted_amount = ::std::option::Option::Some(value.into());
         self
     }
+    /// The rate used for ConvertedAmount.
     pub fn conversion_rate(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

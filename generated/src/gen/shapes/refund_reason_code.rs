@@ -4,13 +4,13 @@ use super::super::*;
 /// Why a refund is in its state.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum RefundReasonCode {
-    /// `AmazonRejected`
+    /// `AmazonRejected`: Declined by Amazon, for example because the seller's balance is negative.
     AmazonRejected,
-    /// `ProcessingFailure`
+    /// `ProcessingFailure`: Declined because of an internal error, or because the buyer was already repaid through a claim or chargeback.
     ProcessingFailure,
-    /// `AmazonA-ZRefund`
+    /// `AmazonA-ZRefund`: Completed by Amazon under its A-to-z guarantee.
     AmazonAZRefund,
-    /// `BuyerCanceled`
+    /// `BuyerCanceled`: Completed because the buyer canceled a direct debit.
     BuyerCanceled,
     /// A value this version of the spec does not know, kept as received.
     Unknown(::std::string::String),

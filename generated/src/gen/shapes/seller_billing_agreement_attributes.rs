@@ -5,14 +5,20 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct SellerBillingAgreementAttributes {
+    /// The seller the agreement belongs to; appears only in IPN payloads and is not a request parameter.
+    #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
+    pub seller_id: ::std::option::Option<SellerId>,
+    /// The seller's own id for the agreement, such as a subscription number.
     #[serde(
         rename = "SellerBillingAgreementId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub seller_billing_agreement_id: ::std::option::Option<::std::string::String>,
+    /// The store name to show to the buyer.
     #[serde(rename = "StoreName", default, skip_serializing_if = "Option::is_none")]
     pub store_name: ::std::option::Option<::std::string::String>,
+    /// Free text for the seller's own use.
     #[serde(
         rename = "CustomInformation",
         default,
@@ -38,6 +44,8 @@ impl SellerBillingAgreementAttributes {
     ) -> ::std::result::Result<Self, ::amazon_pay_protocol::ParamError> {
         let _ = (&params, prefix);
         ::std::result::Result::Ok(Self {
+            seller_id: params
+                .optional(&::amazon_pay_protocol::params::join_key(prefix, "SellerId"))?,
             seller_billing_agreement_id: params
                 .optional(
                     &::amazon_pay_protocol::params::join_key(
@@ -59,11 +67,18 @@ impl SellerBillingAgreementAttributes {
 #[doc = concat!("Builder of [`", stringify!(SellerBillingAgreementAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SellerBillingAgreementAttributesBuilder {
+    seller_id: ::std::option::Option<SellerId>,
     seller_billing_agreement_id: ::std::option::Option<::std::string::String>,
     store_name: ::std::option::Option<::std::string::String>,
     custom_information: ::std::option::Option<::std::string::String>,
 }
 impl SellerBillingAgreementAttributesBuilder {
+    /// The seller the agreement belongs to; appears only in IPN payloads and is not a request parameter.
+    pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
+        self.seller_id = ::std::option::Option::Some(value.into());
+        self
+    }
+    /// The seller's own id for the agreement, such as a subscription number.
     pub fn seller_billing_agreement_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -71,6 +86,7 @@ impl SellerBillingAgreementAttributesBuilder {
         self.seller_billing_agreement_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The store name to show to the buyer.
     pub fn store_name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -78,6 +94,7 @@ impl SellerBillingAgreementAttributesBuilder {
         self.store_name = ::std::option::Option::Some(value.into());
         self
     }
+    /// Free text for the seller's own use.
     pub fn custom_information(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -96,6 +113,7 @@ impl SellerBillingAgreementAttributesBuilder {
             "SellerBillingAgreementAttributes",
         );
         let value = SellerBillingAgreementAttributes {
+            seller_id: self.seller_id,
             seller_billing_agreement_id: self.seller_billing_agreement_id,
             store_name: self.store_name,
             custom_information: self.custom_information,

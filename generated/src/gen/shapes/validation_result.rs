@@ -4,9 +4,9 @@ use super::super::*;
 /// The outcome of ValidateBillingAgreement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum ValidationResult {
-    /// `Success`
+    /// `Success`: The agreement can be charged.
     Success,
-    /// `Failure`
+    /// `Failure`: The agreement cannot be charged now; FailureReasonCode tells why.
     Failure,
     /// A value this version of the spec does not know, kept as received.
     Unknown(::std::string::String),
