@@ -5,26 +5,37 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Address {
+    /// The recipient's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// First address line.
     #[serde(rename = "AddressLine1", default, skip_serializing_if = "Option::is_none")]
     pub address_line1: ::std::option::Option<::std::string::String>,
+    /// Second address line.
     #[serde(rename = "AddressLine2", default, skip_serializing_if = "Option::is_none")]
     pub address_line2: ::std::option::Option<::std::string::String>,
+    /// Third address line.
     #[serde(rename = "AddressLine3", default, skip_serializing_if = "Option::is_none")]
     pub address_line3: ::std::option::Option<::std::string::String>,
+    /// City.
     #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
+    /// County.
     #[serde(rename = "County", default, skip_serializing_if = "Option::is_none")]
     pub county: ::std::option::Option<::std::string::String>,
+    /// District.
     #[serde(rename = "District", default, skip_serializing_if = "Option::is_none")]
     pub district: ::std::option::Option<::std::string::String>,
+    /// State, province or prefecture.
     #[serde(rename = "StateOrRegion", default, skip_serializing_if = "Option::is_none")]
     pub state_or_region: ::std::option::Option<::std::string::String>,
+    /// Postal code.
     #[serde(rename = "PostalCode", default, skip_serializing_if = "Option::is_none")]
     pub postal_code: ::std::option::Option<::std::string::String>,
+    /// ISO 3166 two-letter country code.
     #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
     pub country_code: ::std::option::Option<::std::string::String>,
+    /// Phone number.
     #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
@@ -55,6 +66,7 @@ pub struct AddressBuilder {
     phone: ::std::option::Option<::std::string::String>,
 }
 impl AddressBuilder {
+    /// The recipient's name.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -62,6 +74,7 @@ impl AddressBuilder {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+    /// First address line.
     pub fn address_line1(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -69,6 +82,7 @@ impl AddressBuilder {
         self.address_line1 = ::std::option::Option::Some(value.into());
         self
     }
+    /// Second address line.
     pub fn address_line2(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -76,6 +90,7 @@ impl AddressBuilder {
         self.address_line2 = ::std::option::Option::Some(value.into());
         self
     }
+    /// Third address line.
     pub fn address_line3(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -83,6 +98,7 @@ impl AddressBuilder {
         self.address_line3 = ::std::option::Option::Some(value.into());
         self
     }
+    /// City.
     pub fn city(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -90,6 +106,7 @@ impl AddressBuilder {
         self.city = ::std::option::Option::Some(value.into());
         self
     }
+    /// County.
     pub fn county(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -97,6 +114,7 @@ impl AddressBuilder {
         self.county = ::std::option::Option::Some(value.into());
         self
     }
+    /// District.
     pub fn district(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -104,6 +122,7 @@ impl AddressBuilder {
         self.district = ::std::option::Option::Some(value.into());
         self
     }
+    /// State, province or prefecture.
     pub fn state_or_region(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -111,6 +130,7 @@ impl AddressBuilder {
         self.state_or_region = ::std::option::Option::Some(value.into());
         self
     }
+    /// Postal code.
     pub fn postal_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -118,6 +138,7 @@ impl AddressBuilder {
         self.postal_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// ISO 3166 two-letter country code.
     pub fn country_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -125,6 +146,7 @@ impl AddressBuilder {
         self.country_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// Phone number.
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

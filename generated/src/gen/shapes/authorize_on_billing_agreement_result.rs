@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct AuthorizeOnBillingAgreementResult {
+    /// The authorization made.
     #[serde(rename = "AuthorizationDetails")]
     pub authorization_details: AuthorizationDetails,
+    /// The order reference created for it.
     #[serde(
         rename = "AmazonOrderReferenceId",
         default,
@@ -36,6 +38,7 @@ pub struct AuthorizeOnBillingAgreementResultBuilder {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
 }
 impl AuthorizeOnBillingAgreementResultBuilder {
+    /// The authorization made.
     pub fn authorization_details(
         mut self,
         value: impl ::std::convert::Into<AuthorizationDetails>,
@@ -43,6 +46,7 @@ impl AuthorizeOnBillingAgreementResultBuilder {
         self.authorization_details = ::std::option::Option::Some(value.into());
         self
     }
+    /// The order reference created for it.
     pub fn amazon_order_reference_id(
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,

@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct BillingAddress {
+    /// The kind of address; Physical.
     #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
     pub address_type: ::std::option::Option<AddressType>,
+    /// The postal address.
     #[serde(
         rename = "PhysicalAddress",
         default,
@@ -35,6 +37,7 @@ pub struct BillingAddressBuilder {
     physical_address: ::std::option::Option<Address>,
 }
 impl BillingAddressBuilder {
+    /// The kind of address; Physical.
     pub fn address_type(
         mut self,
         value: impl ::std::convert::Into<AddressType>,
@@ -42,6 +45,7 @@ impl BillingAddressBuilder {
         self.address_type = ::std::option::Option::Some(value.into());
         self
     }
+    /// The postal address.
     pub fn physical_address(
         mut self,
         value: impl ::std::convert::Into<Address>,

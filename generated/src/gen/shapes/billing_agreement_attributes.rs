@@ -11,6 +11,7 @@ pub struct BillingAgreementAttributes {
     /// Shown to the buyer; sandbox simulations go here.
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
+    /// The seller's own agreement attributes.
     #[serde(
         rename = "SellerBillingAgreementAttributes",
         default,
@@ -19,12 +20,14 @@ pub struct BillingAgreementAttributes {
     pub seller_billing_agreement_attributes: ::std::option::Option<
         SellerBillingAgreementAttributes,
     >,
+    /// Who will initiate the agreement's transactions (SCA).
     #[serde(
         rename = "BillingAgreementType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub billing_agreement_type: ::std::option::Option<BillingAgreementType>,
+    /// The recurring amount the buyer agrees to (SCA); the currency is sent only with an amount.
     #[serde(
         rename = "SubscriptionAmount",
         default,
@@ -120,6 +123,7 @@ impl BillingAgreementAttributesBuilder {
         self.seller_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's own agreement attributes.
     pub fn seller_billing_agreement_attributes(
         mut self,
         value: impl ::std::convert::Into<SellerBillingAgreementAttributes>,
@@ -129,6 +133,7 @@ impl BillingAgreementAttributesBuilder {
         );
         self
     }
+    /// Who will initiate the agreement's transactions (SCA).
     pub fn billing_agreement_type(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementType>,
@@ -136,6 +141,7 @@ impl BillingAgreementAttributesBuilder {
         self.billing_agreement_type = ::std::option::Option::Some(value.into());
         self
     }
+    /// The recurring amount the buyer agrees to (SCA); the currency is sent only with an amount.
     pub fn subscription_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,

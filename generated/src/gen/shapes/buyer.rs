@@ -5,10 +5,13 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Buyer {
+    /// The buyer's name.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// The buyer's e-mail address.
     #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
     pub email: ::std::option::Option<::std::string::String>,
+    /// The buyer's phone number, when known.
     #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
 }
@@ -31,6 +34,7 @@ pub struct BuyerBuilder {
     phone: ::std::option::Option<::std::string::String>,
 }
 impl BuyerBuilder {
+    /// The buyer's name.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -38,6 +42,7 @@ impl BuyerBuilder {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+    /// The buyer's e-mail address.
     pub fn email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -45,6 +50,7 @@ impl BuyerBuilder {
         self.email = ::std::option::Option::Some(value.into());
         self
     }
+    /// The buyer's phone number, when known.
     pub fn phone(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Constraint {
+    /// Which constraint applies.
     #[serde(rename = "ConstraintID")]
     pub constraint_id: ConstraintId,
+    /// A human-readable explanation.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
 }
@@ -28,6 +30,7 @@ pub struct ConstraintBuilder {
     description: ::std::option::Option<::std::string::String>,
 }
 impl ConstraintBuilder {
+    /// Which constraint applies.
     pub fn constraint_id(
         mut self,
         value: impl ::std::convert::Into<ConstraintId>,
@@ -35,6 +38,7 @@ impl ConstraintBuilder {
         self.constraint_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// A human-readable explanation.
     pub fn description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreatedTimeRange {
+    /// The earliest creation time.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
     pub start_time: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The latest creation time.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
 }
@@ -44,6 +46,7 @@ pub struct CreatedTimeRangeBuilder {
     end_time: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
 }
 impl CreatedTimeRangeBuilder {
+    /// The earliest creation time.
     pub fn start_time(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -51,6 +54,7 @@ impl CreatedTimeRangeBuilder {
         self.start_time = ::std::option::Option::Some(value.into());
         self
     }
+    /// The latest creation time.
     pub fn end_time(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,

@@ -5,12 +5,14 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct Destination {
+    /// The kind of destination; Physical.
     #[serde(
         rename = "DestinationType",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub destination_type: ::std::option::Option<DestinationType>,
+    /// The postal address.
     #[serde(
         rename = "PhysicalDestination",
         default,
@@ -39,6 +41,7 @@ pub struct DestinationBuilder {
     physical_destination: ::std::option::Option<Address>,
 }
 impl DestinationBuilder {
+    /// The kind of destination; Physical.
     pub fn destination_type(
         mut self,
         value: impl ::std::convert::Into<DestinationType>,
@@ -46,6 +49,7 @@ impl DestinationBuilder {
         self.destination_type = ::std::option::Option::Some(value.into());
         self
     }
+    /// The postal address.
     pub fn physical_destination(
         mut self,
         value: impl ::std::convert::Into<Address>,

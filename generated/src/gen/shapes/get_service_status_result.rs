@@ -5,12 +5,16 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetServiceStatusResult {
+    /// The service's status.
     #[serde(rename = "Status")]
     pub status: ServiceStatusValue,
+    /// When the status was determined.
     #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The id of the status message, when there is one.
     #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
     pub message_id: ::std::option::Option<::std::string::String>,
+    /// Status messages, per locale.
     #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: ::std::option::Option<ServiceMessageList>,
 }
@@ -37,6 +41,7 @@ pub struct GetServiceStatusResultBuilder {
     messages: ::std::option::Option<ServiceMessageList>,
 }
 impl GetServiceStatusResultBuilder {
+    /// The service's status.
     pub fn status(
         mut self,
         value: impl ::std::convert::Into<ServiceStatusValue>,
@@ -44,6 +49,7 @@ impl GetServiceStatusResultBuilder {
         self.status = ::std::option::Option::Some(value.into());
         self
     }
+    /// When the status was determined.
     pub fn timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -51,6 +57,7 @@ impl GetServiceStatusResultBuilder {
         self.timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The id of the status message, when there is one.
     pub fn message_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -58,6 +65,7 @@ impl GetServiceStatusResultBuilder {
         self.message_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Status messages, per locale.
     pub fn messages(
         mut self,
         value: impl ::std::convert::Into<ServiceMessageList>,

@@ -5,12 +5,14 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListOrderReferenceResult {
+    /// The order references found.
     #[serde(
         rename = "OrderReferenceList",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub order_reference_list: ::std::option::Option<OrderReferenceList>,
+    /// Present when more results follow; pass it to ListOrderReferenceByNextToken.
     #[serde(rename = "NextPageToken", default, skip_serializing_if = "Option::is_none")]
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
@@ -35,6 +37,7 @@ pub struct ListOrderReferenceResultBuilder {
     next_page_token: ::std::option::Option<::std::string::String>,
 }
 impl ListOrderReferenceResultBuilder {
+    /// The order references found.
     pub fn order_reference_list(
         mut self,
         value: impl ::std::convert::Into<OrderReferenceList>,
@@ -42,6 +45,7 @@ impl ListOrderReferenceResultBuilder {
         self.order_reference_list = ::std::option::Option::Some(value.into());
         self
     }
+    /// Present when more results follow; pass it to ListOrderReferenceByNextToken.
     pub fn next_page_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -5,10 +5,13 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct MerchantRegistrationDetails {
+    /// The merchant's seller id.
     #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
     pub seller_id: ::std::option::Option<SellerId>,
+    /// The kind of registration event.
     #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
     pub r#type: ::std::option::Option<::std::string::String>,
+    /// The options the merchant chose.
     #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
     pub options: ::std::option::Option<SolutionProviderOptionList>,
 }
@@ -34,10 +37,12 @@ pub struct MerchantRegistrationDetailsBuilder {
     options: ::std::option::Option<SolutionProviderOptionList>,
 }
 impl MerchantRegistrationDetailsBuilder {
+    /// The merchant's seller id.
     pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
         self.seller_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The kind of registration event.
     pub fn r#type(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -45,6 +50,7 @@ impl MerchantRegistrationDetailsBuilder {
         self.r#type = ::std::option::Option::Some(value.into());
         self
     }
+    /// The options the merchant chose.
     pub fn options(
         mut self,
         value: impl ::std::convert::Into<SolutionProviderOptionList>,

@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct NotificationConfiguration {
+    /// The https address IPNs are posted to.
     #[serde(rename = "NotificationUrl")]
     pub notification_url: ::std::string::String,
+    /// The event types sent there.
     #[serde(rename = "EventTypes", default, skip_serializing_if = "Option::is_none")]
     pub event_types: ::std::option::Option<EventTypeList>,
 }
@@ -55,6 +57,7 @@ pub struct NotificationConfigurationBuilder {
     event_types: ::std::option::Option<EventTypeList>,
 }
 impl NotificationConfigurationBuilder {
+    /// The https address IPNs are posted to.
     pub fn notification_url(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -62,6 +65,7 @@ impl NotificationConfigurationBuilder {
         self.notification_url = ::std::option::Option::Some(value.into());
         self
     }
+    /// The event types sent there.
     pub fn event_types(
         mut self,
         value: impl ::std::convert::Into<EventTypeList>,

@@ -5,24 +5,30 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderAttributes {
+    /// The order amount.
     #[serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")]
     pub order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The seller id of the solution provider that built the integration.
     #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: ::std::option::Option<::std::string::String>,
+    /// A note shown to the buyer.
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
+    /// The seller's own order attributes, including item categories.
     #[serde(
         rename = "SellerOrderAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub seller_order_attributes: ::std::option::Option<SellerOrderAttributes>,
+    /// Asks Amazon to have the buyer authenticate the payment (SCA).
     #[serde(
         rename = "RequestPaymentAuthorization",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub request_payment_authorization: ::std::option::Option<bool>,
+    /// The payment service provider's references.
     #[serde(
         rename = "PaymentServiceProviderAttributes",
         default,
@@ -118,6 +124,7 @@ pub struct OrderAttributesBuilder {
     >,
 }
 impl OrderAttributesBuilder {
+    /// The order amount.
     pub fn order_total(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -125,6 +132,7 @@ impl OrderAttributesBuilder {
         self.order_total = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller id of the solution provider that built the integration.
     pub fn platform_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -132,6 +140,7 @@ impl OrderAttributesBuilder {
         self.platform_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// A note shown to the buyer.
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -139,6 +148,7 @@ impl OrderAttributesBuilder {
         self.seller_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's own order attributes, including item categories.
     pub fn seller_order_attributes(
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
@@ -146,6 +156,7 @@ impl OrderAttributesBuilder {
         self.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
+    /// Asks Amazon to have the buyer authenticate the payment (SCA).
     pub fn request_payment_authorization(
         mut self,
         value: impl ::std::convert::Into<bool>,
@@ -153,6 +164,7 @@ impl OrderAttributesBuilder {
         self.request_payment_authorization = ::std::option::Option::Some(value.into());
         self
     }
+    /// The payment service provider's references.
     pub fn payment_service_provider_attributes(
         mut self,
         value: impl ::std::convert::Into<PaymentServiceProviderAttributes>,

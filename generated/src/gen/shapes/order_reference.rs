@@ -5,36 +5,44 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct OrderReference {
+    /// Amazon's id of the order reference.
     #[serde(rename = "AmazonOrderReferenceId")]
     pub amazon_order_reference_id: OrderReferenceId,
+    /// Sandbox or Live.
     #[serde(
         rename = "ReleaseEnvironment",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub release_environment: ::std::option::Option<ReleaseEnvironment>,
+    /// The state with its reason.
     #[serde(
         rename = "OrderReferenceStatus",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub order_reference_status: ::std::option::Option<OrderReferenceStatus>,
+    /// When it was created.
     #[serde(
         rename = "CreationTimestamp",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
+    /// The seller's own order attributes.
     #[serde(
         rename = "SellerOrderAttributes",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub seller_order_attributes: ::std::option::Option<SellerOrderAttributes>,
+    /// The order amount.
     #[serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")]
     pub order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
+    /// The seller's note.
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
+    /// The language of the buyer's checkout.
     #[serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")]
     pub order_language: ::std::option::Option<::std::string::String>,
 }
@@ -68,6 +76,7 @@ pub struct OrderReferenceBuilder {
     order_language: ::std::option::Option<::std::string::String>,
 }
 impl OrderReferenceBuilder {
+    /// Amazon's id of the order reference.
     pub fn amazon_order_reference_id(
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
@@ -75,6 +84,7 @@ impl OrderReferenceBuilder {
         self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// Sandbox or Live.
     pub fn release_environment(
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
@@ -82,6 +92,7 @@ impl OrderReferenceBuilder {
         self.release_environment = ::std::option::Option::Some(value.into());
         self
     }
+    /// The state with its reason.
     pub fn order_reference_status(
         mut self,
         value: impl ::std::convert::Into<OrderReferenceStatus>,
@@ -89,6 +100,7 @@ impl OrderReferenceBuilder {
         self.order_reference_status = ::std::option::Option::Some(value.into());
         self
     }
+    /// When it was created.
     pub fn creation_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
@@ -96,6 +108,7 @@ impl OrderReferenceBuilder {
         self.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's own order attributes.
     pub fn seller_order_attributes(
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
@@ -103,6 +116,7 @@ impl OrderReferenceBuilder {
         self.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
+    /// The order amount.
     pub fn order_total(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
@@ -110,6 +124,7 @@ impl OrderReferenceBuilder {
         self.order_total = ::std::option::Option::Some(value.into());
         self
     }
+    /// The seller's note.
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -117,6 +132,7 @@ impl OrderReferenceBuilder {
         self.seller_note = ::std::option::Option::Some(value.into());
         self
     }
+    /// The language of the buyer's checkout.
     pub fn order_language(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ParentDetails {
+    /// The parent's id, such as a billing agreement id.
     #[serde(rename = "Id")]
     pub id: ::std::string::String,
+    /// What kind of object the parent is.
     #[serde(rename = "Type")]
     pub r#type: ParentType,
 }
@@ -28,6 +30,7 @@ pub struct ParentDetailsBuilder {
     r#type: ::std::option::Option<ParentType>,
 }
 impl ParentDetailsBuilder {
+    /// The parent's id, such as a billing agreement id.
     pub fn id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -35,6 +38,7 @@ impl ParentDetailsBuilder {
         self.id = ::std::option::Option::Some(value.into());
         self
     }
+    /// What kind of object the parent is.
     pub fn r#type(mut self, value: impl ::std::convert::Into<ParentType>) -> Self {
         self.r#type = ::std::option::Option::Some(value.into());
         self

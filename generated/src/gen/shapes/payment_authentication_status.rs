@@ -5,6 +5,7 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentAuthenticationStatus {
+    /// REQUIRED when the buyer must still authenticate.
     #[serde(rename = "State")]
     pub state: PaymentAuthenticationState,
 }
@@ -25,6 +26,7 @@ pub struct PaymentAuthenticationStatusBuilder {
     state: ::std::option::Option<PaymentAuthenticationState>,
 }
 impl PaymentAuthenticationStatusBuilder {
+    /// REQUIRED when the buyer must still authenticate.
     pub fn state(
         mut self,
         value: impl ::std::convert::Into<PaymentAuthenticationState>,

@@ -5,16 +5,20 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentDescriptor {
+    /// The payment method's name, such as a card brand.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// The last digits of the account number.
     #[serde(
         rename = "AccountNumberTail",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub account_number_tail: ::std::option::Option<::std::string::String>,
+    /// The whole text shown to the buyer.
     #[serde(rename = "FullDescriptor", default, skip_serializing_if = "Option::is_none")]
     pub full_descriptor: ::std::option::Option<::std::string::String>,
+    /// Whether the buyer's Amazon balance is charged first.
     #[serde(
         rename = "UseAmazonBalanceFirst",
         default,
@@ -42,6 +46,7 @@ pub struct PaymentDescriptorBuilder {
     use_amazon_balance_first: ::std::option::Option<bool>,
 }
 impl PaymentDescriptorBuilder {
+    /// The payment method's name, such as a card brand.
     pub fn name(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -49,6 +54,7 @@ impl PaymentDescriptorBuilder {
         self.name = ::std::option::Option::Some(value.into());
         self
     }
+    /// The last digits of the account number.
     pub fn account_number_tail(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +62,7 @@ impl PaymentDescriptorBuilder {
         self.account_number_tail = ::std::option::Option::Some(value.into());
         self
     }
+    /// The whole text shown to the buyer.
     pub fn full_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -63,6 +70,7 @@ impl PaymentDescriptorBuilder {
         self.full_descriptor = ::std::option::Option::Some(value.into());
         self
     }
+    /// Whether the buyer's Amazon balance is charged first.
     pub fn use_amazon_balance_first(
         mut self,
         value: impl ::std::convert::Into<bool>,

@@ -5,6 +5,7 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentReference {
+    /// The token.
     #[serde(rename = "StaticToken", default, skip_serializing_if = "Option::is_none")]
     pub static_token: ::std::option::Option<::std::string::String>,
 }
@@ -25,6 +26,7 @@ pub struct PaymentReferenceBuilder {
     static_token: ::std::option::Option<::std::string::String>,
 }
 impl PaymentReferenceBuilder {
+    /// The token.
     pub fn static_token(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

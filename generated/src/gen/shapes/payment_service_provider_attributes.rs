@@ -5,12 +5,14 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct PaymentServiceProviderAttributes {
+    /// The payment service provider's id.
     #[serde(
         rename = "PaymentServiceProviderId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub payment_service_provider_id: ::std::option::Option<::std::string::String>,
+    /// The provider's id of the order.
     #[serde(
         rename = "PaymentServiceProviderOrderId",
         default,
@@ -60,6 +62,7 @@ pub struct PaymentServiceProviderAttributesBuilder {
     payment_service_provider_order_id: ::std::option::Option<::std::string::String>,
 }
 impl PaymentServiceProviderAttributesBuilder {
+    /// The payment service provider's id.
     pub fn payment_service_provider_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -67,6 +70,7 @@ impl PaymentServiceProviderAttributesBuilder {
         self.payment_service_provider_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The provider's id of the order.
     pub fn payment_service_provider_order_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

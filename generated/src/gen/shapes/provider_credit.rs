@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProviderCredit {
+    /// The solution provider's seller id.
     #[serde(rename = "ProviderId")]
     pub provider_id: ::std::string::String,
+    /// The amount credited to the provider.
     #[serde(rename = "CreditAmount")]
     pub credit_amount: ::amazon_pay_protocol::Money,
 }
@@ -46,6 +48,7 @@ pub struct ProviderCreditBuilder {
     credit_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
 impl ProviderCreditBuilder {
+    /// The solution provider's seller id.
     pub fn provider_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -53,6 +56,7 @@ impl ProviderCreditBuilder {
         self.provider_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount credited to the provider.
     pub fn credit_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,

@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProviderCreditReversal {
+    /// The solution provider's seller id.
     #[serde(rename = "ProviderId")]
     pub provider_id: ::std::string::String,
+    /// The amount taken back from the provider.
     #[serde(rename = "CreditReversalAmount")]
     pub credit_reversal_amount: ::amazon_pay_protocol::Money,
 }
@@ -49,6 +51,7 @@ pub struct ProviderCreditReversalBuilder {
     credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
 impl ProviderCreditReversalBuilder {
+    /// The solution provider's seller id.
     pub fn provider_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +59,7 @@ impl ProviderCreditReversalBuilder {
         self.provider_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The amount taken back from the provider.
     pub fn credit_reversal_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,

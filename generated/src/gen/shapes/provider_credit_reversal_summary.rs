@@ -5,14 +5,16 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProviderCreditReversalSummary {
+    /// The solution provider's seller id.
     #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// The provider credit reversal made.
     #[serde(
         rename = "ProviderCreditReversalId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provider_credit_reversal_id: ::std::option::Option<::std::string::String>,
+    pub provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
 }
 impl ProviderCreditReversalSummary {
     /// A builder; `build()` reports every missing required field at once.
@@ -29,9 +31,10 @@ impl ProviderCreditReversalSummary {
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditReversalSummaryBuilder {
     provider_id: ::std::option::Option<::std::string::String>,
-    provider_credit_reversal_id: ::std::option::Option<::std::string::String>,
+    provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
 }
 impl ProviderCreditReversalSummaryBuilder {
+    /// The solution provider's seller id.
     pub fn provider_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -39,9 +42,10 @@ impl ProviderCreditReversalSummaryBuilder {
         self.provider_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The provider credit reversal made.
     pub fn provider_credit_reversal_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<ProviderCreditReversalId>,
     ) -> Self {
         self.provider_credit_reversal_id = ::std::option::Option::Some(value.into());
         self

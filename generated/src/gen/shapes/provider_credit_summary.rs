@@ -5,14 +5,16 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ProviderCreditSummary {
+    /// The solution provider's seller id.
     #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
     pub provider_id: ::std::option::Option<::std::string::String>,
+    /// The provider credit made.
     #[serde(
         rename = "ProviderCreditId",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provider_credit_id: ::std::option::Option<::std::string::String>,
+    pub provider_credit_id: ::std::option::Option<ProviderCreditId>,
 }
 impl ProviderCreditSummary {
     /// A builder; `build()` reports every missing required field at once.
@@ -29,9 +31,10 @@ impl ProviderCreditSummary {
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditSummaryBuilder {
     provider_id: ::std::option::Option<::std::string::String>,
-    provider_credit_id: ::std::option::Option<::std::string::String>,
+    provider_credit_id: ::std::option::Option<ProviderCreditId>,
 }
 impl ProviderCreditSummaryBuilder {
+    /// The solution provider's seller id.
     pub fn provider_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -39,9 +42,10 @@ impl ProviderCreditSummaryBuilder {
         self.provider_id = ::std::option::Option::Some(value.into());
         self
     }
+    /// The provider credit made.
     pub fn provider_credit_id(
         mut self,
-        value: impl ::std::convert::Into<::std::string::String>,
+        value: impl ::std::convert::Into<ProviderCreditId>,
     ) -> Self {
         self.provider_credit_id = ::std::option::Option::Some(value.into());
         self

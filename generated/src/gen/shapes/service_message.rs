@@ -5,8 +5,10 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ServiceMessage {
+    /// The message's language, such as en_US.
     #[serde(rename = "Locale", default, skip_serializing_if = "Option::is_none")]
     pub locale: ::std::option::Option<::std::string::String>,
+    /// The message.
     #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
     pub text: ::std::option::Option<::std::string::String>,
 }
@@ -28,6 +30,7 @@ pub struct ServiceMessageBuilder {
     text: ::std::option::Option<::std::string::String>,
 }
 impl ServiceMessageBuilder {
+    /// The message's language, such as en_US.
     pub fn locale(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -35,6 +38,7 @@ impl ServiceMessageBuilder {
         self.locale = ::std::option::Option::Some(value.into());
         self
     }
+    /// The message.
     pub fn text(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -5,14 +5,17 @@ use super::super::*;
 #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ValidateBillingAgreementResult {
+    /// Success or Failure.
     #[serde(rename = "ValidationResult")]
     pub validation_result: ValidationResult,
+    /// Why validation failed, such as InvalidPaymentMethod (other values are unconfirmed).
     #[serde(
         rename = "FailureReasonCode",
         default,
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_reason_code: ::std::option::Option<::std::string::String>,
+    /// The agreement's state after validation.
     #[serde(
         rename = "BillingAgreementStatus",
         default,
@@ -42,6 +45,7 @@ pub struct ValidateBillingAgreementResultBuilder {
     billing_agreement_status: ::std::option::Option<BillingAgreementStatus>,
 }
 impl ValidateBillingAgreementResultBuilder {
+    /// Success or Failure.
     pub fn validation_result(
         mut self,
         value: impl ::std::convert::Into<ValidationResult>,
@@ -49,6 +53,7 @@ impl ValidateBillingAgreementResultBuilder {
         self.validation_result = ::std::option::Option::Some(value.into());
         self
     }
+    /// Why validation failed, such as InvalidPaymentMethod (other values are unconfirmed).
     pub fn failure_reason_code(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -56,6 +61,7 @@ impl ValidateBillingAgreementResultBuilder {
         self.failure_reason_code = ::std::option::Option::Some(value.into());
         self
     }
+    /// The agreement's state after validation.
     pub fn billing_agreement_status(
         mut self,
         value: impl ::std::convert::Into<BillingAgreementStatus>,
