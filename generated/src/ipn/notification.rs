@@ -56,7 +56,7 @@ pub enum Notification {
 /// The `NotificationData` documents: a root element holding one payload element.
 macro_rules! documents {
     ($($doc:ident { $field:literal : $ty:ty }),* $(,)?) => {$(
-        #[derive(Deserialize)]
+        #[derive(Deserialize, Serialize)]
         struct $doc {
             #[serde(rename = $field)]
             payload: $ty,
@@ -164,5 +164,91 @@ impl Notification {
                 raw_xml: xml.to_owned(),
             },
         })
+    }
+
+    /// The `NotificationType` and the `NotificationData` document the service sends for this
+    /// notification (the sandbox simulator writes its IPNs with this, so reading and writing
+    /// share one table). `None` for `Unknown`, whose type this version cannot write.
+    pub fn to_data(&self) -> Option<Result<(&'static str, String), crate::xml::XmlError>> {
+        use crate::v1::IPN_NAMESPACE as NS;
+        use crate::xml::to_string;
+        let written = match self {
+            Notification::OrderReference(d) => (
+                "OrderReferenceNotification",
+                to_string(
+                    "OrderReferenceNotification",
+                    NS,
+                    &OrderReferenceNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::PaymentAuthorize(d) => (
+                "PaymentAuthorize",
+                to_string(
+                    "AuthorizationNotification",
+                    NS,
+                    &AuthorizationNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::PaymentCapture(d) => (
+                "PaymentCapture",
+                to_string(
+                    "CaptureNotification",
+                    NS,
+                    &CaptureNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::PaymentRefund(d) => (
+                "PaymentRefund",
+                to_string(
+                    "RefundNotification",
+                    NS,
+                    &RefundNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::BillingAgreement { details, .. } => (
+                "BillingAgreementNotification",
+                to_string(
+                    "BillingAgreementNotification",
+                    NS,
+                    &BillingAgreementNotification {
+                        payload: details.clone(),
+                    },
+                ),
+            ),
+            Notification::ProviderCredit(d) => (
+                "ProviderCredit",
+                to_string(
+                    "ProviderCreditNotification",
+                    NS,
+                    &ProviderCreditNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::ProviderCreditReversal(d) => (
+                "ProviderCreditReversal",
+                to_string(
+                    "ProviderCreditReversalNotification",
+                    NS,
+                    &ProviderCreditReversalNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::SolutionProviderEvent(d) => (
+                "SolutionProviderEvent",
+                to_string(
+                    "SolutionProviderMerchantNotification",
+                    NS,
+                    &SolutionProviderMerchantNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::Chargeback(d) => (
+                "ChargebackDetailedNotification",
+                to_string(
+                    "ChargebackNotification",
+                    NS,
+                    &ChargebackNotification { payload: d.clone() },
+                ),
+            ),
+            Notification::Unknown { .. } => return None,
+        };
+        Some(written.1.map(|xml| (written.0, xml)))
     }
 }

@@ -1,0 +1,301 @@
+//! Test-only endpoints under `/__sandbox/`: the buyer's side, the simulator clock, faults,
+//! what the buyer was told, the IPNs sent, and the stored objects. JSON in, JSON out.
+//! Nothing here exists on Amazon; the runner skips steps that need it on the real sandbox.
+
+use std::sync::Arc;
+
+use amazon_pay_protocol::Timestamp;
+use amazon_pay_protocol::v1::Region;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::error::SimError;
+use super::faults::Faults;
+use super::notify::CERT_PEM;
+use super::ops::Ctx;
+use super::ops::buyer::{self, BuyerChoices};
+use super::world::{Owner, PaymentMethod};
+use super::{Inner, Shared};
+
+pub(super) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route(
+            "/__sandbox/buyer/billing-agreements",
+            post(new_billing_agreement),
+        )
+        .route(
+            "/__sandbox/buyer/order-references",
+            post(new_order_reference),
+        )
+        .route("/__sandbox/buyer/payment-method", post(payment_method))
+        .route("/__sandbox/buyer/consent", post(consent))
+        .route("/__sandbox/buyer/messages", get(buyer_messages))
+        .route("/__sandbox/clock", get(clock).post(move_clock))
+        .route("/__sandbox/faults", get(faults).put(set_faults))
+        .route("/__sandbox/ipn", get(ipn_log).put(set_ipn_url))
+        .route("/__sandbox/ipn-certificate.pem", get(certificate))
+        .route("/__sandbox/objects/{kind}", get(objects))
+        .with_state(shared)
+}
+
+/// A refused control request: a status and a message, answered as `{"error": ...}`.
+struct Refusal(StatusCode, String);
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        (self.0, Json(json!({ "error": self.1 }))).into_response()
+    }
+}
+
+fn refuse(status: StatusCode, message: impl std::fmt::Display) -> Refusal {
+    Refusal(status, message.to_string())
+}
+
+fn sim_error(e: SimError) -> Refusal {
+    refuse(
+        StatusCode::BAD_REQUEST,
+        format!("{}: {}", e.code.as_str(), e.message),
+    )
+}
+
+type Answer = Result<Response, Refusal>;
+
+/// Runs a buyer action as the seller of `region`, like a request would.
+fn as_buyer<T>(
+    shared: &Shared,
+    region: Region,
+    action: impl FnOnce(&mut Ctx<'_>) -> Result<T, SimError>,
+) -> Result<T, Refusal> {
+    let Some(account) = shared.accounts.by_region(region) else {
+        return Err(refuse(
+            StatusCode::NOT_FOUND,
+            format!("no account for region {region}"),
+        ));
+    };
+    let mut inner = shared.lock();
+    let now = Shared::now(&inner.world);
+    let Inner { world, store } = &mut *inner;
+    let mut ctx = Ctx {
+        world,
+        now,
+        owner: Owner {
+            seller_id: account.seller_id.clone(),
+            region: region.name().to_owned(),
+            environment: "Sandbox".to_owned(),
+        },
+        sandbox: true,
+        request_id: String::new(),
+        fingerprint: String::new(),
+        timing: shared.timing,
+        notices: Vec::new(),
+    };
+    let result = action(&mut ctx);
+    let notices = std::mem::take(&mut ctx.notices);
+    if let Some(store) = store {
+        if let Err(e) = store.save(world) {
+            return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, e));
+        }
+    }
+    shared.delivery.send(world, &notices, now);
+    result.map_err(sim_error)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewObject {
+    /// JP, NA, EU or UK (default JP).
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(flatten)]
+    choices: BuyerChoices,
+}
+
+fn region_of(name: Option<&str>) -> Result<Region, Refusal> {
+    match name {
+        None => Ok(Region::Jp),
+        Some(n) => Region::parse(n)
+            .ok_or_else(|| refuse(StatusCode::BAD_REQUEST, format!("unknown region {n}"))),
+    }
+}
+
+async fn new_billing_agreement(
+    State(shared): State<Arc<Shared>>,
+    Json(body): Json<NewObject>,
+) -> Answer {
+    let region = region_of(body.region.as_deref())?;
+    let (id, token) = as_buyer(&shared, region, |ctx| {
+        buyer::create_billing_agreement(ctx, &body.choices)
+    })?;
+    Ok(Json(json!({ "amazon_billing_agreement_id": id, "access_token": token })).into_response())
+}
+
+async fn new_order_reference(
+    State(shared): State<Arc<Shared>>,
+    Json(body): Json<NewObject>,
+) -> Answer {
+    let region = region_of(body.region.as_deref())?;
+    let (id, token) = as_buyer(&shared, region, |ctx| {
+        buyer::create_order_reference(ctx, &body.choices)
+    })?;
+    Ok(Json(json!({ "amazon_order_reference_id": id, "access_token": token })).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ObjectAction {
+    id: String,
+    #[serde(default)]
+    region: Option<String>,
+    #[serde(default)]
+    payment_method: Option<PaymentMethod>,
+}
+
+async fn payment_method(
+    State(shared): State<Arc<Shared>>,
+    Json(body): Json<ObjectAction>,
+) -> Answer {
+    let region = region_of(body.region.as_deref())?;
+    let method = body.payment_method.unwrap_or(PaymentMethod::Valid);
+    as_buyer(&shared, region, |ctx| {
+        buyer::update_payment_method(ctx, &body.id, method)
+    })?;
+    Ok(Json(json!({ "updated": body.id })).into_response())
+}
+
+async fn consent(State(shared): State<Arc<Shared>>, Json(body): Json<ObjectAction>) -> Answer {
+    let region = region_of(body.region.as_deref())?;
+    as_buyer(&shared, region, |ctx| buyer::give_consent(ctx, &body.id))?;
+    Ok(Json(json!({ "consented": body.id })).into_response())
+}
+
+async fn buyer_messages(State(shared): State<Arc<Shared>>) -> Response {
+    Json(shared.lock().world.buyer_messages.clone()).into_response()
+}
+
+fn clock_json(now: Timestamp, offset: i64) -> Response {
+    Json(json!({ "now": now.to_wire(), "offset_seconds": offset })).into_response()
+}
+
+async fn clock(State(shared): State<Arc<Shared>>) -> Response {
+    let inner = shared.lock();
+    clock_json(Shared::now(&inner.world), inner.world.clock_offset)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MoveClock {
+    /// Seconds to move forward (never backward: Amazon's time does not run back).
+    #[serde(default)]
+    advance_seconds: Option<i64>,
+    /// Jump to this time (`2026-12-01T00:00:00Z`), if later than now.
+    #[serde(default)]
+    set: Option<String>,
+}
+
+async fn move_clock(State(shared): State<Arc<Shared>>, Json(body): Json<MoveClock>) -> Answer {
+    let seconds = {
+        let inner = shared.lock();
+        let now = Shared::now(&inner.world);
+        match (body.advance_seconds, body.set.as_deref()) {
+            (Some(s), None) if s >= 0 => s,
+            (None, Some(t)) => match Timestamp::parse(t) {
+                Ok(t) if t.unix() >= now.unix() => t.unix() - now.unix(),
+                Ok(_) => {
+                    return Err(refuse(
+                        StatusCode::BAD_REQUEST,
+                        "the clock only moves forward",
+                    ));
+                }
+                Err(e) => return Err(refuse(StatusCode::BAD_REQUEST, e)),
+            },
+            _ => {
+                return Err(refuse(
+                    StatusCode::BAD_REQUEST,
+                    "give either advance_seconds (>= 0) or set",
+                ));
+            }
+        }
+    };
+    {
+        let mut inner = shared.lock();
+        let offset = inner.world.clock_offset + seconds;
+        inner.world.set_clock_offset(offset);
+    }
+    // Events that came due happen now, before the caller's next request.
+    super::server::tick(&shared);
+    let inner = shared.lock();
+    Ok(clock_json(
+        Shared::now(&inner.world),
+        inner.world.clock_offset,
+    ))
+}
+
+async fn faults(State(shared): State<Arc<Shared>>) -> Response {
+    Json(shared.faults()).into_response()
+}
+
+async fn set_faults(State(shared): State<Arc<Shared>>, Json(body): Json<Faults>) -> Answer {
+    body.validate()
+        .map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
+    *shared.faults.lock().unwrap_or_else(|p| p.into_inner()) = body;
+    Ok(Json(body).into_response())
+}
+
+async fn ipn_log(State(shared): State<Arc<Shared>>) -> Response {
+    Json(json!({ "url": shared.delivery.url(), "sent": shared.delivery.log() })).into_response()
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IpnUrl {
+    url: Option<String>,
+}
+
+async fn set_ipn_url(State(shared): State<Arc<Shared>>, Json(body): Json<IpnUrl>) -> Response {
+    shared.delivery.set_url(body.url.clone());
+    Json(json!({ "url": body.url })).into_response()
+}
+
+async fn certificate() -> Response {
+    ([(header::CONTENT_TYPE, "application/x-pem-file")], CERT_PEM).into_response()
+}
+
+/// The stored objects of a kind, for tests that check totals and uniqueness.
+async fn objects(State(shared): State<Arc<Shared>>, Path(kind): Path<String>) -> Answer {
+    let inner = shared.lock();
+    let w = &inner.world;
+    let value: Value = match kind.as_str() {
+        "billing-agreements" => json!(
+            w.billing_agreements
+                .values()
+                .map(|b| &b.details)
+                .collect::<Vec<_>>()
+        ),
+        "order-references" => json!(
+            w.order_references
+                .values()
+                .map(|o| &o.details)
+                .collect::<Vec<_>>()
+        ),
+        "authorizations" => json!(
+            w.authorizations
+                .values()
+                .map(|a| &a.details)
+                .collect::<Vec<_>>()
+        ),
+        "captures" => json!(w.captures.values().map(|c| &c.details).collect::<Vec<_>>()),
+        "refunds" => json!(w.refunds.values().map(|r| &r.details).collect::<Vec<_>>()),
+        other => {
+            return Err(refuse(
+                StatusCode::NOT_FOUND,
+                format!("no object kind {other}"),
+            ));
+        }
+    };
+    Ok(Json(value).into_response())
+}

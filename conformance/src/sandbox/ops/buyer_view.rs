@@ -1,0 +1,225 @@
+//! What Get*Details shows of an object: the stored seller-side details plus what Amazon derives
+//! at read time — the buyer's data (partial address before confirmation, everything after, seed
+//! 003), the open constraints, and the billing agreement's monthly limit.
+
+use amazon_pay_protocol::v1::{self, Region};
+use amazon_pay_protocol::{Money, Timestamp};
+use time::{Date, Month, OffsetDateTime, Time};
+
+use crate::sandbox::error::SimResult;
+use crate::sandbox::world::{BillingAgreement, BuyerProfile, OrderReference, PaymentMethod, World};
+
+/// Before confirmation Amazon shares only the coarse part of the address (enough to compute
+/// tax and shipping): state or region, postal code, country, city.
+fn partial_address(full: &v1::Address) -> SimResult<v1::Address> {
+    let mut b = v1::Address::builder();
+    if let Some(v) = &full.state_or_region {
+        b = b.state_or_region(v.clone());
+    }
+    if let Some(v) = &full.postal_code {
+        b = b.postal_code(v.clone());
+    }
+    if let Some(v) = &full.country_code {
+        b = b.country_code(v.clone());
+    }
+    if let Some(v) = &full.city {
+        b = b.city(v.clone());
+    }
+    Ok(b.build()?)
+}
+
+fn destination(buyer: &BuyerProfile, full: bool) -> SimResult<Option<v1::Destination>> {
+    let Some(address) = &buyer.address else {
+        return Ok(None);
+    };
+    let address = if full {
+        address.clone()
+    } else {
+        partial_address(address)?
+    };
+    Ok(Some(
+        v1::Destination::builder()
+            .destination_type(v1::DestinationType::Physical)
+            .physical_destination(address)
+            .build()?,
+    ))
+}
+
+fn buyer(profile: &BuyerProfile) -> SimResult<v1::Buyer> {
+    Ok(v1::Buyer::builder()
+        .name(profile.name.clone())
+        .email(profile.email.clone())
+        .phone(profile.phone.clone())
+        .build()?)
+}
+
+fn constraint(id: v1::ConstraintId, description: &str) -> SimResult<v1::Constraint> {
+    Ok(v1::Constraint::builder()
+        .constraint_id(id)
+        .description(description)
+        .build()?)
+}
+
+/// The constraints that keep a Draft from being confirmed (reference §4.1 and §4.2).
+pub fn open_constraints(
+    buyer: &BuyerProfile,
+    needs_consent: bool,
+    amount_missing: bool,
+    method_not_allowed: bool,
+) -> SimResult<Vec<v1::Constraint>> {
+    use v1::ConstraintId as C;
+    let mut out = Vec::new();
+    if needs_consent && !buyer.consent {
+        out.push(constraint(
+            C::BuyerConsentNotSet,
+            "The buyer has not given consent to future charges.",
+        )?);
+    }
+    if amount_missing {
+        out.push(constraint(
+            C::AmountNotSet,
+            "The order total has not been set.",
+        )?);
+    }
+    if buyer.payment_method == PaymentMethod::None {
+        out.push(constraint(
+            C::PaymentPlanNotSet,
+            "The buyer has not chosen a payment method.",
+        )?);
+    }
+    if buyer.address.is_none() {
+        out.push(constraint(
+            C::ShippingAddressNotSet,
+            "The buyer has not chosen a shipping address.",
+        )?);
+    }
+    if method_not_allowed {
+        out.push(constraint(
+            C::PaymentMethodNotAllowed,
+            "The payment method chosen is not allowed for this order (sandbox simulation).",
+        )?);
+    }
+    Ok(out)
+}
+
+/// The calendar month (UTC) holding `now`: `[start, end)`.
+pub fn month_window(now: Timestamp) -> (Timestamp, Timestamp) {
+    let date = now.as_offset_date_time().date();
+    let start = Date::from_calendar_date(date.year(), date.month(), 1).unwrap_or(date);
+    let (year, month) = match date.month() {
+        Month::December => (date.year() + 1, Month::January),
+        m => (date.year(), m.next()),
+    };
+    let end = Date::from_calendar_date(year, month, 1).unwrap_or(date);
+    let at_midnight =
+        |d: Date| Timestamp::from_offset_date_time(OffsetDateTime::new_utc(d, Time::MIDNIGHT));
+    (at_midnight(start), at_midnight(end))
+}
+
+/// The agreement's monthly limit and what remains of it at `now`.
+pub fn limits(
+    world: &World,
+    agreement_id: &str,
+    region: Region,
+    now: Timestamp,
+) -> SimResult<Option<v1::BillingAgreementLimits>> {
+    let Some(limit) = region.billing_agreement_monthly_limit() else {
+        return Ok(None);
+    };
+    let (start, end) = month_window(now);
+    let used = world.authorized_on_agreement(agreement_id, start, end);
+    let remaining = Money::from_minor(
+        (limit.minor_units() - used).max(0),
+        limit.currency().clone(),
+    )
+    .map_err(crate::sandbox::error::SimError::internal)?;
+    Ok(Some(
+        v1::BillingAgreementLimits::builder()
+            .amount_limit_per_time_period(limit)
+            .time_period_start_date(start)
+            .time_period_end_date(end)
+            .current_remaining_balance(remaining)
+            .build()?,
+    ))
+}
+
+/// GetBillingAgreementDetails' view. `token_valid`: the seller showed the buyer's token, which
+/// unlocks the full address before confirmation.
+pub fn billing_agreement_view(
+    world: &World,
+    ba: &BillingAgreement,
+    now: Timestamp,
+    token_valid: bool,
+) -> SimResult<v1::BillingAgreementDetails> {
+    let mut details = ba.details.clone();
+    let confirmed = details.billing_agreement_status.state != v1::BillingAgreementState::Draft;
+    details.destination = destination(&ba.buyer, confirmed || token_valid)?;
+    details.buyer = if confirmed {
+        Some(buyer(&ba.buyer)?)
+    } else {
+        None
+    };
+    details.billing_agreement_consent = Some(ba.buyer.consent);
+    details.billing_agreement_limits = limits(
+        world,
+        details.amazon_billing_agreement_id.as_str(),
+        ba.owner.region(),
+        now,
+    )?;
+    details.constraints = if confirmed {
+        None
+    } else {
+        let list = open_constraints(&ba.buyer, true, false, ba_method_not_allowed(ba))?;
+        (!list.is_empty()).then(|| v1::ConstraintList::from(list))
+    };
+    Ok(details)
+}
+
+/// The PaymentMethodNotAllowed simulation stays while the seller note carries it.
+pub fn ba_method_not_allowed(ba: &BillingAgreement) -> bool {
+    note_asks_method_not_allowed(ba.details.seller_note.as_deref(), &ba.owner.environment)
+}
+
+pub fn oro_method_not_allowed(oro: &OrderReference) -> bool {
+    note_asks_method_not_allowed(oro.details.seller_note.as_deref(), &oro.owner.environment)
+}
+
+fn note_asks_method_not_allowed(note: Option<&str>, environment: &str) -> bool {
+    environment == "Sandbox"
+        && matches!(
+            crate::sandbox::simulation::parse(
+                note,
+                crate::sandbox::simulation::NoteField::SellerNote
+            ),
+            Ok(Some(
+                crate::sandbox::simulation::Simulation::PaymentMethodNotAllowed
+            ))
+        )
+}
+
+/// GetOrderReferenceDetails' view.
+pub fn order_reference_view(
+    oro: &OrderReference,
+    token_valid: bool,
+) -> SimResult<v1::OrderReferenceDetails> {
+    let mut details = oro.details.clone();
+    let confirmed = details.order_reference_status.state != v1::OrderReferenceState::Draft;
+    details.destination = destination(&oro.buyer, confirmed || token_valid)?;
+    details.buyer = if confirmed {
+        Some(buyer(&oro.buyer)?)
+    } else {
+        None
+    };
+    details.constraints = if confirmed {
+        None
+    } else {
+        let list = open_constraints(
+            &oro.buyer,
+            false,
+            details.order_total.is_none(),
+            oro_method_not_allowed(oro),
+        )?;
+        (!list.is_empty()).then(|| v1::ConstraintList::from(list))
+    };
+    Ok(details)
+}

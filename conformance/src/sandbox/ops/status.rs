@@ -1,0 +1,177 @@
+//! Status values and object lookups shared by the operations.
+
+use amazon_pay_protocol::Timestamp;
+use amazon_pay_protocol::v1::{self, ErrorCode};
+
+use super::{Ctx, owned};
+use crate::sandbox::error::{SimError, SimResult};
+use crate::sandbox::world::{Authorization, BillingAgreement, Capture, OrderReference, Refund};
+
+pub fn agreement_status(
+    state: v1::BillingAgreementState,
+    reason: Option<v1::BillingAgreementReasonCode>,
+    description: Option<String>,
+    at: Timestamp,
+) -> SimResult<v1::BillingAgreementStatus> {
+    let mut b = v1::BillingAgreementStatus::builder()
+        .state(state)
+        .last_updated_timestamp(at);
+    if let Some(r) = reason {
+        b = b.reason_code(r);
+    }
+    if let Some(d) = description {
+        b = b.reason_description(d);
+    }
+    Ok(b.build()?)
+}
+
+pub fn order_status(
+    state: v1::OrderReferenceState,
+    reason: Option<v1::OrderReferenceReasonCode>,
+    description: Option<String>,
+    at: Timestamp,
+) -> SimResult<v1::OrderReferenceStatus> {
+    let mut b = v1::OrderReferenceStatus::builder()
+        .state(state)
+        .last_update_timestamp(at);
+    if let Some(r) = reason {
+        b = b.reason_code(r);
+    }
+    if let Some(d) = description {
+        b = b.reason_description(d);
+    }
+    Ok(b.build()?)
+}
+
+pub fn authorization_status(
+    state: v1::AuthorizationState,
+    reason: Option<v1::AuthorizationReasonCode>,
+    at: Timestamp,
+) -> SimResult<v1::AuthorizationStatus> {
+    let mut b = v1::AuthorizationStatus::builder()
+        .state(state)
+        .last_update_timestamp(at);
+    if let Some(r) = reason {
+        b = b.reason_code(r);
+    }
+    Ok(b.build()?)
+}
+
+pub fn capture_status(
+    state: v1::CaptureState,
+    reason: Option<v1::CaptureReasonCode>,
+    at: Timestamp,
+) -> SimResult<v1::CaptureStatus> {
+    let mut b = v1::CaptureStatus::builder()
+        .state(state)
+        .last_update_timestamp(at);
+    if let Some(r) = reason {
+        b = b.reason_code(r);
+    }
+    Ok(b.build()?)
+}
+
+pub fn refund_status(
+    state: v1::RefundState,
+    reason: Option<v1::RefundReasonCode>,
+    at: Timestamp,
+) -> SimResult<v1::RefundStatus> {
+    let mut b = v1::RefundStatus::builder()
+        .state(state)
+        .last_update_timestamp(at);
+    if let Some(r) = reason {
+        b = b.reason_code(r);
+    }
+    Ok(b.build()?)
+}
+
+pub fn agreement<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a BillingAgreement> {
+    owned(
+        ctx,
+        ctx.world.billing_agreement(id),
+        |b| &b.owner,
+        || {
+            SimError::new(
+                ErrorCode::InvalidParameterValue,
+                format!("The billing agreement id {id} is invalid."),
+            )
+        },
+    )
+}
+
+pub fn order_reference<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a OrderReference> {
+    owned(
+        ctx,
+        ctx.world.order_reference(id),
+        |o| &o.owner,
+        || {
+            SimError::new(
+                ErrorCode::InvalidOrderReferenceId,
+                format!("The OrderReferenceId {id} is invalid."),
+            )
+        },
+    )
+}
+
+fn invalid_transaction(kind: &str, id: &str) -> SimError {
+    SimError::new(
+        ErrorCode::InvalidTransactionId,
+        format!("The {kind} id {id} is invalid."),
+    )
+}
+
+pub fn authorization<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a Authorization> {
+    owned(
+        ctx,
+        ctx.world.authorization(id),
+        |a| &a.owner,
+        || invalid_transaction("authorization", id),
+    )
+}
+
+pub fn capture<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a Capture> {
+    owned(
+        ctx,
+        ctx.world.capture(id),
+        |c| &c.owner,
+        || invalid_transaction("capture", id),
+    )
+}
+
+pub fn refund<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a Refund> {
+    owned(
+        ctx,
+        ctx.world.refund(id),
+        |r| &r.owner,
+        || invalid_transaction("refund", id),
+    )
+}
+
+/// Adds an id to an object's `IdList`.
+pub fn push_id(list: &mut Option<v1::IdList>, id: &str) {
+    list.get_or_insert_with(|| v1::IdList::from(Vec::new()))
+        .items
+        .push(id.to_owned());
+}
+
+/// `AccessToken` and `AddressConsentToken` are the same token under two names; sending both is
+/// `AmbiguousToken`, and a token of another buyer is `InvalidAddressConsentToken`. Returns
+/// whether a valid token was given.
+pub fn check_token(
+    access_token: Option<&str>,
+    consent_token: Option<&str>,
+    buyer_token: &str,
+) -> SimResult<bool> {
+    match (access_token, consent_token) {
+        (Some(_), Some(_)) => Err(SimError::new(
+            ErrorCode::AmbiguousToken,
+            "Both AccessToken and AddressConsentToken were given; send one.",
+        )),
+        (Some(t), None) | (None, Some(t)) if t == buyer_token => Ok(true),
+        (Some(_), None) | (None, Some(_)) => Err(SimError::new(
+            ErrorCode::InvalidAddressConsentToken,
+            "The token is invalid, expired, or belongs to another buyer.",
+        )),
+        (None, None) => Ok(false),
+    }
+}
