@@ -44,8 +44,8 @@ fn main() -> ExitCode {
         &spec,
         "spec/v1",
         amazon_pay_codegen::Options {
-            // Typed client methods wait for the protocol crate's `client` feature (issue 5).
-            client_methods: false,
+            // Typed methods on `client::Client`, compiled only with the `client` feature.
+            client_methods: true,
         },
     ) {
         Ok(files) => files,

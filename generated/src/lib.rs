@@ -29,6 +29,8 @@
 extern crate self as amazon_pay_protocol;
 
 pub mod builder;
+#[cfg(feature = "client")]
+pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;

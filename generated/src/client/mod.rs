@@ -1,0 +1,489 @@
+//! The optional async client (`features = ["client"]`): a thin layer over the sans-IO core
+//! that sends, retries safely, and reports.
+//!
+//! Every attempt is signed anew (fresh timestamp) from the same typed request, so a retry of
+//! AuthorizeOnBillingAgreement, Authorize, Capture or Refund carries the same reference id and
+//! the service treats it as the same request: money never moves twice. Operations the spec
+//! marks unsafe to repeat are retried only when the request never left this machine. When an
+//! answer was lost and nothing settled it, the call ends in
+//! [`ClientError::MayHaveBeenApplied`], never in a silent second request.
+//!
+//! One `tracing` span per call (`amazon_pay.call`: operation, attempts, status, request id,
+//! latency); bodies appear only at TRACE level and only redacted ([`redact`]).
+
+mod charge;
+mod error;
+pub mod redact;
+pub mod retry;
+pub mod transport;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::time::{Duration, Instant};
+
+use tracing::Instrument as _;
+
+pub use charge::{ChargeError, ChargeOutcome, ChargeRequest};
+pub use error::{Attempt, ClientError};
+pub use retry::{RetryBudget, RetryPolicy};
+pub use transport::{
+    HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+};
+
+use crate::credentials::Credentials;
+use crate::endpoint::{Clock, Endpoint, SystemClock};
+use crate::error::{ResponseError, ServiceError, parse_response};
+use crate::v1::ErrorCode;
+use crate::{Operation, Safety, Timestamp, sign};
+use retry::{Failure, may_retry};
+
+/// Default timeouts: a loopback or regional endpoint connects in well under a second, so 3 s
+/// means the network is in trouble; 30 s covers a synchronous authorization (Amazon answers
+/// those within 8 s, reference §4.3) with room for a slow path.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Per-call overrides.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CallOptions {
+    pub timeout: Option<Duration>,
+    pub max_attempts: Option<u32>,
+}
+
+struct Inner {
+    credentials: Credentials,
+    endpoint: Endpoint,
+    transport: Arc<dyn Transport>,
+    policy: RetryPolicy,
+    budget: RetryBudget,
+    request_timeout: Duration,
+    clock: Arc<dyn Clock>,
+    learn_clock_skew: bool,
+    /// Seconds added to the clock, learned from the service's Date header.
+    offset: AtomicI64,
+}
+
+/// An Amazon Pay v1 client. Cheap to clone; clones share the connection pool, the retry
+/// budget and the learned clock offset.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.endpoint.url())
+            .field("credentials", &self.inner.credentials)
+            .field("policy", &self.inner.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a [`Client`].
+pub struct ClientBuilder {
+    credentials: Credentials,
+    endpoint: Endpoint,
+    transport: Option<Arc<dyn Transport>>,
+    policy: RetryPolicy,
+    connect_timeout: Duration,
+    request_timeout: Duration,
+    clock: Arc<dyn Clock>,
+    learn_clock_skew: bool,
+}
+
+impl ClientBuilder {
+    /// Bring your own transport (proxy, custom roots, hyper, a recorder).
+    pub fn transport(mut self, transport: impl Transport) -> ClientBuilder {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    pub fn shared_transport(mut self, transport: Arc<dyn Transport>) -> ClientBuilder {
+        self.transport = Some(transport);
+        self
+    }
+
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder {
+        self.policy = policy;
+        self
+    }
+
+    /// Connect timeout (default transport only) and whole-request timeout.
+    pub fn timeouts(mut self, connect: Duration, request: Duration) -> ClientBuilder {
+        self.connect_timeout = connect;
+        self.request_timeout = request;
+        self
+    }
+
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> ClientBuilder {
+        self.clock = clock;
+        self
+    }
+
+    /// On RequestExpired, learn the offset from the service's `Date` header and re-sign once
+    /// (default on). Off: report the skew and stop.
+    pub fn learn_clock_skew(mut self, learn: bool) -> ClientBuilder {
+        self.learn_clock_skew = learn;
+        self
+    }
+
+    pub fn build(self) -> Result<Client, TransportError> {
+        let transport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                credentials: self.credentials,
+                endpoint: self.endpoint,
+                transport,
+                budget: RetryBudget::new(self.policy.budget),
+                policy: self.policy,
+                request_timeout: self.request_timeout,
+                clock: self.clock,
+                learn_clock_skew: self.learn_clock_skew,
+                offset: AtomicI64::new(0),
+            }),
+        })
+    }
+}
+
+/// How the last failed attempt ended, for the final error.
+enum Last {
+    Service(ServiceError),
+    Transport(TransportError),
+    Parse {
+        http_status: u16,
+        reason: String,
+        raw_body: Vec<u8>,
+    },
+}
+
+impl Last {
+    fn describe(&self) -> String {
+        match self {
+            Last::Service(e) => e.to_string(),
+            Last::Transport(e) => e.to_string(),
+            Last::Parse {
+                http_status,
+                reason,
+                ..
+            } => format!("HTTP {http_status}: {reason}"),
+        }
+    }
+}
+
+impl Client {
+    pub fn builder(credentials: Credentials, endpoint: Endpoint) -> ClientBuilder {
+        ClientBuilder {
+            credentials,
+            endpoint,
+            transport: None,
+            policy: RetryPolicy::default(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            request_timeout: DEFAULT_REQUEST_TIMEOUT,
+            clock: Arc::new(SystemClock),
+            learn_clock_skew: true,
+        }
+    }
+
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.inner.endpoint
+    }
+
+    /// The clock offset learned from the service (seconds; 0 until a RequestExpired).
+    pub fn clock_offset(&self) -> i64 {
+        self.inner.offset.load(Ordering::Relaxed)
+    }
+
+    fn now(&self) -> Timestamp {
+        let local = self.inner.clock.now();
+        Timestamp::from_unix(local.unix() + self.clock_offset()).unwrap_or(local)
+    }
+
+    /// Sends a typed request with the client's defaults.
+    pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, ClientError> {
+        self.send_with(request, &CallOptions::default()).await
+    }
+
+    /// Sends a typed request with per-call overrides.
+    pub async fn send_with<O: Operation>(
+        &self,
+        request: &O,
+        options: &CallOptions,
+    ) -> Result<O::Response, ClientError> {
+        let span = tracing::info_span!(
+            "amazon_pay.call",
+            operation = O::ACTION,
+            attempts = tracing::field::Empty,
+            status = tracing::field::Empty,
+            request_id = tracing::field::Empty,
+            latency_ms = tracing::field::Empty,
+        );
+        let started = Instant::now();
+        let result = self
+            .attempt_loop(request, options)
+            .instrument(span.clone())
+            .await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        match &result {
+            Ok(_) => tracing::debug!(parent: &span, operation = O::ACTION, "call succeeded"),
+            Err(e) => {
+                tracing::warn!(parent: &span, operation = O::ACTION, error = %e, "call failed")
+            }
+        }
+        result
+    }
+
+    async fn attempt_loop<O: Operation>(
+        &self,
+        request: &O,
+        options: &CallOptions,
+    ) -> Result<O::Response, ClientError> {
+        let inner = &*self.inner;
+        let span = tracing::Span::current();
+        let max_attempts = options
+            .max_attempts
+            .unwrap_or(inner.policy.max_attempts)
+            .max(1);
+        let timeout = options.timeout.unwrap_or(inner.request_timeout);
+        let mut attempts: Vec<Attempt> = Vec::new();
+        // An attempt reached the service (or may have) and its answer was lost.
+        let mut ambiguous = false;
+        let mut resigned_for_skew = false;
+        loop {
+            let number = u32::try_from(attempts.len() + 1).unwrap_or(u32::MAX);
+            let now = self.now();
+            let signed = sign::sign(request, &inner.credentials, &inner.endpoint, now);
+            tracing::trace!(attempt = number, body = %redact::form(&signed.body), "request");
+            let sent = Instant::now();
+            let outcome = inner.transport.send(signed.into(), timeout).await;
+            let elapsed = sent.elapsed();
+            let (failure, last) = match outcome {
+                Ok(response) => {
+                    tracing::trace!(attempt = number, status = response.status, body = %redact::xml(&response.body), "response");
+                    span.record("status", response.status);
+                    match parse_response::<O>(response.status, &response.body) {
+                        Ok(document) => {
+                            attempts.push(attempt(
+                                number,
+                                Some(response.status),
+                                None,
+                                None,
+                                elapsed,
+                            ));
+                            inner.budget.deposit();
+                            span.record("attempts", number);
+                            if let Some(id) = request_id_of(&document) {
+                                span.record("request_id", id.as_str());
+                            }
+                            return Ok(document);
+                        }
+                        Err(ResponseError::Service(error)) => {
+                            span.record("request_id", error.request_id.as_str());
+                            attempts.push(attempt(
+                                number,
+                                Some(response.status),
+                                Some(error.code.as_str().to_owned()),
+                                None,
+                                elapsed,
+                            ));
+                            tracing::debug!(
+                                attempt = number,
+                                status = response.status,
+                                code = error.code.as_str(),
+                                "service error"
+                            );
+                            if error.code == ErrorCode::RequestExpired {
+                                let skew = response
+                                    .date
+                                    .as_deref()
+                                    .and_then(parse_http_date)
+                                    .map(|server| server - now.unix());
+                                if let (Some(skew), true, false) =
+                                    (skew, inner.learn_clock_skew, resigned_for_skew)
+                                {
+                                    inner.offset.fetch_add(skew, Ordering::Relaxed);
+                                    resigned_for_skew = true;
+                                    tracing::warn!(
+                                        skew_seconds = skew,
+                                        "clock skew learned from the service; signing again"
+                                    );
+                                    continue;
+                                }
+                                span.record("attempts", number);
+                                return Err(ClientError::ClockSkew {
+                                    action: O::ACTION,
+                                    skew_seconds: skew,
+                                    error,
+                                    attempts,
+                                });
+                            }
+                            let reused = matches!(
+                                error.code,
+                                ErrorCode::DuplicateReferenceId | ErrorCode::DuplicateRequest
+                            );
+                            if ambiguous && reused {
+                                span.record("attempts", number);
+                                return Err(ClientError::MayHaveBeenApplied {
+                                    action: O::ACTION,
+                                    idempotency_key: request.idempotency_key().map(str::to_owned),
+                                    reason: format!(
+                                        "an earlier attempt's answer was lost and the service now \
+                                         reports {} for the reference id, so that attempt was \
+                                         most likely applied",
+                                        error.code.as_str()
+                                    ),
+                                    attempts,
+                                });
+                            }
+                            let failure = if error.retryable() {
+                                Failure::Retryable
+                            } else {
+                                Failure::Final
+                            };
+                            (failure, Last::Service(error))
+                        }
+                        Err(ResponseError::Parse {
+                            http_status,
+                            reason,
+                            raw_body,
+                        }) => {
+                            attempts.push(attempt(number, Some(http_status), None, None, elapsed));
+                            let retryable = matches!(http_status, 500 | 502 | 503 | 504);
+                            let failure = if retryable {
+                                Failure::Retryable
+                            } else {
+                                Failure::Final
+                            };
+                            (
+                                failure,
+                                Last::Parse {
+                                    http_status,
+                                    reason,
+                                    raw_body,
+                                },
+                            )
+                        }
+                    }
+                }
+                Err(error) => {
+                    attempts.push(attempt(number, None, None, Some(error.kind), elapsed));
+                    tracing::debug!(attempt = number, kind = ?error.kind, "transport error");
+                    if error.kind.may_have_been_received() {
+                        ambiguous = true;
+                    }
+                    (Failure::Transport(error.kind), Last::Transport(error))
+                }
+            };
+            span.record("attempts", number);
+            let retry = number < max_attempts && may_retry(O::INFO.safety, failure);
+            if !retry {
+                return Err(final_error::<O>(request, last, attempts, ambiguous));
+            }
+            let after_timeout = failure == Failure::Transport(TransportErrorKind::Timeout);
+            if !inner.budget.withdraw(after_timeout) {
+                return Err(ClientError::BudgetExhausted {
+                    action: O::ACTION,
+                    last: last.describe(),
+                    attempts,
+                });
+            }
+            tokio::time::sleep(inner.policy.backoff(number)).await;
+        }
+    }
+}
+
+fn attempt(
+    number: u32,
+    status: Option<u16>,
+    code: Option<String>,
+    transport: Option<TransportErrorKind>,
+    elapsed: Duration,
+) -> Attempt {
+    Attempt {
+        number,
+        status,
+        code,
+        transport,
+        elapsed,
+    }
+}
+
+fn final_error<O: Operation>(
+    request: &O,
+    last: Last,
+    attempts: Vec<Attempt>,
+    ambiguous: bool,
+) -> ClientError {
+    if ambiguous && O::INFO.safety != Safety::Read {
+        return ClientError::MayHaveBeenApplied {
+            action: O::ACTION,
+            idempotency_key: request.idempotency_key().map(str::to_owned),
+            reason: format!(
+                "an answer was lost and the last attempt ended with {}",
+                last.describe()
+            ),
+            attempts,
+        };
+    }
+    match last {
+        Last::Service(error) => ClientError::Service {
+            action: O::ACTION,
+            error,
+            attempts,
+        },
+        Last::Transport(error) => ClientError::Transport {
+            action: O::ACTION,
+            error,
+            attempts,
+        },
+        Last::Parse {
+            http_status,
+            reason,
+            raw_body,
+        } => ClientError::Parse {
+            action: O::ACTION,
+            http_status,
+            reason,
+            raw_body,
+            attempts,
+        },
+    }
+}
+
+/// The request id of a success document, read through its JSON form (every response type
+/// carries `ResponseMetadata`).
+fn request_id_of<T: serde::Serialize>(document: &T) -> Option<String> {
+    let value = serde_json::to_value(document).ok()?;
+    value
+        .get("ResponseMetadata")?
+        .get("RequestId")?
+        .as_str()
+        .map(str::to_owned)
+}
+
+/// Seconds since the epoch of an RFC 7231 date (`Sun, 06 Nov 1994 08:49:37 GMT`).
+fn parse_http_date(text: &str) -> Option<i64> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::PrimitiveDateTime::parse(text.trim(), &format)
+        .ok()
+        .map(|t| t.assume_utc().unix_timestamp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates() {
+        assert_eq!(
+            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+            Some(784_111_777)
+        );
+        assert_eq!(parse_http_date("yesterday"), None);
+    }
+}

@@ -1,0 +1,147 @@
+//! The transport: how bytes reach the service. A trait, so SDK authors can bring their own
+//! (a proxy, custom roots, hyper, a recorder); reqwest with rustls is the default.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use crate::sign::SignedRequest;
+
+/// A request as it goes on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl From<SignedRequest> for HttpRequest {
+    fn from(r: SignedRequest) -> HttpRequest {
+        HttpRequest {
+            method: r.method.to_owned(),
+            url: r.url,
+            headers: r
+                .headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: r.body,
+        }
+    }
+}
+
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// The `Date` header, used to measure clock skew.
+    pub date: Option<String>,
+    pub body: Vec<u8>,
+}
+
+/// How far a failed exchange got: this decides whether a retry could repeat an effect.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum TransportErrorKind {
+    /// No connection was made: the service never saw the request.
+    Connect,
+    /// Sent, but no complete answer in time: the service may have applied it.
+    Timeout,
+    /// The connection broke after the request was sent: the service may have applied it.
+    Interrupted,
+}
+
+impl TransportErrorKind {
+    /// Whether the service may have received (and applied) the request.
+    pub fn may_have_been_received(self) -> bool {
+        !matches!(self, TransportErrorKind::Connect)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind:?}: {message}")]
+pub struct TransportError {
+    pub kind: TransportErrorKind,
+    pub message: String,
+}
+
+/// The boxed future a transport returns.
+pub type TransportFuture<'a> =
+    Pin<Box<dyn Future<Output = Result<HttpResponse, TransportError>> + Send + 'a>>;
+
+/// Sends one request and reads the whole answer within `timeout`.
+pub trait Transport: Send + Sync + 'static {
+    fn send(&self, request: HttpRequest, timeout: Duration) -> TransportFuture<'_>;
+}
+
+/// The default transport: reqwest with rustls, connection pooling, a connect timeout.
+#[derive(Debug, Clone)]
+pub struct ReqwestTransport {
+    client: reqwest::Client,
+}
+
+impl ReqwestTransport {
+    pub fn new(connect_timeout: Duration) -> Result<ReqwestTransport, TransportError> {
+        let client = reqwest::Client::builder()
+            .connect_timeout(connect_timeout)
+            .build()
+            .map_err(|e| TransportError {
+                kind: TransportErrorKind::Connect,
+                message: format!("cannot build the HTTP client: {e}"),
+            })?;
+        Ok(ReqwestTransport { client })
+    }
+
+    /// Uses a client configured by the caller (proxy, roots, pool settings).
+    pub fn from_client(client: reqwest::Client) -> ReqwestTransport {
+        ReqwestTransport { client }
+    }
+}
+
+fn classify(e: &reqwest::Error) -> TransportErrorKind {
+    if e.is_connect() {
+        TransportErrorKind::Connect
+    } else if e.is_timeout() {
+        TransportErrorKind::Timeout
+    } else {
+        TransportErrorKind::Interrupted
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> TransportError {
+    TransportError {
+        kind: classify(&e),
+        // reqwest's text names the URL, never the body: no secret or personal data.
+        message: e.to_string(),
+    }
+}
+
+impl Transport for ReqwestTransport {
+    fn send(&self, request: HttpRequest, timeout: Duration) -> TransportFuture<'_> {
+        Box::pin(async move {
+            let method = reqwest::Method::from_bytes(request.method.as_bytes()).map_err(|e| {
+                TransportError {
+                    kind: TransportErrorKind::Connect,
+                    message: format!("bad method: {e}"),
+                }
+            })?;
+            let mut builder = self
+                .client
+                .request(method, &request.url)
+                .timeout(timeout)
+                .body(request.body);
+            for (k, v) in &request.headers {
+                builder = builder.header(k, v);
+            }
+            let response = builder.send().await.map_err(transport_error)?;
+            let status = response.status().as_u16();
+            let date = response
+                .headers()
+                .get(reqwest::header::DATE)
+                .and_then(|d| d.to_str().ok())
+                .map(str::to_owned);
+            let body = response.bytes().await.map_err(transport_error)?.to_vec();
+            Ok(HttpResponse { status, date, body })
+        })
+    }
+}
