@@ -1,5 +1,6 @@
 //! Conformance vectors, scenarios, the local sandbox simulator and the runner.
 
 pub mod cli;
+pub mod runner;
 pub mod sandbox;
 pub mod vectors;

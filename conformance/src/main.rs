@@ -1,5 +1,7 @@
-//! `amazon-pay-conformance`: with no arguments, runs the conformance suite (every signing vector;
-//! the sandbox scenarios join it with the simulator). Subcommands expose the pieces (signing, decoding, IPN verification) for debugging and for other languages' SDKs.
+//! `amazon-pay-conformance`: with no subcommand, runs the conformance suite (every signing vector
+//! and every scenario against the embedded simulator). Subcommands expose the pieces (the
+//! simulator itself, the buyer's side, signing, decoding, IPN verification) for debugging and
+//! for other languages' SDKs.
 
 use std::process::ExitCode;
 
@@ -12,10 +14,19 @@ use amazon_pay_conformance::cli;
 struct Args {
     #[command(subcommand)]
     command: Option<Command>,
+    #[command(flatten)]
+    suite: cli::suite::SuiteArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
+    /// Run the local sandbox simulator until interrupted.
+    Sandbox(cli::sandbox::SandboxArgs),
+    /// Play the buyer's side against a running simulator.
+    #[command(subcommand)]
+    Buyer(cli::sandbox::BuyerCommand),
+    /// Measure signed requests per second and latency against the embedded simulator.
+    Load(cli::load::LoadArgs),
     /// Sign a request read as JSON on stdin and print the canonical query, string to sign,
     /// signature and body as JSON (the input and output shape of the oracle's v1_sign.py).
     Sign(cli::sign::SignArgs),
@@ -32,7 +43,10 @@ fn main() -> ExitCode {
         Some(Command::Sign(a)) => cli::sign::run(a),
         Some(Command::Decode(a)) => cli::decode::run(a),
         Some(Command::Ipn(c)) => cli::ipn::run(c),
-        None => cli::suite::run(),
+        Some(Command::Sandbox(a)) => cli::sandbox::run(a),
+        Some(Command::Buyer(c)) => cli::sandbox::buyer(c),
+        Some(Command::Load(a)) => cli::load::run(a),
+        None => cli::suite::run(args.suite),
     };
     match result {
         Ok(code) => code,

@@ -4,6 +4,8 @@ use std::process::ExitCode;
 
 pub mod decode;
 pub mod ipn;
+pub mod load;
+pub mod sandbox;
 pub mod sign;
 pub mod suite;
 

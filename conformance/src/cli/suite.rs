@@ -1,36 +1,58 @@
-//! The default command: runs the conformance suite and prints a summary table; exits 0 only
-//! when every case passed.
-//!
-//! Today the suite is the signing vectors (`conformance/vectors/v1`) and the raw HMAC vectors
-//! (`conformance/vectors/hmac`); the sandbox scenarios join it when the simulator lands.
+//! The default command: every signing vector, then every scenario against the embedded
+//! simulator (or `--target sandbox`), a summary table, and exit code 0 only if all passed.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use crate::runner::report::{self, CaseOutcome};
+use crate::runner::{self, RunOptions, TargetKind};
 use crate::vectors;
 
 use super::CliResult;
 
-/// One line of the summary.
-struct Outcome {
-    suite: &'static str,
-    name: String,
-    problems: Vec<String>,
-    micros: u128,
+#[derive(clap::Args, Debug, Clone)]
+pub struct SuiteArgs {
+    /// Where the scenarios run.
+    #[arg(long, value_enum, default_value = "simulator")]
+    target: TargetKind,
+    /// Scenario folder.
+    #[arg(long, default_value_os_t = runner::scenario::default_dir())]
+    scenarios: PathBuf,
+    /// Only scenarios whose name contains this.
+    #[arg(long)]
+    only: Option<String>,
+    /// Write redacted request/response cassettes, one JSON file per scenario, to this folder.
+    #[arg(long)]
+    record: Option<PathBuf>,
+    /// Write a JUnit XML report here.
+    #[arg(long)]
+    junit: Option<PathBuf>,
 }
 
-pub fn run() -> CliResult {
-    let started = Instant::now();
+impl Default for SuiteArgs {
+    fn default() -> SuiteArgs {
+        SuiteArgs {
+            target: TargetKind::Simulator,
+            scenarios: runner::scenario::default_dir(),
+            only: None,
+            record: None,
+            junit: None,
+        }
+    }
+}
+
+fn vector_outcomes() -> Result<Vec<CaseOutcome>, Box<dyn std::error::Error>> {
     let dir = vectors::default_dir();
     let mut outcomes = Vec::new();
     for case in vectors::load_signing_cases(&dir)? {
         let t = Instant::now();
         let problems = vectors::check_signing_case(&case);
-        outcomes.push(Outcome {
+        outcomes.push(CaseOutcome {
             suite: "signing",
             name: case.name,
             problems,
-            micros: t.elapsed().as_micros(),
+            elapsed: t.elapsed(),
         });
     }
     for case in vectors::load_hmac_cases(&dir)? {
@@ -41,33 +63,45 @@ pub fn run() -> CliResult {
         } else {
             vec![format!("got {got}, published {}", case.signature)]
         };
-        outcomes.push(Outcome {
+        outcomes.push(CaseOutcome {
             suite: "hmac",
             name: case.name,
             problems,
-            micros: t.elapsed().as_micros(),
+            elapsed: t.elapsed(),
         });
     }
+    Ok(outcomes)
+}
 
-    println!("{:<8} {:<48} {:>8}  result", "suite", "case", "µs");
-    for o in &outcomes {
-        let result = if o.problems.is_empty() {
-            "pass".to_owned()
-        } else {
-            format!("FAIL: {}", o.problems.join("; "))
-        };
-        println!("{:<8} {:<48} {:>8}  {result}", o.suite, o.name, o.micros);
+pub fn run(args: SuiteArgs) -> CliResult {
+    let started = Instant::now();
+    let cases = vector_outcomes()?;
+    let options = RunOptions {
+        target: args.target,
+        scenarios: args.scenarios.clone(),
+        only: args.only.clone(),
+        record: args.record.clone(),
+    };
+    let runtime = tokio::runtime::Runtime::new()?;
+    let scenarios = runtime.block_on(runner::run(&options))?;
+    report::print_table(&cases, &scenarios);
+    if let Some(path) = &args.junit {
+        report::write_junit(path, &cases, &scenarios)?;
     }
-    let failed = outcomes.iter().filter(|o| !o.problems.is_empty()).count();
+    let failed_cases = cases.iter().filter(|c| !c.problems.is_empty()).count();
+    let failed = scenarios
+        .iter()
+        .filter(|s| s.skipped.is_none() && !s.passed())
+        .count();
+    let skipped = scenarios.iter().filter(|s| s.skipped.is_some()).count();
+    let steps: usize = scenarios.iter().map(|s| s.steps.len()).sum();
     println!(
-        "\n{} passed, {} failed ({} cases from {}, {:.1} ms)",
-        outcomes.len() - failed,
-        failed,
-        outcomes.len(),
-        dir.display(),
-        started.elapsed().as_secs_f64() * 1000.0
+        "\nvectors: {} passed, {failed_cases} failed; scenarios: {} passed, {failed} failed, {skipped} skipped ({steps} steps); {:.2} s",
+        cases.len() - failed_cases,
+        scenarios.len() - failed - skipped,
+        started.elapsed().as_secs_f64()
     );
-    Ok(if failed == 0 {
+    Ok(if failed_cases == 0 && failed == 0 {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

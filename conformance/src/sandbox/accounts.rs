@@ -19,10 +19,15 @@ impl Account {
         let name = region.name();
         Account {
             access_key_id: format!("SIMULATOR{name}ACCESSKEY"),
-            secret: SecretKey::new(format!("simulator-{}-secret-key", name.to_lowercase())),
+            secret: SecretKey::new(Account::builtin_secret(region)),
             seller_id: format!("A1SIMULATOR{name}"),
             region,
         }
+    }
+
+    /// The secret of a built-in account (printed by `sandbox` so other SDKs can sign).
+    pub fn builtin_secret(region: Region) -> String {
+        format!("simulator-{}-secret-key", region.name().to_lowercase())
     }
 
     pub fn credentials(&self) -> Credentials {

@@ -28,6 +28,7 @@ pub use error::{Attempt, ClientError};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::{
     HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+    TransportFuture,
 };
 
 use crate::credentials::Credentials;

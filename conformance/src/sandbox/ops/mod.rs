@@ -10,7 +10,7 @@ mod order;
 mod payment;
 mod status;
 
-pub use buyer_view::{billing_agreement_view, order_reference_view};
+pub use buyer_view::{billing_agreement_view, month_window, order_reference_view};
 
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v1::{self, AnyRequest, AnyResponse, ErrorCode};

@@ -1,0 +1,141 @@
+//! The conformance runner: plays the scenarios of `conformance/scenarios/` against the
+//! embedded simulator (started on a free loopback port) or against Amazon's sandbox, with the
+//! protocol crate's client; optionally records redacted cassettes.
+
+pub mod play;
+pub mod record;
+pub mod report;
+pub mod scenario;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use amazon_pay_protocol::client::{ReqwestTransport, Transport};
+use amazon_pay_protocol::credentials::{Credentials, SecretKey};
+use amazon_pay_protocol::endpoint::Endpoint;
+use amazon_pay_protocol::v1::{Environment, Region};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::sandbox::{Sandbox, SandboxConfig};
+use play::{ScenarioOutcome, Target};
+use record::Recorder;
+
+/// Where scenarios run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetKind {
+    /// The embedded simulator on a free 127.0.0.1 port.
+    Simulator,
+    /// Amazon's sandbox; credentials from AMAZON_PAY_ACCESS_KEY_ID, AMAZON_PAY_SECRET_KEY,
+    /// AMAZON_PAY_SELLER_ID and AMAZON_PAY_REGION (JP, NA, EU, UK; default JP).
+    Sandbox,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub target: TargetKind,
+    pub scenarios: PathBuf,
+    /// Only scenarios whose name contains this.
+    pub only: Option<String>,
+    pub record: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Scenario(#[from] scenario::ScenarioError),
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
+    #[error("{0}")]
+    Setup(String),
+}
+
+fn env(name: &str) -> Result<String, RunError> {
+    std::env::var(name).map_err(|_| RunError::Setup(format!("--target sandbox needs {name}")))
+}
+
+/// Plays every selected scenario, one after the other, with a progress bar.
+pub async fn run(options: &RunOptions) -> Result<Vec<ScenarioOutcome>, RunError> {
+    let mut scenarios = scenario::load_all(&options.scenarios)?;
+    if let Some(only) = &options.only {
+        scenarios.retain(|s| s.name.contains(only.as_str()));
+    }
+    let base: Arc<dyn Transport> = Arc::new(
+        ReqwestTransport::new(amazon_pay_protocol::client::DEFAULT_CONNECT_TIMEOUT)
+            .map_err(|e| RunError::Setup(e.to_string()))?,
+    );
+    let sandbox = match options.target {
+        TargetKind::Simulator => Some(Sandbox::start(SandboxConfig::default()).await?),
+        TargetKind::Sandbox => None,
+    };
+    let run_id = format!("{:08x}", rand::random::<u32>());
+    let progress = ProgressBar::new(scenarios.len() as u64);
+    progress.set_style(
+        ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let mut outcomes = Vec::new();
+    for scenario in &scenarios {
+        progress.set_message(scenario.name.clone());
+        let region = scenario
+            .region
+            .as_deref()
+            .map(|r| {
+                Region::parse(r).ok_or_else(|| {
+                    RunError::Setup(format!("{}: unknown region {r}", scenario.name))
+                })
+            })
+            .transpose()?
+            .unwrap_or(Region::Jp);
+        let (transport, tape): (Arc<dyn Transport>, _) = match &options.record {
+            Some(_) => {
+                let (recorder, tape) = Recorder::new(base.clone());
+                (Arc::new(recorder), Some(tape))
+            }
+            None => (base.clone(), None),
+        };
+        let target = match &sandbox {
+            Some(sim) => {
+                let account = sim
+                    .account(region)
+                    .ok_or_else(|| RunError::Setup(format!("no simulator account for {region}")))?;
+                Target {
+                    credentials: account.credentials(),
+                    endpoint: sim.endpoint(Environment::Sandbox),
+                    control: Some(sim.base_url()),
+                    transport,
+                }
+            }
+            None => {
+                let region = Region::parse(
+                    &std::env::var("AMAZON_PAY_REGION").unwrap_or_else(|_| "JP".into()),
+                )
+                .ok_or_else(|| {
+                    RunError::Setup("AMAZON_PAY_REGION must be JP, NA, EU or UK".into())
+                })?;
+                Target {
+                    credentials: Credentials::new(
+                        env("AMAZON_PAY_ACCESS_KEY_ID")?,
+                        SecretKey::new(env("AMAZON_PAY_SECRET_KEY")?),
+                        env("AMAZON_PAY_SELLER_ID")?,
+                    ),
+                    endpoint: Endpoint::amazon(region, Environment::Sandbox),
+                    control: None,
+                    transport,
+                }
+            }
+        };
+        let outcome = play::play(&target, scenario, &run_id).await;
+        if let (Some(dir), Some(tape)) = (&options.record, tape) {
+            let exchanges = tape.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            record::write_cassette(dir, &scenario.name, &exchanges)
+                .map_err(|e| RunError::Setup(format!("cannot write cassette: {e}")))?;
+        }
+        outcomes.push(outcome);
+        progress.inc(1);
+    }
+    progress.finish_and_clear();
+    if let Some(sim) = sandbox {
+        sim.shutdown().await;
+    }
+    Ok(outcomes)
+}

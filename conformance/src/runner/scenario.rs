@@ -1,0 +1,260 @@
+//! Scenario files (`conformance/scenarios/*.toml`): language-neutral multi-step flows. Each
+//! step is one of: a buyer action (simulator only), an API call with its wire parameters, a
+//! clock move (simulator only), a check of what the buyer was told (simulator only). A call
+//! step states what the response must show (`expect`, `absent`) or which error it must be
+//! (`error`, `status`, `message_contains`), and may `save` values for later steps as `${name}`.
+//! `${run}` is a short id unique to each run, for reference ids.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    #[serde(skip)]
+    pub name: String,
+    pub description: String,
+    /// JP (default), NA, EU or UK: selects the account and therefore currency and limits.
+    #[serde(default)]
+    pub region: Option<String>,
+    #[serde(rename = "step")]
+    pub steps: Vec<Step>,
+}
+
+/// The buyer's part, played on the simulator's buyer endpoint.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuyerStep {
+    /// `billing_agreement` or `order_reference`: what the buyer leaves behind.
+    #[serde(default)]
+    pub creates: Option<String>,
+    #[serde(default)]
+    pub consent: Option<bool>,
+    #[serde(default)]
+    pub address: Option<bool>,
+    /// `valid`, `declining` or `none`.
+    #[serde(default)]
+    pub payment_method: Option<String>,
+    /// The buyer updates the payment method of this object (to `payment_method`, default valid).
+    #[serde(default)]
+    pub updates_payment_method_of: Option<String>,
+}
+
+/// How to break a request on purpose (the service must refuse it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Tamper {
+    /// One character of the signature changed.
+    Signature,
+    /// Signed with a timestamp 20 minutes old.
+    StaleTimestamp,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Step {
+    pub name: String,
+    #[serde(default)]
+    pub buyer: Option<BuyerStep>,
+    /// An API call: the Action name.
+    #[serde(default)]
+    pub call: Option<String>,
+    /// Its parameters by wire name (common parameters are added by the runner).
+    #[serde(default)]
+    pub params: BTreeMap<String, String>,
+    #[serde(default)]
+    pub tamper: Option<Tamper>,
+    /// Moves the simulator clock forward.
+    #[serde(default)]
+    pub advance_clock_seconds: Option<i64>,
+    /// Moves the simulator clock to the first day of the next month (plus one hour).
+    #[serde(default)]
+    pub advance_clock_to_next_month: bool,
+    /// The buyer must have been told about this object.
+    #[serde(default)]
+    pub buyer_notified_of: Option<String>,
+    /// Paths into the response's `{Action}Result` (dots; numbers index lists) and the text
+    /// they must hold.
+    #[serde(default)]
+    pub expect: BTreeMap<String, String>,
+    /// Paths that must not be present.
+    #[serde(default)]
+    pub absent: Vec<String>,
+    /// The error code the call must fail with.
+    #[serde(default)]
+    pub error: Option<String>,
+    #[serde(default)]
+    pub status: Option<u16>,
+    #[serde(default)]
+    pub message_contains: Option<String>,
+    /// Values to remember: name → path (into the result, or into the buyer step's answer).
+    #[serde(default)]
+    pub save: BTreeMap<String, String>,
+}
+
+impl Step {
+    /// Whether the step needs the simulator's test-only endpoints.
+    pub fn simulator_only(&self) -> bool {
+        self.buyer.is_some()
+            || self.advance_clock_seconds.is_some()
+            || self.advance_clock_to_next_month
+            || self.buyer_notified_of.is_some()
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+/// The default folder: `conformance/scenarios`.
+pub fn default_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
+}
+
+/// Every `*.toml` of `dir`, by file name. A malformed file is an error naming the file, line
+/// and column, never a skipped scenario.
+pub fn load_all(dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
+    let io = |source| ScenarioError::Io {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(io)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths.iter().map(|p| load(p)).collect()
+}
+
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let invalid = |message: String| ScenarioError::Invalid {
+        path: path.to_owned(),
+        message,
+    };
+    let mut scenario: Scenario = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let before = &text[..s.start.min(text.len())];
+                let line = before.matches('\n').count() + 1;
+                let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+                format!("line {line}, column {column}: ")
+            })
+            .unwrap_or_default();
+        invalid(format!("{at}{}", e.message()))
+    })?;
+    scenario.name = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (i, step) in scenario.steps.iter().enumerate() {
+        let kinds = [
+            step.buyer.is_some(),
+            step.call.is_some(),
+            step.advance_clock_seconds.is_some() || step.advance_clock_to_next_month,
+            step.buyer_notified_of.is_some(),
+        ];
+        if kinds.iter().filter(|k| **k).count() != 1 {
+            return Err(invalid(format!(
+                "step {} (`{}`) must be exactly one of buyer, call, advance_clock_*, buyer_notified_of",
+                i + 1,
+                step.name
+            )));
+        }
+        if step.call.is_none() && (!step.params.is_empty() || step.error.is_some()) {
+            return Err(invalid(format!(
+                "step {} (`{}`): params and error belong to call steps",
+                i + 1,
+                step.name
+            )));
+        }
+    }
+    Ok(scenario)
+}
+
+/// Replaces `${name}` with saved values; an unknown name is an error.
+pub fn substitute(text: &str, vars: &BTreeMap<String, String>) -> Result<String, String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed ${{ in `{text}`"))?;
+        let name = &after[..end];
+        let value = vars
+            .get(name)
+            .ok_or_else(|| format!("`${{{name}}}` was not saved by an earlier step"))?;
+        out.push_str(value);
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// The value at a dotted path, as text (strings as is, numbers and booleans printed, objects
+/// and lists as JSON).
+pub fn lookup(value: &serde_json::Value, path: &str) -> Option<String> {
+    let mut here = value;
+    for segment in path.split('.') {
+        here = match here {
+            serde_json::Value::Array(items) => items.get(segment.parse::<usize>().ok()?)?,
+            serde_json::Value::Object(map) => map.get(segment)?,
+            _ => return None,
+        };
+    }
+    Some(match here {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => return None,
+        other => other.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn substitution_and_lookup() {
+        let vars = BTreeMap::from([("ba".to_owned(), "C01-1".to_owned())]);
+        assert_eq!(substitute("id ${ba}!", &vars).unwrap(), "id C01-1!");
+        assert!(substitute("${nope}", &vars).is_err());
+        assert!(substitute("${ba", &vars).is_err());
+        let v = serde_json::json!({"A": {"B": [{"C": "x"}, {"C": 2}], "D": true}});
+        assert_eq!(lookup(&v, "A.B.0.C").as_deref(), Some("x"));
+        assert_eq!(lookup(&v, "A.B.1.C").as_deref(), Some("2"));
+        assert_eq!(lookup(&v, "A.D").as_deref(), Some("true"));
+        assert_eq!(lookup(&v, "A.E"), None);
+    }
+
+    #[test]
+    fn malformed_files_name_the_place() {
+        let dir = std::env::temp_dir().join(format!("scenario-test-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("bad.toml");
+        std::fs::write(&path, "description = \"x\"\n[[step]]\nname = 3\n").unwrap();
+        let message = load(&path).unwrap_err().to_string();
+        assert!(
+            message.contains("bad.toml") && message.contains("line 3"),
+            "{message}"
+        );
+        std::fs::write(&path, "description = \"x\"\n[[step]]\nname = \"both\"\ncall = \"GetServiceStatus\"\nadvance_clock_seconds = 1\n").unwrap();
+        assert!(load(&path).unwrap_err().to_string().contains("exactly one"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
