@@ -30,7 +30,12 @@ fn jp(sandbox: &Sandbox) -> Account {
 }
 
 /// Every parameter of a request, the common ones included.
-fn params(account: &Account, action: &str, extra: &[(&str, &str)], at: Timestamp) -> BTreeMap<String, String> {
+fn params(
+    account: &Account,
+    action: &str,
+    extra: &[(&str, &str)],
+    at: Timestamp,
+) -> BTreeMap<String, String> {
     let mut p: BTreeMap<String, String> = [
         ("AWSAccessKeyId", account.access_key_id.as_str()),
         ("Action", action),
@@ -53,7 +58,10 @@ fn params(account: &Account, action: &str, extra: &[(&str, &str)], at: Timestamp
 async fn post(sandbox: &Sandbox, path: &str, body: String) -> (u16, String) {
     let response = reqwest::Client::new()
         .post(format!("{}{path}", sandbox.base_url()))
-        .header("Content-Type", "application/x-www-form-urlencoded; charset=UTF-8")
+        .header(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        )
         .body(body)
         .send()
         .await
@@ -62,12 +70,17 @@ async fn post(sandbox: &Sandbox, path: &str, body: String) -> (u16, String) {
 }
 
 fn code(body: &str) -> String {
-    ErrorDocument::from_xml(body.as_bytes()).map(|d| d.error.code).unwrap_or_else(|e| format!("not an error document: {e}: {body}"))
+    ErrorDocument::from_xml(body.as_bytes())
+        .map(|d| d.error.code)
+        .unwrap_or_else(|e| format!("not an error document: {e}: {body}"))
 }
 
 async fn draft_agreement(sandbox: &Sandbox, body: Value) -> String {
     let created: Value = reqwest::Client::new()
-        .post(format!("{}/__sandbox/buyer/billing-agreements", sandbox.base_url()))
+        .post(format!(
+            "{}/__sandbox/buyer/billing-agreements",
+            sandbox.base_url()
+        ))
         .json(&body)
         .send()
         .await
@@ -75,13 +88,19 @@ async fn draft_agreement(sandbox: &Sandbox, body: Value) -> String {
         .json()
         .await
         .unwrap();
-    created["amazon_billing_agreement_id"].as_str().unwrap().to_owned()
+    created["amazon_billing_agreement_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
 }
 
 fn client(sandbox: &Sandbox) -> Client {
-    Client::builder(jp(sandbox).credentials(), sandbox.endpoint(Environment::Sandbox))
-        .build()
-        .unwrap()
+    Client::builder(
+        jp(sandbox).credentials(),
+        sandbox.endpoint(Environment::Sandbox),
+    )
+    .build()
+    .unwrap()
 }
 
 #[tokio::test]
@@ -91,47 +110,147 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
     let host = sandbox.addr().to_string();
     let ba = draft_agreement(&sandbox, json!({})).await;
     let confirm = [("AmazonBillingAgreementId", ba.as_str())];
-    let signed = |p: &BTreeMap<String, String>| sign_param_map(&host, PATH, &account.secret, p).body;
+    let signed =
+        |p: &BTreeMap<String, String>| sign_param_map(&host, PATH, &account.secret, p).body;
 
     let cases: Vec<(&str, String, u16, &str)> = vec![
-        ("wrong signature", {
-            let body = signed(&params(&account, "ConfirmBillingAgreement", &confirm, now()));
-            body.replacen("&Signature=", "&Signature=A", 1)
-        }, 403, "SignatureDoesNotMatch"),
-        ("unknown access key", {
-            let mut p = params(&account, "ConfirmBillingAgreement", &confirm, now());
-            p.insert("AWSAccessKeyId".into(), "AKIAUNKNOWN".into());
-            signed(&p)
-        }, 403, "InvalidAccessKeyId"),
-        ("timestamp 16 minutes old", signed(&params(&account, "ConfirmBillingAgreement", &confirm, Timestamp::from_unix(now().unix() - 16 * 60).unwrap())), 400, "RequestExpired"),
-        ("timestamp 16 minutes ahead", signed(&params(&account, "ConfirmBillingAgreement", &confirm, Timestamp::from_unix(now().unix() + 16 * 60).unwrap())), 400, "RequestExpired"),
-        ("wrong version", {
-            let mut p = params(&account, "ConfirmBillingAgreement", &confirm, now());
-            p.insert("Version".into(), "2012-01-01".into());
-            signed(&p)
-        }, 400, "InvalidParameterValue"),
-        ("unknown action", signed(&params(&account, "ConfirmEverything", &confirm, now())), 400, "InvalidAction"),
-        ("missing parameter", signed(&params(&account, "ConfirmBillingAgreement", &[], now())), 400, "MissingParameter"),
-        ("invalid amount for JPY", signed(&params(&account, "AuthorizeOnBillingAgreement", &[
-            ("AmazonBillingAgreementId", ba.as_str()), ("AuthorizationReferenceId", "x"),
-            ("AuthorizationAmount.Amount", "10.50"), ("AuthorizationAmount.CurrencyCode", "JPY")], now())), 400, "InvalidParameterValue"),
+        (
+            "wrong signature",
+            {
+                let body = signed(&params(
+                    &account,
+                    "ConfirmBillingAgreement",
+                    &confirm,
+                    now(),
+                ));
+                body.replacen("&Signature=", "&Signature=A", 1)
+            },
+            403,
+            "SignatureDoesNotMatch",
+        ),
+        (
+            "unknown access key",
+            {
+                let mut p = params(&account, "ConfirmBillingAgreement", &confirm, now());
+                p.insert("AWSAccessKeyId".into(), "AKIAUNKNOWN".into());
+                signed(&p)
+            },
+            403,
+            "InvalidAccessKeyId",
+        ),
+        (
+            "timestamp 16 minutes old",
+            signed(&params(
+                &account,
+                "ConfirmBillingAgreement",
+                &confirm,
+                Timestamp::from_unix(now().unix() - 16 * 60).unwrap(),
+            )),
+            400,
+            "RequestExpired",
+        ),
+        (
+            "timestamp 16 minutes ahead",
+            signed(&params(
+                &account,
+                "ConfirmBillingAgreement",
+                &confirm,
+                Timestamp::from_unix(now().unix() + 16 * 60).unwrap(),
+            )),
+            400,
+            "RequestExpired",
+        ),
+        (
+            "wrong version",
+            {
+                let mut p = params(&account, "ConfirmBillingAgreement", &confirm, now());
+                p.insert("Version".into(), "2012-01-01".into());
+                signed(&p)
+            },
+            400,
+            "InvalidParameterValue",
+        ),
+        (
+            "unknown action",
+            signed(&params(&account, "ConfirmEverything", &confirm, now())),
+            400,
+            "InvalidAction",
+        ),
+        (
+            "missing parameter",
+            signed(&params(&account, "ConfirmBillingAgreement", &[], now())),
+            400,
+            "MissingParameter",
+        ),
+        (
+            "invalid amount for JPY",
+            signed(&params(
+                &account,
+                "AuthorizeOnBillingAgreement",
+                &[
+                    ("AmazonBillingAgreementId", ba.as_str()),
+                    ("AuthorizationReferenceId", "x"),
+                    ("AuthorizationAmount.Amount", "10.50"),
+                    ("AuthorizationAmount.CurrencyCode", "JPY"),
+                ],
+                now(),
+            )),
+            400,
+            "InvalidParameterValue",
+        ),
     ];
     for (what, body, status, expected) in cases {
         let (got_status, got_body) = post(&sandbox, PATH, body).await;
-        assert_eq!((got_status, code(&got_body).as_str()), (status, expected), "{what}: {got_body}");
+        assert_eq!(
+            (got_status, code(&got_body).as_str()),
+            (status, expected),
+            "{what}: {got_body}"
+        );
     }
-    let (status, body) = post(&sandbox, "/OffAmazonPayments_Sandbox/2012-01-01", signed(&params(&account, "ConfirmBillingAgreement", &confirm, now()))).await;
+    let (status, body) = post(
+        &sandbox,
+        "/OffAmazonPayments_Sandbox/2012-01-01",
+        signed(&params(
+            &account,
+            "ConfirmBillingAgreement",
+            &confirm,
+            now(),
+        )),
+    )
+    .await;
     assert_eq!((status, code(&body).as_str()), (400, "InvalidAddress"));
 
     // Nothing above was applied: the agreement is still a Draft.
     let details = client(&sandbox)
-        .get_billing_agreement_details(&v1::GetBillingAgreementDetailsRequest::builder().amazon_billing_agreement_id(ba.as_str()).build().unwrap())
+        .get_billing_agreement_details(
+            &v1::GetBillingAgreementDetailsRequest::builder()
+                .amazon_billing_agreement_id(ba.as_str())
+                .build()
+                .unwrap(),
+        )
         .await
         .unwrap();
-    assert_eq!(details.result.billing_agreement_details.billing_agreement_status.state, v1::BillingAgreementState::Draft);
+    assert_eq!(
+        details
+            .result
+            .billing_agreement_details
+            .billing_agreement_status
+            .state,
+        v1::BillingAgreementState::Draft
+    );
 
     // The same request correctly signed is applied.
-    let (status, body) = post(&sandbox, PATH, signed(&params(&account, "ConfirmBillingAgreement", &confirm, now()))).await;
+    let (status, body) = post(
+        &sandbox,
+        PATH,
+        signed(&params(
+            &account,
+            "ConfirmBillingAgreement",
+            &confirm,
+            now(),
+        )),
+    )
+    .await;
     assert_eq!(status, 200, "{body}");
     sandbox.shutdown().await;
 }
@@ -175,36 +294,72 @@ async fn a_request_signed_by_the_official_python_sdk_is_accepted_and_one_changed
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(input.to_string().as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.to_string().as_bytes())
+        .unwrap();
     let signed: Value = serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
     let body = signed["query"].as_str().unwrap().to_owned();
 
     // One byte changed in the note: the signature no longer matches.
     let tampered = body.replacen("Oracle", "Oracle2", 1);
     let (status, answer) = post(&sandbox, PATH, tampered).await;
-    assert_eq!((status, code(&answer).as_str()), (403, "SignatureDoesNotMatch"), "{answer}");
+    assert_eq!(
+        (status, code(&answer).as_str()),
+        (403, "SignatureDoesNotMatch"),
+        "{answer}"
+    );
 
     let (status, answer) = post(&sandbox, PATH, body).await;
     assert_eq!(status, 200, "{answer}");
     let doc = v1::SetBillingAgreementDetailsResponse::from_xml(answer.as_bytes()).unwrap();
     let details = doc.result.billing_agreement_details;
-    assert_eq!(details.seller_note.as_deref(), Some("定期便 (Python SDK) *~'!"));
-    assert_eq!(details.seller_billing_agreement_attributes.unwrap().store_name.as_deref(), Some("Oracle Store"));
+    assert_eq!(
+        details.seller_note.as_deref(),
+        Some("定期便 (Python SDK) *~'!")
+    );
+    assert_eq!(
+        details
+            .seller_billing_agreement_attributes
+            .unwrap()
+            .store_name
+            .as_deref(),
+        Some("Oracle Store")
+    );
     sandbox.shutdown().await;
 }
 
 #[tokio::test]
 async fn state_survives_a_restart_with_a_state_file() {
-    let dir = std::env::temp_dir().join(format!("sandbox-state-{}-{}", std::process::id(), rand::random::<u32>()));
+    let dir = std::env::temp_dir().join(format!(
+        "sandbox-state-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
     std::fs::create_dir_all(&dir).unwrap();
     let file = dir.join("state.sqlite");
-    let config = SandboxConfig { state_file: Some(file.clone()), ..SandboxConfig::default() };
+    let config = SandboxConfig {
+        state_file: Some(file.clone()),
+        ..SandboxConfig::default()
+    };
 
     let first = Sandbox::start(config.clone()).await.unwrap();
     let ba = draft_agreement(&first, json!({})).await;
     let c = client(&first);
-    let get = v1::GetBillingAgreementDetailsRequest::builder().amazon_billing_agreement_id(ba.as_str()).build().unwrap();
-    c.confirm_billing_agreement(&v1::ConfirmBillingAgreementRequest::builder().amazon_billing_agreement_id(ba.as_str()).build().unwrap()).await.unwrap();
+    let get = v1::GetBillingAgreementDetailsRequest::builder()
+        .amazon_billing_agreement_id(ba.as_str())
+        .build()
+        .unwrap();
+    c.confirm_billing_agreement(
+        &v1::ConfirmBillingAgreementRequest::builder()
+            .amazon_billing_agreement_id(ba.as_str())
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let authorize = v1::AuthorizeOnBillingAgreementRequest::builder()
         .amazon_billing_agreement_id(ba.as_str())
         .authorization_reference_id("restart-1")
@@ -217,12 +372,29 @@ async fn state_survives_a_restart_with_a_state_file() {
 
     let second = Sandbox::start(config).await.unwrap();
     let c = client(&second);
-    let details = c.get_billing_agreement_details(&get).await.unwrap().result.billing_agreement_details;
-    assert_eq!(details.billing_agreement_status.state, v1::BillingAgreementState::Open);
-    assert_eq!(details.billing_agreement_limits.unwrap().current_remaining_balance, Money::jpy(43_000).unwrap());
+    let details = c
+        .get_billing_agreement_details(&get)
+        .await
+        .unwrap()
+        .result
+        .billing_agreement_details;
+    assert_eq!(
+        details.billing_agreement_status.state,
+        v1::BillingAgreementState::Open
+    );
+    assert_eq!(
+        details
+            .billing_agreement_limits
+            .unwrap()
+            .current_remaining_balance,
+        Money::jpy(43_000).unwrap()
+    );
     // The reference id is remembered too: the retry returns the same authorization.
     let again = c.authorize_on_billing_agreement(&authorize).await.unwrap();
-    assert_eq!(again.result.authorization_details.amazon_authorization_id, before.result.authorization_details.amazon_authorization_id);
+    assert_eq!(
+        again.result.authorization_details.amazon_authorization_id,
+        before.result.authorization_details.amazon_authorization_id
+    );
     second.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -240,8 +412,11 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
                 let envelope = SnsEnvelope::parse(&body).expect("an SNS envelope");
                 let certificates = StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM);
                 verify(&envelope, &certificates, now()).expect("a valid signature");
-                let (message, notification) = Notification::parse(&envelope).expect("a notification");
-                sink.lock().unwrap().push((message.notification_type, notification));
+                let (message, notification) =
+                    Notification::parse(&envelope).expect("a notification");
+                sink.lock()
+                    .unwrap()
+                    .push((message.notification_type, notification));
                 "ok"
             }
         }),
@@ -250,10 +425,22 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
     let receiver = format!("http://{}/ipn", listener.local_addr().unwrap());
     tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
 
-    let sandbox = Sandbox::start(SandboxConfig { ipn_url: Some(receiver), ..SandboxConfig::default() }).await.unwrap();
+    let sandbox = Sandbox::start(SandboxConfig {
+        ipn_url: Some(receiver),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
     let ba = draft_agreement(&sandbox, json!({})).await;
     let c = client(&sandbox);
-    c.confirm_billing_agreement(&v1::ConfirmBillingAgreementRequest::builder().amazon_billing_agreement_id(ba.as_str()).build().unwrap()).await.unwrap();
+    c.confirm_billing_agreement(
+        &v1::ConfirmBillingAgreementRequest::builder()
+            .amazon_billing_agreement_id(ba.as_str())
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let auth = c
         .authorize_on_billing_agreement(
             &v1::AuthorizeOnBillingAgreementRequest::builder()
@@ -267,15 +454,34 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
         )
         .await
         .unwrap();
-    let auth_id = auth.result.authorization_details.amazon_authorization_id.clone();
+    let auth_id = auth
+        .result
+        .authorization_details
+        .amazon_authorization_id
+        .clone();
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let kinds: Vec<String> = received.lock().unwrap().iter().map(|(k, _)| k.clone()).collect();
-        if ["BillingAgreementNotification", "PaymentAuthorize", "PaymentCapture"].iter().all(|k| kinds.iter().any(|g| g == k)) {
+        let kinds: Vec<String> = received
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|(k, _)| k.clone())
+            .collect();
+        if [
+            "BillingAgreementNotification",
+            "PaymentAuthorize",
+            "PaymentCapture",
+        ]
+        .iter()
+        .all(|k| kinds.iter().any(|g| g == k))
+        {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "IPNs received: {kinds:?}");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "IPNs received: {kinds:?}"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let got = received.lock().unwrap().clone();
@@ -290,7 +496,14 @@ async fn over_the_monthly_limit_is_a_typed_400_without_an_authorization() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let ba = draft_agreement(&sandbox, json!({})).await;
     let c = client(&sandbox);
-    c.confirm_billing_agreement(&v1::ConfirmBillingAgreementRequest::builder().amazon_billing_agreement_id(ba.as_str()).build().unwrap()).await.unwrap();
+    c.confirm_billing_agreement(
+        &v1::ConfirmBillingAgreementRequest::builder()
+            .amazon_billing_agreement_id(ba.as_str())
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
     let error = c
         .authorize_on_billing_agreement(
             &v1::AuthorizeOnBillingAgreementRequest::builder()
@@ -302,8 +515,16 @@ async fn over_the_monthly_limit_is_a_typed_400_without_an_authorization() {
         )
         .await
         .unwrap_err();
-    let ClientError::Service { error, attempts, .. } = error else { panic!("{error}") };
-    assert_eq!((error.http_status, error.code.clone()), (400, v1::ErrorCode::PeriodicAmountExceeded));
+    let ClientError::Service {
+        error, attempts, ..
+    } = error
+    else {
+        panic!("{error}")
+    };
+    assert_eq!(
+        (error.http_status, error.code.clone()),
+        (400, v1::ErrorCode::PeriodicAmountExceeded)
+    );
     assert_eq!(attempts.len(), 1, "a 400 is never retried");
     assert_eq!(sandbox.inspect(|w| w.authorizations.len()), 0);
     sandbox.shutdown().await;

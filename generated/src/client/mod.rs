@@ -385,6 +385,10 @@ impl Client {
             }
             let after_timeout = failure == Failure::Transport(TransportErrorKind::Timeout);
             if !inner.budget.withdraw(after_timeout) {
+                // Failing fast must not hide that an earlier attempt may have been applied.
+                if ambiguous && O::INFO.safety != Safety::Read {
+                    return Err(final_error::<O>(request, last, attempts, ambiguous));
+                }
                 return Err(ClientError::BudgetExhausted {
                     action: O::ACTION,
                     last: last.describe(),
