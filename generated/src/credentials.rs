@@ -53,12 +53,30 @@ impl fmt::Debug for AuthToken {
 }
 
 /// Who signs: access key id, secret key, seller id and, for delegated calls, an MWSAuthToken.
-#[derive(Clone, Debug)]
+/// `Debug` shows the access key's last four characters only (enough to tell keys apart).
+#[derive(Clone)]
 pub struct Credentials {
     pub access_key_id: String,
     pub secret_key: SecretKey,
     pub seller_id: String,
     pub mws_auth_token: Option<AuthToken>,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = &self.access_key_id;
+        let tail = key
+            .char_indices()
+            .rev()
+            .nth(3)
+            .map_or("", |(i, _)| &key[i..]);
+        f.debug_struct("Credentials")
+            .field("access_key_id", &format_args!("***{tail}"))
+            .field("secret_key", &self.secret_key)
+            .field("seller_id", &self.seller_id)
+            .field("mws_auth_token", &self.mws_auth_token)
+            .finish()
+    }
 }
 
 impl Credentials {
@@ -88,13 +106,14 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted() {
-        let creds = Credentials::new("AKID", SecretKey::new("very-secret"), "SELLER")
+        let creds = Credentials::new("AKIAEXAMPLE7KID", SecretKey::new("very-secret"), "SELLER")
             .with_mws_auth_token(AuthToken::new("amzn.mws.token"));
         let shown = format!("{creds:?} {}", creds.secret_key);
         assert!(
             !shown.contains("very-secret") && !shown.contains("amzn.mws.token"),
             "{shown}"
         );
-        assert!(shown.contains("AKID") && shown.contains("SecretKey(***)"));
+        assert!(!shown.contains("AKIAEXAMPLE"), "{shown}");
+        assert!(shown.contains("***7KID") && shown.contains("SecretKey(***)"));
     }
 }
