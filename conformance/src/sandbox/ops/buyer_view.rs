@@ -9,8 +9,8 @@ use time::{Date, Month, OffsetDateTime, Time};
 use crate::sandbox::error::SimResult;
 use crate::sandbox::world::{BillingAgreement, BuyerProfile, OrderReference, PaymentMethod, World};
 
-/// Before confirmation Amazon shares only the coarse part of the address (enough to compute
-/// tax and shipping): state or region, postal code, country, city.
+/// Before confirmation Amazon shares only the coarse part of the address, enough to compute
+/// tax and shipping: state or region, postal code and country (seed 003).
 fn partial_address(full: &v1::Address) -> SimResult<v1::Address> {
     let mut b = v1::Address::builder();
     if let Some(v) = &full.state_or_region {
@@ -21,9 +21,6 @@ fn partial_address(full: &v1::Address) -> SimResult<v1::Address> {
     }
     if let Some(v) = &full.country_code {
         b = b.country_code(v.clone());
-    }
-    if let Some(v) = &full.city {
-        b = b.city(v.clone());
     }
     Ok(b.build()?)
 }

@@ -1,0 +1,101 @@
+//! Every scenario file passes against the embedded simulator, every file was played, and the
+//! JUnit report and the redacted cassettes are written.
+
+use std::collections::BTreeSet;
+
+use amazon_pay_conformance::runner::{self, RunOptions, TargetKind, report, scenario};
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_scenario_passes_against_the_simulator() {
+    let dir = scenario::default_dir();
+    let record = temp_dir("cassettes");
+    let options = RunOptions {
+        target: TargetKind::Simulator,
+        scenarios: dir.clone(),
+        only: None,
+        record: Some(record.clone()),
+    };
+    let outcomes = runner::run(&options).await.unwrap();
+    for o in &outcomes {
+        assert!(
+            o.passed(),
+            "{}: {:?} {:?}",
+            o.name,
+            o.skipped,
+            o.steps
+                .iter()
+                .filter_map(|s| s.problem.as_ref())
+                .collect::<Vec<_>>()
+        );
+    }
+    let files: BTreeSet<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| {
+            let p = e.unwrap().path();
+            (p.extension()? == "toml")
+                .then(|| p.file_stem().unwrap().to_string_lossy().into_owned())
+        })
+        .collect();
+    let played: BTreeSet<String> = outcomes.iter().map(|o| o.name.clone()).collect();
+    assert_eq!(played, files, "every scenario file ran");
+    assert!(files.len() >= 10);
+
+    // Cassettes: one per scenario, redacted.
+    for name in &files {
+        let text = std::fs::read_to_string(record.join(format!("{name}.json"))).unwrap();
+        assert!(text.contains("Signature=[redacted]"), "{name}");
+        for secret in [
+            "simulator-jp-secret-key",
+            "山田",
+            "@example.com",
+            "03-1234-5678",
+        ] {
+            assert!(!text.contains(secret), "{name} cassette holds `{secret}`");
+        }
+    }
+    let junit = record.join("junit.xml");
+    report::write_junit(&junit, &[], &outcomes).unwrap();
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    assert!(xml.contains("<testsuite name=\"scenario/seed003_recurring_payments\""));
+    assert!(xml.contains("failures=\"0\""));
+    std::fs::remove_dir_all(&record).unwrap();
+}
+
+#[tokio::test]
+async fn a_failing_expectation_fails_the_scenario() {
+    let dir = temp_dir("scenarios");
+    std::fs::write(
+        dir.join("wrong.toml"),
+        r#"description = "expects the wrong status"
+[[step]]
+name = "service status"
+call = "GetServiceStatus"
+expect = { Status = "RED" }
+"#,
+    )
+    .unwrap();
+    let options = RunOptions {
+        target: TargetKind::Simulator,
+        scenarios: dir.clone(),
+        only: None,
+        record: None,
+    };
+    let outcomes = runner::run(&options).await.unwrap();
+    assert!(!outcomes[0].passed());
+    let problem = outcomes[0].steps[0].problem.clone().unwrap();
+    assert!(
+        problem.contains("Status = `GREEN`, expected `RED`"),
+        "{problem}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
