@@ -69,6 +69,10 @@ pub fn emit(spec: &Spec, op: &Operation) -> Result<TokenStream, String> {
             fn idempotency_key(&self) -> ::std::option::Option<&str> {
                 #idempotency
             }
+
+            fn request_id(response: &Self::Response) -> &str {
+                &response.response_metadata.request_id
+            }
         }
 
         impl #request_ident {

@@ -45,6 +45,9 @@ pub trait Operation {
 
     /// The value of the reference id that makes a retry safe, if the operation has one.
     fn idempotency_key(&self) -> Option<&str>;
+
+    /// The service's request id of a response (for logs and support cases).
+    fn request_id(response: &Self::Response) -> &str;
 }
 
 /// `<ResponseMetadata>` of every success response.

@@ -276,9 +276,7 @@ impl Client {
                             ));
                             inner.budget.deposit();
                             span.record("attempts", number);
-                            if let Some(id) = request_id_of(&document) {
-                                span.record("request_id", id.as_str());
-                            }
+                            span.record("request_id", O::request_id(&document));
                             return Ok(document);
                         }
                         Err(ResponseError::Service(error)) => {
@@ -456,17 +454,6 @@ fn final_error<O: Operation>(
             attempts,
         },
     }
-}
-
-/// The request id of a success document, read through its JSON form (every response type
-/// carries `ResponseMetadata`).
-fn request_id_of<T: serde::Serialize>(document: &T) -> Option<String> {
-    let value = serde_json::to_value(document).ok()?;
-    value
-        .get("ResponseMetadata")?
-        .get("RequestId")?
-        .as_str()
-        .map(str::to_owned)
 }
 
 /// Seconds since the epoch of an RFC 7231 date (`Sun, 06 Nov 1994 08:49:37 GMT`).

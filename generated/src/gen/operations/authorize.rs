@@ -349,6 +349,9 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.authorization_reference_id.as_str())
     }
+    fn request_id(response: &Self::Response) -> &str {
+        &response.response_metadata.request_id
+    }
 }
 impl AuthorizeRequest {
     /// Reads the request from the decoded form parameters of an HTTP body.

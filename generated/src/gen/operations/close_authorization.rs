@@ -141,6 +141,9 @@ impl ::amazon_pay_protocol::Operation for CloseAuthorizationRequest {
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None
     }
+    fn request_id(response: &Self::Response) -> &str {
+        &response.response_metadata.request_id
+    }
 }
 impl CloseAuthorizationRequest {
     /// Reads the request from the decoded form parameters of an HTTP body.

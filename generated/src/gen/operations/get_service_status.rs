@@ -73,6 +73,9 @@ impl ::amazon_pay_protocol::Operation for GetServiceStatusRequest {
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None
     }
+    fn request_id(response: &Self::Response) -> &str {
+        &response.response_metadata.request_id
+    }
 }
 impl GetServiceStatusRequest {
     /// Reads the request from the decoded form parameters of an HTTP body.

@@ -294,6 +294,9 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.refund_reference_id.as_str())
     }
+    fn request_id(response: &Self::Response) -> &str {
+        &response.response_metadata.request_id
+    }
 }
 impl RefundRequest {
     /// Reads the request from the decoded form parameters of an HTTP body.

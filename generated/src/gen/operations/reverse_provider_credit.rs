@@ -207,6 +207,9 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.credit_reversal_reference_id.as_str())
     }
+    fn request_id(response: &Self::Response) -> &str {
+        &response.response_metadata.request_id
+    }
 }
 impl ReverseProviderCreditRequest {
     /// Reads the request from the decoded form parameters of an HTTP body.
