@@ -1,13 +1,21 @@
-//! Signing IPNs as Amazon SNS does (SignatureVersion 2: SHA256withRSA over the SNS string to
-//! sign), with the simulator's own test certificate.
+//! Signing IPNs as Amazon SNS does (SignatureVersion 2: SHA256withRSA PKCS#1 v1.5 over the SNS
+//! string to sign), with the simulator's own test certificate.
 //!
 //! The envelope names an Amazon-looking `SigningCertURL`, so the protocol crate's verifier
 //! applies all of its URL rules; receivers in tests map that URL to [`CERT_PEM`] (served by the
 //! simulator at `/__sandbox/ipn-certificate.pem`) with
 //! `StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM)`.
+//!
+//! The `NotificationData` document is written by the protocol crate
+//! ([`Notification::to_data`]: quick-xml serde, `v1::IPN_NAMESPACE`), so the simulator writes
+//! exactly what [`Notification::parse`] reads. Serializing the envelope with `serde_json` gives
+//! the POST body.
 
 use amazon_pay_protocol::Timestamp;
-use amazon_pay_protocol::ipn::{Notification, SnsEnvelope};
+use amazon_pay_protocol::ipn::{Notification, NotificationMessage, SnsEnvelope};
+use amazon_pay_protocol::v1;
+use amazon_pay_protocol::v1::VERSION;
+use amazon_pay_protocol::xml::XmlError;
 use base64::Engine as _;
 use rsa::RsaPrivateKey;
 use rsa::pkcs1v15::SigningKey;
@@ -18,12 +26,84 @@ use sha2::Sha256;
 /// The certificate URL written into the simulator's envelopes.
 pub const SIGNING_CERT_URL: &str = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-amazon-pay-sandbox-simulator.pem";
 
-/// The simulator's self-signed test certificate (never trust it outside tests).
+/// The simulator's self-signed test certificate (valid 2000-01-01 to 2099-12-31; never trust
+/// it outside tests).
 pub const CERT_PEM: &str = include_str!("../../sandbox-cert/simulator-cert.pem");
 
 const KEY_PEM: &str = include_str!("../../sandbox-cert/simulator-key.pem");
 
-const TOPIC_ARN: &str = "arn:aws:sns:us-east-1:000000000000:A1SIMULATOR_amazon_pay_sandbox";
+/// The `MarketplaceID` of the simulator's messages.
+const MARKETPLACE_ID: &str = "A1SANDBOXSIM00";
+
+/// Real topics are `arn:aws:sns:<region>:<account>:<marketplace id><seller id>`.
+const TOPIC_ARN_PREFIX: &str = "arn:aws:sns:us-east-1:291180941288:";
+
+/// What a notification carries: the details of the object whose state changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Payload {
+    OrderReference(v1::OrderReferenceDetails),
+    Authorization(v1::AuthorizationDetails),
+    Capture(v1::CaptureDetails),
+    Refund(v1::RefundDetails),
+    /// `event_type` is `BillingAgreementStatusUpdated` or `PaymentMethodUpdated`.
+    BillingAgreement {
+        event_type: String,
+        details: v1::BillingAgreementDetails,
+    },
+}
+
+impl Payload {
+    /// The `NotificationType` of the message (the strings `Notification::parse` dispatches on).
+    pub fn notification_type(&self) -> &'static str {
+        match self {
+            Payload::OrderReference(_) => "OrderReferenceNotification",
+            Payload::Authorization(_) => "PaymentAuthorize",
+            Payload::Capture(_) => "PaymentCapture",
+            Payload::Refund(_) => "PaymentRefund",
+            Payload::BillingAgreement { .. } => "BillingAgreementNotification",
+        }
+    }
+
+    /// The message's `EventType` (billing agreements only).
+    pub fn event_type(&self) -> Option<&str> {
+        match self {
+            Payload::BillingAgreement { event_type, .. } => Some(event_type),
+            _ => None,
+        }
+    }
+
+    /// The `NotificationData` XML document, e.g. `<?xml …?>\n<AuthorizationNotification
+    /// xmlns="https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01">
+    /// <AuthorizationDetails>…`.
+    pub fn notification_data(&self) -> Result<String, XmlError> {
+        match Notification::from(self.clone()).to_data() {
+            Some(written) => written.map(|(_, xml)| xml),
+            // Only `Notification::Unknown` has no document, and no payload converts to it.
+            None => Err(XmlError::Write(format!(
+                "{} has no NotificationData document",
+                self.notification_type()
+            ))),
+        }
+    }
+}
+
+impl From<Payload> for Notification {
+    fn from(payload: Payload) -> Notification {
+        match payload {
+            Payload::OrderReference(d) => Notification::OrderReference(d),
+            Payload::Authorization(d) => Notification::PaymentAuthorize(d),
+            Payload::Capture(d) => Notification::PaymentCapture(d),
+            Payload::Refund(d) => Notification::PaymentRefund(d),
+            Payload::BillingAgreement {
+                event_type,
+                details,
+            } => Notification::BillingAgreement {
+                event_type: Some(event_type),
+                details,
+            },
+        }
+    }
+}
 
 /// Signs notifications with the simulator's key.
 pub struct NotificationSigner {
@@ -37,8 +117,9 @@ impl Default for NotificationSigner {
 }
 
 impl NotificationSigner {
+    /// Parses the committed key (once per signer).
     pub fn new() -> NotificationSigner {
-        // The key is part of this crate's source; a test proves it parses.
+        // The key is part of this crate's source; the tests prove it parses.
         let key = RsaPrivateKey::from_pkcs8_pem(KEY_PEM).unwrap_or_else(|e| {
             panic!("sandbox-cert/simulator-key.pem is not a PKCS#8 RSA key: {e}")
         });
@@ -47,8 +128,30 @@ impl NotificationSigner {
         }
     }
 
-    /// The SNS envelope of a notification: inner message JSON, then the signed envelope.
-    /// `None` for a notification type that cannot be written (`Unknown`).
+    /// The signed SNS envelope of a payload. `release_environment` is `Sandbox` or `Live`.
+    /// Fails only if the details cannot be written as XML.
+    pub fn sign(
+        &self,
+        payload: &Payload,
+        seller_id: &str,
+        release_environment: &str,
+        now: Timestamp,
+        message_id: &str,
+    ) -> Result<SnsEnvelope, XmlError> {
+        let data = payload.notification_data()?;
+        Ok(self.signed(
+            payload.notification_type(),
+            payload.event_type(),
+            data,
+            seller_id,
+            release_environment,
+            now,
+            message_id,
+        ))
+    }
+
+    /// The signed SNS envelope of any writable notification (every type but `Unknown`).
+    /// `None` for `Unknown` or details that cannot be written as XML.
     pub fn envelope(
         &self,
         notification: &Notification,
@@ -58,27 +161,55 @@ impl NotificationSigner {
         message_id: &str,
     ) -> Option<SnsEnvelope> {
         let (notification_type, data) = notification.to_data()?.ok()?;
-        let message = serde_json::json!({
-            "NotificationReferenceId": format!("{message_id}-ref"),
-            "MarketplaceID": "136291",
-            "NotificationType": notification_type,
-            "SellerId": seller_id,
-            "ReleaseEnvironment": release_environment,
-            "Version": amazon_pay_protocol::v1::VERSION,
-            "NotificationData": data,
-            "Timestamp": now.to_document(),
-            "EventType": match notification {
-                Notification::BillingAgreement { event_type, .. } => event_type.clone(),
-                _ => None,
-            },
-        });
+        let event_type = match notification {
+            Notification::BillingAgreement { event_type, .. } => event_type.as_deref(),
+            _ => None,
+        };
+        Some(self.signed(
+            notification_type,
+            event_type,
+            data,
+            seller_id,
+            release_environment,
+            now,
+            message_id,
+        ))
+    }
+
+    /// The inner message JSON, then the envelope, then the signature over its string to sign.
+    #[allow(clippy::too_many_arguments)]
+    fn signed(
+        &self,
+        notification_type: &str,
+        event_type: Option<&str>,
+        notification_data: String,
+        seller_id: &str,
+        release_environment: &str,
+        now: Timestamp,
+        message_id: &str,
+    ) -> SnsEnvelope {
+        let timestamp = sns_timestamp(now);
+        let message = NotificationMessage {
+            notification_reference_id: format!("{message_id}-ref"),
+            marketplace_id: MARKETPLACE_ID.to_owned(),
+            notification_type: notification_type.to_owned(),
+            seller_id: seller_id.to_owned(),
+            release_environment: release_environment.to_owned(),
+            version: VERSION.to_owned(),
+            notification_data,
+            timestamp: timestamp.clone(),
+            is_sample: None,
+            event_type: event_type.map(str::to_owned),
+        };
+        let message = serde_json::to_string(&message)
+            .unwrap_or_else(|e| unreachable!("a message of strings is always JSON: {e}"));
         let mut envelope = SnsEnvelope {
             message_type: "Notification".to_owned(),
             message_id: message_id.to_owned(),
-            topic_arn: TOPIC_ARN.to_owned(),
+            topic_arn: format!("{TOPIC_ARN_PREFIX}{MARKETPLACE_ID}{seller_id}"),
             subject: None,
-            message: message.to_string(),
-            timestamp: now.to_document(),
+            message,
+            timestamp,
             signature_version: "2".to_owned(),
             signature: String::new(),
             signing_cert_url: SIGNING_CERT_URL.to_owned(),
@@ -86,14 +217,20 @@ impl NotificationSigner {
         };
         let signature = self.key.sign(envelope.string_to_sign().as_bytes());
         envelope.signature = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
-        Some(envelope)
+        envelope
     }
+}
+
+/// SNS writes timestamps to the millisecond: `2015-11-14T00:40:14.410Z`.
+fn sns_timestamp(t: Timestamp) -> String {
+    let millis = t.as_offset_date_time().millisecond();
+    format!("{}.{millis:03}Z", t.to_wire().trim_end_matches('Z'))
 }
 
 #[cfg(test)]
 mod tests {
+    use amazon_pay_protocol::Money;
     use amazon_pay_protocol::ipn::{IpnError, StaticCertificates, verify};
-    use amazon_pay_protocol::v1;
 
     use super::*;
 
@@ -102,11 +239,28 @@ mod tests {
         Timestamp::from_unix(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap()
     }
 
-    fn authorization() -> v1::AuthorizationDetails {
-        v1::AuthorizationDetails::builder()
+    fn certificates() -> StaticCertificates {
+        StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM)
+    }
+
+    fn payloads() -> Vec<Payload> {
+        let order = v1::OrderReferenceDetails::builder()
+            .amazon_order_reference_id("S01-0000001-0000001")
+            .order_total(Money::jpy(1200).unwrap())
+            .release_environment(v1::ReleaseEnvironment::Sandbox)
+            .order_reference_status(
+                v1::OrderReferenceStatus::builder()
+                    .state(v1::OrderReferenceState::Open)
+                    .last_update_timestamp(now())
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let authorization = v1::AuthorizationDetails::builder()
             .amazon_authorization_id("S01-0000001-0000001-A0000002")
-            .authorization_reference_id("ref-1")
-            .authorization_amount(amazon_pay_protocol::Money::jpy(1200).unwrap())
+            .authorization_reference_id("auth-ref-1")
+            .authorization_amount(Money::jpy(1200).unwrap())
             .authorization_status(
                 v1::AuthorizationStatus::builder()
                     .state(v1::AuthorizationState::Open)
@@ -115,61 +269,185 @@ mod tests {
                     .unwrap(),
             )
             .build()
-            .unwrap()
-    }
-
-    fn agreement() -> v1::BillingAgreementDetails {
-        v1::BillingAgreementDetails::builder()
-            .amazon_billing_agreement_id("C01-0000001-0000001")
-            .billing_agreement_status(
-                v1::BillingAgreementStatus::builder()
-                    .state(v1::BillingAgreementState::Open)
+            .unwrap();
+        let capture = v1::CaptureDetails::builder()
+            .amazon_capture_id("S01-0000001-0000001-C0000003")
+            .capture_reference_id("capture-ref-1")
+            .capture_amount(Money::jpy(1200).unwrap())
+            .creation_timestamp(now())
+            .capture_status(
+                v1::CaptureStatus::builder()
+                    .state(v1::CaptureState::Completed)
+                    .last_update_timestamp(now())
                     .build()
                     .unwrap(),
             )
             .build()
-            .unwrap()
+            .unwrap();
+        let refund = v1::RefundDetails::builder()
+            .amazon_refund_id("S01-0000001-0000001-R0000004")
+            .refund_reference_id("refund-ref-1")
+            .refund_type(v1::RefundType::SellerInitiated)
+            .refund_amount(Money::jpy(200).unwrap())
+            .refund_status(
+                v1::RefundStatus::builder()
+                    .state(v1::RefundState::Pending)
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        let agreement = v1::BillingAgreementDetails::builder()
+            .amazon_billing_agreement_id("C01-0000001-0000001")
+            .billing_agreement_status(
+                v1::BillingAgreementStatus::builder()
+                    .state(v1::BillingAgreementState::Open)
+                    .last_updated_timestamp(now())
+                    .build()
+                    .unwrap(),
+            )
+            .build()
+            .unwrap();
+        vec![
+            Payload::OrderReference(order),
+            Payload::Authorization(authorization),
+            Payload::Capture(capture),
+            Payload::Refund(refund),
+            Payload::BillingAgreement {
+                event_type: "PaymentMethodUpdated".into(),
+                details: agreement,
+            },
+        ]
+    }
+
+    /// Changes one character of `text` (the first ASCII letter or digit past the middle).
+    fn flip_one_char(text: &str) -> String {
+        let (at, c) = text
+            .char_indices()
+            .skip(text.chars().count() / 2)
+            .find(|(_, c)| c.is_ascii_alphanumeric())
+            .unwrap();
+        let flipped = if c == 'A' { 'B' } else { 'A' };
+        format!("{}{flipped}{}", &text[..at], &text[at + 1..])
+    }
+
+    fn is_sns_time(text: &str) -> bool {
+        text.len() == 24
+            && text.as_bytes()[19] == b'.'
+            && text.ends_with('Z')
+            && Timestamp::parse(text).is_ok()
     }
 
     #[test]
-    fn envelopes_verify_and_read_back() {
+    fn every_payload_signs_verifies_and_reads_back() {
         let signer = NotificationSigner::new();
-        let certificates = StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM);
-        let notifications = [
-            Notification::PaymentAuthorize(authorization()),
-            Notification::BillingAgreement {
-                event_type: Some("PaymentMethodUpdated".into()),
-                details: agreement(),
-            },
-        ];
-        for notification in notifications {
+        for payload in payloads() {
+            let sent_at = Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc());
             let envelope = signer
-                .envelope(&notification, "A1SIMULATORJP", "Sandbox", now(), "m-1")
+                .sign(&payload, "A1SIMULATORJP", "Sandbox", sent_at, "m-1")
                 .unwrap();
             let body = serde_json::to_string(&envelope).unwrap();
             let parsed = SnsEnvelope::parse(body.as_bytes()).unwrap();
-            verify(&parsed, &certificates, now()).unwrap();
+            assert_eq!(parsed, envelope);
+            assert_eq!(parsed.message_type, "Notification");
+            assert_eq!(parsed.signature_version, "2");
+            assert_eq!(parsed.signing_cert_url, SIGNING_CERT_URL);
+            assert!(parsed.topic_arn.starts_with("arn:aws:sns:us-east-1:"));
+            assert!(is_sns_time(&parsed.timestamp), "{}", parsed.timestamp);
+
+            verify(&parsed, &certificates(), now()).unwrap();
             let (message, read) = Notification::parse(&parsed).unwrap();
-            assert_eq!(read, notification);
+            assert_eq!(read, Notification::from(payload.clone()));
+            assert_eq!(message.notification_type, payload.notification_type());
+            assert_eq!(message.event_type.as_deref(), payload.event_type());
             assert_eq!(message.seller_id, "A1SIMULATORJP");
+            assert_eq!(message.release_environment, "Sandbox");
+            assert_eq!(message.version, "2013-01-01");
+            assert_eq!(message.timestamp, parsed.timestamp);
+            assert!(
+                message.notification_data.contains(&format!(
+                    "xmlns=\"{}\"",
+                    amazon_pay_protocol::v1::IPN_NAMESPACE
+                )),
+                "{}",
+                message.notification_data
+            );
 
             let mut forged = parsed.clone();
-            forged.message = forged.message.replacen("A1SIMULATORJP", "A1SIMULATORJQ", 1);
+            forged.message = flip_one_char(&forged.message);
+            assert_ne!(forged.message, parsed.message);
             assert_eq!(
-                verify(&forged, &certificates, now()),
+                verify(&forged, &certificates(), now()),
                 Err(IpnError::BadSignature)
             );
         }
     }
 
     #[test]
-    fn unknown_notifications_are_not_written() {
+    fn notification_data_documents() {
+        let roots = [
+            ("OrderReferenceNotification", "OrderReference"),
+            ("AuthorizationNotification", "AuthorizationDetails"),
+            ("CaptureNotification", "CaptureDetails"),
+            ("RefundNotification", "RefundDetails"),
+            ("BillingAgreementNotification", "BillingAgreement"),
+        ];
+        for (payload, (root, element)) in payloads().iter().zip(roots) {
+            let xml = payload.notification_data().unwrap();
+            let open = format!(
+                "<{root} xmlns=\"https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01\"><{element}>"
+            );
+            assert!(xml.starts_with("<?xml"), "{xml}");
+            assert!(xml.contains(&open), "{xml}");
+            let written = Notification::from(payload.clone()).to_data().unwrap();
+            assert_eq!(written.unwrap().0, payload.notification_type());
+        }
+    }
+
+    #[test]
+    fn certificate_is_valid_from_2000_to_2099() {
+        let payload = payloads().remove(1);
+        let at = |text: &str| Timestamp::parse(text).unwrap();
+        let envelope = NotificationSigner::new()
+            .sign(&payload, "S", "Sandbox", now(), "m-2")
+            .unwrap();
+        for inside in ["2000-01-01T00:00:00Z", "2099-12-31T23:59:59Z"] {
+            verify(&envelope, &certificates(), at(inside)).unwrap();
+        }
+        assert!(matches!(
+            verify(&envelope, &certificates(), at("1999-12-31T23:59:59Z")),
+            Err(IpnError::CertificateNotYetValid { .. })
+        ));
+        assert!(matches!(
+            verify(&envelope, &certificates(), at("2100-01-01T00:00:00Z")),
+            Err(IpnError::CertificateExpired { .. })
+        ));
+    }
+
+    #[test]
+    fn notifications_of_other_types_and_unknown() {
+        let signer = NotificationSigner::new();
+        let no_event_type = Notification::BillingAgreement {
+            event_type: None,
+            details: match payloads().pop() {
+                Some(Payload::BillingAgreement { details, .. }) => details,
+                _ => unreachable!(),
+            },
+        };
+        let envelope = signer
+            .envelope(&no_event_type, "S", "Sandbox", now(), "m-3")
+            .unwrap();
+        verify(&envelope, &certificates(), now()).unwrap();
+        let (message, read) = Notification::parse(&envelope).unwrap();
+        assert_eq!(read, no_event_type);
+        assert!(!envelope.message.contains("EventType"), "{message:?}");
+
         let unknown = Notification::Unknown {
             notification_type: "Future".into(),
             raw_xml: "<x/>".into(),
         };
         assert!(
-            NotificationSigner::new()
+            signer
                 .envelope(&unknown, "S", "Sandbox", now(), "m")
                 .is_none()
         );
