@@ -13,9 +13,7 @@
 
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::ipn::{Notification, NotificationMessage, SnsEnvelope};
-use amazon_pay_protocol::v1;
 use amazon_pay_protocol::v1::VERSION;
-use amazon_pay_protocol::xml::XmlError;
 use base64::Engine as _;
 use rsa::RsaPrivateKey;
 use rsa::pkcs1v15::SigningKey;
@@ -37,73 +35,6 @@ const MARKETPLACE_ID: &str = "A1SANDBOXSIM00";
 
 /// Real topics are `arn:aws:sns:<region>:<account>:<marketplace id><seller id>`.
 const TOPIC_ARN_PREFIX: &str = "arn:aws:sns:us-east-1:291180941288:";
-
-/// What a notification carries: the details of the object whose state changed.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Payload {
-    OrderReference(v1::OrderReferenceDetails),
-    Authorization(v1::AuthorizationDetails),
-    Capture(v1::CaptureDetails),
-    Refund(v1::RefundDetails),
-    /// `event_type` is `BillingAgreementStatusUpdated` or `PaymentMethodUpdated`.
-    BillingAgreement {
-        event_type: String,
-        details: v1::BillingAgreementDetails,
-    },
-}
-
-impl Payload {
-    /// The `NotificationType` of the message (the strings `Notification::parse` dispatches on).
-    pub fn notification_type(&self) -> &'static str {
-        match self {
-            Payload::OrderReference(_) => "OrderReferenceNotification",
-            Payload::Authorization(_) => "PaymentAuthorize",
-            Payload::Capture(_) => "PaymentCapture",
-            Payload::Refund(_) => "PaymentRefund",
-            Payload::BillingAgreement { .. } => "BillingAgreementNotification",
-        }
-    }
-
-    /// The message's `EventType` (billing agreements only).
-    pub fn event_type(&self) -> Option<&str> {
-        match self {
-            Payload::BillingAgreement { event_type, .. } => Some(event_type),
-            _ => None,
-        }
-    }
-
-    /// The `NotificationData` XML document, e.g. `<?xml …?>\n<AuthorizationNotification
-    /// xmlns="https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01">
-    /// <AuthorizationDetails>…`.
-    pub fn notification_data(&self) -> Result<String, XmlError> {
-        match Notification::from(self.clone()).to_data() {
-            Some(written) => written.map(|(_, xml)| xml),
-            // Only `Notification::Unknown` has no document, and no payload converts to it.
-            None => Err(XmlError::Write(format!(
-                "{} has no NotificationData document",
-                self.notification_type()
-            ))),
-        }
-    }
-}
-
-impl From<Payload> for Notification {
-    fn from(payload: Payload) -> Notification {
-        match payload {
-            Payload::OrderReference(d) => Notification::OrderReference(d),
-            Payload::Authorization(d) => Notification::PaymentAuthorize(d),
-            Payload::Capture(d) => Notification::PaymentCapture(d),
-            Payload::Refund(d) => Notification::PaymentRefund(d),
-            Payload::BillingAgreement {
-                event_type,
-                details,
-            } => Notification::BillingAgreement {
-                event_type: Some(event_type),
-                details,
-            },
-        }
-    }
-}
 
 /// Signs notifications with the simulator's key.
 pub struct NotificationSigner {
@@ -128,28 +59,6 @@ impl NotificationSigner {
         }
     }
 
-    /// The signed SNS envelope of a payload. `release_environment` is `Sandbox` or `Live`.
-    /// Fails only if the details cannot be written as XML.
-    pub fn sign(
-        &self,
-        payload: &Payload,
-        seller_id: &str,
-        release_environment: &str,
-        now: Timestamp,
-        message_id: &str,
-    ) -> Result<SnsEnvelope, XmlError> {
-        let data = payload.notification_data()?;
-        Ok(self.signed(
-            payload.notification_type(),
-            payload.event_type(),
-            data,
-            seller_id,
-            release_environment,
-            now,
-            message_id,
-        ))
-    }
-
     /// The signed SNS envelope of any writable notification (every type but `Unknown`).
     /// `None` for `Unknown` or details that cannot be written as XML.
     pub fn envelope(
@@ -160,34 +69,12 @@ impl NotificationSigner {
         now: Timestamp,
         message_id: &str,
     ) -> Option<SnsEnvelope> {
-        let (notification_type, data) = notification.to_data()?.ok()?;
+        let (notification_type, notification_data) = notification.to_data()?.ok()?;
         let event_type = match notification {
             Notification::BillingAgreement { event_type, .. } => event_type.as_deref(),
             _ => None,
         };
-        Some(self.signed(
-            notification_type,
-            event_type,
-            data,
-            seller_id,
-            release_environment,
-            now,
-            message_id,
-        ))
-    }
-
-    /// The inner message JSON, then the envelope, then the signature over its string to sign.
-    #[allow(clippy::too_many_arguments)]
-    fn signed(
-        &self,
-        notification_type: &str,
-        event_type: Option<&str>,
-        notification_data: String,
-        seller_id: &str,
-        release_environment: &str,
-        now: Timestamp,
-        message_id: &str,
-    ) -> SnsEnvelope {
+        // The inner message JSON, then the envelope, then the signature over its string to sign.
         let timestamp = sns_timestamp(now);
         let message = NotificationMessage {
             notification_reference_id: format!("{message_id}-ref"),
@@ -201,8 +88,7 @@ impl NotificationSigner {
             is_sample: None,
             event_type: event_type.map(str::to_owned),
         };
-        let message = serde_json::to_string(&message)
-            .unwrap_or_else(|e| unreachable!("a message of strings is always JSON: {e}"));
+        let message = serde_json::to_string(&message).ok()?;
         let mut envelope = SnsEnvelope {
             message_type: "Notification".to_owned(),
             message_id: message_id.to_owned(),
@@ -217,7 +103,7 @@ impl NotificationSigner {
         };
         let signature = self.key.sign(envelope.string_to_sign().as_bytes());
         envelope.signature = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
-        envelope
+        Some(envelope)
     }
 }
 
@@ -231,6 +117,7 @@ fn sns_timestamp(t: Timestamp) -> String {
 mod tests {
     use amazon_pay_protocol::Money;
     use amazon_pay_protocol::ipn::{IpnError, StaticCertificates, verify};
+    use amazon_pay_protocol::v1;
 
     use super::*;
 
@@ -243,7 +130,7 @@ mod tests {
         StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM)
     }
 
-    fn payloads() -> Vec<Payload> {
+    fn notifications() -> Vec<Notification> {
         let order = v1::OrderReferenceDetails::builder()
             .amazon_order_reference_id("S01-0000001-0000001")
             .order_total(Money::jpy(1200).unwrap())
@@ -309,12 +196,12 @@ mod tests {
             .build()
             .unwrap();
         vec![
-            Payload::OrderReference(order),
-            Payload::Authorization(authorization),
-            Payload::Capture(capture),
-            Payload::Refund(refund),
-            Payload::BillingAgreement {
-                event_type: "PaymentMethodUpdated".into(),
+            Notification::OrderReference(order),
+            Notification::PaymentAuthorize(authorization),
+            Notification::PaymentCapture(capture),
+            Notification::PaymentRefund(refund),
+            Notification::BillingAgreement {
+                event_type: Some("PaymentMethodUpdated".into()),
                 details: agreement,
             },
         ]
@@ -339,12 +226,12 @@ mod tests {
     }
 
     #[test]
-    fn every_payload_signs_verifies_and_reads_back() {
+    fn every_notification_signs_verifies_and_reads_back() {
         let signer = NotificationSigner::new();
-        for payload in payloads() {
+        for notification in notifications() {
             let sent_at = Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc());
             let envelope = signer
-                .sign(&payload, "A1SIMULATORJP", "Sandbox", sent_at, "m-1")
+                .envelope(&notification, "A1SIMULATORJP", "Sandbox", sent_at, "m-1")
                 .unwrap();
             let body = serde_json::to_string(&envelope).unwrap();
             let parsed = SnsEnvelope::parse(body.as_bytes()).unwrap();
@@ -357,9 +244,9 @@ mod tests {
 
             verify(&parsed, &certificates(), now()).unwrap();
             let (message, read) = Notification::parse(&parsed).unwrap();
-            assert_eq!(read, Notification::from(payload.clone()));
-            assert_eq!(message.notification_type, payload.notification_type());
-            assert_eq!(message.event_type.as_deref(), payload.event_type());
+            assert_eq!(read, notification);
+            let written_type = notification.to_data().unwrap().unwrap().0;
+            assert_eq!(message.notification_type, written_type);
             assert_eq!(message.seller_id, "A1SIMULATORJP");
             assert_eq!(message.release_environment, "Sandbox");
             assert_eq!(message.version, "2013-01-01");
@@ -392,24 +279,22 @@ mod tests {
             ("RefundNotification", "RefundDetails"),
             ("BillingAgreementNotification", "BillingAgreement"),
         ];
-        for (payload, (root, element)) in payloads().iter().zip(roots) {
-            let xml = payload.notification_data().unwrap();
+        for (notification, (root, element)) in notifications().iter().zip(roots) {
+            let xml = notification.to_data().unwrap().unwrap().1;
             let open = format!(
                 "<{root} xmlns=\"https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01\"><{element}>"
             );
             assert!(xml.starts_with("<?xml"), "{xml}");
             assert!(xml.contains(&open), "{xml}");
-            let written = Notification::from(payload.clone()).to_data().unwrap();
-            assert_eq!(written.unwrap().0, payload.notification_type());
         }
     }
 
     #[test]
     fn certificate_is_valid_from_2000_to_2099() {
-        let payload = payloads().remove(1);
+        let notification = notifications().remove(1);
         let at = |text: &str| Timestamp::parse(text).unwrap();
         let envelope = NotificationSigner::new()
-            .sign(&payload, "S", "Sandbox", now(), "m-2")
+            .envelope(&notification, "S", "Sandbox", now(), "m-2")
             .unwrap();
         for inside in ["2000-01-01T00:00:00Z", "2099-12-31T23:59:59Z"] {
             verify(&envelope, &certificates(), at(inside)).unwrap();
@@ -429,8 +314,8 @@ mod tests {
         let signer = NotificationSigner::new();
         let no_event_type = Notification::BillingAgreement {
             event_type: None,
-            details: match payloads().pop() {
-                Some(Payload::BillingAgreement { details, .. }) => details,
+            details: match notifications().pop() {
+                Some(Notification::BillingAgreement { details, .. }) => details,
                 _ => unreachable!(),
             },
         };
