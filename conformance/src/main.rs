@@ -38,6 +38,14 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // Logs only when asked (RUST_LOG=amazon_pay=debug, ...): the suite's expected errors would
+    // otherwise drown the table. The client's output is redacted either way.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("off"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
     let args = Args::parse();
     let result = match args.command {
         Some(Command::Sign(a)) => cli::sign::run(a),

@@ -21,7 +21,7 @@ pub struct LoadArgs {
     #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=200_000))]
     requests: u64,
     /// Requests in flight at once.
-    #[arg(long, default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=256))]
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u64).range(1..=256))]
     concurrency: u64,
     /// Every Nth request is an AuthorizeOnBillingAgreement (JPY 1, a new reference id); the
     /// others are GetBillingAgreementDetails. 0: reads only.
