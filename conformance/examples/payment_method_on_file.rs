@@ -12,7 +12,7 @@
 //! Against Amazon's sandbox, build the client with `Endpoint::amazon(Region::Jp,
 //! Environment::Sandbox)` and your credentials instead; the calls are the same.
 
-use amazon_pay_conformance::sandbox::{Sandbox, SandboxConfig};
+use amazon_pay_conformance::sandbox::{BuyerChoices, Sandbox, SandboxConfig};
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::client::{ChargeRequest, Client};
 use amazon_pay_protocol::v1::{self, Environment, Region};
@@ -126,24 +126,6 @@ pub async fn refund(client: &Client, capture: &str, reference: &str) -> Result<(
     Ok(())
 }
 
-/// The buyer's part, on Amazon's pages in production: here the simulator's buyer endpoint.
-async fn buyer_consents(sandbox: &Sandbox) -> Result<String> {
-    let created: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/__sandbox/buyer/billing-agreements",
-            sandbox.base_url()
-        ))
-        .json(&serde_json::json!({ "region": "JP" }))
-        .send()
-        .await?
-        .json()
-        .await?;
-    Ok(created["amazon_billing_agreement_id"]
-        .as_str()
-        .ok_or("no agreement id")?
-        .to_owned())
-}
-
 pub async fn all_flows() -> Result<()> {
     let sandbox = Sandbox::start(SandboxConfig::default()).await?;
     let account = sandbox.account(Region::Jp).ok_or("no JP account")?;
@@ -152,7 +134,10 @@ pub async fn all_flows() -> Result<()> {
         sandbox.endpoint(Environment::Sandbox),
     )
     .build()?;
-    let agreement = buyer_consents(&sandbox).await?;
+    // The buyer's part happens on Amazon's pages; the simulator plays it (also over HTTP:
+    // `POST /__sandbox/buyer/billing-agreements`, or `amazon-pay-conformance buyer create`).
+    let (agreement, _access_token) =
+        sandbox.buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())?;
     setup_only(&client, &agreement).await?;
     let capture = charge_later(&client, &agreement, "2026-12-box").await?;
     // The same charge again (a retry after a crash, say) returns the same authorization.

@@ -8,13 +8,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use amazon_pay_conformance::sandbox::{Faults, Sandbox, SandboxConfig};
+use amazon_pay_conformance::sandbox::{BuyerChoices, Faults, Sandbox, SandboxConfig};
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::client::{
     Client, ClientError, HttpRequest, ReqwestTransport, RetryPolicy, Transport, TransportFuture,
 };
 use amazon_pay_protocol::v1::{self, Environment, Region};
-use serde_json::{Value, json};
 
 /// Counts what goes on the wire.
 struct Counting {
@@ -73,25 +72,11 @@ async fn run() {
     .unwrap();
 
     // Agreements the buyer consented to, confirmed before the faults start.
-    let http = reqwest::Client::new();
     let mut agreements = Vec::new();
     for _ in 0..AGREEMENTS {
-        let created: Value = http
-            .post(format!(
-                "{}/__sandbox/buyer/billing-agreements",
-                sandbox.base_url()
-            ))
-            .json(&json!({}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
+        let (id, _) = sandbox
+            .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
             .unwrap();
-        let id = created["amazon_billing_agreement_id"]
-            .as_str()
-            .unwrap()
-            .to_owned();
         client
             .confirm_billing_agreement(
                 &v1::ConfirmBillingAgreementRequest::builder()

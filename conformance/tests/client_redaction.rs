@@ -5,14 +5,13 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use amazon_pay_conformance::sandbox::{Account, Sandbox, SandboxConfig};
+use amazon_pay_conformance::sandbox::{Account, BuyerChoices, Sandbox, SandboxConfig};
 use amazon_pay_protocol::client::{
     Client, HttpRequest, ReqwestTransport, Transport, TransportFuture,
 };
 use amazon_pay_protocol::credentials::AuthToken;
 use amazon_pay_protocol::v1::{self, Environment, Region};
 use amazon_pay_protocol::{Money, ParamMap};
-use serde_json::{Value, json};
 
 /// Keeps every signature that was sent, to look for it in the logs afterwards.
 struct Spy {
@@ -71,22 +70,9 @@ async fn tracing_of_a_full_flow_leaks_nothing() {
     .unwrap();
     tracing::info!(client = ?client, "client built");
 
-    let created: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/__sandbox/buyer/billing-agreements",
-            sandbox.base_url()
-        ))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
+    let (ba, _) = sandbox
+        .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
         .unwrap();
-    let ba = created["amazon_billing_agreement_id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
     let id = || ba.as_str();
     client
         .set_billing_agreement_details(

@@ -10,7 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use amazon_pay_conformance::sandbox::notify::{CERT_PEM, SIGNING_CERT_URL};
-use amazon_pay_conformance::sandbox::{Account, Sandbox, SandboxConfig};
+use amazon_pay_conformance::sandbox::{Account, BuyerChoices, Sandbox, SandboxConfig};
 use amazon_pay_protocol::client::{Client, ClientError};
 use amazon_pay_protocol::error::ErrorDocument;
 use amazon_pay_protocol::ipn::{Notification, SnsEnvelope, StaticCertificates, verify};
@@ -75,23 +75,11 @@ fn code(body: &str) -> String {
         .unwrap_or_else(|e| format!("not an error document: {e}: {body}"))
 }
 
-async fn draft_agreement(sandbox: &Sandbox, body: Value) -> String {
-    let created: Value = reqwest::Client::new()
-        .post(format!(
-            "{}/__sandbox/buyer/billing-agreements",
-            sandbox.base_url()
-        ))
-        .json(&body)
-        .send()
-        .await
+fn draft_agreement(sandbox: &Sandbox) -> String {
+    sandbox
+        .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
         .unwrap()
-        .json()
-        .await
-        .unwrap();
-    created["amazon_billing_agreement_id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+        .0
 }
 
 fn client(sandbox: &Sandbox) -> Client {
@@ -108,7 +96,7 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let account = jp(&sandbox);
     let host = sandbox.addr().to_string();
-    let ba = draft_agreement(&sandbox, json!({})).await;
+    let ba = draft_agreement(&sandbox);
     let confirm = [("AmazonBillingAgreementId", ba.as_str())];
     let signed =
         |p: &BTreeMap<String, String>| sign_param_map(&host, PATH, &account.secret, p).body;
@@ -271,7 +259,7 @@ async fn a_request_signed_by_the_official_python_sdk_is_accepted_and_one_changed
     }
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let account = jp(&sandbox);
-    let ba = draft_agreement(&sandbox, json!({})).await;
+    let ba = draft_agreement(&sandbox);
     let input = json!({
         "method": "POST",
         "host": sandbox.addr().to_string(),
@@ -346,7 +334,7 @@ async fn state_survives_a_restart_with_a_state_file() {
     };
 
     let first = Sandbox::start(config.clone()).await.unwrap();
-    let ba = draft_agreement(&first, json!({})).await;
+    let ba = draft_agreement(&first);
     let c = client(&first);
     let get = v1::GetBillingAgreementDetailsRequest::builder()
         .amazon_billing_agreement_id(ba.as_str())
@@ -431,7 +419,7 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
     })
     .await
     .unwrap();
-    let ba = draft_agreement(&sandbox, json!({})).await;
+    let ba = draft_agreement(&sandbox);
     let c = client(&sandbox);
     c.confirm_billing_agreement(
         &v1::ConfirmBillingAgreementRequest::builder()
@@ -494,7 +482,7 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
 #[tokio::test]
 async fn over_the_monthly_limit_is_a_typed_400_without_an_authorization() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let ba = draft_agreement(&sandbox, json!({})).await;
+    let ba = draft_agreement(&sandbox);
     let c = client(&sandbox);
     c.confirm_billing_agreement(
         &v1::ConfirmBillingAgreementRequest::builder()

@@ -9,9 +9,8 @@ use std::time::{Duration, Instant};
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::client::{Client, RetryPolicy};
 use amazon_pay_protocol::v1::{self, Environment, Region};
-use serde_json::json;
 
-use crate::sandbox::{Sandbox, SandboxConfig};
+use crate::sandbox::{BuyerChoices, Sandbox, SandboxConfig};
 
 use super::CliResult;
 
@@ -40,17 +39,9 @@ pub fn run(args: LoadArgs) -> CliResult {
             .retry_policy(RetryPolicy::none())
             .build()?;
         // One agreement per worker, confirmed, so authorizations are legal.
-        let http = reqwest::Client::new();
         let mut agreements = Vec::new();
         for _ in 0..args.concurrency {
-            let created: serde_json::Value = http
-                .post(format!("{}/__sandbox/buyer/billing-agreements", sandbox.base_url()))
-                .json(&json!({ "region": "JP" }))
-                .send()
-                .await?
-                .json()
-                .await?;
-            let id = created["amazon_billing_agreement_id"].as_str().ok_or("no id")?.to_owned();
+            let (id, _) = sandbox.buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())?;
             client
                 .confirm_billing_agreement(
                     &v1::ConfirmBillingAgreementRequest::builder()

@@ -14,13 +14,13 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::Shared;
 use super::error::SimError;
 use super::faults::Faults;
 use super::notify::CERT_PEM;
 use super::ops::Ctx;
 use super::ops::buyer::{self, BuyerChoices};
-use super::world::{Owner, PaymentMethod};
-use super::{Inner, Shared};
+use super::world::PaymentMethod;
 
 pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
@@ -71,38 +71,7 @@ fn as_buyer<T>(
     region: Region,
     action: impl FnOnce(&mut Ctx<'_>) -> Result<T, SimError>,
 ) -> Result<T, Refusal> {
-    let Some(account) = shared.accounts.by_region(region) else {
-        return Err(refuse(
-            StatusCode::NOT_FOUND,
-            format!("no account for region {region}"),
-        ));
-    };
-    let mut inner = shared.lock();
-    let now = Shared::now(&inner.world);
-    let Inner { world, store } = &mut *inner;
-    let mut ctx = Ctx {
-        world,
-        now,
-        owner: Owner {
-            seller_id: account.seller_id.clone(),
-            region: region.name().to_owned(),
-            environment: "Sandbox".to_owned(),
-        },
-        sandbox: true,
-        request_id: String::new(),
-        fingerprint: String::new(),
-        timing: shared.timing,
-        notices: Vec::new(),
-    };
-    let result = action(&mut ctx);
-    let notices = std::mem::take(&mut ctx.notices);
-    if let Some(store) = store {
-        if let Err(e) = store.save(world) {
-            return Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, e));
-        }
-    }
-    shared.delivery.send(world, &notices, now);
-    result.map_err(sim_error)
+    shared.act(region, action).map_err(sim_error)
 }
 
 #[derive(Deserialize)]

@@ -5,7 +5,8 @@ use amazon_pay_protocol::error::{ErrorDetail, ErrorDocument};
 use amazon_pay_protocol::v1::ErrorCode;
 
 /// A refused request. Handlers return it before changing any state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}: {message}", code.as_str())]
 pub struct SimError {
     pub code: ErrorCode,
     pub message: String,

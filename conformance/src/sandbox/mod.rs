@@ -102,6 +102,45 @@ impl Shared {
         *self.faults.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs an action that is not a seller request (the buyer's side) for the seller of
+    /// `region`, with the same persistence and notifications as a request.
+    fn act<T>(
+        &self,
+        region: Region,
+        action: impl FnOnce(&mut ops::Ctx<'_>) -> error::SimResult<T>,
+    ) -> error::SimResult<T> {
+        let account = self.accounts.by_region(region).ok_or_else(|| {
+            error::SimError::new(
+                amazon_pay_protocol::v1::ErrorCode::InvalidParameterValue,
+                format!("the simulator has no account for region {region}"),
+            )
+        })?;
+        let mut inner = self.lock();
+        let now = Shared::now(&inner.world);
+        let Inner { world, store } = &mut *inner;
+        let mut ctx = ops::Ctx {
+            world,
+            now,
+            owner: world::Owner {
+                seller_id: account.seller_id.clone(),
+                region: region.name().to_owned(),
+                environment: "Sandbox".to_owned(),
+            },
+            sandbox: true,
+            request_id: String::new(),
+            fingerprint: String::new(),
+            timing: self.timing,
+            notices: Vec::new(),
+        };
+        let result = action(&mut ctx);
+        let notices = std::mem::take(&mut ctx.notices);
+        if let Some(store) = store {
+            store.save(world).map_err(error::SimError::internal)?;
+        }
+        self.delivery.send(world, &notices, now);
+        result
+    }
+
     /// The simulator's clock: the machine's, moved by `/__sandbox/clock`.
     fn now(world: &World) -> Timestamp {
         let system = time::OffsetDateTime::now_utc().unix_timestamp();
@@ -192,6 +231,19 @@ impl Sandbox {
     /// Reads the state (tests: "no reference id twice", sums of amounts).
     pub fn inspect<R>(&self, f: impl FnOnce(&World) -> R) -> R {
         f(&self.shared.lock().world)
+    }
+
+    /// The buyer signs in, chooses an address and a payment method and consents, on Amazon's
+    /// pages: a Draft billing agreement of the region's seller. Returns its id and the access
+    /// token the seller's page would receive. (`POST /__sandbox/buyer/billing-agreements`.)
+    pub fn buyer_creates_billing_agreement(
+        &self,
+        region: Region,
+        choices: &BuyerChoices,
+    ) -> error::SimResult<(String, String)> {
+        self.shared.act(region, |ctx| {
+            ops::buyer::create_billing_agreement(ctx, choices)
+        })
     }
 
     pub fn set_faults(&self, faults: Faults) -> Result<(), SandboxError> {

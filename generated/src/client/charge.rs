@@ -41,6 +41,23 @@ pub enum ChargeError {
     Client(#[from] ClientError),
 }
 
+/// The seller's order id and store name, when the caller gave either.
+fn seller_order_attributes(
+    charge: &ChargeRequest,
+) -> Result<Option<v1::SellerOrderAttributes>, BuildError> {
+    if charge.seller_order_id.is_none() && charge.store_name.is_none() {
+        return Ok(None);
+    }
+    let mut attributes = v1::SellerOrderAttributes::builder();
+    if let Some(v) = &charge.seller_order_id {
+        attributes = attributes.seller_order_id(v.clone());
+    }
+    if let Some(v) = &charge.store_name {
+        attributes = attributes.store_name(v.clone());
+    }
+    attributes.build().map(Some)
+}
+
 impl Client {
     /// Charges a billing agreement or order reference: reads it, sets and confirms it when it
     /// is still a Draft, then authorizes synchronously with capture.
@@ -115,15 +132,8 @@ impl Client {
         if let Some(v) = &charge.soft_descriptor {
             request = request.soft_descriptor(v.clone());
         }
-        if charge.seller_order_id.is_some() || charge.store_name.is_some() {
-            let mut attrs = v1::SellerOrderAttributes::builder();
-            if let Some(v) = &charge.seller_order_id {
-                attrs = attrs.seller_order_id(v.clone());
-            }
-            if let Some(v) = &charge.store_name {
-                attrs = attrs.store_name(v.clone());
-            }
-            request = request.seller_order_attributes(attrs.build()?);
+        if let Some(attributes) = seller_order_attributes(charge)? {
+            request = request.seller_order_attributes(attributes);
         }
         let result = self
             .authorize_on_billing_agreement(&request.build()?)
@@ -160,15 +170,8 @@ impl Client {
                 if let Some(note) = &charge.seller_note {
                     attributes = attributes.seller_note(note.clone());
                 }
-                if charge.seller_order_id.is_some() || charge.store_name.is_some() {
-                    let mut attrs = v1::SellerOrderAttributes::builder();
-                    if let Some(v) = &charge.seller_order_id {
-                        attrs = attrs.seller_order_id(v.clone());
-                    }
-                    if let Some(v) = &charge.store_name {
-                        attrs = attrs.store_name(v.clone());
-                    }
-                    attributes = attributes.seller_order_attributes(attrs.build()?);
+                if let Some(seller) = seller_order_attributes(charge)? {
+                    attributes = attributes.seller_order_attributes(seller);
                 }
                 self.set_order_reference_details(
                     &v1::SetOrderReferenceDetailsRequest::builder()

@@ -8,7 +8,7 @@ use super::payment::{self, NewAuthorization};
 use super::status::{self, agreement_status, check_token, order_status};
 use super::{Ctx, Notice, Reuse, check_reference, record_reference};
 use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::simulation::{self, NoteField, Simulation};
+use crate::sandbox::simulation::{NoteField, Simulation};
 use crate::sandbox::world::{BuyerMessage, OrderReference};
 
 fn details(ctx: &Ctx<'_>, id: &str, token_valid: bool) -> SimResult<v1::BillingAgreementDetails> {
@@ -62,9 +62,7 @@ pub fn set(
         ));
     }
     let a = r.billing_agreement_attributes;
-    if ctx.sandbox {
-        simulation::parse(a.seller_note.as_deref(), NoteField::SellerNote)?;
-    }
+    ctx.simulation(a.seller_note.as_deref(), NoteField::SellerNote)?;
     let Some(ba) = ctx.world.billing_agreement_mut(id) else {
         return Err(SimError::internal("agreement vanished"));
     };
@@ -110,16 +108,10 @@ pub fn confirm(
                 buyer_view::ba_method_not_allowed(ba),
             )?;
             if !constraints.is_empty() {
-                let ids: Vec<&str> = constraints
-                    .iter()
-                    .map(|c| c.constraint_id.as_str())
-                    .collect();
-                return Err(SimError::new(
+                return Err(buyer_view::constraints_error(
                     ErrorCode::BillingAgreementConstraintsExist,
-                    format!(
-                        "The billing agreement {id} has constraints and cannot be confirmed: {}.",
-                        ids.join(", ")
-                    ),
+                    &format!("The billing agreement {id}"),
+                    &constraints,
                 ));
             }
             let email = ba.buyer.email.clone();
@@ -215,11 +207,7 @@ pub fn close(
     let id = r.amazon_billing_agreement_id.as_str();
     let ba = status::agreement(ctx, id)?;
     let state = ba.details.billing_agreement_status.state.clone();
-    let simulated = if ctx.sandbox {
-        simulation::parse(r.closure_reason.as_deref(), NoteField::ClosureReason)?
-    } else {
-        None
-    };
+    let simulated = ctx.simulation(r.closure_reason.as_deref(), NoteField::ClosureReason)?;
     match state {
         // Closing twice is a retry, not a mistake.
         S::Closed => {}
@@ -383,14 +371,10 @@ pub fn authorize(
 ) -> SimResult<v1::AuthorizeOnBillingAgreementResponse> {
     let id = r.amazon_billing_agreement_id.as_str().to_owned();
     let reference = r.authorization_reference_id.as_str().to_owned();
-    let simulation = if ctx.sandbox {
-        simulation::parse(
-            r.seller_authorization_note.as_deref(),
-            NoteField::Authorization,
-        )?
-    } else {
-        None
-    };
+    let simulation = ctx.simulation(
+        r.seller_authorization_note.as_deref(),
+        NoteField::Authorization,
+    )?;
     let ba = status::agreement(ctx, &id)?;
     let region = ba.owner.region();
     if let Reuse::Retry(auth_id) = check_reference(

@@ -99,6 +99,25 @@ pub fn open_constraints(
     Ok(out)
 }
 
+/// Confirm* with open constraints: the error names every constraint.
+pub fn constraints_error(
+    code: amazon_pay_protocol::v1::ErrorCode,
+    what: &str,
+    constraints: &[v1::Constraint],
+) -> crate::sandbox::error::SimError {
+    let ids: Vec<&str> = constraints
+        .iter()
+        .map(|c| c.constraint_id.as_str())
+        .collect();
+    crate::sandbox::error::SimError::new(
+        code,
+        format!(
+            "{what} has constraints and cannot be confirmed: {}.",
+            ids.join(", ")
+        ),
+    )
+}
+
 /// The calendar month (UTC) holding `now`: `[start, end)`.
 pub fn month_window(now: Timestamp) -> (Timestamp, Timestamp) {
     let date = now.as_offset_date_time().date();

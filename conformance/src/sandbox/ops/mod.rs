@@ -63,6 +63,19 @@ impl Ctx<'_> {
     fn later(&self, seconds: i64) -> Timestamp {
         Timestamp::from_unix(self.now.unix() + seconds).unwrap_or(self.now)
     }
+
+    /// The simulation a note asks for; on the live path every note is an ordinary note.
+    fn simulation(
+        &self,
+        note: Option<&str>,
+        field: crate::sandbox::simulation::NoteField,
+    ) -> SimResult<Option<crate::sandbox::simulation::Simulation>> {
+        if self.sandbox {
+            crate::sandbox::simulation::parse(note, field)
+        } else {
+            Ok(None)
+        }
+    }
 }
 
 /// Handles a verified request.

@@ -6,7 +6,7 @@ use super::buyer_view::{self, open_constraints, order_reference_view};
 use super::status::{self, authorization_status, check_token, order_status};
 use super::{Ctx, Notice};
 use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::simulation::{self, NoteField, Simulation};
+use crate::sandbox::simulation::{NoteField, Simulation};
 use crate::sandbox::world::PaymentMethod;
 
 fn not_modifiable(id: &str, state: &S) -> SimError {
@@ -54,9 +54,7 @@ pub fn set(
         return Err(not_modifiable(id, state));
     }
     let a = r.order_reference_attributes;
-    if ctx.sandbox {
-        simulation::parse(a.seller_note.as_deref(), NoteField::SellerNote)?;
-    }
+    ctx.simulation(a.seller_note.as_deref(), NoteField::SellerNote)?;
     if let Some(oro) = ctx.world.order_reference_mut(id) {
         let d = &mut oro.details;
         d.order_total = Some(a.order_total);
@@ -137,16 +135,10 @@ pub fn confirm(
                 buyer_view::oro_method_not_allowed(oro),
             )?;
             if !constraints.is_empty() {
-                let ids: Vec<&str> = constraints
-                    .iter()
-                    .map(|c| c.constraint_id.as_str())
-                    .collect();
-                return Err(SimError::new(
+                return Err(buyer_view::constraints_error(
                     ErrorCode::ConstraintsExist,
-                    format!(
-                        "The OrderReference {id} has constraints and cannot be confirmed: {}.",
-                        ids.join(", ")
-                    ),
+                    &format!("The OrderReference {id}"),
+                    &constraints,
                 ));
             }
         }
@@ -263,11 +255,7 @@ pub fn close(
     let id = r.amazon_order_reference_id.as_str();
     let oro = status::order_reference(ctx, id)?;
     let state = oro.details.order_reference_status.state.clone();
-    let simulated = if ctx.sandbox {
-        simulation::parse(r.closure_reason.as_deref(), NoteField::ClosureReason)?
-    } else {
-        None
-    };
+    let simulated = ctx.simulation(r.closure_reason.as_deref(), NoteField::ClosureReason)?;
     match state {
         S::Closed => {}
         S::Open | S::Suspended => {

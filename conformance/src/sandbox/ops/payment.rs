@@ -9,7 +9,7 @@ use super::status::{
 };
 use super::{Ctx, Notice, Reuse, check_reference, record_reference};
 use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::simulation::{self, NoteField, Simulation};
+use crate::sandbox::simulation::{NoteField, Simulation};
 use crate::sandbox::world::{Authorization, Capture, Event, Outcome, PaymentMethod, Refund};
 
 /// At most this many authorizations per order reference [doc "Terminology"].
@@ -278,14 +278,10 @@ fn capture_in_full(ctx: &mut Ctx<'_>, auth_id: &str) -> SimResult<()> {
 pub fn authorize(ctx: &mut Ctx<'_>, r: v1::AuthorizeRequest) -> SimResult<v1::AuthorizeResponse> {
     let oro_id = r.amazon_order_reference_id.as_str().to_owned();
     let reference = r.authorization_reference_id.as_str().to_owned();
-    let simulation = if ctx.sandbox {
-        simulation::parse(
-            r.seller_authorization_note.as_deref(),
-            NoteField::Authorization,
-        )?
-    } else {
-        None
-    };
+    let simulation = ctx.simulation(
+        r.seller_authorization_note.as_deref(),
+        NoteField::Authorization,
+    )?;
     let oro = status::order_reference(ctx, &oro_id)?;
     if let Reuse::Retry(auth_id) = check_reference(
         ctx,
@@ -453,11 +449,7 @@ pub fn close_authorization(
 pub fn capture(ctx: &mut Ctx<'_>, r: v1::CaptureRequest) -> SimResult<v1::CaptureResponse> {
     let auth_id = r.amazon_authorization_id.as_str().to_owned();
     let reference = r.capture_reference_id.as_str().to_owned();
-    let simulation = if ctx.sandbox {
-        simulation::parse(r.seller_capture_note.as_deref(), NoteField::Capture)?
-    } else {
-        None
-    };
+    let simulation = ctx.simulation(r.seller_capture_note.as_deref(), NoteField::Capture)?;
     let auth = status::authorization(ctx, &auth_id)?;
     if let Reuse::Retry(capture_id) =
         check_reference(ctx, "CaptureReferenceId", &reference, "Capture", &auth_id)?
@@ -615,11 +607,7 @@ pub fn get_capture(
 pub fn refund(ctx: &mut Ctx<'_>, r: v1::RefundRequest) -> SimResult<v1::RefundResponse> {
     let capture_id = r.amazon_capture_id.as_str().to_owned();
     let reference = r.refund_reference_id.as_str().to_owned();
-    let simulation = if ctx.sandbox {
-        simulation::parse(r.seller_refund_note.as_deref(), NoteField::Refund)?
-    } else {
-        None
-    };
+    let simulation = ctx.simulation(r.seller_refund_note.as_deref(), NoteField::Refund)?;
     let capture = status::capture(ctx, &capture_id)?;
     if let Reuse::Retry(refund_id) =
         check_reference(ctx, "RefundReferenceId", &reference, "Refund", &capture_id)?
