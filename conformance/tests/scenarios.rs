@@ -99,3 +99,37 @@ expect = { Status = "RED" }
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// `--target sandbox` is the same code path without the simulator's test endpoints: scenarios
+/// that need the buyer's browser or the simulator clock are skipped with a reason, the others
+/// run. Played here against the simulator's API alone, as if it were Amazon's sandbox.
+#[tokio::test]
+async fn without_test_endpoints_buyer_scenarios_are_skipped_and_the_rest_run() {
+    use std::sync::Arc;
+
+    use amazon_pay_conformance::runner::play::{self, Target};
+    use amazon_pay_conformance::sandbox::{Sandbox, SandboxConfig};
+    use amazon_pay_protocol::client::ReqwestTransport;
+    use amazon_pay_protocol::v1::{Environment, Region};
+
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let target = Target {
+        credentials: sandbox.account(Region::Jp).unwrap().credentials(),
+        endpoint: sandbox.endpoint(Environment::Sandbox),
+        control: None,
+        transport: Arc::new(ReqwestTransport::new(std::time::Duration::from_secs(3)).unwrap()),
+    };
+    let mut ran = Vec::new();
+    for s in scenario::load_all(&scenario::default_dir()).unwrap() {
+        let outcome = play::play(&target, &s, "thin").await;
+        match &outcome.skipped {
+            Some(why) => assert!(why.contains("buyer") || why.contains("clock"), "{why}"),
+            None => {
+                assert!(outcome.passed(), "{}: {:?}", s.name, outcome.steps);
+                ran.push(s.name.clone());
+            }
+        }
+    }
+    assert_eq!(ran, ["rejected_requests"]);
+    sandbox.shutdown().await;
+}
