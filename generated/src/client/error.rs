@@ -24,7 +24,7 @@ impl fmt::Display for Attempt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "#{}: ", self.number)?;
         match (self.status, &self.code, self.transport) {
-            (_, _, Some(kind)) => write!(f, "{kind:?}")?,
+            (_, _, Some(kind)) => f.write_str(kind.as_str())?,
             (Some(s), Some(c), None) => write!(f, "HTTP {s} {c}")?,
             (Some(s), None, None) => write!(f, "HTTP {s}")?,
             (None, _, None) => f.write_str("-")?,
@@ -49,6 +49,8 @@ pub enum ClientError {
     Service {
         action: &'static str,
         error: ServiceError,
+        /// The last response body as received (an `ErrorResponse` document: no secrets).
+        body: String,
         attempts: Vec<Attempt>,
     },
     /// The request may have been applied, but no answer says so: an attempt was sent and its
@@ -101,7 +103,8 @@ pub enum ClientError {
     },
     /// The client's retry budget is spent: the service has been failing for a while.
     #[error(
-        "{action}: retry budget exhausted after {} (attempts: {})",
+        "{action}: not retried, the client's retry budget is spent (the service has been \
+         failing for a while; successes refill it); last failure: {} (attempts: {})",
         last,
         history(attempts)
     )]
@@ -124,8 +127,8 @@ impl ClientError {
         }
     }
 
-    /// Attempts beyond the first.
-    pub fn retries(&self) -> u32 {
+    /// Attempts beyond the first (a learned-clock re-signing counts as one).
+    pub fn retry_count(&self) -> u32 {
         u32::try_from(self.attempts().len().saturating_sub(1)).unwrap_or(u32::MAX)
     }
 

@@ -60,6 +60,7 @@ struct Inner {
     request_timeout: Duration,
     clock: Arc<dyn Clock>,
     learn_clock_skew: bool,
+    redact_bodies: bool,
     /// Seconds added to the clock, learned from the service's Date header.
     offset: AtomicI64,
 }
@@ -91,6 +92,7 @@ pub struct ClientBuilder {
     request_timeout: Duration,
     clock: Arc<dyn Clock>,
     learn_clock_skew: bool,
+    redact_bodies: bool,
 }
 
 impl ClientBuilder {
@@ -129,6 +131,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Redact the bodies logged at TRACE level (default on): request forms lose Signature,
+    /// AWSAccessKeyId, MWSAuthToken and SellerId; response documents lose buyer names,
+    /// emails, phones and addresses ([`redact`]). Turn it off only to debug on a machine whose
+    /// logs nobody else reads: the raw form holds the access key id and the signature.
+    pub fn redact_bodies(mut self, redact: bool) -> ClientBuilder {
+        self.redact_bodies = redact;
+        self
+    }
+
     pub fn build(self) -> Result<Client, TransportError> {
         let transport = match self.transport {
             Some(t) => t,
@@ -144,6 +155,7 @@ impl ClientBuilder {
                 request_timeout: self.request_timeout,
                 clock: self.clock,
                 learn_clock_skew: self.learn_clock_skew,
+                redact_bodies: self.redact_bodies,
                 offset: AtomicI64::new(0),
             }),
         })
@@ -152,7 +164,8 @@ impl ClientBuilder {
 
 /// How the last failed attempt ended, for the final error.
 enum Last {
-    Service(ServiceError),
+    /// The error and the body it was read from.
+    Service(ServiceError, String),
     Transport(TransportError),
     Parse {
         http_status: u16,
@@ -164,7 +177,7 @@ enum Last {
 impl Last {
     fn describe(&self) -> String {
         match self {
-            Last::Service(e) => e.to_string(),
+            Last::Service(e, _) => e.to_string(),
             Last::Transport(e) => e.to_string(),
             Last::Parse {
                 http_status,
@@ -186,6 +199,7 @@ impl Client {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             clock: Arc::new(SystemClock),
             learn_clock_skew: true,
+            redact_bodies: true,
         }
     }
 
@@ -198,9 +212,21 @@ impl Client {
         self.inner.offset.load(Ordering::Relaxed)
     }
 
-    fn now(&self) -> Timestamp {
-        let local = self.inner.clock.now();
+    /// The local clock shifted by the learned offset.
+    fn shifted(&self, local: Timestamp) -> Timestamp {
         Timestamp::from_unix(local.unix() + self.clock_offset()).unwrap_or(local)
+    }
+
+    fn trace_body(&self, what: &'static str, number: u32, body: &[u8], form: bool) {
+        if !tracing::enabled!(tracing::Level::TRACE) {
+            return;
+        }
+        let text = match (self.inner.redact_bodies, form) {
+            (true, true) => redact::form(body),
+            (true, false) => redact::xml(body),
+            (false, _) => String::from_utf8_lossy(body).into_owned(),
+        };
+        tracing::trace!(attempt = number, body = %text, "{what}");
     }
 
     /// Sends a typed request with the client's defaults.
@@ -255,63 +281,67 @@ impl Client {
         let mut resigned_for_skew = false;
         loop {
             let number = u32::try_from(attempts.len() + 1).unwrap_or(u32::MAX);
-            let now = self.now();
-            let signed = sign::sign(request, &inner.credentials, &inner.endpoint, now);
-            tracing::trace!(attempt = number, body = %redact::form(&signed.body), "request");
+            let local = inner.clock.now();
+            let signed = sign::sign(
+                request,
+                &inner.credentials,
+                &inner.endpoint,
+                self.shifted(local),
+            );
+            self.trace_body("request", number, &signed.body, true);
             let sent = Instant::now();
             let outcome = inner.transport.send(signed.into(), timeout).await;
             let elapsed = sent.elapsed();
+            span.record("attempts", number);
             let (failure, last) = match outcome {
                 Ok(response) => {
-                    tracing::trace!(attempt = number, status = response.status, body = %redact::xml(&response.body), "response");
+                    self.trace_body("response", number, &response.body, false);
                     span.record("status", response.status);
                     match parse_response::<O>(response.status, &response.body) {
                         Ok(document) => {
-                            attempts.push(attempt(
+                            record(
+                                &mut attempts,
                                 number,
                                 Some(response.status),
                                 None,
                                 None,
                                 elapsed,
-                            ));
+                            );
                             inner.budget.deposit();
-                            span.record("attempts", number);
                             span.record("request_id", O::request_id(&document));
                             return Ok(document);
                         }
                         Err(ResponseError::Service(error)) => {
                             span.record("request_id", error.request_id.as_str());
-                            attempts.push(attempt(
+                            let code = error.code.as_str().to_owned();
+                            record(
+                                &mut attempts,
                                 number,
                                 Some(response.status),
-                                Some(error.code.as_str().to_owned()),
+                                Some(code),
                                 None,
                                 elapsed,
-                            ));
-                            tracing::debug!(
-                                attempt = number,
-                                status = response.status,
-                                code = error.code.as_str(),
-                                "service error"
                             );
                             if error.code == ErrorCode::RequestExpired {
+                                // Service time minus this machine's own clock (not the shifted
+                                // one), so the figure stays right after an offset was learned.
                                 let skew = response
                                     .date
                                     .as_deref()
                                     .and_then(parse_http_date)
-                                    .map(|server| server - now.unix());
+                                    .map(|server| server - local.unix());
                                 if let (Some(skew), true, false) =
                                     (skew, inner.learn_clock_skew, resigned_for_skew)
                                 {
-                                    inner.offset.fetch_add(skew, Ordering::Relaxed);
+                                    inner.offset.store(skew, Ordering::Relaxed);
                                     resigned_for_skew = true;
                                     tracing::warn!(
                                         skew_seconds = skew,
-                                        "clock skew learned from the service; signing again"
+                                        "clock skew learned from the service's Date header; \
+                                         signing again with the service's time"
                                     );
                                     continue;
                                 }
-                                span.record("attempts", number);
                                 return Err(ClientError::ClockSkew {
                                     action: O::ACTION,
                                     skew_seconds: skew,
@@ -324,7 +354,6 @@ impl Client {
                                 ErrorCode::DuplicateReferenceId | ErrorCode::DuplicateRequest
                             );
                             if ambiguous && reused {
-                                span.record("attempts", number);
                                 return Err(ClientError::MayHaveBeenApplied {
                                     action: O::ACTION,
                                     idempotency_key: request.idempotency_key().map(str::to_owned),
@@ -342,16 +371,25 @@ impl Client {
                             } else {
                                 Failure::Final
                             };
-                            (failure, Last::Service(error))
+                            let body = String::from_utf8_lossy(&response.body).into_owned();
+                            (failure, Last::Service(error, body))
                         }
                         Err(ResponseError::Parse {
                             http_status,
                             reason,
                             raw_body,
                         }) => {
-                            attempts.push(attempt(number, Some(http_status), None, None, elapsed));
-                            let retryable = matches!(http_status, 500 | 502 | 503 | 504);
-                            let failure = if retryable {
+                            record(
+                                &mut attempts,
+                                number,
+                                Some(http_status),
+                                None,
+                                None,
+                                elapsed,
+                            );
+                            // A 5xx page that is not an error document (a proxy's, a load
+                            // balancer's) is as temporary as the service's own 500/503.
+                            let failure = if matches!(http_status, 500 | 502 | 503 | 504) {
                                 Failure::Retryable
                             } else {
                                 Failure::Final
@@ -368,15 +406,13 @@ impl Client {
                     }
                 }
                 Err(error) => {
-                    attempts.push(attempt(number, None, None, Some(error.kind), elapsed));
-                    tracing::debug!(attempt = number, kind = ?error.kind, "transport error");
+                    record(&mut attempts, number, None, None, Some(error.kind), elapsed);
                     if error.kind.may_have_been_received() {
                         ambiguous = true;
                     }
                     (Failure::Transport(error.kind), Last::Transport(error))
                 }
             };
-            span.record("attempts", number);
             let retry = number < max_attempts && may_retry(O::INFO.safety, failure);
             if !retry {
                 return Err(final_error::<O>(request, last, attempts, ambiguous));
@@ -393,25 +429,41 @@ impl Client {
                     attempts,
                 });
             }
-            tokio::time::sleep(inner.policy.backoff(number)).await;
+            let wait = inner.policy.backoff(number);
+            tracing::debug!(
+                attempt = number,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep(wait).await;
         }
     }
 }
 
-fn attempt(
+/// Keeps an attempt in the call's history and logs it (one event per attempt).
+fn record(
+    attempts: &mut Vec<Attempt>,
     number: u32,
     status: Option<u16>,
     code: Option<String>,
     transport: Option<TransportErrorKind>,
     elapsed: Duration,
-) -> Attempt {
-    Attempt {
+) {
+    tracing::debug!(
+        attempt = number,
+        status,
+        code = code.as_deref(),
+        transport = transport.map(TransportErrorKind::as_str),
+        elapsed_ms = elapsed.as_millis() as u64,
+        "attempt"
+    );
+    attempts.push(Attempt {
         number,
         status,
         code,
         transport,
         elapsed,
-    }
+    });
 }
 
 fn final_error<O: Operation>(
@@ -432,9 +484,10 @@ fn final_error<O: Operation>(
         };
     }
     match last {
-        Last::Service(error) => ClientError::Service {
+        Last::Service(error, body) => ClientError::Service {
             action: O::ACTION,
             error,
+            body,
             attempts,
         },
         Last::Transport(error) => ClientError::Transport {

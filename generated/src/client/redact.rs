@@ -8,17 +8,19 @@ use quick_xml::{Reader, Writer};
 /// The replacement text.
 pub const REDACTED: &str = "[redacted]";
 
-/// Form parameters whose values are secrets or credentials.
+/// Form parameters whose values are secrets or credentials (the seller id too: it names the
+/// merchant account the key belongs to).
 const SECRET_PARAMS: [&str; 4] = ["Signature", "AWSAccessKeyId", "MWSAuthToken", "SellerId"];
 
-/// XML elements holding buyer personal data (any depth).
-const PERSONAL_ELEMENTS: [&str; 12] = [
+/// Names of XML elements holding buyer personal data. An element is personal when its local
+/// name contains one of these (`Name` also covers `StoreName`: over-redacting is the safe
+/// side), and everything inside a personal element is redacted, at any depth.
+const PERSONAL_NAME_PARTS: [&str; 11] = [
+    "Buyer",
     "Name",
     "Email",
     "Phone",
-    "AddressLine1",
-    "AddressLine2",
-    "AddressLine3",
+    "AddressLine",
     "City",
     "County",
     "District",
@@ -26,6 +28,12 @@ const PERSONAL_ELEMENTS: [&str; 12] = [
     "PostalCode",
     "CustomInformation",
 ];
+
+fn is_personal(local_name: &str) -> bool {
+    PERSONAL_NAME_PARTS
+        .iter()
+        .any(|part| local_name.contains(part))
+}
 
 /// A form body with the values of secret parameters replaced (keys and order kept).
 pub fn form(body: &[u8]) -> String {
@@ -56,13 +64,17 @@ fn redact_xml(body: &[u8]) -> Option<String> {
         match &event {
             Event::Eof => break,
             Event::Start(e) => {
-                if personal > 0 || PERSONAL_ELEMENTS.contains(&local(e.local_name().as_ref())) {
+                if personal > 0 || is_personal(local(e.local_name().as_ref())) {
                     personal += 1;
                 }
                 writer.write_event(event.borrow()).ok()?;
             }
             Event::End(_) => {
                 personal = personal.saturating_sub(1);
+                writer.write_event(event.borrow()).ok()?;
+            }
+            // Indentation between child elements stays; any other text is replaced.
+            Event::Text(t) if personal > 0 && t.iter().all(u8::is_ascii_whitespace) => {
                 writer.write_event(event.borrow()).ok()?;
             }
             Event::Text(_) | Event::CData(_) if personal > 0 => {
@@ -109,5 +121,50 @@ mod tests {
             xml(b"<unclosed><Name>x").starts_with(REDACTED)
                 || !xml(b"<unclosed><Name>x").contains('x')
         );
+    }
+
+    #[test]
+    fn buyer_elements_and_everything_inside_them_are_redacted() {
+        let body = "<R><BuyerNickname>hana</BuyerNickname>\n  <Buyer>\n    <Id>amzn1.account.X</Id>\n  </Buyer>\
+                    <BillingAddress><PhysicalAddress><AddressLine1>1-2-3 Ginza</AddressLine1>\
+                    <StateOrRegion>Tokyo-to</StateOrRegion><PostalCode>104-0061</PostalCode>\
+                    <County>Chuo</County><District>Ginza</District></PhysicalAddress></BillingAddress>\
+                    <ShippingPhone><![CDATA[+81 3 0000 0000]]></ShippingPhone>\
+                    <SellerOrderAttributes><StoreName>Shop</StoreName><SellerOrderId>o-1</SellerOrderId>\
+                    </SellerOrderAttributes><Amount>1000</Amount></R>";
+        let out = xml(body.as_bytes());
+        for secret in [
+            "hana",
+            "amzn1.account.X",
+            "Ginza",
+            "Tokyo-to",
+            "104-0061",
+            "Chuo",
+            "+81",
+            "Shop",
+        ] {
+            assert!(!out.contains(secret), "{secret} in {out}");
+        }
+        assert!(
+            out.contains("<Buyer>\n    <Id>[redacted]</Id>\n  </Buyer>"),
+            "{out}"
+        );
+        assert!(out.contains("<SellerOrderId>o-1</SellerOrderId>"), "{out}");
+        assert!(out.contains("<Amount>1000</Amount>"), "{out}");
+    }
+
+    #[test]
+    fn forms_keep_everything_else_and_odd_pairs() {
+        assert_eq!(
+            form(b"Action=GetServiceStatus&Signature=&flag&SignatureMethod=HmacSHA256"),
+            "Action=GetServiceStatus&Signature=[redacted]&flag&SignatureMethod=HmacSHA256"
+        );
+        assert_eq!(form(b""), "");
+    }
+
+    #[test]
+    fn non_xml_is_replaced_whole() {
+        let out = xml(b"Name: Hanako </oops>");
+        assert!(!out.contains("Hanako"), "{out}");
     }
 }

@@ -56,10 +56,32 @@ impl TransportErrorKind {
     pub fn may_have_been_received(self) -> bool {
         !matches!(self, TransportErrorKind::Connect)
     }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TransportErrorKind::Connect => "connect",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::Interrupted => "interrupted",
+        }
+    }
+
+    /// What the kind means for the request, in words.
+    fn meaning(self) -> &'static str {
+        match self {
+            TransportErrorKind::Connect => "could not connect; the request was not sent",
+            TransportErrorKind::Timeout => {
+                "no answer in time; the service may have received the request"
+            }
+            TransportErrorKind::Interrupted => {
+                "the connection broke after sending; the service may have received the request"
+            }
+        }
+    }
 }
 
+/// A failed exchange. The message names the URL at most, never a body or a credential.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{kind:?}: {message}")]
+#[error("{} ({message})", kind.meaning())]
 pub struct TransportError {
     pub kind: TransportErrorKind,
     pub message: String,
