@@ -146,6 +146,9 @@ pub enum Event {
     BuyerUpdatesPaymentMethod(String),
     /// An Open authorization closes unused (`ExpiredUnused`, or the validity period).
     ExpireAuthorization(String),
+    /// A billing agreement or order reference still Draft 3 hours after the buyer created it
+    /// is canceled by Amazon (`Stale`, reference §4.1 and §4.2).
+    CancelStaleDraft(String),
 }
 
 /// The kinds of stored objects; also the table of the SQLite store.

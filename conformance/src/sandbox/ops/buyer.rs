@@ -9,7 +9,7 @@ use super::agreement::{self, release_environment};
 use super::status::{self, agreement_status, order_status};
 use super::{Ctx, Notice};
 use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::world::{BillingAgreement, BuyerProfile, OrderReference, PaymentMethod};
+use crate::sandbox::world::{BillingAgreement, BuyerProfile, Event, OrderReference, PaymentMethod};
 
 /// What the buyer did before the seller's first call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -137,6 +137,9 @@ pub fn create_billing_agreement(
             order_references: Vec::new(),
         },
     );
+    let stale = ctx.later(super::events::STALE_AFTER_SECONDS);
+    ctx.world
+        .schedule(stale, Event::CancelStaleDraft(id.clone()));
     Ok((id, token))
 }
 
@@ -169,6 +172,9 @@ pub fn create_order_reference(
             details,
         },
     );
+    let stale = ctx.later(super::events::STALE_AFTER_SECONDS);
+    ctx.world
+        .schedule(stale, Event::CancelStaleDraft(id.clone()));
     Ok((id, token))
 }
 

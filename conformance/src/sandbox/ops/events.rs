@@ -1,7 +1,10 @@
 //! Amazon's asynchronous processing: scheduled events, applied when the simulator clock passes
 //! them (on the next request, or by the background ticker).
 
-use super::{Ctx, buyer, payment};
+use amazon_pay_protocol::v1;
+
+use super::status::{agreement_status, order_status};
+use super::{Ctx, Notice, buyer, payment};
 use crate::sandbox::error::SimResult;
 use crate::sandbox::world::{Event, PaymentMethod};
 
@@ -13,9 +16,44 @@ pub fn run_due(ctx: &mut Ctx<'_>) -> SimResult<()> {
             Event::SettleCapture(id) => payment::settle_capture(ctx, &id)?,
             Event::SettleRefund(id) => payment::settle_refund(ctx, &id)?,
             Event::ExpireAuthorization(id) => payment::expire_authorization(ctx, &id)?,
+            Event::CancelStaleDraft(id) => cancel_stale_draft(ctx, &id)?,
             Event::BuyerUpdatesPaymentMethod(id) => {
                 buyer::update_payment_method(ctx, &id, PaymentMethod::Valid)?;
             }
+        }
+    }
+    Ok(())
+}
+
+/// How long a Draft may wait for its confirmation.
+pub const STALE_AFTER_SECONDS: i64 = 3 * 3600;
+
+fn cancel_stale_draft(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
+    let reason = "Not confirmed within 3 hours of creation.".to_owned();
+    let agreement = agreement_status(
+        v1::BillingAgreementState::Canceled,
+        Some(v1::BillingAgreementReasonCode::Stale),
+        Some(reason.clone()),
+        ctx.now,
+    )?;
+    let order = order_status(
+        v1::OrderReferenceState::Canceled,
+        Some(v1::OrderReferenceReasonCode::Stale),
+        Some(reason),
+        ctx.now,
+    )?;
+    if let Some(ba) = ctx.world.billing_agreement_mut(id) {
+        if ba.details.billing_agreement_status.state == v1::BillingAgreementState::Draft {
+            ba.details.billing_agreement_status = agreement;
+            ctx.notices.push(Notice::BillingAgreement {
+                id: id.to_owned(),
+                event_type: "BillingAgreementStatusUpdated",
+            });
+        }
+    } else if let Some(oro) = ctx.world.order_reference_mut(id) {
+        if oro.details.order_reference_status.state == v1::OrderReferenceState::Draft {
+            oro.details.order_reference_status = order;
+            ctx.notices.push(Notice::OrderReference(id.to_owned()));
         }
     }
     Ok(())
