@@ -114,12 +114,30 @@ pub fn info(op: &Operation) -> TokenStream {
     };
     let errors = op.errors.iter().map(|e| e.get_ref());
     let doc = op.doc.trim();
+    let throttle = match &op.throttle {
+        None => quote!(::std::option::Option::None),
+        Some(t) => {
+            let (quota, restore) = (t.quota, t.restore_per_second);
+            // Where the sandbox figure is unknown, the production one stands in.
+            let sandbox_quota = t.sandbox_quota.unwrap_or(t.quota);
+            let sandbox_restore = t.sandbox_restore_per_second.unwrap_or(t.restore_per_second);
+            quote! {
+                ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+                    quota: #quota,
+                    restore_per_second: #restore,
+                    sandbox_quota: #sandbox_quota,
+                    sandbox_restore_per_second: #sandbox_restore,
+                })
+            }
+        }
+    };
     quote! {
         ::amazon_pay_protocol::OperationInfo {
             action: #action,
             safety: ::amazon_pay_protocol::Safety::#safety,
             idempotency_key: #key,
             errors: &[#(#errors),*],
+            throttle: #throttle,
             doc: #doc,
         }
     }

@@ -248,3 +248,42 @@ async fn clock_skew_is_learned_from_the_date_header_or_reported() {
     client.get_billing_agreement_details(&get).await.unwrap();
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn documented_quotas_throttle_bursts_when_enforced() {
+    let sandbox = Sandbox::start(SandboxConfig {
+        throttle_quotas: true,
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let account = sandbox.account(Region::Jp).unwrap().clone();
+    let client = Client::builder(
+        account.credentials(),
+        sandbox.endpoint(Environment::Sandbox),
+    )
+    .retry_policy(RetryPolicy::none())
+    .build()
+    .unwrap();
+    let (ba, _) = sandbox
+        .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
+        .unwrap();
+    let get = v1::GetBillingAgreementDetailsRequest::builder()
+        .amazon_billing_agreement_id(ba.as_str())
+        .build()
+        .unwrap();
+    // GetBillingAgreementDetails: sandbox quota 5, one more per second.
+    let mut outcomes = Vec::new();
+    for _ in 0..6 {
+        outcomes.push(
+            client
+                .get_billing_agreement_details(&get)
+                .await
+                .map(|_| ())
+                .map_err(|e| e.service_error().map(|s| s.code.clone())),
+        );
+    }
+    assert!(outcomes[..5].iter().all(Result::is_ok), "{outcomes:?}");
+    assert_eq!(outcomes[5], Err(Some(ErrorCode::RequestThrottled)));
+    sandbox.shutdown().await;
+}

@@ -51,6 +51,6 @@ pub mod v1;
 
 pub use builder::BuildError;
 pub use money::{Currency, Money, MoneyError};
-pub use operation::{DispatchError, Operation, OperationInfo, ResponseMetadata, Safety};
+pub use operation::{DispatchError, Operation, OperationInfo, ResponseMetadata, Safety, Throttle};
 pub use params::{CommonParams, ParamError, ParamMap, ParamSink};
 pub use timestamp::Timestamp;

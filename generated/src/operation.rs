@@ -21,7 +21,7 @@ pub enum Safety {
 }
 
 /// Static facts about an operation, for dispatch by Action name (runner, `sign`, `decode`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct OperationInfo {
     pub action: &'static str,
     pub safety: Safety,
@@ -29,7 +29,19 @@ pub struct OperationInfo {
     pub idempotency_key: Option<&'static str>,
     /// Error codes the spec lists for this operation.
     pub errors: &'static [&'static str],
+    /// The documented request quota, where a source gives one.
+    pub throttle: Option<Throttle>,
     pub doc: &'static str,
+}
+
+/// A documented throttle: a token bucket of `quota` requests refilled at a steady rate; requests
+/// beyond it are answered 503 RequestThrottled.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Throttle {
+    pub quota: u32,
+    pub restore_per_second: f64,
+    pub sandbox_quota: u32,
+    pub sandbox_restore_per_second: f64,
 }
 
 /// A typed request of one operation (generated for each of them).

@@ -31,6 +31,10 @@ pub struct SandboxArgs {
     /// Share of requests applied and then left without an answer (connection dropped).
     #[arg(long, default_value_t = 0.0)]
     fault_drop: f64,
+    /// Enforce Amazon's documented per-operation request quotas (sandbox figures on the
+    /// sandbox path): bursts beyond them are answered 503 RequestThrottled.
+    #[arg(long)]
+    throttle_quotas: bool,
     /// Added latency in milliseconds, `MIN,MAX`.
     #[arg(long, value_parser = parse_range, default_value = "0,0")]
     fault_latency_ms: (u64, u64),
@@ -49,6 +53,7 @@ pub fn run(args: SandboxArgs) -> CliResult {
         port: args.port,
         state_file: args.state,
         ipn_url: args.ipn_url,
+        throttle_quotas: args.throttle_quotas,
         faults: Faults {
             throttle: args.fault_throttle,
             server_error: args.fault_server_error,

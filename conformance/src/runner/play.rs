@@ -345,6 +345,7 @@ impl Player<'_> {
         }
         let doc = ErrorDocument::from_xml(&response.body).map_err(|e| e.to_string())?;
         Ok(Err(ClientError::Service {
+            body: String::from_utf8_lossy(&response.body).into_owned(),
             action: "tampered request",
             error: amazon_pay_protocol::error::ServiceError {
                 http_status: response.status,

@@ -16,6 +16,7 @@ pub mod ops;
 mod persist;
 mod server;
 pub mod simulation;
+mod throttle;
 pub mod verify;
 pub mod world;
 
@@ -49,6 +50,8 @@ pub struct SandboxConfig {
     /// Where signed IPNs are posted; `None` records them without posting.
     pub ipn_url: Option<String>,
     pub timing: Timing,
+    /// Enforce Amazon's documented per-operation request quotas (`--throttle-quotas`).
+    pub throttle_quotas: bool,
 }
 
 impl Default for SandboxConfig {
@@ -60,6 +63,7 @@ impl Default for SandboxConfig {
             faults: Faults::default(),
             ipn_url: None,
             timing: Timing::default(),
+            throttle_quotas: false,
         }
     }
 }
@@ -87,6 +91,7 @@ struct Shared {
     faults: Mutex<Faults>,
     timing: Timing,
     delivery: IpnDelivery,
+    quotas: Option<throttle::Quotas>,
 }
 
 impl Shared {
@@ -184,6 +189,7 @@ impl Sandbox {
             faults: Mutex::new(config.faults),
             timing: config.timing,
             delivery: IpnDelivery::start(config.ipn_url),
+            quotas: config.throttle_quotas.then(throttle::Quotas::default),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = server::router(shared.clone()).merge(control::router(shared.clone()));

@@ -135,6 +135,23 @@ fn handle(shared: &Shared, host: &str, path: &str, body: &[u8], id: &str) -> Res
         Ok(v) => v,
         Err(e) => return error_response(&e, id, now),
     };
+    let sandbox = verified.environment == amazon_pay_protocol::v1::Environment::Sandbox;
+    let over_quota = match (
+        &shared.quotas,
+        amazon_pay_protocol::v1::operation(&verified.action),
+    ) {
+        (Some(quotas), Some(info)) => !quotas.admit(
+            &verified.account.seller_id,
+            info,
+            sandbox,
+            std::time::Instant::now(),
+        ),
+        _ => false,
+    };
+    if over_quota {
+        let error = SimError::new(ErrorCode::RequestThrottled, "Request is throttled.");
+        return error_response(&error, id, now);
+    }
     let request = match AnyRequest::from_params(&verified.action, &verified.params) {
         Ok(r) => r,
         Err(e) => return error_response(&parameter_error(e), id, now),
@@ -149,7 +166,7 @@ fn handle(shared: &Shared, host: &str, path: &str, body: &[u8], id: &str) -> Res
         world,
         now,
         owner,
-        sandbox: verified.environment == amazon_pay_protocol::v1::Environment::Sandbox,
+        sandbox,
         request_id: id.to_owned(),
         fingerprint: ops::fingerprint(&verified.params),
         timing: shared.timing,

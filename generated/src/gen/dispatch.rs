@@ -18,6 +18,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Reserves an amount on an Open order reference; with CaptureNow the amount is captured as well. The authorizations of one order reference may not add up to more than its total plus the lesser of 15% or 75 units.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -32,6 +33,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Creates an order reference from an Open billing agreement, authorizes an amount on it and closes it, all in one call; with CaptureNow the amount is captured as well. Going over the agreement's monthly limit is a request error, not a Declined authorization.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -43,6 +50,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "InvalidOrderReferenceId",
             "InvalidOrderReferenceStatus",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Cancels an order reference that has no Pending, Completed or Closed captures; its open authorizations are closed with OrderReferenceCanceled.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -59,6 +67,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Takes funds from an Open authorization, at most the authorized amount less what was already captured on it.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -66,6 +75,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidAuthorizationStatus", "InvalidTransactionId"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Closes an Open authorization so that nothing more can be captured on it.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -77,6 +92,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "InvalidCloseAttempt",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Closes a billing agreement for good (reason SellerClosed); authorizations already Open on it stay capturable.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -89,6 +110,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "InvalidOrderReferenceStatus",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Closes an order reference so that no new authorizations can be made; authorizations already Open stay capturable. The response has no result element.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -96,6 +123,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["BillingAgreementConstraintsExist"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Confirms a Draft billing agreement so that it becomes Open and can be charged; fails with BillingAgreementConstraintsExist while constraints remain. A buyer's later change of address or payment method needs another confirmation.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -108,6 +141,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "InvalidOrderReferenceStatus",
             "PaymentMethodNotUpdated",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Confirms a Draft order reference so that it becomes Open and can be authorized; fails with ConstraintsExist while constraints remain. The response has no result element.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -115,6 +149,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Unsafe,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidBillingAgreementStatus", "OrderReferenceCountExceeded"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Creates an order reference from a billing agreement, to be authorized with Authorize. A Draft agreement allows only one such order reference, an Open one any number.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -122,6 +162,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns an authorization with its state, amounts and the ids of its captures.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -129,6 +170,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["AmbiguousToken", "InvalidAddressConsentToken"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 20u32,
+            restore_per_second: 2f64,
+            sandbox_quota: 5u32,
+            sandbox_restore_per_second: 1f64,
+        }),
         doc: "Returns a billing agreement with its state, constraints and monthly limit. The buyer and the full address appear only after confirmation, or earlier when an access token is given.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -136,6 +183,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a capture with its state, amounts and the ids of its refunds.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -143,6 +191,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["UnauthorizedSolutionProvider"],
+        throttle: ::std::option::Option::None,
         doc: "Returns whether a merchant account is ACTIVE or INACTIVE; solution providers call it for a merchant with SellerId and MWSAuthToken.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -150,6 +199,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Returns the merchant's IPN endpoints and the event types each one receives.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -161,6 +211,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "InvalidAddressConsentToken",
             "InvalidOrderReferenceId",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Returns an order reference with its state, constraints and the ids of its authorizations. The buyer and the full address appear only after confirmation, or earlier when an access token is given.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -168,6 +219,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a credit paid to a solution provider out of a capture, with its state and reversals.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -175,6 +227,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a reversal of a solution-provider credit, with its state.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -182,6 +235,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a refund with its state and amounts.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -189,6 +243,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 2u32,
+            restore_per_second: 0.0033333333333333335f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.0033333333333333335f64,
+        }),
         doc: "Returns the operational status of the service (GREEN, GREEN_I, YELLOW or RED) with any status messages; it takes only the common parameters.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -196,6 +256,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Finds the order references that carry a given seller order id, optionally filtered by state and creation time; long results are paged with NextPageToken.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -203,6 +264,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Returns the next page of a ListOrderReference search.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -219,6 +281,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Returns money of a Completed capture to the buyer: at most the captured amount plus the lesser of 15% or 75 units, less earlier refunds, and at most 10 refunds per capture.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -226,6 +294,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Keyed,
         idempotency_key: ::std::option::Option::Some("CreditReversalReferenceId"),
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Takes back all or part of a credit paid to a solution provider.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -233,6 +302,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["BillingAgreementNotModifiable", "InvalidSandboxSimulationSpecified"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Records the seller's attributes (note, store name, own agreement id, SCA agreement type) on a billing agreement that is still Draft; returns the updated agreement.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -240,6 +315,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Sets the merchant's IPN endpoints and the event types each one receives. The response has no result element.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -247,6 +323,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidOrderReferenceId"],
+        throttle: ::std::option::Option::None,
         doc: "Updates order attributes; unlike SetOrderReferenceDetails every attribute is optional and some may still change after confirmation. Returns the updated order reference.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -259,6 +336,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
             "InvalidOrderReferenceStatus",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Records the order total and the seller's attributes on an order reference that is still Draft; returns the updated order reference.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -266,6 +349,12 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidBillingAgreementStatus"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Checks that an Open billing agreement and its payment method can still be charged, without moving money; a Failure comes with a FailureReasonCode.",
     },
 ];

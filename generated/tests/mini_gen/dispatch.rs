@@ -8,6 +8,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Keyed,
         idempotency_key: ::std::option::Option::Some("ChargeReferenceId"),
         errors: &["DuplicateReferenceId"],
+        throttle: ::std::option::Option::None,
         doc: "Charges an agreement.",
     },
     ::amazon_pay_protocol::OperationInfo {
@@ -15,6 +16,7 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Reads the service status.",
     },
 ];

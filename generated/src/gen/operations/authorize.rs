@@ -257,6 +257,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Reserves an amount on an Open order reference; with CaptureNow the amount is captured as well. The authorizations of one order reference may not add up to more than its total plus the lesser of 15% or 75 units.",
     };
     type Response = AuthorizeResponse;

@@ -318,6 +318,12 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Creates an order reference from an Open billing agreement, authorizes an amount on it and closes it, all in one call; with CaptureNow the amount is captured as well. Going over the agreement's monthly limit is a request error, not a Declined authorization.",
     };
     type Response = AuthorizeOnBillingAgreementResponse;

@@ -110,6 +110,7 @@ impl ::amazon_pay_protocol::Operation for CancelOrderReferenceRequest {
             "InvalidOrderReferenceId",
             "InvalidOrderReferenceStatus",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Cancels an order reference that has no Pending, Completed or Closed captures; its open authorizations are closed with OrderReferenceCanceled.",
     };
     type Response = CancelOrderReferenceResponse;

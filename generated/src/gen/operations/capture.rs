@@ -218,6 +218,7 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Takes funds from an Open authorization, at most the authorized amount less what was already captured on it.",
     };
     type Response = CaptureResponse;

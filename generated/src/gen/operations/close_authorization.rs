@@ -106,6 +106,12 @@ impl ::amazon_pay_protocol::Operation for CloseAuthorizationRequest {
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidAuthorizationStatus", "InvalidTransactionId"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Closes an Open authorization so that nothing more can be captured on it.",
     };
     type Response = CloseAuthorizationResponse;

@@ -110,6 +110,12 @@ impl ::amazon_pay_protocol::Operation for CloseBillingAgreementRequest {
             "InvalidCloseAttempt",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Closes a billing agreement for good (reason SellerClosed); authorizations already Open on it stay capturable.",
     };
     type Response = CloseBillingAgreementResponse;

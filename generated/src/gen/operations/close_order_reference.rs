@@ -111,6 +111,12 @@ impl ::amazon_pay_protocol::Operation for CloseOrderReferenceRequest {
             "InvalidOrderReferenceStatus",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Closes an order reference so that no new authorizations can be made; authorizations already Open stay capturable. The response has no result element.",
     };
     type Response = CloseOrderReferenceResponse;

@@ -114,6 +114,12 @@ impl ::amazon_pay_protocol::Operation for ConfirmBillingAgreementRequest {
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["BillingAgreementConstraintsExist"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Confirms a Draft billing agreement so that it becomes Open and can be charged; fails with BillingAgreementConstraintsExist while constraints remain. A buyer's later change of address or payment method needs another confirmation.",
     };
     type Response = ConfirmBillingAgreementResponse;

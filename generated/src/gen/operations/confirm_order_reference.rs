@@ -157,6 +157,7 @@ impl ::amazon_pay_protocol::Operation for ConfirmOrderReferenceRequest {
             "InvalidOrderReferenceStatus",
             "PaymentMethodNotUpdated",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Confirms a Draft order reference so that it becomes Open and can be authorized; fails with ConstraintsExist while constraints remain. The response has no result element.",
     };
     type Response = ConfirmOrderReferenceResponse;

@@ -151,6 +151,12 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
         safety: ::amazon_pay_protocol::Safety::Unsafe,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidBillingAgreementStatus", "OrderReferenceCountExceeded"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Creates an order reference from a billing agreement, to be authorized with Authorize. A Draft agreement allows only one such order reference, an Open one any number.",
     };
     type Response = CreateOrderReferenceForIdResponse;

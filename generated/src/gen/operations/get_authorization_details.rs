@@ -82,6 +82,7 @@ impl ::amazon_pay_protocol::Operation for GetAuthorizationDetailsRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns an authorization with its state, amounts and the ids of its captures.",
     };
     type Response = GetAuthorizationDetailsResponse;

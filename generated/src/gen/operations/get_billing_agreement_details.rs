@@ -117,6 +117,12 @@ impl ::amazon_pay_protocol::Operation for GetBillingAgreementDetailsRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["AmbiguousToken", "InvalidAddressConsentToken"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 20u32,
+            restore_per_second: 2f64,
+            sandbox_quota: 5u32,
+            sandbox_restore_per_second: 1f64,
+        }),
         doc: "Returns a billing agreement with its state, constraints and monthly limit. The buyer and the full address appear only after confirmation, or earlier when an access token is given.",
     };
     type Response = GetBillingAgreementDetailsResponse;

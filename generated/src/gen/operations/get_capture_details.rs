@@ -78,6 +78,7 @@ impl ::amazon_pay_protocol::Operation for GetCaptureDetailsRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a capture with its state, amounts and the ids of its refunds.",
     };
     type Response = GetCaptureDetailsResponse;

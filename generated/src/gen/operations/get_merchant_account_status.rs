@@ -51,6 +51,7 @@ impl ::amazon_pay_protocol::Operation for GetMerchantAccountStatusRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["UnauthorizedSolutionProvider"],
+        throttle: ::std::option::Option::None,
         doc: "Returns whether a merchant account is ACTIVE or INACTIVE; solution providers call it for a merchant with SellerId and MWSAuthToken.",
     };
     type Response = GetMerchantAccountStatusResponse;

@@ -54,6 +54,7 @@ impl ::amazon_pay_protocol::Operation for GetMerchantNotificationConfigurationRe
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Returns the merchant's IPN endpoints and the event types each one receives.",
     };
     type Response = GetMerchantNotificationConfigurationResponse;

@@ -121,6 +121,7 @@ impl ::amazon_pay_protocol::Operation for GetOrderReferenceDetailsRequest {
             "InvalidAddressConsentToken",
             "InvalidOrderReferenceId",
         ],
+        throttle: ::std::option::Option::None,
         doc: "Returns an order reference with its state, constraints and the ids of its authorizations. The buyer and the full address appear only after confirmation, or earlier when an access token is given.",
     };
     type Response = GetOrderReferenceDetailsResponse;

@@ -82,6 +82,7 @@ impl ::amazon_pay_protocol::Operation for GetProviderCreditDetailsRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a credit paid to a solution provider out of a capture, with its state and reversals.",
     };
     type Response = GetProviderCreditDetailsResponse;

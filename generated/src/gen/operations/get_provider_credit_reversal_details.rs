@@ -86,6 +86,7 @@ impl ::amazon_pay_protocol::Operation for GetProviderCreditReversalDetailsReques
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a reversal of a solution-provider credit, with its state.",
     };
     type Response = GetProviderCreditReversalDetailsResponse;

@@ -78,6 +78,7 @@ impl ::amazon_pay_protocol::Operation for GetRefundDetailsRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidTransactionId"],
+        throttle: ::std::option::Option::None,
         doc: "Returns a refund with its state and amounts.",
     };
     type Response = GetRefundDetailsResponse;

@@ -51,6 +51,12 @@ impl ::amazon_pay_protocol::Operation for GetServiceStatusRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 2u32,
+            restore_per_second: 0.0033333333333333335f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.0033333333333333335f64,
+        }),
         doc: "Returns the operational status of the service (GREEN, GREEN_I, YELLOW or RED) with any status messages; it takes only the common parameters.",
     };
     type Response = GetServiceStatusResponse;

@@ -204,6 +204,7 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Finds the order references that carry a given seller order id, optionally filtered by state and creation time; long results are paged with NextPageToken.",
     };
     type Response = ListOrderReferenceResponse;

@@ -80,6 +80,7 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceByNextTokenRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Returns the next page of a ListOrderReference search.",
     };
     type Response = ListOrderReferenceByNextTokenResponse;

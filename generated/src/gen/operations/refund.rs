@@ -208,6 +208,12 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
             "DuplicateRequest",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Returns money of a Completed capture to the buyer: at most the captured amount plus the lesser of 15% or 75 units, less earlier refunds, and at most 10 refunds per capture.",
     };
     type Response = RefundResponse;

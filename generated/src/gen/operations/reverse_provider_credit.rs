@@ -160,6 +160,7 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
         safety: ::amazon_pay_protocol::Safety::Keyed,
         idempotency_key: ::std::option::Option::Some("CreditReversalReferenceId"),
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Takes back all or part of a credit paid to a solution provider.",
     };
     type Response = ReverseProviderCreditResponse;

@@ -109,6 +109,12 @@ impl ::amazon_pay_protocol::Operation for SetBillingAgreementDetailsRequest {
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["BillingAgreementNotModifiable", "InvalidSandboxSimulationSpecified"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Records the seller's attributes (note, store name, own agreement id, SCA agreement type) on a billing agreement that is still Draft; returns the updated agreement.",
     };
     type Response = SetBillingAgreementDetailsResponse;

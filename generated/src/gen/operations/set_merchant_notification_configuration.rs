@@ -89,6 +89,7 @@ impl ::amazon_pay_protocol::Operation for SetMerchantNotificationConfigurationRe
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Sets the merchant's IPN endpoints and the event types each one receives. The response has no result element.",
     };
     type Response = SetMerchantNotificationConfigurationResponse;

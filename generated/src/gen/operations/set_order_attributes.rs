@@ -110,6 +110,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderAttributesRequest {
         safety: ::amazon_pay_protocol::Safety::Idempotent,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidOrderReferenceId"],
+        throttle: ::std::option::Option::None,
         doc: "Updates order attributes; unlike SetOrderReferenceDetails every attribute is optional and some may still change after confirmation. Returns the updated order reference.",
     };
     type Response = SetOrderAttributesResponse;

@@ -114,6 +114,12 @@ impl ::amazon_pay_protocol::Operation for SetOrderReferenceDetailsRequest {
             "InvalidOrderReferenceStatus",
             "InvalidSandboxSimulationSpecified",
         ],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Records the order total and the seller's attributes on an order reference that is still Draft; returns the updated order reference.",
     };
     type Response = SetOrderReferenceDetailsResponse;

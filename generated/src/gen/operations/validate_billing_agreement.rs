@@ -82,6 +82,12 @@ impl ::amazon_pay_protocol::Operation for ValidateBillingAgreementRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &["InvalidBillingAgreementStatus"],
+        throttle: ::std::option::Option::Some(::amazon_pay_protocol::Throttle {
+            quota: 10u32,
+            restore_per_second: 1f64,
+            sandbox_quota: 2u32,
+            sandbox_restore_per_second: 0.5f64,
+        }),
         doc: "Checks that an Open billing agreement and its payment method can still be charged, without moving money; a Failure comes with a FailureReasonCode.",
     };
     type Response = ValidateBillingAgreementResponse;

@@ -215,6 +215,7 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
         safety: ::amazon_pay_protocol::Safety::Keyed,
         idempotency_key: ::std::option::Option::Some("ChargeReferenceId"),
         errors: &["DuplicateReferenceId"],
+        throttle: ::std::option::Option::None,
         doc: "Charges an agreement.",
     };
     type Response = ChargeAgreementResponse;

@@ -70,6 +70,7 @@ impl ::amazon_pay_protocol::Operation for GetStatusRequest {
         safety: ::amazon_pay_protocol::Safety::Read,
         idempotency_key: ::std::option::Option::None,
         errors: &[],
+        throttle: ::std::option::Option::None,
         doc: "Reads the service status.",
     };
     type Response = GetStatusResponse;
