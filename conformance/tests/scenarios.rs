@@ -1,5 +1,5 @@
 //! Every scenario file passes against the embedded simulator, every file was played, and the
-//! JUnit report and the redacted cassettes are written.
+//! JUnit report and the redacted cassettes are written, and they equal the committed ones.
 
 use std::collections::BTreeSet;
 
@@ -62,6 +62,17 @@ async fn every_scenario_passes_against_the_simulator() {
         ] {
             assert!(!text.contains(secret), "{name} cassette holds `{secret}`");
         }
+        // The simulator runs frozen and seeded, so a cassette differs from the committed one
+        // only when behaviour changed: that change must be recorded and reviewed.
+        let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("recordings")
+            .join(format!("{name}.json"));
+        assert!(
+            std::fs::read_to_string(&committed).is_ok_and(|c| c == text),
+            "{} is stale: re-record with `cargo run --release -p amazon-pay-conformance -- \
+             --record conformance/recordings`, then review the diff and the replay snapshots",
+            committed.display()
+        );
     }
     let junit = record.join("junit.xml");
     report::write_junit(&junit, &[], &outcomes).unwrap();

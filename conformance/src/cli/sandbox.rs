@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v1::Region;
 use serde_json::{Value, json};
 
@@ -38,6 +39,17 @@ pub struct SandboxArgs {
     /// Added latency in milliseconds, `MIN,MAX`.
     #[arg(long, value_parser = parse_range, default_value = "0,0")]
     fault_latency_ms: (u64, u64),
+    /// Start the clock at this time (`2026-01-15T09:00:00Z`) and move it only through
+    /// `/__sandbox/clock`; with `--seed`, the same requests get the same answers every run.
+    #[arg(long, value_parser = parse_time)]
+    frozen_clock: Option<Timestamp>,
+    /// Seed for the random-looking parts of ids and request ids.
+    #[arg(long)]
+    seed: Option<u64>,
+}
+
+fn parse_time(text: &str) -> Result<Timestamp, String> {
+    Timestamp::parse(text).map_err(|e| e.to_string())
 }
 
 fn parse_range(text: &str) -> Result<(u64, u64), String> {
@@ -54,6 +66,8 @@ pub fn run(args: SandboxArgs) -> CliResult {
         state_file: args.state,
         ipn_url: args.ipn_url,
         throttle_quotas: args.throttle_quotas,
+        frozen_clock: args.frozen_clock,
+        seed: args.seed,
         faults: Faults {
             throttle: args.fault_throttle,
             server_error: args.fault_server_error,

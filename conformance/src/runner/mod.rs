@@ -10,6 +10,7 @@ pub mod scenario;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::client::{ReqwestTransport, Transport};
 use amazon_pay_protocol::credentials::{Credentials, SecretKey};
 use amazon_pay_protocol::endpoint::Endpoint;
@@ -49,6 +50,24 @@ pub enum RunError {
     Setup(String),
 }
 
+/// The `${run}` of scenarios played against the simulator.
+const SIMULATOR_RUN_ID: &str = "simrun01";
+
+/// The simulator of one scenario: a fresh world whose clock starts at a fixed time and moves
+/// only when a step moves it, with seeded ids. The same scenario therefore gets the same
+/// answers, byte for byte, whichever scenarios run before it, which keeps the committed
+/// recordings stable; and the month-boundary steps never depend on the day the suite runs.
+pub fn reproducible() -> SandboxConfig {
+    SandboxConfig {
+        frozen_clock: Timestamp::from_unix(REPRODUCIBLE_START),
+        seed: Some(1),
+        ..SandboxConfig::default()
+    }
+}
+
+/// 2026-01-15T09:00:00Z: mid-month, so a scenario's month is never cut short.
+const REPRODUCIBLE_START: i64 = 1_768_467_600;
+
 fn env(name: &str) -> Result<String, RunError> {
     std::env::var(name).map_err(|_| RunError::Setup(format!("--target sandbox needs {name}")))
 }
@@ -63,11 +82,12 @@ pub async fn run(options: &RunOptions) -> Result<Vec<ScenarioOutcome>, RunError>
         ReqwestTransport::new(amazon_pay_protocol::client::DEFAULT_CONNECT_TIMEOUT)
             .map_err(|e| RunError::Setup(e.to_string()))?,
     );
-    let sandbox = match options.target {
-        TargetKind::Simulator => Some(Sandbox::start(SandboxConfig::default()).await?),
-        TargetKind::Sandbox => None,
+    // Amazon's sandbox remembers reference ids across runs, so each run needs its own; the
+    // simulator starts afresh for every scenario, frozen and seeded, so its runs repeat exactly.
+    let run_id = match options.target {
+        TargetKind::Simulator => SIMULATOR_RUN_ID.to_owned(),
+        TargetKind::Sandbox => format!("{:08x}", rand::random::<u32>()),
     };
-    let run_id = format!("{:08x}", rand::random::<u32>());
     let progress = ProgressBar::new(scenarios.len() as u64);
     progress.set_style(
         ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
@@ -92,6 +112,10 @@ pub async fn run(options: &RunOptions) -> Result<Vec<ScenarioOutcome>, RunError>
                 (Arc::new(recorder), Some(tape))
             }
             None => (base.clone(), None),
+        };
+        let sandbox = match options.target {
+            TargetKind::Simulator => Some(Sandbox::start(reproducible()).await?),
+            TargetKind::Sandbox => None,
         };
         let target = match &sandbox {
             Some(sim) => {
@@ -125,6 +149,9 @@ pub async fn run(options: &RunOptions) -> Result<Vec<ScenarioOutcome>, RunError>
             }
         };
         let outcome = play::play(&target, scenario, &run_id).await;
+        if let Some(sim) = sandbox {
+            sim.shutdown().await;
+        }
         if let (Some(dir), Some(tape)) = (&options.record, tape) {
             let exchanges = tape.lock().unwrap_or_else(|p| p.into_inner()).clone();
             record::write_cassette(dir, &scenario.name, &exchanges)
@@ -134,8 +161,5 @@ pub async fn run(options: &RunOptions) -> Result<Vec<ScenarioOutcome>, RunError>
         progress.inc(1);
     }
     progress.finish_and_clear();
-    if let Some(sim) = sandbox {
-        sim.shutdown().await;
-    }
     Ok(outcomes)
 }

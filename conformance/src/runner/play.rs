@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
 use amazon_pay_protocol::client::{Client, ClientError, HttpRequest, RetryPolicy, Transport};
@@ -28,12 +28,25 @@ pub struct Target {
     pub transport: Arc<dyn Transport>,
 }
 
-/// The time of the target: the simulator's clock may have been moved forward.
-struct OffsetClock(Arc<AtomicI64>);
+/// The time of the target, as last read from the simulator: its clock may have been moved
+/// forward, or frozen (then requests are signed with its time exactly, so a run's requests are
+/// the same bytes every time).
+#[derive(Default)]
+struct TargetClock {
+    /// Seconds added to this machine's clock; when `frozen`, the target's time itself.
+    seconds: AtomicI64,
+    frozen: AtomicBool,
+}
 
-impl Clock for OffsetClock {
+impl Clock for TargetClock {
     fn now(&self) -> Timestamp {
-        let now = time::OffsetDateTime::now_utc().unix_timestamp() + self.0.load(Ordering::Relaxed);
+        let seconds = self.seconds.load(Ordering::Relaxed);
+        let local = time::OffsetDateTime::now_utc().unix_timestamp();
+        let now = if self.frozen.load(Ordering::Relaxed) {
+            seconds
+        } else {
+            local + seconds
+        };
         Timestamp::from_unix(now)
             .unwrap_or_else(|| Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()))
     }
@@ -66,7 +79,7 @@ impl ScenarioOutcome {
 struct Player<'a> {
     target: &'a Target,
     client: Client,
-    offset: Arc<AtomicI64>,
+    clock: Arc<TargetClock>,
     http: reqwest::Client,
     vars: BTreeMap<String, String>,
     region: String,
@@ -93,10 +106,10 @@ pub async fn play(target: &Target, scenario: &Scenario, run_id: &str) -> Scenari
             );
         }
     }
-    let offset = Arc::new(AtomicI64::new(0));
+    let clock = Arc::new(TargetClock::default());
     let client = Client::builder(target.credentials.clone(), target.endpoint.clone())
         .shared_transport(target.transport.clone())
-        .clock(Arc::new(OffsetClock(offset.clone())))
+        .clock(clock.clone())
         .retry_policy(RetryPolicy {
             base: Duration::from_millis(50),
             ..RetryPolicy::default()
@@ -109,7 +122,7 @@ pub async fn play(target: &Target, scenario: &Scenario, run_id: &str) -> Scenari
     let mut player = Player {
         target,
         client,
-        offset,
+        clock,
         http: reqwest::Client::new(),
         vars: BTreeMap::from([("run".to_owned(), run_id.to_owned())]),
         region: scenario.region.clone().unwrap_or_else(|| "JP".to_owned()),
@@ -171,10 +184,18 @@ impl Player<'_> {
         let clock = self
             .control_call(reqwest::Method::GET, "/__sandbox/clock", None)
             .await?;
-        self.offset.store(
-            clock["offset_seconds"].as_i64().unwrap_or(0),
-            Ordering::Relaxed,
-        );
+        let frozen = clock["frozen"].as_bool().unwrap_or(false);
+        let seconds = if frozen {
+            clock["now"]
+                .as_str()
+                .and_then(|t| Timestamp::parse(t).ok())
+                .ok_or_else(|| format!("the simulator's clock has no valid `now`: {clock}"))?
+                .unix()
+        } else {
+            clock["offset_seconds"].as_i64().unwrap_or(0)
+        };
+        self.clock.seconds.store(seconds, Ordering::Relaxed);
+        self.clock.frozen.store(frozen, Ordering::Relaxed);
         Ok(())
     }
 
@@ -243,7 +264,7 @@ impl Player<'_> {
             return self.sync_clock().await;
         }
         if step.advance_clock_to_next_month {
-            let now = OffsetClock(self.offset.clone()).now();
+            let now = self.clock.now();
             let (_, next_month) = crate::sandbox::ops::month_window(now);
             let target = Timestamp::from_unix(next_month.unix() + 3600).unwrap_or(next_month);
             self.control_call(
@@ -295,7 +316,7 @@ impl Player<'_> {
         tamper: Tamper,
     ) -> Result<Result<Value, ClientError>, String> {
         let creds = &self.target.credentials;
-        let mut now = OffsetClock(self.offset.clone()).now();
+        let mut now = self.clock.now();
         if tamper == Tamper::StaleTimestamp {
             now = Timestamp::from_unix(now.unix() - 20 * 60).unwrap_or(now);
         }

@@ -146,13 +146,20 @@ async fn buyer_messages(State(shared): State<Arc<Shared>>) -> Response {
     Json(shared.lock().world.buyer_messages.clone()).into_response()
 }
 
-fn clock_json(now: Timestamp, offset: i64) -> Response {
-    Json(json!({ "now": now.to_wire(), "offset_seconds": offset })).into_response()
+/// `frozen`: the clock moves only when told, so a client should sign with `now` itself rather
+/// than with its own clock plus `offset_seconds`.
+fn clock_json(shared: &Shared) -> Response {
+    let inner = shared.lock();
+    Json(json!({
+        "now": shared.now(&inner.world).to_wire(),
+        "offset_seconds": inner.world.clock_offset,
+        "frozen": shared.frozen_clock.is_some(),
+    }))
+    .into_response()
 }
 
 async fn clock(State(shared): State<Arc<Shared>>) -> Response {
-    let inner = shared.lock();
-    clock_json(Shared::now(&inner.world), inner.world.clock_offset)
+    clock_json(&shared)
 }
 
 #[derive(Deserialize)]
@@ -169,7 +176,7 @@ struct MoveClock {
 async fn move_clock(State(shared): State<Arc<Shared>>, Json(body): Json<MoveClock>) -> Answer {
     let seconds = {
         let inner = shared.lock();
-        let now = Shared::now(&inner.world);
+        let now = shared.now(&inner.world);
         match (body.advance_seconds, body.set.as_deref()) {
             (Some(s), None) if s >= 0 => s,
             (None, Some(t)) => match Timestamp::parse(t) {
@@ -197,11 +204,7 @@ async fn move_clock(State(shared): State<Arc<Shared>>, Json(body): Json<MoveCloc
     }
     // Events that came due happen now, before the caller's next request.
     super::server::tick(&shared);
-    let inner = shared.lock();
-    Ok(clock_json(
-        Shared::now(&inner.world),
-        inner.world.clock_offset,
-    ))
+    Ok(clock_json(&shared))
 }
 
 async fn faults(State(shared): State<Arc<Shared>>) -> Response {

@@ -28,6 +28,8 @@ use std::time::Duration;
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::endpoint::Endpoint;
 use amazon_pay_protocol::v1::{Environment, Region};
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
 
 pub use accounts::{Account, Accounts};
 pub use delivery::IpnDelivery;
@@ -52,6 +54,11 @@ pub struct SandboxConfig {
     pub timing: Timing,
     /// Enforce Amazon's documented per-operation request quotas (`--throttle-quotas`).
     pub throttle_quotas: bool,
+    /// Start the clock here and move it only when told (`/__sandbox/clock`), instead of
+    /// following the machine's: with `seed`, a run answers byte for byte the same every time.
+    pub frozen_clock: Option<Timestamp>,
+    /// Seed for the random-looking parts of ids and request ids.
+    pub seed: Option<u64>,
 }
 
 impl Default for SandboxConfig {
@@ -64,6 +71,8 @@ impl Default for SandboxConfig {
             ipn_url: None,
             timing: Timing::default(),
             throttle_quotas: false,
+            frozen_clock: None,
+            seed: None,
         }
     }
 }
@@ -92,6 +101,8 @@ struct Shared {
     timing: Timing,
     delivery: IpnDelivery,
     quotas: Option<throttle::Quotas>,
+    frozen_clock: Option<Timestamp>,
+    request_ids: Mutex<StdRng>,
 }
 
 impl Shared {
@@ -121,7 +132,7 @@ impl Shared {
             )
         })?;
         let mut inner = self.lock();
-        let now = Shared::now(&inner.world);
+        let now = self.now(&inner.world);
         let Inner { world, store } = &mut *inner;
         let mut ctx = ops::Ctx {
             world,
@@ -146,11 +157,32 @@ impl Shared {
         result
     }
 
-    /// The simulator's clock: the machine's, moved by `/__sandbox/clock`.
-    fn now(world: &World) -> Timestamp {
-        let system = time::OffsetDateTime::now_utc().unix_timestamp();
-        Timestamp::from_unix(system + world.clock_offset)
+    /// The simulator's clock: the machine's (or the frozen start), moved by `/__sandbox/clock`.
+    fn now(&self, world: &World) -> Timestamp {
+        let base = match self.frozen_clock {
+            Some(t) => t.unix(),
+            None => time::OffsetDateTime::now_utc().unix_timestamp(),
+        };
+        Timestamp::from_unix(base + world.clock_offset)
             .unwrap_or_else(|| Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()))
+    }
+
+    /// A request id in the service's form (a UUID).
+    fn request_id(&self) -> String {
+        let b: [u8; 16] = self
+            .request_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .r#gen();
+        let h = hex::encode(b);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     }
 }
 
@@ -166,13 +198,19 @@ impl Sandbox {
     /// Binds 127.0.0.1 and serves in the background of the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         config.faults.validate().map_err(SandboxError::Faults)?;
-        let (world, store) = match &config.state_file {
+        let (mut world, store) = match &config.state_file {
             Some(path) => {
                 let store = Store::open(path)?;
                 (store.load()?, Some(store))
             }
             None => (World::default(), None),
         };
+        // Two streams from one seed: ids drawn under the state lock, request ids before it.
+        let rng = |stream: u64| match config.seed {
+            Some(seed) => StdRng::seed_from_u64(seed.wrapping_mul(2).wrapping_add(stream)),
+            None => StdRng::from_entropy(),
+        };
+        world.reseed(rng(0));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
             .await
             .map_err(|source| SandboxError::Bind {
@@ -190,6 +228,8 @@ impl Sandbox {
             timing: config.timing,
             delivery: IpnDelivery::start(config.ipn_url),
             quotas: config.throttle_quotas.then(throttle::Quotas::default),
+            frozen_clock: config.frozen_clock,
+            request_ids: Mutex::new(rng(1)),
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = server::router(shared.clone()).merge(control::router(shared.clone()));

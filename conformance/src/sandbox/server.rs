@@ -26,20 +26,6 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .with_state(shared)
 }
 
-/// A request id in the service's form (a UUID).
-fn request_id() -> String {
-    let b: [u8; 16] = rand::random();
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
 /// `Date` header text of a simulator time (RFC 7231 IMF-fixdate).
 pub(super) fn http_date(t: Timestamp) -> String {
     let format = time::macros::format_description!(
@@ -95,7 +81,7 @@ async fn api(
         tokio::time::sleep(delay).await;
     }
     let fault = faults.pick();
-    let id = request_id();
+    let id = shared.request_id();
     let refused = match fault {
         Fault::Throttle => Some(SimError::new(
             ErrorCode::RequestThrottled,
@@ -112,7 +98,7 @@ async fn api(
         Fault::None | Fault::DropAfterApply => None,
     };
     if let Some(error) = refused {
-        let now = Shared::now(&shared.lock().world);
+        let now = shared.now(&shared.lock().world);
         return error_response(&error, &id, now);
     }
     let host = headers
@@ -130,7 +116,7 @@ async fn api(
 /// Verifies, applies and answers one request, under the state lock.
 fn handle(shared: &Shared, host: &str, path: &str, body: &[u8], id: &str) -> Response {
     let mut inner = shared.lock();
-    let now = Shared::now(&inner.world);
+    let now = shared.now(&inner.world);
     let verified = match verify(&shared.accounts, host, path, body, now) {
         Ok(v) => v,
         Err(e) => return error_response(&e, id, now),
@@ -211,7 +197,7 @@ pub(super) async fn tick_forever(shared: Arc<Shared>, every: Duration) {
 
 pub(super) fn tick(shared: &Shared) {
     let mut inner = shared.lock();
-    let now = Shared::now(&inner.world);
+    let now = shared.now(&inner.world);
     let Inner { world, store } = &mut *inner;
     if world
         .schedule

@@ -10,6 +10,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use amazon_pay_protocol::v1::{self, Region};
 use amazon_pay_protocol::{Money, Timestamp};
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
 use serde::{Deserialize, Serialize};
 
 /// What the buyer chose on Amazon's pages.
@@ -211,6 +213,17 @@ pub struct World {
     pub clock_offset: i64,
     pub sequence: u64,
     pub dirty: BTreeSet<(Kind, String)>,
+    /// The random-looking part of new ids; seeded for reproducible runs, never persisted.
+    salts: Salts,
+}
+
+#[derive(Debug)]
+struct Salts(StdRng);
+
+impl Default for Salts {
+    fn default() -> Salts {
+        Salts(StdRng::from_entropy())
+    }
 }
 
 macro_rules! accessors {
@@ -251,10 +264,14 @@ impl World {
         self.sequence
     }
 
+    pub fn reseed(&mut self, rng: StdRng) {
+        self.salts = Salts(rng);
+    }
+
     /// Amazon-looking ids (`C01-0000012-3456789`) that stay unique across restarts.
     pub fn new_root_id(&mut self, prefix: &str) -> String {
         let n = self.next_sequence();
-        let salt: u32 = rand::random::<u32>() % 10_000_000;
+        let salt: u32 = self.salts.0.gen_range(0..10_000_000);
         format!("{prefix}-{:07}-{salt:07}", n % 10_000_000)
     }
 

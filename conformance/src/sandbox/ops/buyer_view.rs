@@ -168,7 +168,10 @@ pub fn billing_agreement_view(
     token_valid: bool,
 ) -> SimResult<v1::BillingAgreementDetails> {
     let mut details = ba.details.clone();
-    let confirmed = details.billing_agreement_status.state != v1::BillingAgreementState::Draft;
+    // Canceled as Stale means never confirmed: the buyer's data stays hidden.
+    let status = &details.billing_agreement_status;
+    let draft = status.state == v1::BillingAgreementState::Draft;
+    let confirmed = !draft && status.reason_code != Some(v1::BillingAgreementReasonCode::Stale);
     details.destination = destination(&ba.buyer, confirmed || token_valid)?;
     details.buyer = if confirmed {
         Some(buyer(&ba.buyer)?)
@@ -182,7 +185,8 @@ pub fn billing_agreement_view(
         ba.owner.region(),
         now,
     )?;
-    details.constraints = if confirmed {
+    // Constraints say what keeps a Draft from confirmation; other states have none.
+    details.constraints = if !draft {
         None
     } else {
         let list = open_constraints(&ba.buyer, true, false, ba_method_not_allowed(ba))?;
@@ -219,14 +223,17 @@ pub fn order_reference_view(
     token_valid: bool,
 ) -> SimResult<v1::OrderReferenceDetails> {
     let mut details = oro.details.clone();
-    let confirmed = details.order_reference_status.state != v1::OrderReferenceState::Draft;
+    let status = &details.order_reference_status;
+    let draft = status.state == v1::OrderReferenceState::Draft;
+    let confirmed = !draft && status.reason_code != Some(v1::OrderReferenceReasonCode::Stale);
     details.destination = destination(&oro.buyer, confirmed || token_valid)?;
     details.buyer = if confirmed {
         Some(buyer(&oro.buyer)?)
     } else {
         None
     };
-    details.constraints = if confirmed {
+    // Constraints say what keeps a Draft from confirmation; other states have none.
+    details.constraints = if !draft {
         None
     } else {
         let list = open_constraints(
