@@ -10,6 +10,63 @@
 //!
 //! One `tracing` span per call (`amazon_pay.call`: operation, attempts, status, request id,
 //! latency); bodies appear only at TRACE level and only redacted ([`redact`]).
+//!
+//! # Payment method on file, in three calls
+//!
+//! After the buyer consented on Amazon's pages (the widget hands you the billing agreement
+//! id): set it up once, charge it whenever the order comes, refund from the capture. The same
+//! flows, run against the local simulator, are in `conformance/examples/payment_method_on_file.rs`.
+//!
+//! ```no_run
+//! # async fn flows(creds: amazon_pay_protocol::credentials::Credentials) -> Result<(), Box<dyn std::error::Error>> {
+//! use amazon_pay_protocol::client::{ChargeError, ChargeRequest, Client, ClientError};
+//! use amazon_pay_protocol::endpoint::Endpoint;
+//! use amazon_pay_protocol::v1::{self, Environment, Region};
+//! use amazon_pay_protocol::Money;
+//!
+//! let client = Client::builder(creds, Endpoint::amazon(Region::Jp, Environment::Sandbox)).build()?;
+//! let agreement = "C01-1234567-1234567";
+//!
+//! // Setup only: describe, confirm (Draft → Open), validate. Nothing is charged.
+//! client.set_billing_agreement_details(&v1::SetBillingAgreementDetailsRequest::builder()
+//!     .amazon_billing_agreement_id(agreement)
+//!     .billing_agreement_attributes(v1::BillingAgreementAttributes::builder()
+//!         .seller_note("Monthly coffee").build()?)
+//!     .build()?).await?;
+//! client.confirm_billing_agreement(&v1::ConfirmBillingAgreementRequest::builder()
+//!     .amazon_billing_agreement_id(agreement).build()?).await?;
+//!
+//! // Charge later: the reference id is the idempotency key; store it before the call and
+//! // reuse it on any retry, so the buyer is never charged twice.
+//! let charge = ChargeRequest {
+//!     amazon_reference_id: agreement.into(),
+//!     reference_id: "sub-42-2026-12".into(),
+//!     amount: Money::jpy(3980)?,
+//!     seller_authorization_note: None,
+//!     seller_note: None,
+//!     store_name: Some("Example Coffee".into()),
+//!     seller_order_id: Some("order-42".into()),
+//!     soft_descriptor: None,
+//! };
+//! let capture = match client.charge(&charge).await {
+//!     Ok(outcome) => outcome.authorization.id_list.and_then(|ids| ids.items.into_iter().next()),
+//!     Err(e @ ChargeError::Client(ClientError::MayHaveBeenApplied { .. })) => {
+//!         // The answer was lost: call `charge` again with the same reference id later.
+//!         return Err(e.into());
+//!     }
+//!     Err(e) => return Err(e.into()), // typed: the service's code, every attempt, the last body
+//! };
+//!
+//! // Refund part of the capture.
+//! if let Some(capture) = capture {
+//!     client.refund(&v1::RefundRequest::builder()
+//!         .amazon_capture_id(capture)
+//!         .refund_reference_id("sub-42-2026-12-refund-1")
+//!         .refund_amount(Money::jpy(1000)?)
+//!         .build()?).await?;
+//! }
+//! # Ok(()) }
+//! ```
 
 mod charge;
 mod error;
