@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::client::{ReqwestTransport, Transport};
-use amazon_pay_protocol::credentials::{Credentials, SecretKey};
+use amazon_pay_protocol::credentials::{AuthToken, Credentials, SecretKey};
 use amazon_pay_protocol::endpoint::Endpoint;
 use amazon_pay_protocol::v1::{Environment, Region};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -27,7 +27,8 @@ pub enum TargetKind {
     /// The embedded simulator on a free 127.0.0.1 port.
     Simulator,
     /// Amazon's sandbox; credentials from AMAZON_PAY_ACCESS_KEY_ID, AMAZON_PAY_SECRET_KEY,
-    /// AMAZON_PAY_SELLER_ID and AMAZON_PAY_REGION (JP, NA, EU, UK; default JP).
+    /// AMAZON_PAY_SELLER_ID, AMAZON_PAY_MWS_AUTH_TOKEN (optional) and AMAZON_PAY_REGION (JP,
+    /// NA, EU, UK; default JP).
     Sandbox,
 }
 
@@ -136,12 +137,17 @@ pub async fn run(options: &RunOptions) -> Result<Vec<ScenarioOutcome>, RunError>
                 .ok_or_else(|| {
                     RunError::Setup("AMAZON_PAY_REGION must be JP, NA, EU or UK".into())
                 })?;
+                let mut credentials = Credentials::new(
+                    env("AMAZON_PAY_ACCESS_KEY_ID")?,
+                    SecretKey::new(env("AMAZON_PAY_SECRET_KEY")?),
+                    env("AMAZON_PAY_SELLER_ID")?,
+                );
+                // Solution providers call on a seller's behalf with the seller's token.
+                if let Ok(token) = std::env::var("AMAZON_PAY_MWS_AUTH_TOKEN") {
+                    credentials = credentials.with_mws_auth_token(AuthToken::new(token));
+                }
                 Target {
-                    credentials: Credentials::new(
-                        env("AMAZON_PAY_ACCESS_KEY_ID")?,
-                        SecretKey::new(env("AMAZON_PAY_SECRET_KEY")?),
-                        env("AMAZON_PAY_SELLER_ID")?,
-                    ),
+                    credentials,
                     endpoint: Endpoint::amazon(region, Environment::Sandbox),
                     control: None,
                     transport,
