@@ -517,3 +517,86 @@ async fn over_the_monthly_limit_is_a_typed_400_without_an_authorization() {
     assert_eq!(sandbox.inspect(|w| w.authorizations.len()), 0);
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_tenth_completed_refund_closes_the_capture() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let ba = draft_agreement(&sandbox);
+    let c = client(&sandbox);
+    c.confirm_billing_agreement(
+        &v1::ConfirmBillingAgreementRequest::builder()
+            .amazon_billing_agreement_id(ba.as_str())
+            .build()
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    let authorization = c
+        .authorize_on_billing_agreement(
+            &v1::AuthorizeOnBillingAgreementRequest::builder()
+                .amazon_billing_agreement_id(ba.as_str())
+                .authorization_reference_id("many-refunds")
+                .authorization_amount(Money::jpy(10_000).unwrap())
+                .transaction_timeout(0)
+                .capture_now(true)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .result
+        .authorization_details;
+    let capture = authorization.id_list.unwrap().items.remove(0);
+    let refund = |n: u32| {
+        v1::RefundRequest::builder()
+            .amazon_capture_id(capture.as_str())
+            .refund_reference_id(format!("small-refund-{n}"))
+            .refund_amount(Money::jpy(100).unwrap())
+            .build()
+            .unwrap()
+    };
+    for n in 1..=10 {
+        c.refund(&refund(n)).await.unwrap();
+    }
+    let capture_state = |c: Client| {
+        let get = v1::GetCaptureDetailsRequest::builder()
+            .amazon_capture_id(capture.as_str())
+            .build()
+            .unwrap();
+        async move {
+            let status = c
+                .get_capture_details(&get)
+                .await
+                .unwrap()
+                .result
+                .capture_details
+                .capture_status;
+            (status.state, status.reason_code)
+        }
+    };
+    // Refunds are Pending until they settle: the capture stays Completed meanwhile.
+    assert_eq!(
+        capture_state(c.clone()).await,
+        (v1::CaptureState::Completed, None)
+    );
+    let moved = reqwest::Client::new()
+        .post(format!("{}/__sandbox/clock", sandbox.base_url()))
+        .json(&json!({ "advance_seconds": 60 }))
+        .send()
+        .await
+        .unwrap();
+    assert!(moved.status().is_success());
+    assert_eq!(
+        capture_state(c.clone()).await,
+        (
+            v1::CaptureState::Closed,
+            Some(v1::CaptureReasonCode::MaxRefundsProcessed)
+        )
+    );
+    let error = c.refund(&refund(11)).await.unwrap_err();
+    assert_eq!(
+        error.service_error().map(|e| e.code.clone()),
+        Some(v1::ErrorCode::CaptureNotRefundable)
+    );
+    sandbox.shutdown().await;
+}

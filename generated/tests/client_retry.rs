@@ -277,6 +277,15 @@ fn timestamp(body: &str) -> i64 {
         .unix()
 }
 
+/// RequestExpired from a service whose Date header is an hour ahead of this machine.
+fn expired_an_hour_behind() -> Reply {
+    Reply::Answer {
+        status: 400,
+        date: Some(http_date(now_unix() + 3600)),
+        body: error_xml("RequestExpired", "Request has expired", "rid-exp"),
+    }
+}
+
 fn throttled() -> Reply {
     answer(503, fixture("Throttled.xml"))
 }
@@ -558,14 +567,10 @@ async fn a_timeout_on_a_keyed_operation_may_have_been_applied_and_on_a_read_is_a
 #[tokio::test]
 async fn request_expired_with_a_date_an_hour_ahead_resigns_once_then_reports_the_skew() {
     bounded(async {
-        let expired = || Reply::Answer {
-            status: 400,
-            date: Some(http_date(now_unix() + 3600)),
-            body: error_xml("RequestExpired", "Request has expired", "rid-exp"),
-        };
         // The Date header is computed when the script is made; a few seconds of test time
         // change the skew by as much, hence the tolerance below.
-        let (addr, script) = axum_server([expired(), expired()]).await;
+        let (addr, script) =
+            axum_server([expired_an_hour_behind(), expired_an_hour_behind()]).await;
         let client = builder_for(addr).build().unwrap();
         let error = client
             .get_billing_agreement_details(&get_billing_agreement())
@@ -603,13 +608,8 @@ async fn request_expired_with_a_date_an_hour_ahead_resigns_once_then_reports_the
 #[tokio::test]
 async fn a_learned_clock_offset_is_kept_for_later_calls_and_can_be_turned_off() {
     bounded(async {
-        let ahead = http_date(now_unix() + 3600);
         let (addr, script) = axum_server([
-            Reply::Answer {
-                status: 400,
-                date: Some(ahead.clone()),
-                body: error_xml("RequestExpired", "Request has expired", "rid-exp"),
-            },
+            expired_an_hour_behind(),
             answer(200, fixture("GetBillingAgreementDetailsResponse.xml")),
         ])
         .await;
@@ -630,12 +630,7 @@ async fn a_learned_clock_offset_is_kept_for_later_calls_and_can_be_turned_off() 
             "the next call is signed with the learned offset"
         );
 
-        let (addr, script) = axum_server([Reply::Answer {
-            status: 400,
-            date: Some(ahead),
-            body: error_xml("RequestExpired", "Request has expired", "rid-exp"),
-        }])
-        .await;
+        let (addr, script) = axum_server([expired_an_hour_behind()]).await;
         let strict = builder_for(addr).learn_clock_skew(false).build().unwrap();
         let error = strict
             .get_billing_agreement_details(&get_billing_agreement())

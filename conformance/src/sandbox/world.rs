@@ -151,6 +151,8 @@ pub enum Event {
     /// A billing agreement or order reference still Draft 3 hours after the buyer created it
     /// is canceled by Amazon (`Stale`, reference §4.1 and §4.2).
     CancelStaleDraft(String),
+    /// An order reference 180 days old closes (`Expired`, reference §4.2).
+    ExpireOrderReference(String),
 }
 
 /// The kinds of stored objects; also the table of the SQLite store.

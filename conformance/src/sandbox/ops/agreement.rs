@@ -264,11 +264,12 @@ fn new_order_reference(
     let owner = ba.owner.clone();
     let prefix = if ctx.sandbox { "S01" } else { "P01" };
     let oro_id = ctx.world.new_root_id(prefix);
+    let expires = super::events::order_reference_expiry(ctx, &oro_id);
     let mut b = v1::OrderReferenceDetails::builder()
         .amazon_order_reference_id(oro_id.as_str())
         .order_reference_status(order_status(state, None, None, ctx.now)?)
         .creation_timestamp(ctx.now)
-        .expiration_timestamp(ctx.later(180 * 24 * 3600))
+        .expiration_timestamp(expires)
         .release_environment(release_environment(ctx))
         .parent_details(
             v1::ParentDetails::builder()

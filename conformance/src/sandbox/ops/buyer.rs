@@ -152,6 +152,7 @@ pub fn create_order_reference(
     let id = ctx.world.new_root_id(prefix);
     let buyer = persona(ctx.owner.region(), ctx.world.sequence, choices)?;
     let token = buyer.access_token.clone();
+    let expires = super::events::order_reference_expiry(ctx, &id);
     let details = v1::OrderReferenceDetails::builder()
         .amazon_order_reference_id(id.as_str())
         .order_reference_status(order_status(
@@ -161,7 +162,7 @@ pub fn create_order_reference(
             ctx.now,
         )?)
         .creation_timestamp(ctx.now)
-        .expiration_timestamp(ctx.later(180 * 24 * 3600))
+        .expiration_timestamp(expires)
         .release_environment(release_environment(ctx))
         .build()?;
     ctx.world.insert_order_reference(

@@ -17,6 +17,7 @@ pub fn run_due(ctx: &mut Ctx<'_>) -> SimResult<()> {
             Event::SettleRefund(id) => payment::settle_refund(ctx, &id)?,
             Event::ExpireAuthorization(id) => payment::expire_authorization(ctx, &id)?,
             Event::CancelStaleDraft(id) => cancel_stale_draft(ctx, &id)?,
+            Event::ExpireOrderReference(id) => expire_order_reference(ctx, &id)?,
             Event::BuyerUpdatesPaymentMethod(id) => {
                 buyer::update_payment_method(ctx, &id, PaymentMethod::Valid)?;
             }
@@ -27,6 +28,39 @@ pub fn run_due(ctx: &mut Ctx<'_>) -> SimResult<()> {
 
 /// How long a Draft may wait for its confirmation.
 pub const STALE_AFTER_SECONDS: i64 = 3 * 3600;
+
+/// An order reference's lifetime (reference §4.2: Closed/Expired 180 days after creation).
+const ORDER_REFERENCE_LIFETIME_SECONDS: i64 = 180 * 24 * 3600;
+
+/// The ExpirationTimestamp of an order reference created now, with its expiry scheduled.
+pub fn order_reference_expiry(ctx: &mut Ctx<'_>, id: &str) -> amazon_pay_protocol::Timestamp {
+    let at = ctx.later(ORDER_REFERENCE_LIFETIME_SECONDS);
+    ctx.world
+        .schedule(at, Event::ExpireOrderReference(id.to_owned()));
+    at
+}
+
+/// An Open or Suspended order reference reaches the end of its life: Closed/Expired. (A Draft
+/// never reaches Closed in §4.2's state machine; buyer-created ones go Stale long before.)
+fn expire_order_reference(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
+    let status = order_status(
+        v1::OrderReferenceState::Closed,
+        Some(v1::OrderReferenceReasonCode::Expired),
+        None,
+        ctx.now,
+    )?;
+    let Some(oro) = ctx.world.order_reference_mut(id) else {
+        return Ok(());
+    };
+    if matches!(
+        oro.details.order_reference_status.state,
+        v1::OrderReferenceState::Open | v1::OrderReferenceState::Suspended
+    ) {
+        oro.details.order_reference_status = status;
+        ctx.notices.push(Notice::OrderReference(id.to_owned()));
+    }
+    Ok(())
+}
 
 fn cancel_stale_draft(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
     let reason = "Not confirmed within 3 hours of creation.".to_owned();

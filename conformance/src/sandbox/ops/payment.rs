@@ -329,7 +329,7 @@ pub fn authorize(ctx: &mut Ctx<'_>, r: v1::AuthorizeRequest) -> SimResult<v1::Au
         .filter_map(|a| a.details.authorization_amount.as_ref())
         .map(Money::minor_units)
         .sum();
-    let ceiling = total.minor_units() + over_authorization_allowance(&total);
+    let ceiling = total.minor_units() + allowance_above(&total);
     if authorized + r.authorization_amount.minor_units() > ceiling {
         return Err(SimError::new(
             ErrorCode::TransactionAmountExceeded,
@@ -375,13 +375,15 @@ fn text(minor: i64, like: &Money) -> String {
         .unwrap_or_else(|_| minor.to_string())
 }
 
-/// Up to the lesser of 15 % and 75 units (JPY 8,400) above the order total (reference §4.2).
-fn over_authorization_allowance(total: &Money) -> i64 {
-    let fifteen_percent = total.minor_units() * 15 / 100;
-    let cap = if total.currency().as_str() == "JPY" {
+/// The lesser of 15 % and 75 units (JPY 8,400) of an amount, in minor units: how far
+/// authorizations and captures may go above the order total, and refunds above the captured
+/// amount (reference §3.C, §4.2, §4.4).
+fn allowance_above(amount: &Money) -> i64 {
+    let fifteen_percent = amount.minor_units() * 15 / 100;
+    let cap = if amount.currency().as_str() == "JPY" {
         8_400
     } else {
-        75 * 10_i64.pow(total.currency().decimals())
+        75 * 10_i64.pow(amount.currency().decimals())
     };
     fifteen_percent.min(cap)
 }
@@ -537,6 +539,7 @@ fn new_capture(
     };
     let declined = state == v1::CaptureState::Declined;
     let pending = state == v1::CaptureState::Pending;
+    let completed = state == v1::CaptureState::Completed;
     let mut b = v1::CaptureDetails::builder()
         .amazon_capture_id(capture_id.as_str())
         .capture_reference_id(reference)
@@ -579,7 +582,64 @@ fn new_capture(
         }
         ctx.notices.push(Notice::Authorization(auth_id.to_owned()));
     }
+    if completed {
+        close_fully_charged_order(ctx, &capture_id)?;
+    }
     Ok(capture_id)
+}
+
+/// An Open order reference whose captures reach the order total plus the allowance closes
+/// (MaxAmountCharged, reference §4.2). Runs when a capture completes.
+fn close_fully_charged_order(ctx: &mut Ctx<'_>, capture_id: &str) -> SimResult<()> {
+    let world = &ctx.world;
+    let Some(oro_id) = world
+        .capture(capture_id)
+        .and_then(|c| world.authorization(&c.authorization_id))
+        .map(|a| a.order_reference_id.clone())
+    else {
+        return Ok(());
+    };
+    let Some(oro) = world.order_reference(&oro_id) else {
+        return Ok(());
+    };
+    let Some(total) = &oro.details.order_total else {
+        return Ok(());
+    };
+    if oro.details.order_reference_status.state != v1::OrderReferenceState::Open {
+        return Ok(());
+    }
+    let charged: i64 = world
+        .captures
+        .values()
+        .filter(|c| {
+            world
+                .authorization(&c.authorization_id)
+                .is_some_and(|a| a.order_reference_id == oro_id)
+        })
+        .filter(|c| {
+            let status = &c.details.capture_status;
+            // Money moved: Completed, or Closed later by its refunds (not AmazonClosed).
+            status.state == v1::CaptureState::Completed
+                || (status.state == v1::CaptureState::Closed
+                    && status.reason_code != Some(v1::CaptureReasonCode::AmazonClosed))
+        })
+        .filter_map(|c| c.details.capture_amount.as_ref())
+        .map(Money::minor_units)
+        .sum();
+    if charged < total.minor_units() + allowance_above(total) {
+        return Ok(());
+    }
+    let closed = order_status(
+        v1::OrderReferenceState::Closed,
+        Some(v1::OrderReferenceReasonCode::MaxAmountCharged),
+        None,
+        ctx.now,
+    )?;
+    if let Some(oro) = ctx.world.order_reference_mut(&oro_id) {
+        oro.details.order_reference_status = closed;
+    }
+    ctx.notices.push(Notice::OrderReference(oro_id));
+    Ok(())
 }
 
 fn capture_response(ctx: &Ctx<'_>, capture_id: &str) -> SimResult<v1::CaptureResponse> {
@@ -648,15 +708,17 @@ pub fn refund(ctx: &mut Ctx<'_>, r: v1::RefundRequest) -> SimResult<v1::RefundRe
         .filter_map(|f| f.details.refund_amount.as_ref())
         .map(Money::minor_units)
         .sum();
-    if refunded + r.refund_amount.minor_units() > captured.minor_units() {
+    let ceiling = captured.minor_units() + allowance_above(&captured);
+    if refunded + r.refund_amount.minor_units() > ceiling {
         return Err(SimError::new(
             ErrorCode::TransactionAmountExceeded,
             format!(
-                "Capture {capture_id} has already been refunded {} {cur}; a refund of {} {cur} \
-                 would exceed the captured {} {cur}.",
+                "Capture {capture_id} of {} {cur} has already been refunded {} {cur}; a refund of \
+                 {} {cur} would exceed the refundable {} {cur}.",
+                captured.amount_text(),
                 text(refunded, &captured),
                 r.refund_amount.amount_text(),
-                captured.amount_text(),
+                text(ceiling, &captured),
                 cur = captured.currency().as_str(),
             ),
         ));
@@ -740,6 +802,7 @@ pub fn settle_capture(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
     if capture.details.capture_status.state == v1::CaptureState::Pending {
         capture.details.capture_status = status;
         ctx.notices.push(Notice::Capture(id.to_owned()));
+        close_fully_charged_order(ctx, id)?;
     }
     Ok(())
 }
@@ -778,8 +841,51 @@ pub fn settle_refund(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
                 .unwrap_or(amount);
             capture.details.refunded_amount = Some(sum);
         }
+        close_spent_capture(ctx, &capture_id)?;
     }
     ctx.notices.push(Notice::Refund(id.to_owned()));
+    Ok(())
+}
+
+/// A Completed capture closes once its completed refunds reach the captured amount plus the
+/// allowance (MaxAmountRefunded) or number ten (MaxRefundsProcessed), reference §4.4.
+fn close_spent_capture(ctx: &mut Ctx<'_>, capture_id: &str) -> SimResult<()> {
+    // Events run with no seller, so the world is read directly (no ownership check).
+    let Some(capture) = ctx.world.capture(capture_id) else {
+        return Ok(());
+    };
+    if capture.details.capture_status.state != v1::CaptureState::Completed {
+        return Ok(());
+    }
+    let Some(captured) = &capture.details.capture_amount else {
+        return Ok(());
+    };
+    let refunded = capture
+        .details
+        .refunded_amount
+        .as_ref()
+        .map_or(0, Money::minor_units);
+    let completed = ctx
+        .world
+        .refunds
+        .values()
+        .filter(|f| {
+            f.capture_id == capture_id
+                && f.details.refund_status.state == v1::RefundState::Completed
+        })
+        .count();
+    let reason = if refunded >= captured.minor_units() + allowance_above(captured) {
+        v1::CaptureReasonCode::MaxAmountRefunded
+    } else if completed >= MAX_REFUNDS {
+        v1::CaptureReasonCode::MaxRefundsProcessed
+    } else {
+        return Ok(());
+    };
+    let closed = capture_status(v1::CaptureState::Closed, Some(reason), ctx.now)?;
+    if let Some(capture) = ctx.world.capture_mut(capture_id) {
+        capture.details.capture_status = closed;
+    }
+    ctx.notices.push(Notice::Capture(capture_id.to_owned()));
     Ok(())
 }
 
