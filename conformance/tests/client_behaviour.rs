@@ -1,6 +1,8 @@
 //! The client's policies against the simulator over loopback: which operations are retried,
 //! per-call timeouts, and clock skew (learned from the Date header, or reported).
 
+mod common;
+
 use std::time::Duration;
 
 use amazon_pay_conformance::sandbox::{BuyerChoices, Faults, Sandbox, SandboxConfig};
@@ -28,18 +30,7 @@ async fn setup() -> (Sandbox, Client, String) {
     .retry_policy(fast_retries())
     .build()
     .unwrap();
-    let (ba, _) = sandbox
-        .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
-        .unwrap();
-    client
-        .confirm_billing_agreement(
-            &v1::ConfirmBillingAgreementRequest::builder()
-                .amazon_billing_agreement_id(ba.as_str())
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let ba = common::confirmed_agreement(&sandbox, &client).await;
     (sandbox, client, ba)
 }
 

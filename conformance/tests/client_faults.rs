@@ -3,12 +3,14 @@
 //! 503 (RequestThrottled or ServiceUnavailable), 5 % 500, drops 5 % of connections after
 //! applying the request, and adds latency jitter. Bounded: 1,000 calls, a 60 s timeout.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
-use amazon_pay_conformance::sandbox::{BuyerChoices, Faults, Sandbox, SandboxConfig};
+use amazon_pay_conformance::sandbox::{Faults, Sandbox, SandboxConfig};
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::client::{
     Client, ClientError, HttpRequest, ReqwestTransport, RetryPolicy, Transport, TransportFuture,
@@ -74,19 +76,7 @@ async fn run() {
     // Agreements the buyer consented to, confirmed before the faults start.
     let mut agreements = Vec::new();
     for _ in 0..AGREEMENTS {
-        let (id, _) = sandbox
-            .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
-            .unwrap();
-        client
-            .confirm_billing_agreement(
-                &v1::ConfirmBillingAgreementRequest::builder()
-                    .amazon_billing_agreement_id(id.as_str())
-                    .build()
-                    .unwrap(),
-            )
-            .await
-            .unwrap();
-        agreements.push(id);
+        agreements.push(common::confirmed_agreement(&sandbox, &client).await);
     }
     sandbox
         .set_faults(Faults {

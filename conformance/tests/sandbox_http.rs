@@ -2,6 +2,8 @@
 //! nothing), a request signed by the official Python SDK, state that survives a restart, and
 //! signed IPNs verified end to end.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
@@ -419,16 +421,8 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
     })
     .await
     .unwrap();
-    let ba = draft_agreement(&sandbox);
     let c = client(&sandbox);
-    c.confirm_billing_agreement(
-        &v1::ConfirmBillingAgreementRequest::builder()
-            .amazon_billing_agreement_id(ba.as_str())
-            .build()
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    let ba = common::confirmed_agreement(&sandbox, &c).await;
     let auth = c
         .authorize_on_billing_agreement(
             &v1::AuthorizeOnBillingAgreementRequest::builder()
@@ -482,16 +476,8 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
 #[tokio::test]
 async fn over_the_monthly_limit_is_a_typed_400_without_an_authorization() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let ba = draft_agreement(&sandbox);
     let c = client(&sandbox);
-    c.confirm_billing_agreement(
-        &v1::ConfirmBillingAgreementRequest::builder()
-            .amazon_billing_agreement_id(ba.as_str())
-            .build()
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    let ba = common::confirmed_agreement(&sandbox, &c).await;
     let error = c
         .authorize_on_billing_agreement(
             &v1::AuthorizeOnBillingAgreementRequest::builder()
@@ -521,16 +507,8 @@ async fn over_the_monthly_limit_is_a_typed_400_without_an_authorization() {
 #[tokio::test]
 async fn the_tenth_completed_refund_closes_the_capture() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-    let ba = draft_agreement(&sandbox);
     let c = client(&sandbox);
-    c.confirm_billing_agreement(
-        &v1::ConfirmBillingAgreementRequest::builder()
-            .amazon_billing_agreement_id(ba.as_str())
-            .build()
-            .unwrap(),
-    )
-    .await
-    .unwrap();
+    let ba = common::confirmed_agreement(&sandbox, &c).await;
     let authorization = c
         .authorize_on_billing_agreement(
             &v1::AuthorizeOnBillingAgreementRequest::builder()

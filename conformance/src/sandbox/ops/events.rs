@@ -3,7 +3,7 @@
 
 use amazon_pay_protocol::v1;
 
-use super::status::{agreement_status, order_status};
+use super::status::{self, agreement_status, order_status};
 use super::{Ctx, Notice, buyer, payment};
 use crate::sandbox::error::SimResult;
 use crate::sandbox::world::{Event, PaymentMethod};
@@ -43,23 +43,14 @@ pub fn order_reference_expiry(ctx: &mut Ctx<'_>, id: &str) -> amazon_pay_protoco
 /// An Open or Suspended order reference reaches the end of its life: Closed/Expired. (A Draft
 /// never reaches Closed in §4.2's state machine; buyer-created ones go Stale long before.)
 fn expire_order_reference(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
-    let status = order_status(
-        v1::OrderReferenceState::Closed,
-        Some(v1::OrderReferenceReasonCode::Expired),
-        None,
-        ctx.now,
-    )?;
-    let Some(oro) = ctx.world.order_reference_mut(id) else {
-        return Ok(());
-    };
-    if matches!(
-        oro.details.order_reference_status.state,
-        v1::OrderReferenceState::Open | v1::OrderReferenceState::Suspended
-    ) {
-        oro.details.order_reference_status = status;
-        ctx.notices.push(Notice::OrderReference(id.to_owned()));
-    }
-    Ok(())
+    use v1::OrderReferenceState as O;
+    status::move_order_reference(
+        ctx,
+        id,
+        &[O::Open, O::Suspended],
+        O::Closed,
+        v1::OrderReferenceReasonCode::Expired,
+    )
 }
 
 fn cancel_stale_draft(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {

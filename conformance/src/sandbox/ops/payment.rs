@@ -1,12 +1,10 @@
 //! Authorizations, captures and refunds (reference §3.C, §4.3–4.5, §6).
 
 use amazon_pay_protocol::Money;
-use amazon_pay_protocol::v1::{self, AuthorizationState as A, ErrorCode};
+use amazon_pay_protocol::v1::{self, AuthorizationState as A, ErrorCode, OrderReferenceState as O};
 
 use super::agreement;
-use super::status::{
-    self, authorization_status, capture_status, order_status, push_id, refund_status,
-};
+use super::status::{self, authorization_status, capture_status, push_id, refund_status};
 use super::{Ctx, Notice, Reuse, check_reference, record_reference};
 use crate::sandbox::error::{SimError, SimResult};
 use crate::sandbox::simulation::{NoteField, Simulation};
@@ -200,7 +198,13 @@ pub fn settle_authorization(ctx: &mut Ctx<'_>, auth_id: &str, synchronous: bool)
                         ba.clone()
                     }
                     None => {
-                        suspend_order_reference(ctx, &oro_id)?;
+                        status::move_order_reference(
+                            ctx,
+                            &oro_id,
+                            &[O::Open],
+                            O::Suspended,
+                            v1::OrderReferenceReasonCode::InvalidPaymentMethod,
+                        )?;
                         oro_id.clone()
                     }
                 };
@@ -213,38 +217,16 @@ pub fn settle_authorization(ctx: &mut Ctx<'_>, auth_id: &str, synchronous: bool)
                         .schedule(at, Event::BuyerUpdatesPaymentMethod(parent));
                 }
             }
-            "AmazonRejected" => close_order_reference_by_amazon(ctx, &oro_id)?,
+            "AmazonRejected" => status::move_order_reference(
+                ctx,
+                &oro_id,
+                &[O::Open, O::Suspended],
+                O::Closed,
+                v1::OrderReferenceReasonCode::AmazonClosed,
+            )?,
             _ => {}
         },
     }
-    Ok(())
-}
-
-fn suspend_order_reference(ctx: &mut Ctx<'_>, oro_id: &str) -> SimResult<()> {
-    let status = order_status(
-        v1::OrderReferenceState::Suspended,
-        Some(v1::OrderReferenceReasonCode::InvalidPaymentMethod),
-        None,
-        ctx.now,
-    )?;
-    if let Some(oro) = ctx.world.order_reference_mut(oro_id) {
-        oro.details.order_reference_status = status;
-    }
-    ctx.notices.push(Notice::OrderReference(oro_id.to_owned()));
-    Ok(())
-}
-
-fn close_order_reference_by_amazon(ctx: &mut Ctx<'_>, oro_id: &str) -> SimResult<()> {
-    let status = order_status(
-        v1::OrderReferenceState::Closed,
-        Some(v1::OrderReferenceReasonCode::AmazonClosed),
-        None,
-        ctx.now,
-    )?;
-    if let Some(oro) = ctx.world.order_reference_mut(oro_id) {
-        oro.details.order_reference_status = status;
-    }
-    ctx.notices.push(Notice::OrderReference(oro_id.to_owned()));
     Ok(())
 }
 
@@ -605,7 +587,7 @@ fn close_fully_charged_order(ctx: &mut Ctx<'_>, capture_id: &str) -> SimResult<(
     let Some(total) = &oro.details.order_total else {
         return Ok(());
     };
-    if oro.details.order_reference_status.state != v1::OrderReferenceState::Open {
+    if oro.details.order_reference_status.state != O::Open {
         return Ok(());
     }
     let charged: i64 = world
@@ -629,17 +611,13 @@ fn close_fully_charged_order(ctx: &mut Ctx<'_>, capture_id: &str) -> SimResult<(
     if charged < total.minor_units() + allowance_above(total) {
         return Ok(());
     }
-    let closed = order_status(
-        v1::OrderReferenceState::Closed,
-        Some(v1::OrderReferenceReasonCode::MaxAmountCharged),
-        None,
-        ctx.now,
-    )?;
-    if let Some(oro) = ctx.world.order_reference_mut(&oro_id) {
-        oro.details.order_reference_status = closed;
-    }
-    ctx.notices.push(Notice::OrderReference(oro_id));
-    Ok(())
+    status::move_order_reference(
+        ctx,
+        &oro_id,
+        &[O::Open],
+        O::Closed,
+        v1::OrderReferenceReasonCode::MaxAmountCharged,
+    )
 }
 
 fn capture_response(ctx: &Ctx<'_>, capture_id: &str) -> SimResult<v1::CaptureResponse> {

@@ -3,7 +3,7 @@
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v1::{self, ErrorCode};
 
-use super::{Ctx, owned};
+use super::{Ctx, Notice, owned};
 use crate::sandbox::error::{SimError, SimResult};
 use crate::sandbox::world::{Authorization, BillingAgreement, Capture, OrderReference, Refund};
 
@@ -41,6 +41,25 @@ pub fn order_status(
         b = b.reason_description(d);
     }
     Ok(b.build()?)
+}
+
+/// Moves an order reference in one of the states `from` to `state` with `reason`, and
+/// notifies the seller; other states (and unknown ids) are left alone.
+pub fn move_order_reference(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    from: &[v1::OrderReferenceState],
+    state: v1::OrderReferenceState,
+    reason: v1::OrderReferenceReasonCode,
+) -> SimResult<()> {
+    let status = order_status(state, Some(reason), None, ctx.now)?;
+    if let Some(oro) = ctx.world.order_reference_mut(id) {
+        if from.contains(&oro.details.order_reference_status.state) {
+            oro.details.order_reference_status = status;
+            ctx.notices.push(Notice::OrderReference(id.to_owned()));
+        }
+    }
+    Ok(())
 }
 
 pub fn authorization_status(
