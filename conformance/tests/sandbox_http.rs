@@ -578,3 +578,40 @@ async fn the_tenth_completed_refund_closes_the_capture() {
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn before_confirmation_the_address_is_partial_with_the_city_outside_japan() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    for (region, city_shown) in [(Region::Jp, false), (Region::Uk, true), (Region::Na, true)] {
+        let account = sandbox.account(region).unwrap().clone();
+        let c = Client::builder(
+            account.credentials(),
+            sandbox.endpoint(Environment::Sandbox),
+        )
+        .build()
+        .unwrap();
+        let (ba, _) = sandbox
+            .buyer_creates_billing_agreement(region, &BuyerChoices::default())
+            .unwrap();
+        let details = c
+            .get_billing_agreement_details(
+                &v1::GetBillingAgreementDetailsRequest::builder()
+                    .amazon_billing_agreement_id(ba.as_str())
+                    .build()
+                    .unwrap(),
+            )
+            .await
+            .unwrap()
+            .result
+            .billing_agreement_details;
+        let address = details.destination.unwrap().physical_destination.unwrap();
+        assert_eq!(address.city.is_some(), city_shown, "{region}: {address:?}");
+        assert!(address.postal_code.is_some() && address.country_code.is_some());
+        assert!(address.address_line1.is_none() && address.name.is_none());
+        assert!(
+            details.buyer.is_none(),
+            "{region}: no buyer before confirmation"
+        );
+    }
+    sandbox.shutdown().await;
+}

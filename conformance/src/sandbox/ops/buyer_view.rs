@@ -10,9 +10,16 @@ use crate::sandbox::error::SimResult;
 use crate::sandbox::world::{BillingAgreement, BuyerProfile, OrderReference, PaymentMethod, World};
 
 /// Before confirmation Amazon shares only the coarse part of the address, enough to compute
-/// tax and shipping: state or region, postal code and country (seed 003).
-fn partial_address(full: &v1::Address) -> SimResult<v1::Address> {
+/// tax and shipping: state or region, postal code and country, and the city outside Japan.
+/// Seed 003 lists prefecture, postal code and country for JP and puts the city (市区町村) in
+/// the full address; the reference's BillingAgreementDetails page adds City elsewhere.
+fn partial_address(full: &v1::Address, region: Region) -> SimResult<v1::Address> {
     let mut b = v1::Address::builder();
+    if region != Region::Jp {
+        if let Some(v) = &full.city {
+            b = b.city(v.clone());
+        }
+    }
     if let Some(v) = &full.state_or_region {
         b = b.state_or_region(v.clone());
     }
@@ -25,14 +32,18 @@ fn partial_address(full: &v1::Address) -> SimResult<v1::Address> {
     Ok(b.build()?)
 }
 
-fn destination(buyer: &BuyerProfile, full: bool) -> SimResult<Option<v1::Destination>> {
+fn destination(
+    buyer: &BuyerProfile,
+    full: bool,
+    region: Region,
+) -> SimResult<Option<v1::Destination>> {
     let Some(address) = &buyer.address else {
         return Ok(None);
     };
     let address = if full {
         address.clone()
     } else {
-        partial_address(address)?
+        partial_address(address, region)?
     };
     Ok(Some(
         v1::Destination::builder()
@@ -172,7 +183,7 @@ pub fn billing_agreement_view(
     let status = &details.billing_agreement_status;
     let draft = status.state == v1::BillingAgreementState::Draft;
     let confirmed = !draft && status.reason_code != Some(v1::BillingAgreementReasonCode::Stale);
-    details.destination = destination(&ba.buyer, confirmed || token_valid)?;
+    details.destination = destination(&ba.buyer, confirmed || token_valid, ba.owner.region())?;
     details.buyer = if confirmed {
         Some(buyer(&ba.buyer)?)
     } else {
@@ -226,7 +237,7 @@ pub fn order_reference_view(
     let status = &details.order_reference_status;
     let draft = status.state == v1::OrderReferenceState::Draft;
     let confirmed = !draft && status.reason_code != Some(v1::OrderReferenceReasonCode::Stale);
-    details.destination = destination(&oro.buyer, confirmed || token_valid)?;
+    details.destination = destination(&oro.buyer, confirmed || token_valid, oro.owner.region())?;
     details.buyer = if confirmed {
         Some(buyer(&oro.buyer)?)
     } else {
