@@ -3,8 +3,8 @@
 //!
 //! Requests are read with the generated types (`AnyRequest::from_params`) and answered with
 //! them (`AnyResponse::to_xml`, `ErrorDocument::to_xml`), so the simulator and the client share
-//! one spec. See `ARCHITECTURE.md` for the map and the closing notes for every guess made
-//! where the reference is silent.
+//! one spec. See `ARCHITECTURE.md` for the map, and `conformance/GUESSES.md` for every choice
+//! made where the reference is silent or unconfirmed.
 
 pub mod accounts;
 mod control;
