@@ -81,16 +81,12 @@ pub async fn setup_only(client: &Client, agreement: &str) -> Result<()> {
 /// this call (or the whole function) with the same id never charges twice.
 pub async fn charge_later(client: &Client, agreement: &str, reference: &str) -> Result<String> {
     let outcome = client
-        .charge(&ChargeRequest {
-            amazon_reference_id: agreement.to_owned(),
-            reference_id: reference.to_owned(),
-            amount: Money::jpy(3980)?,
-            seller_authorization_note: Some("December box".into()),
-            seller_note: None,
-            store_name: Some("Example Coffee".into()),
-            seller_order_id: Some(format!("order-{reference}")),
-            soft_descriptor: None,
-        })
+        .charge(
+            &ChargeRequest::new(agreement, reference, Money::jpy(3980)?)
+                .seller_authorization_note("December box")
+                .store_name("Example Coffee")
+                .seller_order_id(format!("order-{reference}")),
+        )
         .await?;
     let capture = outcome
         .authorization

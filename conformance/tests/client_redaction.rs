@@ -117,16 +117,11 @@ async fn tracing_of_a_full_flow_leaks_nothing() {
         .physical_destination
         .unwrap();
     let charged = client
-        .charge(&amazon_pay_protocol::client::ChargeRequest {
-            amazon_reference_id: ba.clone(),
-            reference_id: "redaction-1".into(),
-            amount: Money::jpy(1200).unwrap(),
-            seller_authorization_note: None,
-            seller_note: None,
-            store_name: None,
-            seller_order_id: None,
-            soft_descriptor: None,
-        })
+        .charge(&amazon_pay_protocol::client::ChargeRequest::new(
+            ba.as_str(),
+            "redaction-1",
+            Money::jpy(1200).unwrap(),
+        ))
         .await
         .unwrap();
     assert_eq!(

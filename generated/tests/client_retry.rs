@@ -748,16 +748,16 @@ async fn charge_confirms_a_draft_billing_agreement_then_authorizes_with_capture(
         .await;
         let client = builder_for(addr).build().unwrap();
         let outcome = client
-            .charge(&ChargeRequest {
-                amazon_reference_id: BILLING_AGREEMENT.into(),
-                reference_id: REFERENCE.into(),
-                amount: Money::new("1.00", Currency::Usd).unwrap(),
-                seller_authorization_note: Some("first month".into()),
-                seller_note: None,
-                store_name: Some("Shop".into()),
-                seller_order_id: Some("o-42".into()),
-                soft_descriptor: None,
-            })
+            .charge(
+                &ChargeRequest::new(
+                    BILLING_AGREEMENT,
+                    REFERENCE,
+                    Money::new("1.00", Currency::Usd).unwrap(),
+                )
+                .seller_authorization_note("first month")
+                .store_name("Shop")
+                .seller_order_id("o-42"),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -792,16 +792,11 @@ async fn charge_refuses_an_id_of_unknown_kind_without_a_request() {
         let (addr, script) = axum_server([throttled()]).await;
         let client = builder_for(addr).build().unwrap();
         let error = client
-            .charge(&ChargeRequest {
-                amazon_reference_id: "X01-0000000-0000000".into(),
-                reference_id: REFERENCE.into(),
-                amount: Money::new("1.00", Currency::Usd).unwrap(),
-                seller_authorization_note: None,
-                seller_note: None,
-                store_name: None,
-                seller_order_id: None,
-                soft_descriptor: None,
-            })
+            .charge(&ChargeRequest::new(
+                "X01-0000000-0000000",
+                REFERENCE,
+                Money::new("1.00", Currency::Usd).unwrap(),
+            ))
             .await
             .unwrap_err();
         assert!(matches!(error, ChargeError::UnknownIdKind(_)), "{error}");

@@ -7,8 +7,9 @@ use super::{Client, ClientError};
 use crate::v1::{self, BillingAgreementState, OrderReferenceState};
 use crate::{BuildError, Money};
 
-/// What to charge.
+/// What to charge: `ChargeRequest::new(id, reference_id, amount)` and the optional parts.
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct ChargeRequest {
     /// An order reference (`P01-…`, `S01-…`) or billing agreement (`B01-…`, `C01-…`) id.
     pub amazon_reference_id: String,
@@ -20,6 +21,51 @@ pub struct ChargeRequest {
     pub store_name: Option<String>,
     pub seller_order_id: Option<String>,
     pub soft_descriptor: Option<String>,
+}
+
+impl ChargeRequest {
+    pub fn new(
+        amazon_reference_id: impl Into<String>,
+        reference_id: impl Into<String>,
+        amount: Money,
+    ) -> ChargeRequest {
+        ChargeRequest {
+            amazon_reference_id: amazon_reference_id.into(),
+            reference_id: reference_id.into(),
+            amount,
+            seller_authorization_note: None,
+            seller_note: None,
+            store_name: None,
+            seller_order_id: None,
+            soft_descriptor: None,
+        }
+    }
+
+    pub fn seller_authorization_note(mut self, note: impl Into<String>) -> ChargeRequest {
+        self.seller_authorization_note = Some(note.into());
+        self
+    }
+
+    /// Set on a Draft agreement or order reference before it is confirmed.
+    pub fn seller_note(mut self, note: impl Into<String>) -> ChargeRequest {
+        self.seller_note = Some(note.into());
+        self
+    }
+
+    pub fn store_name(mut self, name: impl Into<String>) -> ChargeRequest {
+        self.store_name = Some(name.into());
+        self
+    }
+
+    pub fn seller_order_id(mut self, id: impl Into<String>) -> ChargeRequest {
+        self.seller_order_id = Some(id.into());
+        self
+    }
+
+    pub fn soft_descriptor(mut self, descriptor: impl Into<String>) -> ChargeRequest {
+        self.soft_descriptor = Some(descriptor.into());
+        self
+    }
 }
 
 /// The authorization (captured when Open) and the order reference it belongs to.

@@ -38,16 +38,9 @@
 //!
 //! // Charge later: the reference id is the idempotency key; store it before the call and
 //! // reuse it on any retry, so the buyer is never charged twice.
-//! let charge = ChargeRequest {
-//!     amazon_reference_id: agreement.into(),
-//!     reference_id: "sub-42-2026-12".into(),
-//!     amount: Money::jpy(3980)?,
-//!     seller_authorization_note: None,
-//!     seller_note: None,
-//!     store_name: Some("Example Coffee".into()),
-//!     seller_order_id: Some("order-42".into()),
-//!     soft_descriptor: None,
-//! };
+//! let charge = ChargeRequest::new(agreement, "sub-42-2026-12", Money::jpy(3980)?)
+//!     .store_name("Example Coffee")
+//!     .seller_order_id("order-42");
 //! let capture = match client.charge(&charge).await {
 //!     Ok(outcome) => outcome.authorization.id_list.and_then(|ids| ids.items.into_iter().next()),
 //!     Err(e @ ChargeError::Client(ClientError::MayHaveBeenApplied { .. })) => {
