@@ -516,6 +516,13 @@ async fn a_duplicate_reference_id_after_a_lost_answer_means_the_first_attempt_wa
         assert!(reason.contains("applied"), "{reason}");
         assert_eq!(attempts.len(), 2);
         assert_eq!(attempts[1].code.as_deref(), Some("DuplicateReferenceId"));
+        assert_eq!(attempts[0].body, None, "the first answer was lost");
+        assert!(
+            error
+                .last_body()
+                .is_some_and(|b| b.contains("<Code>DuplicateReferenceId</Code>")),
+            "{error:?}"
+        );
         assert_eq!(script.seen().len(), 2, "never retried under a new id");
     })
     .await;
@@ -690,6 +697,15 @@ async fn the_final_service_error_keeps_every_attempt_and_the_last_answer() {
         assert_eq!(service.message, "Request is throttled (last)");
         assert_eq!(service.request_id, "rid-last");
         assert_eq!(error.retry_count(), 3);
+        assert!(
+            attempts.iter().all(|a| a.body.is_some()),
+            "each answer is kept"
+        );
+        let last = error.last_body().unwrap();
+        assert!(
+            last.contains("Request is throttled (last)") && last.contains("rid-last"),
+            "{last}"
+        );
         let message = error.to_string();
         for part in ["#1: HTTP 503 RequestThrottled", "#2: HTTP 500", "rid-last"] {
             assert!(message.contains(part), "{part} not in {message}");

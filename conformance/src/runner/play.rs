@@ -7,7 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use amazon_pay_protocol::client::{Client, ClientError, HttpRequest, RetryPolicy, Transport};
+use amazon_pay_protocol::client::{
+    Attempt, Client, ClientError, HttpRequest, RetryPolicy, Transport,
+};
 use amazon_pay_protocol::credentials::Credentials;
 use amazon_pay_protocol::endpoint::{Clock, Endpoint};
 use amazon_pay_protocol::error::ErrorDocument;
@@ -355,18 +357,27 @@ impl Player<'_> {
             )],
             body: body.into_bytes(),
         };
+        let sent = Instant::now();
         let response = self
             .target
             .transport
             .send(request, Duration::from_secs(10))
             .await
             .map_err(|e| e.to_string())?;
+        let elapsed = sent.elapsed();
         if response.status == 200 {
             return Ok(Ok(json!({ "accepted": true })));
         }
         let doc = ErrorDocument::from_xml(&response.body).map_err(|e| e.to_string())?;
+        let attempt = Attempt {
+            number: 1,
+            status: Some(response.status),
+            code: Some(doc.error.code.clone()),
+            transport: None,
+            elapsed,
+            body: Some(String::from_utf8_lossy(&response.body).into_owned()),
+        };
         Ok(Err(ClientError::Service {
-            body: String::from_utf8_lossy(&response.body).into_owned(),
             action: "tampered request",
             error: amazon_pay_protocol::error::ServiceError {
                 http_status: response.status,
@@ -375,7 +386,7 @@ impl Player<'_> {
                 message: doc.error.message,
                 request_id: doc.request_id,
             },
-            attempts: Vec::new(),
+            attempts: vec![attempt],
         }))
     }
 

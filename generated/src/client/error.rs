@@ -1,6 +1,7 @@
 //! What a call reports when it does not succeed. Every variant keeps the history of its
-//! attempts; none holds a secret (bodies of responses are kept only where the service sent an
-//! error document, which carries no credentials).
+//! attempts, each with the body the service answered when it was not a success (an error
+//! document, which carries no credentials, or an unreadable page); [`ClientError::last_body`]
+//! gives the last one.
 
 use std::fmt;
 use std::time::Duration;
@@ -18,6 +19,8 @@ pub struct Attempt {
     pub code: Option<String>,
     pub transport: Option<TransportErrorKind>,
     pub elapsed: Duration,
+    /// What the service answered, when it answered with something other than success.
+    pub body: Option<String>,
 }
 
 impl fmt::Display for Attempt {
@@ -49,8 +52,6 @@ pub enum ClientError {
     Service {
         action: &'static str,
         error: ServiceError,
-        /// The last response body as received (an `ErrorResponse` document: no secrets).
-        body: String,
         attempts: Vec<Attempt>,
     },
     /// The request may have been applied, but no answer says so: an attempt was sent and its
@@ -125,6 +126,12 @@ impl ClientError {
             | ClientError::Parse { attempts, .. }
             | ClientError::BudgetExhausted { attempts, .. } => attempts,
         }
+    }
+
+    /// The last body the service answered with (an error document or an unreadable page),
+    /// whichever variant the call ended in.
+    pub fn last_body(&self) -> Option<&str> {
+        self.attempts().iter().rev().find_map(|a| a.body.as_deref())
     }
 
     /// Attempts beyond the first (a learned-clock re-signing counts as one).

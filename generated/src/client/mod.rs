@@ -214,8 +214,7 @@ impl ClientBuilder {
 
 /// How the last failed attempt ended, for the final error.
 enum Last {
-    /// The error and the body it was read from.
-    Service(ServiceError, String),
+    Service(ServiceError),
     Transport(TransportError),
     Parse {
         http_status: u16,
@@ -227,7 +226,7 @@ enum Last {
 impl Last {
     fn describe(&self) -> String {
         match self {
-            Last::Service(e, _) => e.to_string(),
+            Last::Service(e) => e.to_string(),
             Last::Transport(e) => e.to_string(),
             Last::Parse {
                 http_status,
@@ -356,6 +355,7 @@ impl Client {
                                 None,
                                 None,
                                 elapsed,
+                                None,
                             );
                             inner.budget.deposit();
                             span.record("request_id", O::request_id(&document));
@@ -371,6 +371,7 @@ impl Client {
                                 Some(code),
                                 None,
                                 elapsed,
+                                Some(String::from_utf8_lossy(&response.body).into_owned()),
                             );
                             if error.code == ErrorCode::RequestExpired {
                                 // Service time minus this machine's own clock (not the shifted
@@ -421,8 +422,7 @@ impl Client {
                             } else {
                                 Failure::Final
                             };
-                            let body = String::from_utf8_lossy(&response.body).into_owned();
-                            (failure, Last::Service(error, body))
+                            (failure, Last::Service(error))
                         }
                         Err(ResponseError::Parse {
                             http_status,
@@ -436,6 +436,7 @@ impl Client {
                                 None,
                                 None,
                                 elapsed,
+                                Some(String::from_utf8_lossy(&raw_body).into_owned()),
                             );
                             // A 5xx page that is not an error document (a proxy's, a load
                             // balancer's) is as temporary as the service's own 500/503.
@@ -456,7 +457,15 @@ impl Client {
                     }
                 }
                 Err(error) => {
-                    record(&mut attempts, number, None, None, Some(error.kind), elapsed);
+                    record(
+                        &mut attempts,
+                        number,
+                        None,
+                        None,
+                        Some(error.kind),
+                        elapsed,
+                        None,
+                    );
                     if error.kind.may_have_been_received() {
                         ambiguous = true;
                     }
@@ -498,6 +507,7 @@ fn record(
     code: Option<String>,
     transport: Option<TransportErrorKind>,
     elapsed: Duration,
+    body: Option<String>,
 ) {
     tracing::debug!(
         attempt = number,
@@ -513,6 +523,7 @@ fn record(
         code,
         transport,
         elapsed,
+        body,
     });
 }
 
@@ -534,10 +545,9 @@ fn final_error<O: Operation>(
         };
     }
     match last {
-        Last::Service(error, body) => ClientError::Service {
+        Last::Service(error) => ClientError::Service {
             action: O::ACTION,
             error,
-            body,
             attempts,
         },
         Last::Transport(error) => ClientError::Transport {
