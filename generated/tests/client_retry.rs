@@ -841,3 +841,38 @@ async fn any_request_dispatches_to_its_typed_method() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_unreadable_answer_is_a_parse_error_with_the_raw_body_and_a_redacted_history() {
+    bounded(async {
+        // A 200 that is not a GetBillingAgreementDetails document, holding buyer data.
+        let page = "<Unexpected><Buyer><Name>Hanako Yamada</Name></Buyer></Unexpected>";
+        let (addr, script) = axum_server([answer(200, page)]).await;
+        let client = builder_for(addr).build().unwrap();
+        let error = client
+            .get_billing_agreement_details(&get_billing_agreement())
+            .await
+            .unwrap_err();
+        let ClientError::Parse {
+            http_status,
+            raw_body,
+            attempts,
+            ..
+        } = &error
+        else {
+            panic!("{error}")
+        };
+        assert_eq!(*http_status, 200);
+        assert_eq!(raw_body.as_slice(), page.as_bytes(), "kept as received");
+        assert_eq!(
+            attempts.len(),
+            1,
+            "a 200 that cannot be read is not retried"
+        );
+        assert_eq!(script.seen().len(), 1);
+        let logged = error.last_body().unwrap();
+        assert!(!logged.contains("Hanako"), "{logged}");
+        assert!(!format!("{error}").contains("Hanako"), "{error}");
+    })
+    .await;
+}

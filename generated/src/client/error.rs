@@ -19,7 +19,8 @@ pub struct Attempt {
     pub code: Option<String>,
     pub transport: Option<TransportErrorKind>,
     pub elapsed: Duration,
-    /// What the service answered, when it answered with something other than success.
+    /// What the service answered, when it answered with something other than success: an
+    /// error document as received, or an unreadable answer with personal data redacted.
     pub body: Option<String>,
 }
 

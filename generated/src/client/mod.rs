@@ -436,7 +436,10 @@ impl Client {
                                 None,
                                 None,
                                 elapsed,
-                                Some(String::from_utf8_lossy(&raw_body).into_owned()),
+                                // An unreadable answer may be a success document full of buyer
+                                // data: the history (which ends up in logs) keeps it redacted;
+                                // the error's `raw_body` has it as received.
+                                Some(redact::xml(&raw_body)),
                             );
                             // A 5xx page that is not an error document (a proxy's, a load
                             // balancer's) is as temporary as the service's own 500/503.
