@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use amazon_pay_protocol::v1::{self, Region};
-use amazon_pay_protocol::{Money, Timestamp};
+use amazon_pay_protocol::Timestamp;
 use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 use serde::{Deserialize, Serialize};
@@ -62,6 +62,22 @@ pub struct BillingAgreement {
     pub details: v1::BillingAgreementDetails,
     /// Order references created from it (one at most while Draft).
     pub order_references: Vec<String>,
+    /// Its authorizations, oldest first, for the monthly limit: read on every charge and every
+    /// GetBillingAgreementDetails, so it must not cost a scan of all authorizations.
+    #[serde(default)]
+    pub charges: Vec<Charge>,
+}
+
+/// One authorization on a billing agreement, as the monthly limit counts it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Charge {
+    pub authorization_id: String,
+    /// Creation time, unix seconds.
+    pub at: i64,
+    pub amount_minor: i64,
+    /// Mirrors the authorization's Declined state (declined amounts do not count); set where
+    /// an authorization settles.
+    pub declined: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -320,17 +336,12 @@ impl World {
         from: Timestamp,
         until: Timestamp,
     ) -> i64 {
-        self.authorizations
-            .values()
-            .filter(|a| a.billing_agreement_id.as_deref() == Some(agreement_id))
-            .filter(|a| a.details.authorization_status.state != v1::AuthorizationState::Declined)
-            .filter(|a| {
-                a.details
-                    .creation_timestamp
-                    .is_some_and(|t| t.unix() >= from.unix() && t.unix() < until.unix())
-            })
-            .filter_map(|a| a.details.authorization_amount.as_ref())
-            .map(Money::minor_units)
-            .sum()
+        self.billing_agreements.get(agreement_id).map_or(0, |ba| {
+            ba.charges
+                .iter()
+                .filter(|c| !c.declined && c.at >= from.unix() && c.at < until.unix())
+                .map(|c| c.amount_minor)
+                .sum()
+        })
     }
 }

@@ -135,6 +135,7 @@ pub fn create_billing_agreement(
             buyer,
             details,
             order_references: Vec::new(),
+            charges: Vec::new(),
         },
     );
     let stale = ctx.later(super::events::STALE_AFTER_SECONDS);

@@ -8,7 +8,9 @@ use super::status::{self, authorization_status, capture_status, push_id, refund_
 use super::{Ctx, Notice, Reuse, check_reference, record_reference};
 use crate::sandbox::error::{SimError, SimResult};
 use crate::sandbox::simulation::{NoteField, Simulation};
-use crate::sandbox::world::{Authorization, Capture, Event, Outcome, PaymentMethod, Refund};
+use crate::sandbox::world::{
+    Authorization, Capture, Charge, Event, Outcome, PaymentMethod, Refund,
+};
 
 /// At most this many authorizations per order reference [doc "Terminology"].
 const MAX_AUTHORIZATIONS: usize = 25;
@@ -121,13 +123,25 @@ pub fn create_authorization(ctx: &mut Ctx<'_>, n: NewAuthorization) -> SimResult
         Authorization {
             owner,
             order_reference_id: n.order_reference_id.clone(),
-            billing_agreement_id: n.billing_agreement_id,
+            billing_agreement_id: n.billing_agreement_id.clone(),
             details,
             pending: Some(target),
         },
     );
     if let Some(oro) = ctx.world.order_reference_mut(&n.order_reference_id) {
         push_id(&mut oro.details.id_list, &auth_id);
+    }
+    if let Some(ba) = n
+        .billing_agreement_id
+        .as_deref()
+        .and_then(|id| ctx.world.billing_agreement_mut(id))
+    {
+        ba.charges.push(Charge {
+            authorization_id: auth_id.clone(),
+            at: ctx.now.unix(),
+            amount_minor: n.amount.minor_units(),
+            declined: false,
+        });
     }
     let synchronous = n.timeout == Some(0);
     if synchronous {
@@ -171,6 +185,21 @@ pub fn settle_authorization(ctx: &mut Ctx<'_>, auth_id: &str, synchronous: bool)
         auth.details.authorization_status = new_status;
         if let Outcome::Declined { soft, .. } = &target {
             auth.details.soft_decline = Some(*soft);
+        }
+    }
+    if let (Outcome::Declined { .. }, Some(ba)) = (
+        &target,
+        ba_id
+            .as_deref()
+            .and_then(|id| ctx.world.billing_agreement_mut(id)),
+    ) {
+        if let Some(charge) = ba
+            .charges
+            .iter_mut()
+            .rev()
+            .find(|c| c.authorization_id == auth_id)
+        {
+            charge.declined = true;
         }
     }
     ctx.notices.push(Notice::Authorization(auth_id.to_owned()));
