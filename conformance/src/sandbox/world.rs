@@ -336,10 +336,11 @@ impl World {
         from: Timestamp,
         until: Timestamp,
     ) -> i64 {
+        let window = from.unix()..until.unix();
         self.billing_agreements.get(agreement_id).map_or(0, |ba| {
             ba.charges
                 .iter()
-                .filter(|c| !c.declined && c.at >= from.unix() && c.at < until.unix())
+                .filter(|c| !c.declined && window.contains(&c.at))
                 .map(|c| c.amount_minor)
                 .sum()
         })
