@@ -8,8 +8,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use amazon_pay_protocol::v1::{self, Region};
 use amazon_pay_protocol::Timestamp;
+use amazon_pay_protocol::v1::{self, Region};
 use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 use serde::{Deserialize, Serialize};
