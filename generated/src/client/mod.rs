@@ -212,6 +212,17 @@ impl ClientBuilder {
     }
 }
 
+/// What one answered attempt means for the call.
+enum Answer<R> {
+    Success(R),
+    /// RequestExpired; `skew` is the service's time minus this machine's, when known.
+    Expired {
+        error: ServiceError,
+        skew: Option<i64>,
+    },
+    Failed(Failure, Last),
+}
+
 /// How the last failed attempt ended, for the final error.
 enum Last {
     Service(ServiceError),
@@ -342,138 +353,59 @@ impl Client {
             let outcome = inner.transport.send(signed.into(), timeout).await;
             let elapsed = sent.elapsed();
             span.record("attempts", number);
-            let (failure, last) = match outcome {
+            let answer = match outcome {
                 Ok(response) => {
-                    self.trace_body("response", number, &response.body, false);
-                    span.record("status", response.status);
-                    match parse_response::<O>(response.status, &response.body) {
-                        Ok(document) => {
-                            record(
-                                &mut attempts,
-                                number,
-                                Some(response.status),
-                                None,
-                                None,
-                                elapsed,
-                                None,
-                            );
-                            inner.budget.deposit();
-                            span.record("request_id", O::request_id(&document));
-                            return Ok(document);
-                        }
-                        Err(ResponseError::Service(error)) => {
-                            span.record("request_id", error.request_id.as_str());
-                            let code = error.code.as_str().to_owned();
-                            record(
-                                &mut attempts,
-                                number,
-                                Some(response.status),
-                                Some(code),
-                                None,
-                                elapsed,
-                                Some(String::from_utf8_lossy(&response.body).into_owned()),
-                            );
-                            if error.code == ErrorCode::RequestExpired {
-                                // Service time minus this machine's own clock (not the shifted
-                                // one), so the figure stays right after an offset was learned.
-                                let skew = response
-                                    .date
-                                    .as_deref()
-                                    .and_then(parse_http_date)
-                                    .map(|server| server - local.unix());
-                                if let (Some(skew), true, false) =
-                                    (skew, inner.learn_clock_skew, resigned_for_skew)
-                                {
-                                    inner.offset.store(skew, Ordering::Relaxed);
-                                    resigned_for_skew = true;
-                                    tracing::warn!(
-                                        skew_seconds = skew,
-                                        "clock skew learned from the service's Date header; \
-                                         signing again with the service's time"
-                                    );
-                                    continue;
-                                }
-                                return Err(ClientError::ClockSkew {
-                                    action: O::ACTION,
-                                    skew_seconds: skew,
-                                    error,
-                                    attempts,
-                                });
-                            }
-                            let reused = matches!(
-                                error.code,
-                                ErrorCode::DuplicateReferenceId | ErrorCode::DuplicateRequest
-                            );
-                            if ambiguous && reused {
-                                return Err(ClientError::MayHaveBeenApplied {
-                                    action: O::ACTION,
-                                    idempotency_key: request.idempotency_key().map(str::to_owned),
-                                    reason: format!(
-                                        "an earlier attempt's answer was lost and the service now \
-                                         reports {} for the reference id, so that attempt was \
-                                         most likely applied",
-                                        error.code.as_str()
-                                    ),
-                                    attempts,
-                                });
-                            }
-                            let failure = if error.retryable() {
-                                Failure::Retryable
-                            } else {
-                                Failure::Final
-                            };
-                            (failure, Last::Service(error))
-                        }
-                        Err(ResponseError::Parse {
-                            http_status,
-                            reason,
-                            raw_body,
-                        }) => {
-                            record(
-                                &mut attempts,
-                                number,
-                                Some(http_status),
-                                None,
-                                None,
-                                elapsed,
-                                // An unreadable answer may be a success document full of buyer
-                                // data: the history (which ends up in logs) keeps it redacted;
-                                // the error's `raw_body` has it as received.
-                                Some(redact::xml(&raw_body)),
-                            );
-                            // A 5xx page that is not an error document (a proxy's, a load
-                            // balancer's) is as temporary as the service's own 500/503.
-                            let failure = if matches!(http_status, 500 | 502 | 503 | 504) {
-                                Failure::Retryable
-                            } else {
-                                Failure::Final
-                            };
-                            (
-                                failure,
-                                Last::Parse {
-                                    http_status,
-                                    reason,
-                                    raw_body,
-                                },
-                            )
-                        }
-                    }
+                    self.read_answer::<O>(response, local, number, elapsed, &mut attempts)
                 }
                 Err(error) => {
-                    record(
-                        &mut attempts,
-                        number,
-                        None,
-                        None,
-                        Some(error.kind),
-                        elapsed,
-                        None,
-                    );
-                    if error.kind.may_have_been_received() {
-                        ambiguous = true;
-                    }
-                    (Failure::Transport(error.kind), Last::Transport(error))
+                    let kind = error.kind;
+                    record(&mut attempts, number, None, None, Some(kind), elapsed, None);
+                    ambiguous |= kind.may_have_been_received();
+                    Answer::Failed(Failure::Transport(kind), Last::Transport(error))
                 }
+            };
+            let (failure, last) = match answer {
+                Answer::Success(document) => return Ok(document),
+                Answer::Expired { error, skew } => match skew {
+                    Some(skew) if inner.learn_clock_skew && !resigned_for_skew => {
+                        inner.offset.store(skew, Ordering::Relaxed);
+                        resigned_for_skew = true;
+                        tracing::warn!(
+                            skew_seconds = skew,
+                            "clock skew learned from the service's Date header; signing again \
+                             with the service's time"
+                        );
+                        continue;
+                    }
+                    _ => {
+                        return Err(ClientError::ClockSkew {
+                            action: O::ACTION,
+                            skew_seconds: skew,
+                            error,
+                            attempts,
+                        });
+                    }
+                },
+                // The reference id is taken: by our own attempt whose answer was lost.
+                Answer::Failed(_, Last::Service(error))
+                    if ambiguous
+                        && matches!(
+                            error.code,
+                            ErrorCode::DuplicateReferenceId | ErrorCode::DuplicateRequest
+                        ) =>
+                {
+                    return Err(ClientError::MayHaveBeenApplied {
+                        action: O::ACTION,
+                        idempotency_key: request.idempotency_key().map(str::to_owned),
+                        reason: format!(
+                            "an earlier attempt's answer was lost and the service now reports {} \
+                             for the reference id, so that attempt was most likely applied",
+                            error.code.as_str()
+                        ),
+                        attempts,
+                    });
+                }
+                Answer::Failed(failure, last) => (failure, last),
             };
             let retry = number < max_attempts && may_retry(O::INFO.safety, failure);
             if !retry {
@@ -498,6 +430,86 @@ impl Client {
                 "retrying"
             );
             tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Reads one answer: the document, RequestExpired (with the skew from the `Date` header,
+    /// measured against this machine's own clock, not the shifted one, so the figure stays
+    /// right after an offset was learned), or a failure and whether it may be retried. Records
+    /// the attempt.
+    fn read_answer<O: Operation>(
+        &self,
+        response: HttpResponse,
+        local: Timestamp,
+        number: u32,
+        elapsed: Duration,
+        attempts: &mut Vec<Attempt>,
+    ) -> Answer<O::Response> {
+        let span = tracing::Span::current();
+        self.trace_body("response", number, &response.body, false);
+        span.record("status", response.status);
+        let status = Some(response.status);
+        match parse_response::<O>(response.status, &response.body) {
+            Ok(document) => {
+                record(attempts, number, status, None, None, elapsed, None);
+                self.inner.budget.deposit();
+                span.record("request_id", O::request_id(&document));
+                Answer::Success(document)
+            }
+            Err(ResponseError::Service(error)) => {
+                span.record("request_id", error.request_id.as_str());
+                let body = String::from_utf8_lossy(&response.body).into_owned();
+                let code = error.code.as_str().to_owned();
+                record(
+                    attempts,
+                    number,
+                    status,
+                    Some(code),
+                    None,
+                    elapsed,
+                    Some(body),
+                );
+                if error.code == ErrorCode::RequestExpired {
+                    let skew = response
+                        .date
+                        .as_deref()
+                        .and_then(parse_http_date)
+                        .map(|server| server - local.unix());
+                    return Answer::Expired { error, skew };
+                }
+                let failure = if error.retryable() {
+                    Failure::Retryable
+                } else {
+                    Failure::Final
+                };
+                Answer::Failed(failure, Last::Service(error))
+            }
+            Err(ResponseError::Parse {
+                http_status,
+                reason,
+                raw_body,
+            }) => {
+                // An unreadable answer may be a success document full of buyer data: the
+                // history (which ends up in logs) keeps it redacted; the error's `raw_body` has
+                // it as received.
+                let logged = redact::xml(&raw_body);
+                record(attempts, number, status, None, None, elapsed, Some(logged));
+                // A 5xx page that is not an error document (a proxy's, a load balancer's) is
+                // as temporary as the service's own 500/503.
+                let failure = if matches!(http_status, 500 | 502 | 503 | 504) {
+                    Failure::Retryable
+                } else {
+                    Failure::Final
+                };
+                Answer::Failed(
+                    failure,
+                    Last::Parse {
+                        http_status,
+                        reason,
+                        raw_body,
+                    },
+                )
+            }
         }
     }
 }
