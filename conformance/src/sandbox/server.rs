@@ -122,18 +122,16 @@ fn handle(shared: &Shared, host: &str, path: &str, body: &[u8], id: &str) -> Res
         Err(e) => return error_response(&e, id, now),
     };
     let sandbox = verified.environment == amazon_pay_protocol::v1::Environment::Sandbox;
-    let over_quota = match (
-        &shared.quotas,
-        amazon_pay_protocol::v1::operation(&verified.action),
-    ) {
-        (Some(quotas), Some(info)) => !quotas.admit(
-            &verified.account.seller_id,
-            info,
-            sandbox,
-            std::time::Instant::now(),
-        ),
-        _ => false,
-    };
+    let over_quota = shared.quotas.as_ref().is_some_and(|quotas| {
+        amazon_pay_protocol::v1::operation(&verified.action).is_some_and(|info| {
+            !quotas.admit(
+                &verified.account.seller_id,
+                info,
+                sandbox,
+                std::time::Instant::now(),
+            )
+        })
+    });
     if over_quota {
         let error = SimError::new(ErrorCode::RequestThrottled, "Request is throttled.");
         return error_response(&error, id, now);
