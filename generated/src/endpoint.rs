@@ -74,7 +74,13 @@ impl Endpoint {
     }
 
     pub fn url(&self) -> String {
-        format!("{}://{}{}", self.scheme, self.host, self.path)
+        // Called for every signed request: no format machinery for three pieces.
+        let mut url = String::with_capacity(self.host.len() + self.path.len() + 8);
+        url.push_str(self.scheme);
+        url.push_str("://");
+        url.push_str(&self.host);
+        url.push_str(&self.path);
+        url
     }
 }
 

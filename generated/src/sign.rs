@@ -12,7 +12,7 @@ use sha2::Sha256;
 
 use crate::credentials::{Credentials, SecretKey};
 use crate::endpoint::Endpoint;
-use crate::params::{CanonicalQuery, encode, reference_canonical_query};
+use crate::params::{CanonicalQuery, encode, encode_into, reference_canonical_query};
 use crate::{CommonParams, Operation, Timestamp};
 
 /// What was signed and how, for a user comparing with the service's `SignatureDoesNotMatch`
@@ -86,7 +86,8 @@ fn canonical<O: Operation>(request: &O, credentials: &Credentials, now: Timestam
         mws_auth_token: credentials.mws_auth_token.as_ref().map(|t| t.expose()),
         timestamp: &timestamp,
     };
-    let mut query = CanonicalQuery::with_capacity(512);
+    // Room for a typical request plus `&Signature=…`, so the body is never reallocated.
+    let mut query = CanonicalQuery::with_capacity(1024);
     request.write_params(&common, &mut query);
     query.into_string()
 }
@@ -121,9 +122,9 @@ pub fn sign<O: Operation>(
         endpoint.path(),
         &query,
     );
-    let mut body = query.into_bytes();
-    body.extend_from_slice(b"&Signature=");
-    body.extend_from_slice(encode(&signature).as_bytes());
+    let mut body = query;
+    body.push_str("&Signature=");
+    encode_into(&mut body, &signature);
     SignedRequest {
         method: "POST",
         url: endpoint.url(),
@@ -134,7 +135,7 @@ pub fn sign<O: Operation>(
             ),
             ("User-Agent", USER_AGENT),
         ],
-        body,
+        body: body.into_bytes(),
     }
 }
 

@@ -51,15 +51,32 @@ impl Timestamp {
     /// this runs on every signature, and a parsed format description costs several times more.
     pub fn to_wire(&self) -> String {
         let t = self.0;
-        format!(
-            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-            t.year(),
-            u8::from(t.month()),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second()
-        )
+        let Ok(year) = u16::try_from(t.year()) else {
+            // Years before 0 (the `time` crate allows them) take the general path.
+            return format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            );
+        };
+        let mut out = String::with_capacity(20);
+        push_padded(&mut out, year, 4);
+        for (separator, value) in [
+            ('-', u8::from(t.month())),
+            ('-', t.day()),
+            ('T', t.hour()),
+            (':', t.minute()),
+            (':', t.second()),
+        ] {
+            out.push(separator);
+            push_padded(&mut out, u16::from(value), 2);
+        }
+        out.push('Z');
+        out
     }
 
     /// The form documents use: to the second, or to the millisecond when there is one
@@ -71,6 +88,14 @@ impl Timestamp {
         }
         let seconds = self.to_wire();
         format!("{}.{millis:03}Z", seconds.trim_end_matches('Z'))
+    }
+}
+
+/// Appends the last `width` decimal digits of `value`, zero-padded.
+fn push_padded(out: &mut String, value: u16, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (value / 10u16.pow(place)) % 10;
+        out.push(char::from(b'0' + digit as u8));
     }
 }
 
@@ -110,5 +135,39 @@ mod tests {
             "2015-11-02T17:36:30Z"
         );
         assert!(Timestamp::parse("yesterday").is_err());
+    }
+
+    #[test]
+    fn wire_form_is_written_digit_by_digit_like_the_general_format() {
+        let general = |t: OffsetDateTime| {
+            format!(
+                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+                t.year(),
+                u8::from(t.month()),
+                t.day(),
+                t.hour(),
+                t.minute(),
+                t.second()
+            )
+        };
+        // From year 0 to 9999 in uneven steps, so every field takes many values.
+        let (first, last) = (-62_167_219_200_i64, 253_402_300_799_i64);
+        let mut unix = first;
+        while unix <= last {
+            let t = Timestamp::from_unix(unix).unwrap();
+            assert_eq!(t.to_wire(), general(t.0), "{unix}");
+            unix += 999_999_937;
+        }
+        assert_eq!(
+            Timestamp::from_unix(last).unwrap().to_wire(),
+            "9999-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            Timestamp::from_unix(first).unwrap().to_wire(),
+            "0000-01-01T00:00:00Z"
+        );
+        // Before year 0 the general path writes the sign.
+        let early = Timestamp::from_unix(first - 86_400).unwrap();
+        assert_eq!(early.to_wire(), general(early.0));
     }
 }
