@@ -2,6 +2,8 @@
 //! prints where it listens, the buyer command plays Amazon's pages against it, and a seller
 //! call sees the result. The server process is killed when the test ends, pass or fail.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
@@ -86,17 +88,7 @@ async fn the_standalone_simulator_and_the_buyer_command() {
     )
     .build()
     .unwrap();
-    let details = client
-        .get_billing_agreement_details(
-            &v1::GetBillingAgreementDetailsRequest::builder()
-                .amazon_billing_agreement_id(ba)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap()
-        .result
-        .billing_agreement_details;
+    let details = common::agreement_details(&client, ba).await;
     assert_eq!(
         details.billing_agreement_status.state,
         v1::BillingAgreementState::Draft

@@ -2,6 +2,8 @@
 //! span, event and redacted body), holds none of the secrets or personal data that went over
 //! the wire: secret key, signatures, MWSAuthToken, access key, buyer name, email, phone, address.
 
+mod common;
+
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
@@ -98,17 +100,7 @@ async fn tracing_of_a_full_flow_leaks_nothing() {
         )
         .await
         .unwrap();
-    let details = client
-        .get_billing_agreement_details(
-            &v1::GetBillingAgreementDetailsRequest::builder()
-                .amazon_billing_agreement_id(id())
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap()
-        .result
-        .billing_agreement_details;
+    let details = common::agreement_details(&client, id()).await;
     let buyer = details.buyer.clone().unwrap();
     let address = details
         .destination

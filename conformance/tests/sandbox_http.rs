@@ -211,21 +211,9 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
     assert_eq!((status, code(&body).as_str()), (400, "InvalidAddress"));
 
     // Nothing above was applied: the agreement is still a Draft.
-    let details = client(&sandbox)
-        .get_billing_agreement_details(
-            &v1::GetBillingAgreementDetailsRequest::builder()
-                .amazon_billing_agreement_id(ba.as_str())
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap();
+    let details = common::agreement_details(&client(&sandbox), &ba).await;
     assert_eq!(
-        details
-            .result
-            .billing_agreement_details
-            .billing_agreement_status
-            .state,
+        details.billing_agreement_status.state,
         v1::BillingAgreementState::Draft
     );
 
@@ -336,20 +324,12 @@ async fn state_survives_a_restart_with_a_state_file() {
     };
 
     let first = Sandbox::start(config.clone()).await.unwrap();
-    let ba = draft_agreement(&first);
     let c = client(&first);
+    let ba = common::confirmed_agreement(&first, &c).await;
     let get = v1::GetBillingAgreementDetailsRequest::builder()
         .amazon_billing_agreement_id(ba.as_str())
         .build()
         .unwrap();
-    c.confirm_billing_agreement(
-        &v1::ConfirmBillingAgreementRequest::builder()
-            .amazon_billing_agreement_id(ba.as_str())
-            .build()
-            .unwrap(),
-    )
-    .await
-    .unwrap();
     let authorize = v1::AuthorizeOnBillingAgreementRequest::builder()
         .amazon_billing_agreement_id(ba.as_str())
         .authorization_reference_id("restart-1")
@@ -423,24 +403,9 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
     .unwrap();
     let c = client(&sandbox);
     let ba = common::confirmed_agreement(&sandbox, &c).await;
-    let auth = c
-        .authorize_on_billing_agreement(
-            &v1::AuthorizeOnBillingAgreementRequest::builder()
-                .amazon_billing_agreement_id(ba.as_str())
-                .authorization_reference_id("ipn-1")
-                .authorization_amount(Money::jpy(500).unwrap())
-                .transaction_timeout(0)
-                .capture_now(true)
-                .build()
-                .unwrap(),
-        )
+    let auth_id = common::charge_now(&c, &ba, "ipn-1", 500)
         .await
-        .unwrap();
-    let auth_id = auth
-        .result
-        .authorization_details
-        .amazon_authorization_id
-        .clone();
+        .amazon_authorization_id;
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
@@ -509,21 +474,7 @@ async fn the_tenth_completed_refund_closes_the_capture() {
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let c = client(&sandbox);
     let ba = common::confirmed_agreement(&sandbox, &c).await;
-    let authorization = c
-        .authorize_on_billing_agreement(
-            &v1::AuthorizeOnBillingAgreementRequest::builder()
-                .amazon_billing_agreement_id(ba.as_str())
-                .authorization_reference_id("many-refunds")
-                .authorization_amount(Money::jpy(10_000).unwrap())
-                .transaction_timeout(0)
-                .capture_now(true)
-                .build()
-                .unwrap(),
-        )
-        .await
-        .unwrap()
-        .result
-        .authorization_details;
+    let authorization = common::charge_now(&c, &ba, "many-refunds", 10_000).await;
     let capture = authorization.id_list.unwrap().items.remove(0);
     let refund = |n: u32| {
         v1::RefundRequest::builder()
@@ -593,17 +544,7 @@ async fn before_confirmation_the_address_is_partial_with_the_city_outside_japan(
         let (ba, _) = sandbox
             .buyer_creates_billing_agreement(region, &BuyerChoices::default())
             .unwrap();
-        let details = c
-            .get_billing_agreement_details(
-                &v1::GetBillingAgreementDetailsRequest::builder()
-                    .amazon_billing_agreement_id(ba.as_str())
-                    .build()
-                    .unwrap(),
-            )
-            .await
-            .unwrap()
-            .result
-            .billing_agreement_details;
+        let details = common::agreement_details(&c, &ba).await;
         let address = details.destination.unwrap().physical_destination.unwrap();
         assert_eq!(address.city.is_some(), city_shown, "{region}: {address:?}");
         assert!(address.postal_code.is_some() && address.country_code.is_some());

@@ -53,15 +53,7 @@ impl Timestamp {
         let t = self.0;
         let Ok(year) = u16::try_from(t.year()) else {
             // Years before 0 (the `time` crate allows them) take the general path.
-            return format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
-            );
+            return general_wire(t);
         };
         let mut out = String::with_capacity(20);
         push_padded(&mut out, year, 4);
@@ -89,6 +81,19 @@ impl Timestamp {
         let seconds = self.to_wire();
         format!("{}.{millis:03}Z", seconds.trim_end_matches('Z'))
     }
+}
+
+/// The wire form through `format!`: the signed-year fallback of [`Timestamp::to_wire`].
+fn general_wire(t: OffsetDateTime) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 /// Appends the last `width` decimal digits of `value`, zero-padded.
@@ -139,23 +144,12 @@ mod tests {
 
     #[test]
     fn wire_form_is_written_digit_by_digit_like_the_general_format() {
-        let general = |t: OffsetDateTime| {
-            format!(
-                "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-                t.year(),
-                u8::from(t.month()),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
-            )
-        };
         // From year 0 to 9999 in uneven steps, so every field takes many values.
         let (first, last) = (-62_167_219_200_i64, 253_402_300_799_i64);
         let mut unix = first;
         while unix <= last {
             let t = Timestamp::from_unix(unix).unwrap();
-            assert_eq!(t.to_wire(), general(t.0), "{unix}");
+            assert_eq!(t.to_wire(), general_wire(t.0), "{unix}");
             unix += 999_999_937;
         }
         assert_eq!(
@@ -168,6 +162,6 @@ mod tests {
         );
         // Before year 0 the general path writes the sign.
         let early = Timestamp::from_unix(first - 86_400).unwrap();
-        assert_eq!(early.to_wire(), general(early.0));
+        assert_eq!(early.to_wire(), general_wire(early.0));
     }
 }

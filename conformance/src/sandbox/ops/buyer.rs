@@ -9,7 +9,7 @@ use super::agreement::{self, release_environment};
 use super::status::{self, agreement_status, order_status};
 use super::{Ctx, Notice};
 use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::world::{BillingAgreement, BuyerProfile, Event, OrderReference, PaymentMethod};
+use crate::sandbox::world::{BillingAgreement, BuyerProfile, OrderReference, PaymentMethod};
 
 /// What the buyer did before the seller's first call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -138,9 +138,7 @@ pub fn create_billing_agreement(
             charges: Vec::new(),
         },
     );
-    let stale = ctx.later(super::events::STALE_AFTER_SECONDS);
-    ctx.world
-        .schedule(stale, Event::CancelStaleDraft(id.clone()));
+    super::events::schedule_stale_cancel(ctx, &id);
     Ok((id, token))
 }
 
@@ -174,9 +172,7 @@ pub fn create_order_reference(
             details,
         },
     );
-    let stale = ctx.later(super::events::STALE_AFTER_SECONDS);
-    ctx.world
-        .schedule(stale, Event::CancelStaleDraft(id.clone()));
+    super::events::schedule_stale_cancel(ctx, &id);
     Ok((id, token))
 }
 

@@ -27,7 +27,14 @@ pub fn run_due(ctx: &mut Ctx<'_>) -> SimResult<()> {
 }
 
 /// How long a Draft may wait for its confirmation.
-pub const STALE_AFTER_SECONDS: i64 = 3 * 3600;
+const STALE_AFTER_SECONDS: i64 = 3 * 3600;
+
+/// A Draft the buyer just created is canceled as Stale unless confirmed in time.
+pub fn schedule_stale_cancel(ctx: &mut Ctx<'_>, id: &str) {
+    let at = ctx.later(STALE_AFTER_SECONDS);
+    ctx.world
+        .schedule(at, Event::CancelStaleDraft(id.to_owned()));
+}
 
 /// An order reference's lifetime (reference §4.2: Closed/Expired 180 days after creation).
 const ORDER_REFERENCE_LIFETIME_SECONDS: i64 = 180 * 24 * 3600;

@@ -9,7 +9,7 @@ use super::{Ctx, Notice, Reuse, check_reference, record_reference};
 use crate::sandbox::error::{SimError, SimResult};
 use crate::sandbox::simulation::{NoteField, Simulation};
 use crate::sandbox::world::{
-    Authorization, Capture, Charge, Event, Outcome, PaymentMethod, Refund,
+    Authorization, Capture, Charge, Event, OrderReference, Outcome, PaymentMethod, Refund, World,
 };
 
 /// At most this many authorizations per order reference [doc "Terminology"].
@@ -599,6 +599,19 @@ fn new_capture(
     Ok(capture_id)
 }
 
+/// The captures made on an order reference's authorizations, through their IdLists.
+fn captures_of<'a>(world: &'a World, oro: &'a OrderReference) -> impl Iterator<Item = &'a Capture> {
+    status::listed(&oro.details.id_list)
+        .filter_map(|id| world.authorization(id))
+        .flat_map(|a| status::listed(&a.details.id_list))
+        .filter_map(|id| world.capture(id))
+}
+
+/// The refunds issued on a capture, through its IdList.
+fn refunds_of<'a>(world: &'a World, capture: &'a Capture) -> impl Iterator<Item = &'a Refund> {
+    status::listed(&capture.details.id_list).filter_map(|id| world.refund(id))
+}
+
 /// An Open order reference whose captures reach the order total plus the allowance closes
 /// (MaxAmountCharged, reference §4.2). Runs when a capture completes.
 fn close_fully_charged_order(ctx: &mut Ctx<'_>, capture_id: &str) -> SimResult<()> {
@@ -619,14 +632,7 @@ fn close_fully_charged_order(ctx: &mut Ctx<'_>, capture_id: &str) -> SimResult<(
     if oro.details.order_reference_status.state != O::Open {
         return Ok(());
     }
-    let charged: i64 = world
-        .captures
-        .values()
-        .filter(|c| {
-            world
-                .authorization(&c.authorization_id)
-                .is_some_and(|a| a.order_reference_id == oro_id)
-        })
+    let charged: i64 = captures_of(world, oro)
         .filter(|c| {
             let status = &c.details.capture_status;
             // Money moved: Completed, or Closed later by its refunds (not AmazonClosed).
@@ -697,12 +703,7 @@ pub fn refund(ctx: &mut Ctx<'_>, r: v1::RefundRequest) -> SimResult<v1::RefundRe
         .clone()
         .ok_or_else(|| SimError::internal("capture without amount"))?;
     check_currency(&r.refund_amount, &[captured.currency().as_str()])?;
-    let refunds: Vec<&Refund> = ctx
-        .world
-        .refunds
-        .values()
-        .filter(|f| f.capture_id == capture_id)
-        .collect();
+    let refunds: Vec<&Refund> = refunds_of(ctx.world, capture).collect();
     if refunds.len() >= MAX_REFUNDS {
         return Err(SimError::new(
             ErrorCode::TransactionCountExceeded,
@@ -872,14 +873,8 @@ fn close_spent_capture(ctx: &mut Ctx<'_>, capture_id: &str) -> SimResult<()> {
         .refunded_amount
         .as_ref()
         .map_or(0, Money::minor_units);
-    let completed = ctx
-        .world
-        .refunds
-        .values()
-        .filter(|f| {
-            f.capture_id == capture_id
-                && f.details.refund_status.state == v1::RefundState::Completed
-        })
+    let completed = refunds_of(ctx.world, capture)
+        .filter(|f| f.details.refund_status.state == v1::RefundState::Completed)
         .count();
     let reason = if refunded >= captured.minor_units() + allowance_above(captured) {
         v1::CaptureReasonCode::MaxAmountRefunded

@@ -167,6 +167,11 @@ pub fn refund<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a Refund> {
 }
 
 /// Adds an id to an object's `IdList`.
+/// The ids of an IdList (none when it is absent).
+pub fn listed(list: &Option<v1::IdList>) -> impl Iterator<Item = &str> {
+    list.iter().flat_map(|l| l.items.iter().map(String::as_str))
+}
+
 pub fn push_id(list: &mut Option<v1::IdList>, id: &str) {
     list.get_or_insert_with(|| v1::IdList::from(Vec::new()))
         .items
