@@ -14,7 +14,7 @@
 
 use amazon_pay_conformance::sandbox::{BuyerChoices, Sandbox, SandboxConfig};
 use amazon_pay_protocol::Money;
-use amazon_pay_protocol::client::{ChargeRequest, Client};
+use amazon_pay_protocol::client::{Client, ReferenceCharge};
 use amazon_pay_protocol::v1::{self, Environment, Region};
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error>>;
@@ -82,7 +82,7 @@ pub async fn setup_only(client: &Client, agreement: &str) -> Result<()> {
 pub async fn charge_later(client: &Client, agreement: &str, reference: &str) -> Result<String> {
     let outcome = client
         .charge(
-            &ChargeRequest::new(agreement, reference, Money::jpy(3980)?)
+            &ReferenceCharge::new(agreement, reference, Money::jpy(3980)?)
                 .seller_authorization_note("December box")
                 .store_name("Example Coffee")
                 .seller_order_id(format!("order-{reference}")),

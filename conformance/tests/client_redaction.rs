@@ -109,7 +109,7 @@ async fn tracing_of_a_full_flow_leaks_nothing() {
         .physical_destination
         .unwrap();
     let charged = client
-        .charge(&amazon_pay_protocol::client::ChargeRequest::new(
+        .charge(&amazon_pay_protocol::client::ReferenceCharge::new(
             ba.as_str(),
             "redaction-1",
             Money::jpy(1200).unwrap(),

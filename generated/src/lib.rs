@@ -1,7 +1,10 @@
 //! Amazon Pay protocol types, generated from the declarative spec in `spec/`.
 //!
 //! This crate is sans-IO: it turns typed requests into signed HTTP requests and HTTP responses
-//! into typed results, and never opens a socket. See `ARCHITECTURE.md` at the repository root.
+//! into typed results, and never opens a socket (the optional `client` feature adds an async
+//! client). The hand-written runtime is the crate `amazon-pay-runtime`, re-exported here under
+//! the paths below; `src/handwritten/` holds the little hand-written code that needs the
+//! generated types. See `ARCHITECTURE.md` at the repository root.
 //!
 //! ```
 //! use amazon_pay_protocol::credentials::{Credentials, SecretKey};
@@ -24,24 +27,37 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-// Generated code names the runtime by its crate path, so that the same output also compiles
-// in tests outside this crate (the codegen fixture specs).
+// Generated code names the runtime by this crate's path, so that the same output also
+// compiles in tests outside this crate (the codegen fixture specs).
 extern crate self as amazon_pay_protocol;
 
-pub mod builder;
+mod handwritten;
+
+pub use amazon_pay_runtime::v1::{credentials, params, sign, xml};
+pub use amazon_pay_runtime::{builder, money, protocol, timestamp, wire};
 #[cfg(feature = "client")]
-pub mod client;
-pub mod credentials;
-pub mod endpoint;
-pub mod error;
-pub mod ipn;
-pub mod money;
-pub mod operation;
-pub mod params;
-pub mod sign;
-pub mod timestamp;
-pub mod wire;
-pub mod xml;
+pub use handwritten::client;
+pub use handwritten::error;
+pub use handwritten::service::{V1, V1Service};
+
+/// Where requests go, and the clock they are signed with.
+pub mod endpoint {
+    pub use amazon_pay_runtime::clock::*;
+    pub use amazon_pay_runtime::endpoint::*;
+}
+
+/// What every operation provides.
+pub mod operation {
+    pub use amazon_pay_runtime::operation::*;
+    pub use amazon_pay_runtime::v1::operation::*;
+}
+
+/// Instant Payment Notifications: verification (runtime) and the typed v1 notifications.
+pub mod ipn {
+    pub use crate::handwritten::notification::Notification;
+    pub use amazon_pay_runtime::ipn::*;
+    pub use amazon_pay_runtime::v1::ipn_message::NotificationMessage;
+}
 
 /// The v1 API (`OffAmazonPayments`, 2013-01-01): every operation and shape of `spec/v1/`,
 /// generated into `src/gen/`.
@@ -49,8 +65,9 @@ pub mod xml;
 #[path = "gen/mod.rs"]
 pub mod v1;
 
-pub use builder::BuildError;
-pub use money::{Currency, Money, MoneyError};
-pub use operation::{DispatchError, Operation, OperationInfo, ResponseMetadata, Safety, Throttle};
-pub use params::{CommonParams, ParamError, ParamMap, ParamSink};
-pub use timestamp::Timestamp;
+pub use amazon_pay_runtime::v1::{
+    CommonParams, DispatchError, Operation, ParamError, ParamMap, ParamSink, ResponseMetadata,
+};
+pub use amazon_pay_runtime::{
+    BuildError, Currency, ErrorClass, Money, MoneyError, OperationInfo, Safety, Throttle, Timestamp,
+};

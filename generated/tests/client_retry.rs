@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::client::{
-    CallOptions, ChargeError, ChargeRequest, Client, ClientError, RetryPolicy, TransportErrorKind,
+    CallOptions, Client, ClientError, ReferenceCharge, ReferenceChargeError, RetryPolicy,
+    TransportErrorKind,
 };
 use amazon_pay_protocol::credentials::{Credentials, SecretKey};
 use amazon_pay_protocol::endpoint::{Clock, Endpoint};
@@ -765,7 +766,7 @@ async fn charge_confirms_a_draft_billing_agreement_then_authorizes_with_capture(
         let client = builder_for(addr).build().unwrap();
         let outcome = client
             .charge(
-                &ChargeRequest::new(
+                &ReferenceCharge::new(
                     BILLING_AGREEMENT,
                     REFERENCE,
                     Money::new("1.00", Currency::Usd).unwrap(),
@@ -808,14 +809,17 @@ async fn charge_refuses_an_id_of_unknown_kind_without_a_request() {
         let (addr, script) = axum_server([throttled()]).await;
         let client = builder_for(addr).build().unwrap();
         let error = client
-            .charge(&ChargeRequest::new(
+            .charge(&ReferenceCharge::new(
                 "X01-0000000-0000000",
                 REFERENCE,
                 Money::new("1.00", Currency::Usd).unwrap(),
             ))
             .await
             .unwrap_err();
-        assert!(matches!(error, ChargeError::UnknownIdKind(_)), "{error}");
+        assert!(
+            matches!(error, ReferenceChargeError::UnknownIdKind(_)),
+            "{error}"
+        );
         assert!(script.seen().is_empty());
     })
     .await;

@@ -53,7 +53,7 @@ fn xml(status: u16, body: String, now: Timestamp) -> Response {
 fn error_response(error: &SimError, request_id: &str, now: Timestamp) -> Response {
     let body = error
         .document(request_id)
-        .to_xml()
+        .to_xml(amazon_pay_protocol::v1::XML_NAMESPACE)
         .unwrap_or_else(|e| format!("<ErrorResponse><Error><Code>InternalServerError</Code><Message>{e}</Message></Error></ErrorResponse>"));
     xml(error.http_status(), body, now)
 }

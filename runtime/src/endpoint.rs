@@ -1,8 +1,20 @@
 //! Where requests go: a region and environment of the service, or a local stand-in.
+//!
+//! An endpoint is a scheme, a host and a base path. Which host a region has and which path an
+//! environment has are facts of each API generation's spec; the generated `Region` and
+//! `Environment` types say them through [`RegionHost`] and [`EnvironmentPath`].
 
 use std::fmt;
 
-use crate::v1::{Environment, Region};
+/// A region of the service: the host its requests go to.
+pub trait RegionHost {
+    fn host(&self) -> &str;
+}
+
+/// An environment of the service (sandbox, live): the base path of its requests.
+pub trait EnvironmentPath {
+    fn path(&self) -> &str;
+}
 
 /// Why an endpoint override was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,7 +35,7 @@ pub struct Endpoint {
 
 impl Endpoint {
     /// Amazon's endpoint for a region and environment.
-    pub fn amazon(region: Region, environment: Environment) -> Endpoint {
+    pub fn amazon(region: impl RegionHost, environment: impl EnvironmentPath) -> Endpoint {
         Endpoint {
             scheme: "https",
             host: region.host().to_owned(),
@@ -32,7 +44,7 @@ impl Endpoint {
     }
 
     /// An https endpoint elsewhere (a proxy, a test double).
-    pub fn https(host: impl Into<String>, environment: Environment) -> Endpoint {
+    pub fn https(host: impl Into<String>, environment: impl EnvironmentPath) -> Endpoint {
         Endpoint {
             scheme: "https",
             host: host.into(),
@@ -44,7 +56,7 @@ impl Endpoint {
     /// any other host, so credentials never travel unencrypted over a network.
     pub fn loopback_http(
         host_and_port: &str,
-        environment: Environment,
+        environment: impl EnvironmentPath,
     ) -> Result<Endpoint, EndpointError> {
         let host = host_and_port
             .rsplit_once(':')
@@ -90,47 +102,37 @@ impl fmt::Display for Endpoint {
     }
 }
 
-/// The time used for `Timestamp`; injectable so tests and simulators control it.
-pub trait Clock: Send + Sync {
-    fn now(&self) -> crate::Timestamp;
-}
-
-/// The machine's clock.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> crate::Timestamp {
-        crate::Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc())
-    }
-}
-
-/// A clock that always says the same time.
-#[derive(Debug, Clone, Copy)]
-pub struct FixedClock(pub crate::Timestamp);
-
-impl Clock for FixedClock {
-    fn now(&self) -> crate::Timestamp {
-        self.0
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    struct Jp;
+    impl RegionHost for Jp {
+        fn host(&self) -> &str {
+            "mws.amazonservices.jp"
+        }
+    }
+    struct Path(&'static str);
+    impl EnvironmentPath for Path {
+        fn path(&self) -> &str {
+            self.0
+        }
+    }
+    const SANDBOX: Path = Path("/OffAmazonPayments_Sandbox/2013-01-01");
+    const LIVE: Path = Path("/OffAmazonPayments/2013-01-01");
+
     #[test]
     fn endpoints() {
-        let e = Endpoint::amazon(Region::Jp, Environment::Sandbox);
+        let e = Endpoint::amazon(Jp, SANDBOX);
         assert_eq!(
             e.url(),
             "https://mws.amazonservices.jp/OffAmazonPayments_Sandbox/2013-01-01"
         );
-        assert!(Endpoint::loopback_http("127.0.0.1:8080", Environment::Live).is_ok());
-        assert!(Endpoint::loopback_http("[::1]:80", Environment::Live).is_ok());
-        assert!(Endpoint::loopback_http("localhost:1", Environment::Live).is_ok());
+        assert!(Endpoint::loopback_http("127.0.0.1:8080", LIVE).is_ok());
+        assert!(Endpoint::loopback_http("[::1]:80", LIVE).is_ok());
+        assert!(Endpoint::loopback_http("localhost:1", LIVE).is_ok());
         assert_eq!(
-            Endpoint::loopback_http("10.0.0.1:80", Environment::Live),
+            Endpoint::loopback_http("10.0.0.1:80", LIVE),
             Err(EndpointError::InsecureNonLoopback("10.0.0.1:80".into()))
         );
     }

@@ -10,10 +10,14 @@ use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
-use crate::credentials::{Credentials, SecretKey};
+use crate::Timestamp;
 use crate::endpoint::Endpoint;
-use crate::params::{CanonicalQuery, encode, encode_into, reference_canonical_query};
-use crate::{CommonParams, Operation, Timestamp};
+use crate::protocol::HttpRequest;
+use crate::v1::Operation;
+use crate::v1::credentials::{Credentials, SecretKey};
+use crate::v1::params::{
+    CanonicalQuery, CommonParams, encode, encode_into, reference_canonical_query,
+};
 
 /// What was signed and how, for a user comparing with the service's `SignatureDoesNotMatch`
 /// (or with another SDK). Never contains the secret.
@@ -33,6 +37,21 @@ pub struct SignedRequest {
     pub url: String,
     pub headers: [(&'static str, &'static str); 2],
     pub body: Vec<u8>,
+}
+
+impl From<SignedRequest> for HttpRequest {
+    fn from(r: SignedRequest) -> HttpRequest {
+        HttpRequest {
+            method: r.method.to_owned(),
+            url: r.url,
+            headers: r
+                .headers
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: r.body,
+        }
+    }
 }
 
 /// The User-Agent of requests made with this crate.

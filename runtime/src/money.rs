@@ -7,10 +7,6 @@
 
 use std::fmt;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
-use serde::ser::{SerializeStruct, Serializer};
-use serde::{Deserialize, Serialize};
-
 /// An ISO 4217 currency code. Codes this crate has no table entry for are kept as `Unknown`
 /// and treated as having two decimals, the most common minor unit.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -254,45 +250,6 @@ fn parse_decimal(text: &str, decimals: u32) -> Result<(i64, u32), MoneyError> {
             .ok_or_else(overflow)?;
     }
     Ok((minor, given))
-}
-
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut s = serializer.serialize_struct("Price", 2)?;
-        s.serialize_field("Amount", &self.amount_text())?;
-        s.serialize_field("CurrencyCode", self.currency.as_str())?;
-        s.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Money {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Money, D::Error> {
-        struct PriceVisitor;
-        impl<'de> Visitor<'de> for PriceVisitor {
-            type Value = Money;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an element with Amount and CurrencyCode children")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Money, A::Error> {
-                let mut amount: Option<String> = None;
-                let mut currency: Option<String> = None;
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "Amount" => amount = Some(map.next_value()?),
-                        "CurrencyCode" => currency = Some(map.next_value()?),
-                        _ => {
-                            map.next_value::<de::IgnoredAny>()?;
-                        }
-                    }
-                }
-                let amount = amount.ok_or_else(|| de::Error::missing_field("Amount"))?;
-                let currency = currency.ok_or_else(|| de::Error::missing_field("CurrencyCode"))?;
-                Money::from_wire(amount.trim(), Currency::parse(currency.trim()))
-                    .map_err(de::Error::custom)
-            }
-        }
-        deserializer.deserialize_map(PriceVisitor)
-    }
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::fmt;
 use std::time::Duration;
 
 use super::transport::{TransportError, TransportErrorKind};
-use crate::error::ServiceError;
+use crate::error::{ServiceCode, ServiceError};
 
 /// One attempt of a call.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -47,12 +47,12 @@ fn history(attempts: &[Attempt]) -> String {
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ClientError {
+pub enum ClientError<C: ServiceCode> {
     /// The service refused the request (its final answer, after any retries).
     #[error("{action}: {error} (attempts: {})", history(attempts))]
     Service {
         action: &'static str,
-        error: ServiceError,
+        error: ServiceError<C>,
         attempts: Vec<Attempt>,
     },
     /// The request may have been applied, but no answer says so: an attempt was sent and its
@@ -91,7 +91,7 @@ pub enum ClientError {
         action: &'static str,
         /// Service time minus local time, in seconds, from the response's Date header.
         skew_seconds: Option<i64>,
-        error: ServiceError,
+        error: ServiceError<C>,
         attempts: Vec<Attempt>,
     },
     /// The answer was not a document of this operation.
@@ -117,7 +117,7 @@ pub enum ClientError {
     },
 }
 
-impl ClientError {
+impl<C: ServiceCode> ClientError<C> {
     pub fn attempts(&self) -> &[Attempt] {
         match self {
             ClientError::Service { attempts, .. }
@@ -141,7 +141,7 @@ impl ClientError {
     }
 
     /// The service's error, when it gave one.
-    pub fn service_error(&self) -> Option<&ServiceError> {
+    pub fn service_error(&self) -> Option<&ServiceError<C>> {
         match self {
             ClientError::Service { error, .. } | ClientError::ClockSkew { error, .. } => {
                 Some(error)

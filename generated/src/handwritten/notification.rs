@@ -1,34 +1,10 @@
-//! The notification inside a verified SNS message.
+//! The typed v1 notification inside a verified SNS message (it needs the generated types, so
+//! it lives here rather than in the runtime's `ipn`).
 
 use serde::{Deserialize, Serialize};
 
-use super::{IpnError, SnsEnvelope};
+use crate::ipn::{IpnError, NotificationMessage, SnsEnvelope};
 use crate::v1;
-
-/// The JSON in the SNS `Message`.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
-pub struct NotificationMessage {
-    #[serde(rename = "NotificationReferenceId")]
-    pub notification_reference_id: String,
-    #[serde(rename = "MarketplaceID", default)]
-    pub marketplace_id: String,
-    #[serde(rename = "NotificationType")]
-    pub notification_type: String,
-    #[serde(rename = "SellerId", default)]
-    pub seller_id: String,
-    #[serde(rename = "ReleaseEnvironment", default)]
-    pub release_environment: String,
-    #[serde(rename = "Version", default)]
-    pub version: String,
-    #[serde(rename = "NotificationData")]
-    pub notification_data: String,
-    #[serde(rename = "Timestamp", default)]
-    pub timestamp: String,
-    #[serde(rename = "IsSample", default, skip_serializing_if = "Option::is_none")]
-    pub is_sample: Option<bool>,
-    #[serde(rename = "EventType", default, skip_serializing_if = "Option::is_none")]
-    pub event_type: Option<String>,
-}
 
 /// A typed notification, by `NotificationType`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,7 +53,7 @@ documents! {
 }
 
 impl Notification {
-    /// Reads the notification of an SNS envelope. Call [`super::verify`] first: this only parses.
+    /// Reads the notification of an SNS envelope. Call [`crate::ipn::verify`] first: this only parses.
     pub fn parse(envelope: &SnsEnvelope) -> Result<(NotificationMessage, Notification), IpnError> {
         let message: NotificationMessage = serde_json::from_str(&envelope.message)
             .map_err(|e| IpnError::MalformedMessage(e.to_string()))?;

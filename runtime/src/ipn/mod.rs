@@ -2,15 +2,13 @@
 //!
 //! [`verify`] checks an SNS envelope (certificate URL rules, certificate validity at a given
 //! time, RSA signature over the SNS string to sign) before anything in it is trusted;
-//! [`Notification::parse`] turns the verified message into a typed notification. Certificates
-//! come from a [`CertificateSource`], so this module stays free of I/O.
+//! each API generation's crate then reads the verified message into its typed notification.
+//! Certificates come from a [`CertificateSource`], so this module stays free of I/O.
 
 mod envelope;
-mod notification;
 mod verify;
 
 pub use envelope::SnsEnvelope;
-pub use notification::{Notification, NotificationMessage};
 pub use verify::{
     CachingCertificateSource, CertificateSource, StaticCertificates, check_cert_url, verify,
 };

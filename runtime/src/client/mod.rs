@@ -1,69 +1,19 @@
 //! The optional async client (`features = ["client"]`): a thin layer over the sans-IO core
-//! that sends, retries safely, and reports.
+//! that sends, retries safely, and reports, for any API generation ([`Protocol`]).
 //!
-//! Every attempt is signed anew (fresh timestamp) from the same typed request, so a retry of
-//! AuthorizeOnBillingAgreement, Authorize, Capture or Refund carries the same reference id and
-//! the service treats it as the same request: money never moves twice. Operations the spec
-//! marks unsafe to repeat are retried only when the request never left this machine. When an
-//! answer was lost and nothing settled it, the call ends in
-//! [`ClientError::MayHaveBeenApplied`], never in a silent second request.
+//! Every attempt is signed anew (fresh time) from the same typed request, so a retry carries
+//! the same reference id or idempotency key and the service treats it as the same request:
+//! money never moves twice. Operations the spec marks unsafe to repeat are retried only when
+//! the request never left this machine. When an answer was lost and nothing settled it, the
+//! call ends in [`ClientError::MayHaveBeenApplied`], never in a silent second request. What a
+//! service error means for a retry comes from its code's class in the spec
+//! ([`ErrorClass`]); nothing here names an operation or an error code.
 //!
 //! One `tracing` span per call (`amazon_pay.call`: operation, attempts, status, request id,
-//! latency); bodies appear only at TRACE level and only redacted ([`redact`]).
-//!
-//! # Payment method on file, in three calls
-//!
-//! After the buyer consented on Amazon's pages (the widget hands you the billing agreement
-//! id): set it up once, charge it whenever the order comes, refund from the capture. The same
-//! flows, run against the local simulator, are in `conformance/examples/payment_method_on_file.rs`.
-//!
-//! ```no_run
-//! # async fn flows(creds: amazon_pay_protocol::credentials::Credentials) -> Result<(), Box<dyn std::error::Error>> {
-//! use amazon_pay_protocol::client::{ChargeError, ChargeRequest, Client, ClientError};
-//! use amazon_pay_protocol::endpoint::Endpoint;
-//! use amazon_pay_protocol::v1::{self, Environment, Region};
-//! use amazon_pay_protocol::Money;
-//!
-//! let client = Client::builder(creds, Endpoint::amazon(Region::Jp, Environment::Sandbox)).build()?;
-//! let agreement = "C01-1234567-1234567";
-//!
-//! // Setup only: describe, confirm (Draft → Open), validate. Nothing is charged.
-//! client.set_billing_agreement_details(&v1::SetBillingAgreementDetailsRequest::builder()
-//!     .amazon_billing_agreement_id(agreement)
-//!     .billing_agreement_attributes(v1::BillingAgreementAttributes::builder()
-//!         .seller_note("Monthly coffee").build()?)
-//!     .build()?).await?;
-//! client.confirm_billing_agreement(&v1::ConfirmBillingAgreementRequest::builder()
-//!     .amazon_billing_agreement_id(agreement).build()?).await?;
-//!
-//! // Charge later: the reference id is the idempotency key; store it before the call and
-//! // reuse it on any retry, so the buyer is never charged twice.
-//! let charge = ChargeRequest::new(agreement, "sub-42-2026-12", Money::jpy(3980)?)
-//!     .store_name("Example Coffee")
-//!     .seller_order_id("order-42");
-//! let capture = match client.charge(&charge).await {
-//!     Ok(outcome) => outcome.authorization.id_list.and_then(|ids| ids.items.into_iter().next()),
-//!     Err(e @ ChargeError::Client(ClientError::MayHaveBeenApplied { .. })) => {
-//!         // The answer was lost: call `charge` again with the same reference id later.
-//!         return Err(e.into());
-//!     }
-//!     Err(e) => return Err(e.into()), // typed: the service's code, every attempt, the last body
-//! };
-//!
-//! // Refund part of the capture.
-//! if let Some(capture) = capture {
-//!     client.refund(&v1::RefundRequest::builder()
-//!         .amazon_capture_id(capture)
-//!         .refund_reference_id("sub-42-2026-12-refund-1")
-//!         .refund_amount(Money::jpy(1000)?)
-//!         .build()?).await?;
-//! }
-//! # Ok(()) }
-//! ```
+//! latency); bodies appear only at TRACE level and only redacted
+//! ([`Protocol::redact_request`], [`Protocol::redact_response`]).
 
-mod charge;
 mod error;
-pub mod redact;
 pub mod retry;
 pub mod transport;
 
@@ -73,19 +23,19 @@ use std::time::{Duration, Instant};
 
 use tracing::Instrument as _;
 
-pub use charge::{ChargeError, ChargeOutcome, ChargeRequest};
+pub use crate::protocol::HttpRequest;
 pub use error::{Attempt, ClientError};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::{
-    HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError, TransportErrorKind,
-    TransportFuture,
+    HttpResponse, ReqwestTransport, Transport, TransportError, TransportErrorKind, TransportFuture,
 };
 
-use crate::credentials::Credentials;
-use crate::endpoint::{Clock, Endpoint, SystemClock};
-use crate::error::{ResponseError, ServiceError, parse_response};
-use crate::v1::ErrorCode;
-use crate::{Operation, Safety, Timestamp, sign};
+use crate::clock::{Clock, SystemClock};
+use crate::endpoint::Endpoint;
+use crate::error::{ResponseError, ServiceCode, ServiceError, unreadable_is_transient};
+use crate::operation::ErrorClass;
+use crate::protocol::{Call, Protocol};
+use crate::{Safety, Timestamp};
 use retry::{Failure, may_retry};
 
 /// Default timeouts: a loopback or regional endpoint connects in well under a second, so 3 s
@@ -101,8 +51,8 @@ pub struct CallOptions {
     pub max_attempts: Option<u32>,
 }
 
-struct Inner {
-    credentials: Credentials,
+struct Inner<P: Protocol> {
+    credentials: P::Credentials,
     endpoint: Endpoint,
     transport: Arc<dyn Transport>,
     policy: RetryPolicy,
@@ -115,14 +65,27 @@ struct Inner {
     offset: AtomicI64,
 }
 
-/// An Amazon Pay v1 client. Cheap to clone; clones share the connection pool, the retry
-/// budget and the learned clock offset.
-#[derive(Clone)]
-pub struct Client {
-    inner: Arc<Inner>,
+/// The client of protocol `P`: the attempt loop and what it shares. Cheap to clone; clones
+/// share the connection pool, the retry budget and the learned clock offset. Each
+/// generation's crate wraps it in its own `Client` type, which holds the typed methods.
+pub struct Engine<P: Protocol> {
+    inner: Arc<Inner<P>>,
 }
 
-impl std::fmt::Debug for Client {
+impl<P: Protocol> Clone for Engine<P> {
+    fn clone(&self) -> Engine<P> {
+        Engine {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+/// A protocol whose builder hands out a client type of its generation's crate.
+pub trait ClientProtocol: Protocol {
+    type Client: From<Engine<Self>>;
+}
+
+impl<P: Protocol> std::fmt::Debug for Engine<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.endpoint.url())
@@ -132,9 +95,9 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// Builds a [`Client`].
-pub struct ClientBuilder {
-    credentials: Credentials,
+/// Builds a client.
+pub struct ClientBuilder<P: Protocol> {
+    credentials: P::Credentials,
     endpoint: Endpoint,
     transport: Option<Arc<dyn Transport>>,
     policy: RetryPolicy,
@@ -145,111 +108,9 @@ pub struct ClientBuilder {
     redact_bodies: bool,
 }
 
-impl ClientBuilder {
-    /// Bring your own transport (proxy, custom roots, hyper, a recorder).
-    pub fn transport(mut self, transport: impl Transport) -> ClientBuilder {
-        self.transport = Some(Arc::new(transport));
-        self
-    }
-
-    pub fn shared_transport(mut self, transport: Arc<dyn Transport>) -> ClientBuilder {
-        self.transport = Some(transport);
-        self
-    }
-
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder {
-        self.policy = policy;
-        self
-    }
-
-    /// Connect timeout (default transport only) and whole-request timeout.
-    pub fn timeouts(mut self, connect: Duration, request: Duration) -> ClientBuilder {
-        self.connect_timeout = connect;
-        self.request_timeout = request;
-        self
-    }
-
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> ClientBuilder {
-        self.clock = clock;
-        self
-    }
-
-    /// On RequestExpired, learn the offset from the service's `Date` header and re-sign once
-    /// (default on). Off: report the skew and stop.
-    pub fn learn_clock_skew(mut self, learn: bool) -> ClientBuilder {
-        self.learn_clock_skew = learn;
-        self
-    }
-
-    /// Redact the bodies logged at TRACE level (default on): request forms lose Signature,
-    /// AWSAccessKeyId, MWSAuthToken and SellerId; response documents lose buyer names,
-    /// emails, phones and addresses ([`redact`]). Turn it off only to debug on a machine whose
-    /// logs nobody else reads: the raw form holds the access key id and the signature.
-    pub fn redact_bodies(mut self, redact: bool) -> ClientBuilder {
-        self.redact_bodies = redact;
-        self
-    }
-
-    pub fn build(self) -> Result<Client, TransportError> {
-        let transport = match self.transport {
-            Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
-        };
-        Ok(Client {
-            inner: Arc::new(Inner {
-                credentials: self.credentials,
-                endpoint: self.endpoint,
-                transport,
-                budget: RetryBudget::new(self.policy.budget),
-                policy: self.policy,
-                request_timeout: self.request_timeout,
-                clock: self.clock,
-                learn_clock_skew: self.learn_clock_skew,
-                redact_bodies: self.redact_bodies,
-                offset: AtomicI64::new(0),
-            }),
-        })
-    }
-}
-
-/// What one answered attempt means for the call.
-enum Answer<R> {
-    Success(R),
-    /// RequestExpired; `skew` is the service's time minus this machine's, when known.
-    Expired {
-        error: ServiceError,
-        skew: Option<i64>,
-    },
-    Failed(Failure, Last),
-}
-
-/// How the last failed attempt ended, for the final error.
-enum Last {
-    Service(ServiceError),
-    Transport(TransportError),
-    Parse {
-        http_status: u16,
-        reason: String,
-        raw_body: Vec<u8>,
-    },
-}
-
-impl Last {
-    fn describe(&self) -> String {
-        match self {
-            Last::Service(e) => e.to_string(),
-            Last::Transport(e) => e.to_string(),
-            Last::Parse {
-                http_status,
-                reason,
-                ..
-            } => format!("HTTP {http_status}: {reason}"),
-        }
-    }
-}
-
-impl Client {
-    pub fn builder(credentials: Credentials, endpoint: Endpoint) -> ClientBuilder {
+impl<P: Protocol> ClientBuilder<P> {
+    /// A builder with the defaults (see the module docs and [`RetryPolicy`]).
+    pub fn new(credentials: P::Credentials, endpoint: Endpoint) -> ClientBuilder<P> {
         ClientBuilder {
             credentials,
             endpoint,
@@ -263,6 +124,112 @@ impl Client {
         }
     }
 
+    /// Bring your own transport (proxy, custom roots, hyper, a recorder).
+    pub fn transport(mut self, transport: impl Transport) -> ClientBuilder<P> {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    pub fn shared_transport(mut self, transport: Arc<dyn Transport>) -> ClientBuilder<P> {
+        self.transport = Some(transport);
+        self
+    }
+
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder<P> {
+        self.policy = policy;
+        self
+    }
+
+    /// Connect timeout (default transport only) and whole-request timeout.
+    pub fn timeouts(mut self, connect: Duration, request: Duration) -> ClientBuilder<P> {
+        self.connect_timeout = connect;
+        self.request_timeout = request;
+        self
+    }
+
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> ClientBuilder<P> {
+        self.clock = clock;
+        self
+    }
+
+    /// On RequestExpired, learn the offset from the service's `Date` header and re-sign once
+    /// (default on). Off: report the skew and stop.
+    pub fn learn_clock_skew(mut self, learn: bool) -> ClientBuilder<P> {
+        self.learn_clock_skew = learn;
+        self
+    }
+
+    /// Redact the bodies logged at TRACE level (default on): requests lose their secrets
+    /// (signature, keys, tokens), responses the buyer's names, emails, phones and addresses.
+    /// Turn it off only to debug on a machine whose logs nobody else reads: the raw request
+    /// holds the access key id and the signature.
+    pub fn redact_bodies(mut self, redact: bool) -> ClientBuilder<P> {
+        self.redact_bodies = redact;
+        self
+    }
+}
+
+impl<P: ClientProtocol> ClientBuilder<P> {
+    pub fn build(self) -> Result<P::Client, TransportError> {
+        let transport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
+        };
+        Ok(P::Client::from(Engine {
+            inner: Arc::new(Inner {
+                credentials: self.credentials,
+                endpoint: self.endpoint,
+                transport,
+                budget: RetryBudget::new(self.policy.budget),
+                policy: self.policy,
+                request_timeout: self.request_timeout,
+                clock: self.clock,
+                learn_clock_skew: self.learn_clock_skew,
+                redact_bodies: self.redact_bodies,
+                offset: AtomicI64::new(0),
+            }),
+        }))
+    }
+}
+
+/// What one answered attempt means for the call.
+enum Answer<R, C: ServiceCode> {
+    Success(R),
+    /// The request's time was refused; `skew` is the service's time minus this machine's,
+    /// when known.
+    Expired {
+        error: ServiceError<C>,
+        skew: Option<i64>,
+    },
+    Failed(Failure, Last<C>),
+}
+
+/// How the last failed attempt ended, for the final error.
+enum Last<C: ServiceCode> {
+    Service(ServiceError<C>),
+    Transport(TransportError),
+    Parse {
+        http_status: u16,
+        reason: String,
+        raw_body: Vec<u8>,
+    },
+}
+
+impl<C: ServiceCode> Last<C> {
+    fn describe(&self) -> String {
+        match self {
+            Last::Service(e) => e.to_string(),
+            Last::Transport(e) => e.to_string(),
+            Last::Parse {
+                http_status,
+                reason,
+                ..
+            } => format!("HTTP {http_status}: {reason}"),
+        }
+    }
+}
+
+impl<P: Protocol> Engine<P> {
     pub fn endpoint(&self) -> &Endpoint {
         &self.inner.endpoint
     }
@@ -277,32 +244,32 @@ impl Client {
         Timestamp::from_unix(local.unix() + self.clock_offset()).unwrap_or(local)
     }
 
-    fn trace_body(&self, what: &'static str, number: u32, body: &[u8], form: bool) {
+    fn trace_body(&self, what: &'static str, number: u32, body: &[u8], request: bool) {
         if !tracing::enabled!(tracing::Level::TRACE) {
             return;
         }
-        let text = match (self.inner.redact_bodies, form) {
-            (true, true) => redact::form(body),
-            (true, false) => redact::xml(body),
+        let text = match (self.inner.redact_bodies, request) {
+            (true, true) => P::redact_request(body),
+            (true, false) => P::redact_response(body),
             (false, _) => String::from_utf8_lossy(body).into_owned(),
         };
         tracing::trace!(attempt = number, body = %text, "{what}");
     }
 
     /// Sends a typed request with the client's defaults.
-    pub async fn send<O: Operation>(&self, request: &O) -> Result<O::Response, ClientError> {
+    pub async fn send<O: Call<P>>(&self, request: &O) -> Result<O::Output, ClientError<P::Code>> {
         self.send_with(request, &CallOptions::default()).await
     }
 
     /// Sends a typed request with per-call overrides.
-    pub async fn send_with<O: Operation>(
+    pub async fn send_with<O: Call<P>>(
         &self,
         request: &O,
         options: &CallOptions,
-    ) -> Result<O::Response, ClientError> {
+    ) -> Result<O::Output, ClientError<P::Code>> {
         let span = tracing::info_span!(
             "amazon_pay.call",
-            operation = O::ACTION,
+            operation = O::INFO.action,
             attempts = tracing::field::Empty,
             status = tracing::field::Empty,
             request_id = tracing::field::Empty,
@@ -315,19 +282,19 @@ impl Client {
             .await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
         match &result {
-            Ok(_) => tracing::debug!(parent: &span, operation = O::ACTION, "call succeeded"),
+            Ok(_) => tracing::debug!(parent: &span, operation = O::INFO.action, "call succeeded"),
             Err(e) => {
-                tracing::warn!(parent: &span, operation = O::ACTION, error = %e, "call failed")
+                tracing::warn!(parent: &span, operation = O::INFO.action, error = %e, "call failed")
             }
         }
         result
     }
 
-    async fn attempt_loop<O: Operation>(
+    async fn attempt_loop<O: Call<P>>(
         &self,
         request: &O,
         options: &CallOptions,
-    ) -> Result<O::Response, ClientError> {
+    ) -> Result<O::Output, ClientError<P::Code>> {
         let inner = &*self.inner;
         let span = tracing::Span::current();
         let max_attempts = options
@@ -342,15 +309,10 @@ impl Client {
         loop {
             let number = u32::try_from(attempts.len() + 1).unwrap_or(u32::MAX);
             let local = inner.clock.now();
-            let signed = sign::sign(
-                request,
-                &inner.credentials,
-                &inner.endpoint,
-                self.shifted(local),
-            );
+            let signed = request.sign(&inner.credentials, &inner.endpoint, self.shifted(local));
             self.trace_body("request", number, &signed.body, true);
             let sent = Instant::now();
-            let outcome = inner.transport.send(signed.into(), timeout).await;
+            let outcome = inner.transport.send(signed, timeout).await;
             let elapsed = sent.elapsed();
             span.record("attempts", number);
             let answer = match outcome {
@@ -379,23 +341,19 @@ impl Client {
                     }
                     _ => {
                         return Err(ClientError::ClockSkew {
-                            action: O::ACTION,
+                            action: O::INFO.action,
                             skew_seconds: skew,
                             error,
                             attempts,
                         });
                     }
                 },
-                // The reference id is taken: by our own attempt whose answer was lost.
+                // The key is taken: by our own attempt whose answer was lost.
                 Answer::Failed(_, Last::Service(error))
-                    if ambiguous
-                        && matches!(
-                            error.code,
-                            ErrorCode::DuplicateReferenceId | ErrorCode::DuplicateRequest
-                        ) =>
+                    if ambiguous && error.class() == ErrorClass::DuplicateKey =>
                 {
                     return Err(ClientError::MayHaveBeenApplied {
-                        action: O::ACTION,
+                        action: O::INFO.action,
                         idempotency_key: request.idempotency_key().map(str::to_owned),
                         reason: format!(
                             "an earlier attempt's answer was lost and the service now reports {} \
@@ -409,16 +367,16 @@ impl Client {
             };
             let retry = number < max_attempts && may_retry(O::INFO.safety, failure);
             if !retry {
-                return Err(final_error::<O>(request, last, attempts, ambiguous));
+                return Err(final_error::<P, O>(request, last, attempts, ambiguous));
             }
             let after_timeout = failure == Failure::Transport(TransportErrorKind::Timeout);
             if !inner.budget.withdraw(after_timeout) {
                 // Failing fast must not hide that an earlier attempt may have been applied.
                 if ambiguous && O::INFO.safety != Safety::Read {
-                    return Err(final_error::<O>(request, last, attempts, ambiguous));
+                    return Err(final_error::<P, O>(request, last, attempts, ambiguous));
                 }
                 return Err(ClientError::BudgetExhausted {
-                    action: O::ACTION,
+                    action: O::INFO.action,
                     last: last.describe(),
                     attempts,
                 });
@@ -437,19 +395,19 @@ impl Client {
     /// measured against this machine's own clock, not the shifted one, so the figure stays
     /// right after an offset was learned), or a failure and whether it may be retried. Records
     /// the attempt.
-    fn read_answer<O: Operation>(
+    fn read_answer<O: Call<P>>(
         &self,
         response: HttpResponse,
         local: Timestamp,
         number: u32,
         elapsed: Duration,
         attempts: &mut Vec<Attempt>,
-    ) -> Answer<O::Response> {
+    ) -> Answer<O::Output, P::Code> {
         let span = tracing::Span::current();
         self.trace_body("response", number, &response.body, false);
         span.record("status", response.status);
         let status = Some(response.status);
-        match parse_response::<O>(response.status, &response.body) {
+        match O::read(response.status, &response.body) {
             Ok(document) => {
                 record(attempts, number, status, None, None, elapsed, None);
                 self.inner.budget.deposit();
@@ -469,7 +427,7 @@ impl Client {
                     elapsed,
                     Some(body),
                 );
-                if error.code == ErrorCode::RequestExpired {
+                if error.class() == ErrorClass::ClockSkew {
                     let skew = response
                         .date
                         .as_deref()
@@ -492,11 +450,9 @@ impl Client {
                 // An unreadable answer may be a success document full of buyer data: the
                 // history (which ends up in logs) keeps it redacted; the error's `raw_body` has
                 // it as received.
-                let logged = redact::xml(&raw_body);
+                let logged = P::redact_response(&raw_body);
                 record(attempts, number, status, None, None, elapsed, Some(logged));
-                // A 5xx page that is not an error document (a proxy's, a load balancer's) is
-                // as temporary as the service's own 500/503.
-                let failure = if matches!(http_status, 500 | 502 | 503 | 504) {
+                let failure = if unreadable_is_transient(http_status) {
                     Failure::Retryable
                 } else {
                     Failure::Final
@@ -542,15 +498,15 @@ fn record(
     });
 }
 
-fn final_error<O: Operation>(
+fn final_error<P: Protocol, O: Call<P>>(
     request: &O,
-    last: Last,
+    last: Last<P::Code>,
     attempts: Vec<Attempt>,
     ambiguous: bool,
-) -> ClientError {
+) -> ClientError<P::Code> {
     if ambiguous && O::INFO.safety != Safety::Read {
         return ClientError::MayHaveBeenApplied {
-            action: O::ACTION,
+            action: O::INFO.action,
             idempotency_key: request.idempotency_key().map(str::to_owned),
             reason: format!(
                 "an answer was lost and the last attempt ended with {}",
@@ -561,12 +517,12 @@ fn final_error<O: Operation>(
     }
     match last {
         Last::Service(error) => ClientError::Service {
-            action: O::ACTION,
+            action: O::INFO.action,
             error,
             attempts,
         },
         Last::Transport(error) => ClientError::Transport {
-            action: O::ACTION,
+            action: O::INFO.action,
             error,
             attempts,
         },
@@ -575,7 +531,7 @@ fn final_error<O: Operation>(
             reason,
             raw_body,
         } => ClientError::Parse {
-            action: O::ACTION,
+            action: O::INFO.action,
             http_status,
             reason,
             raw_body,

@@ -5,31 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::sign::SignedRequest;
-
-/// A request as it goes on the wire.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    pub method: String,
-    pub url: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
-
-impl From<SignedRequest> for HttpRequest {
-    fn from(r: SignedRequest) -> HttpRequest {
-        HttpRequest {
-            method: r.method.to_owned(),
-            url: r.url,
-            headers: r
-                .headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-            body: r.body,
-        }
-    }
-}
+use crate::protocol::HttpRequest;
 
 /// What came back.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -5,7 +5,7 @@ use std::fmt;
 
 use zeroize::{Zeroize, ZeroizeOnDrop};
 
-/// The MWS secret key. Only [`crate::sign`] reads its bytes.
+/// The MWS secret key. Only [`crate::v1::sign`] reads its bytes.
 #[derive(Clone, Zeroize, ZeroizeOnDrop)]
 pub struct SecretKey(String);
 

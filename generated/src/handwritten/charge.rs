@@ -3,14 +3,15 @@
 //! calls, and idempotent by construction: the caller's reference id is the
 //! AuthorizationReferenceId, so calling `charge` again with the same id never charges twice.
 
-use super::{Client, ClientError};
+use crate::client::{Client, ClientError};
 use crate::v1::{self, BillingAgreementState, OrderReferenceState};
 use crate::{BuildError, Money};
 
-/// What to charge: `ChargeRequest::new(id, reference_id, amount)` and the optional parts.
+/// What to charge on an Amazon reference id (a billing agreement or an order reference):
+/// `ReferenceCharge::new(id, reference_id, amount)` and the optional parts.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
-pub struct ChargeRequest {
+pub struct ReferenceCharge {
     /// An order reference (`P01-…`, `S01-…`) or billing agreement (`B01-…`, `C01-…`) id.
     pub amazon_reference_id: String,
     /// Becomes the AuthorizationReferenceId: unique per charge, reused on every retry.
@@ -23,13 +24,13 @@ pub struct ChargeRequest {
     pub soft_descriptor: Option<String>,
 }
 
-impl ChargeRequest {
+impl ReferenceCharge {
     pub fn new(
         amazon_reference_id: impl Into<String>,
         reference_id: impl Into<String>,
         amount: Money,
-    ) -> ChargeRequest {
-        ChargeRequest {
+    ) -> ReferenceCharge {
+        ReferenceCharge {
             amazon_reference_id: amazon_reference_id.into(),
             reference_id: reference_id.into(),
             amount,
@@ -41,28 +42,28 @@ impl ChargeRequest {
         }
     }
 
-    pub fn seller_authorization_note(mut self, note: impl Into<String>) -> ChargeRequest {
+    pub fn seller_authorization_note(mut self, note: impl Into<String>) -> ReferenceCharge {
         self.seller_authorization_note = Some(note.into());
         self
     }
 
     /// Set on a Draft agreement or order reference before it is confirmed.
-    pub fn seller_note(mut self, note: impl Into<String>) -> ChargeRequest {
+    pub fn seller_note(mut self, note: impl Into<String>) -> ReferenceCharge {
         self.seller_note = Some(note.into());
         self
     }
 
-    pub fn store_name(mut self, name: impl Into<String>) -> ChargeRequest {
+    pub fn store_name(mut self, name: impl Into<String>) -> ReferenceCharge {
         self.store_name = Some(name.into());
         self
     }
 
-    pub fn seller_order_id(mut self, id: impl Into<String>) -> ChargeRequest {
+    pub fn seller_order_id(mut self, id: impl Into<String>) -> ReferenceCharge {
         self.seller_order_id = Some(id.into());
         self
     }
 
-    pub fn soft_descriptor(mut self, descriptor: impl Into<String>) -> ChargeRequest {
+    pub fn soft_descriptor(mut self, descriptor: impl Into<String>) -> ReferenceCharge {
         self.soft_descriptor = Some(descriptor.into());
         self
     }
@@ -70,13 +71,13 @@ impl ChargeRequest {
 
 /// The authorization (captured when Open) and the order reference it belongs to.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ChargeOutcome {
+pub struct ReferenceChargeOutcome {
     pub authorization: v1::AuthorizationDetails,
     pub amazon_order_reference_id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum ChargeError {
+pub enum ReferenceChargeError {
     #[error("`{0}` is neither an order reference id (P…/S…) nor a billing agreement id (B…/C…)")]
     UnknownIdKind(String),
     #[error("{id} is {state} and cannot be charged")]
@@ -89,7 +90,7 @@ pub enum ChargeError {
 
 /// The seller's order id and store name, when the caller gave either.
 fn seller_order_attributes(
-    charge: &ChargeRequest,
+    charge: &ReferenceCharge,
 ) -> Result<Option<v1::SellerOrderAttributes>, BuildError> {
     if charge.seller_order_id.is_none() && charge.store_name.is_none() {
         return Ok(None);
@@ -107,11 +108,14 @@ fn seller_order_attributes(
 impl Client {
     /// Charges a billing agreement or order reference: reads it, sets and confirms it when it
     /// is still a Draft, then authorizes synchronously with capture.
-    pub async fn charge(&self, charge: &ChargeRequest) -> Result<ChargeOutcome, ChargeError> {
+    pub async fn charge(
+        &self,
+        charge: &ReferenceCharge,
+    ) -> Result<ReferenceChargeOutcome, ReferenceChargeError> {
         match charge.amazon_reference_id.chars().next() {
             Some('B' | 'C') => self.charge_billing_agreement(charge).await,
             Some('P' | 'S') => self.charge_order_reference(charge).await,
-            _ => Err(ChargeError::UnknownIdKind(
+            _ => Err(ReferenceChargeError::UnknownIdKind(
                 charge.amazon_reference_id.clone(),
             )),
         }
@@ -119,8 +123,8 @@ impl Client {
 
     async fn charge_billing_agreement(
         &self,
-        charge: &ChargeRequest,
-    ) -> Result<ChargeOutcome, ChargeError> {
+        charge: &ReferenceCharge,
+    ) -> Result<ReferenceChargeOutcome, ReferenceChargeError> {
         let id = charge.amazon_reference_id.as_str();
         let details = self
             .get_billing_agreement_details(
@@ -160,7 +164,7 @@ impl Client {
                 .await?;
             }
             other => {
-                return Err(ChargeError::NotChargeable {
+                return Err(ReferenceChargeError::NotChargeable {
                     id: id.to_owned(),
                     state: other.as_str().to_owned(),
                 });
@@ -185,7 +189,7 @@ impl Client {
             .authorize_on_billing_agreement(&request.build()?)
             .await?
             .result;
-        Ok(ChargeOutcome {
+        Ok(ReferenceChargeOutcome {
             amazon_order_reference_id: result
                 .amazon_order_reference_id
                 .map(|id| id.as_str().to_owned())
@@ -196,8 +200,8 @@ impl Client {
 
     async fn charge_order_reference(
         &self,
-        charge: &ChargeRequest,
-    ) -> Result<ChargeOutcome, ChargeError> {
+        charge: &ReferenceCharge,
+    ) -> Result<ReferenceChargeOutcome, ReferenceChargeError> {
         let id = charge.amazon_reference_id.as_str();
         let details = self
             .get_order_reference_details(
@@ -234,7 +238,7 @@ impl Client {
                 .await?;
             }
             other => {
-                return Err(ChargeError::NotChargeable {
+                return Err(ReferenceChargeError::NotChargeable {
                     id: id.to_owned(),
                     state: other.as_str().to_owned(),
                 });
@@ -253,7 +257,7 @@ impl Client {
             request = request.soft_descriptor(v.clone());
         }
         let result = self.authorize(&request.build()?).await?.result;
-        Ok(ChargeOutcome {
+        Ok(ReferenceChargeOutcome {
             authorization: result.authorization_details,
             amazon_order_reference_id: id.to_owned(),
         })
