@@ -44,13 +44,14 @@ pub mod wire;
 pub mod xml;
 
 /// The v1 API (`OffAmazonPayments`, 2013-01-01): every operation and shape of `spec/v1/`,
-/// generated into `src/gen/`.
+/// generated into `src/gen/v1/`.
 #[rustfmt::skip] // prettyplease formats it; `cargo fmt` must not make it stale
-#[path = "gen/mod.rs"]
+#[path = "gen/v1/mod.rs"]
 pub mod v1;
 
 pub use builder::BuildError;
 pub use money::{Currency, Money, MoneyError};
+pub use operation::ErrorClass;
 pub use operation::{DispatchError, Operation, OperationInfo, ResponseMetadata, Safety, Throttle};
 pub use params::{CommonParams, ParamError, ParamMap, ParamSink};
 pub use timestamp::Timestamp;
