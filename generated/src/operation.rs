@@ -22,7 +22,13 @@ pub enum Safety {
 
 /// How the retry engine treats a service error (from the spec's `class` of each code).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum ErrorClass { Throttled, Transient, ClockSkew, DuplicateKey, Final }
+pub enum ErrorClass {
+    Throttled,
+    Transient,
+    ClockSkew,
+    DuplicateKey,
+    Final,
+}
 
 /// Static facts about an operation, for dispatch by Action name (runner, `sign`, `decode`).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -275,7 +275,9 @@ fn inputs_in_the_path_appear_in_the_template_and_are_required() {
         ],
     );
     assert!(
-        msg.contains("GetStatus.toml:14:12: input `Filter` is located in `path`, so it must be required"),
+        msg.contains(
+            "GetStatus.toml:14:12: input `Filter` is located in `path`, so it must be required"
+        ),
         "{msg}"
     );
 }
@@ -350,11 +352,7 @@ fn common_parameters_are_not_inputs_and_personal_is_for_responses() {
     );
     let msg = broken(
         "duplicate-common",
-        &[(
-            "service.toml",
-            "name = \"Version\"",
-            "name = \"Action\"",
-        )],
+        &[("service.toml", "name = \"Version\"", "name = \"Action\"")],
     );
     assert!(msg.contains("service.toml:"), "{msg}");
     assert!(msg.contains("duplicate common parameter `Action`"), "{msg}");
@@ -364,10 +362,16 @@ fn common_parameters_are_not_inputs_and_personal_is_for_responses() {
 fn protocol_is_a_table_tagged_by_kind() {
     let msg = broken(
         "kind",
-        &[("service.toml", "kind = \"mws-query\"", "kind = \"rest-xml\"")],
+        &[(
+            "service.toml",
+            "kind = \"mws-query\"",
+            "kind = \"rest-xml\"",
+        )],
     );
     assert!(
-        msg.starts_with("<spec>/service.toml:6:8: unknown variant `rest-xml`, expected `mws-query`"),
+        msg.starts_with(
+            "<spec>/service.toml:6:8: unknown variant `rest-xml`, expected `mws-query`"
+        ),
         "{msg}"
     );
     let msg = broken(
@@ -388,7 +392,11 @@ fn protocol_is_a_table_tagged_by_kind() {
 fn every_error_code_has_a_known_class() {
     let msg = broken(
         "class",
-        &[("errors.toml", "class = \"throttled\"", "class = \"throttle\"")],
+        &[(
+            "errors.toml",
+            "class = \"throttled\"",
+            "class = \"throttle\"",
+        )],
     );
     assert!(
         msg.starts_with("<spec>/errors.toml:4:9: unknown variant `throttle`"),

@@ -64,7 +64,11 @@ pub fn files(
         items.push(("operations", op.name.as_str(), quote!(#request #rest)));
     }
     for entry in &ir.types {
-        items.push(("shapes", entry.name.as_str(), shapes::emit(ir, entry, protocol)));
+        items.push((
+            "shapes",
+            entry.name.as_str(),
+            shapes::emit(ir, entry, protocol),
+        ));
     }
     let (mut op_mods, mut shape_mods) = (Vec::new(), Vec::new());
     for (dir, name, code) in items {

@@ -4,12 +4,12 @@ use std::collections::BTreeSet;
 
 use amazon_pay_spec::{Member, Operation, Shape, ShapeKind, Spec};
 
+use super::Ir;
 use super::operation::{Binding, IdempotencyKey, OperationEntry, Throttle};
 use super::service::{CommonParam, ErrorEntry, MwsQuery, Protocol, Region, Service};
 use super::types::{
     Field, List, Scalar, StructRole, Structure, TypeEntry, TypeKind, TypeRef, Variant,
 };
-use super::Ir;
 use crate::names;
 
 /// Builds the IR of a validated spec. Fails only when something valid in the spec cannot be
@@ -32,12 +32,19 @@ pub fn build(spec: &Spec) -> Result<Ir, String> {
             doc: e.doc.clone(),
         })
         .collect();
-    distinct_variants("ErrorCode", errors.iter().map(|e| (e.code.as_str(), e.variant.as_str())))?;
+    distinct_variants(
+        "ErrorCode",
+        errors.iter().map(|e| (e.code.as_str(), e.variant.as_str())),
+    )?;
     Ok(Ir {
         service: service(spec),
         protocol: protocol(spec),
         types,
-        operations: spec.operations.iter().map(|op| operation(spec, op)).collect(),
+        operations: spec
+            .operations
+            .iter()
+            .map(|op| operation(spec, op))
+            .collect(),
         errors,
     })
 }

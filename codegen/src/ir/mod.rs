@@ -10,7 +10,9 @@ mod types;
 pub use build::build;
 pub use operation::{Binding, IdempotencyKey, OperationEntry, Throttle};
 pub use service::{CommonParam, ErrorEntry, MwsQuery, Protocol, Region, Service};
-pub use types::{Field, List, Scalar, StructRole, Structure, TypeEntry, TypeKind, TypeRef, Variant};
+pub use types::{
+    Field, List, Scalar, StructRole, Structure, TypeEntry, TypeKind, TypeRef, Variant,
+};
 
 /// One API generation, ready to emit.
 #[derive(Debug, Clone)]
@@ -62,7 +64,9 @@ impl Ir {
             })
             .flatten()
             .filter(|f| f.personal)
-            .flat_map(|f| std::iter::once(f.wire.as_str()).chain(f.aliases.iter().map(String::as_str)))
+            .flat_map(|f| {
+                std::iter::once(f.wire.as_str()).chain(f.aliases.iter().map(String::as_str))
+            })
             .collect();
         names.sort_unstable();
         names.dedup();

@@ -83,14 +83,21 @@ pub(super) fn check_operation(r: &mut Reporter<'_>, op: &Operation, path: &Path,
                 path,
                 src,
                 location,
-                format!("input `{}` is located in `path` but the path template has no `{{{}}}`", m.name(), m.name()),
+                format!(
+                    "input `{}` is located in `path` but the path template has no `{{{}}}`",
+                    m.name(),
+                    m.name()
+                ),
             );
         } else if here == Location::Path && !m.required {
             r.at(
                 path,
                 src,
                 location,
-                format!("input `{}` is located in `path`, so it must be required", m.name()),
+                format!(
+                    "input `{}` is located in `path`, so it must be required",
+                    m.name()
+                ),
             );
         }
     }
@@ -98,7 +105,12 @@ pub(super) fn check_operation(r: &mut Reporter<'_>, op: &Operation, path: &Path,
 
 /// Structure members travel wherever their structure does: only operation inputs have a
 /// location.
-pub(super) fn check_structure_members(r: &mut Reporter<'_>, members: &[Member], path: &Path, src: &str) {
+pub(super) fn check_structure_members(
+    r: &mut Reporter<'_>,
+    members: &[Member],
+    path: &Path,
+    src: &str,
+) {
     for m in members {
         if let Some(location) = &m.location {
             r.at(
@@ -155,7 +167,10 @@ mod tests {
     #[test]
     fn template_parameters_are_read_in_braces() {
         let params = template_params("/v2/charges/{ChargeId}/capture/{Other}").unwrap();
-        assert_eq!(params.into_iter().collect::<Vec<_>>(), ["ChargeId", "Other"]);
+        assert_eq!(
+            params.into_iter().collect::<Vec<_>>(),
+            ["ChargeId", "Other"]
+        );
         assert!(template_params("/v2/charges").unwrap().is_empty());
         assert!(template_params("v2").is_err());
         assert!(template_params("/a/{B").is_err());

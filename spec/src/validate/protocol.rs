@@ -49,7 +49,11 @@ fn mws_query_operation(r: &mut Reporter<'_>, q: &MwsQuery, op: &Operation, path:
                 ),
             );
         }
-        if let Some(location) = m.location.as_ref().filter(|l| *l.get_ref() != Location::Body) {
+        if let Some(location) = m
+            .location
+            .as_ref()
+            .filter(|l| *l.get_ref() != Location::Body)
+        {
             r.at(
                 path,
                 src,

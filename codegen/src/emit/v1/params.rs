@@ -86,7 +86,12 @@ pub fn write_params(ir: &Ir, q: &MwsQuery, op: &OperationEntry) -> TokenStream {
 }
 
 /// Writes one common parameter from where the spec says its value comes from.
-fn common_write(ir: &Ir, q: &MwsQuery, op: &OperationEntry, c: &CommonParam) -> Option<TokenStream> {
+fn common_write(
+    ir: &Ir,
+    q: &MwsQuery,
+    op: &OperationEntry,
+    c: &CommonParam,
+) -> Option<TokenStream> {
     let wire = &c.wire;
     let constant = |value: &str| quote!(sink.param(#wire, #value););
     Some(match c.from {
