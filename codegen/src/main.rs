@@ -1,4 +1,4 @@
-//! `amazon-pay-codegen generate` writes `generated/src/gen/` from `spec/v1/`;
+//! `amazon-pay-codegen generate` writes `generated/src/gen/v1/` from `spec/v1/`;
 //! `amazon-pay-codegen check` exits non-zero and prints a diff when it is stale.
 
 use std::path::PathBuf;
@@ -14,7 +14,7 @@ struct Args {
     /// The spec directory.
     #[arg(long, global = true)]
     spec: Option<PathBuf>,
-    /// The output directory (`generated/src/gen`).
+    /// The output directory (`generated/src/gen/v1`).
     #[arg(long, global = true)]
     out: Option<PathBuf>,
 }

@@ -1,5 +1,6 @@
-//! The generator on a small fixture spec: snapshots of its output, determinism, and
-//! freshness of the committed copy that `generated/tests/mini_gen.rs` compiles and runs.
+//! The generator on a small fixture spec: its output is kept once, in `generated/tests/mini_gen/`
+//! (compiled and exercised by `generated/tests/mini_gen.rs`); a fresh generation must equal it
+//! byte for byte, and two generations must agree.
 
 use std::path::{Path, PathBuf};
 
@@ -17,14 +18,6 @@ fn generate() -> std::collections::BTreeMap<PathBuf, String> {
         },
     )
     .unwrap_or_else(|e| panic!("{e}"))
-}
-
-#[test]
-fn output_snapshots() {
-    for (path, text) in generate() {
-        let name = path.display().to_string().replace(['/', '.'], "_");
-        insta::assert_snapshot!(name, text);
-    }
 }
 
 #[test]

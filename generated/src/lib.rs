@@ -60,9 +60,9 @@ pub mod ipn {
 }
 
 /// The v1 API (`OffAmazonPayments`, 2013-01-01): every operation and shape of `spec/v1/`,
-/// generated into `src/gen/`.
+/// generated into `src/gen/v1/`.
 #[rustfmt::skip] // prettyplease formats it; `cargo fmt` must not make it stale
-#[path = "gen/mod.rs"]
+#[path = "gen/v1/mod.rs"]
 pub mod v1;
 
 pub use amazon_pay_runtime::v1::{

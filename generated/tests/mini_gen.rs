@@ -7,7 +7,7 @@
 mod mini;
 
 use amazon_pay_protocol::params::{CanonicalQuery, CollectedParams, reference_canonical_query};
-use amazon_pay_protocol::{CommonParams, Currency, Money, Operation, ParamMap};
+use amazon_pay_protocol::{CommonParams, Currency, ErrorClass, Money, Operation, ParamMap};
 use mini::*;
 
 const COMMON: CommonParams<'static> = CommonParams {
@@ -170,6 +170,14 @@ fn enums_keep_unknown_values() {
     );
     assert!(ErrorCode::RequestThrottled.retryable());
     assert!(!ErrorCode::parse("Whatever").retryable());
+    assert_eq!(ErrorCode::RequestThrottled.class(), ErrorClass::Throttled);
+    assert_eq!(
+        ErrorCode::DuplicateReferenceId.class(),
+        ErrorClass::DuplicateKey
+    );
+    assert!(!ErrorCode::DuplicateReferenceId.retryable());
+    assert_eq!(ErrorCode::parse("Whatever").class(), ErrorClass::Final);
+    assert_eq!(PERSONAL_ELEMENTS, ["ContactEmail"]);
     assert_eq!(
         ChargeAgreementRequest::INFO.idempotency_key,
         Some("ChargeReferenceId")

@@ -6,6 +6,7 @@
 mod error;
 mod load;
 mod model;
+mod protocol;
 mod validate;
 
 pub use error::{SpecError, SpecErrors};

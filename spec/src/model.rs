@@ -6,6 +6,8 @@
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::protocol::{CommonParameter, MwsQuery, ParamSource, Protocol};
+
 /// A whole API generation: `spec/v1/`.
 #[derive(Debug, Clone)]
 pub struct Spec {
@@ -30,12 +32,8 @@ pub struct ServiceFile {
 pub struct Service {
     pub name: String,
     pub version: String,
-    pub protocol: String,
-    pub xml_namespace: String,
-    pub ipn_namespace: String,
-    pub signature_method: String,
-    pub signature_version: String,
-    pub max_clock_skew_seconds: u32,
+    /// How requests and responses travel; decides which emitter the generator uses.
+    pub protocol: Protocol,
     #[serde(default)]
     pub doc: String,
 }
@@ -71,10 +69,33 @@ pub struct ErrorsFile {
 pub struct ErrorDef {
     pub code: Spanned<String>,
     pub status: Option<u16>,
-    #[serde(default)]
-    pub retryable: bool,
+    /// How a client treats the error; retryability is derived from it.
+    pub class: ErrorClass,
     #[serde(default)]
     pub doc: String,
+}
+
+/// How a retry engine treats a service error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// The caller exceeded a quota: retry after a backoff.
+    Throttled,
+    /// The service failed this once: the same request may succeed later.
+    Transient,
+    /// The request's timestamp is too far from the service's clock: re-sign with a corrected clock.
+    ClockSkew,
+    /// The reference id was used before: after a lost answer, the first request may have been applied.
+    DuplicateKey,
+    /// Sending the same request again gives the same answer.
+    Final,
+}
+
+impl ErrorClass {
+    /// Whether the same request may succeed when sent again later.
+    pub fn retryable(self) -> bool {
+        matches!(self, ErrorClass::Throttled | ErrorClass::Transient)
+    }
 }
 
 /// What a retry of an operation may do; decides when a client may repeat it.
@@ -114,8 +135,49 @@ pub struct Operation {
     #[serde(default)]
     pub errors: Vec<Spanned<String>>,
     pub throttle: Option<Throttle>,
+    /// Where the request goes over HTTP; `None` for protocols with one fixed endpoint (v1).
+    pub http: Option<HttpBinding>,
     #[serde(default)]
     pub input: Vec<Member>,
+}
+
+/// An operation's HTTP binding: method, path template and success status.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpBinding {
+    pub method: HttpMethod,
+    /// `/v2/charges/{ChargeId}`: every `{Name}` is an input located in the path.
+    pub path: Spanned<String>,
+    /// The status of a success answer; 200 when omitted.
+    pub status: Option<Spanned<u16>>,
+}
+
+impl HttpBinding {
+    pub fn status(&self) -> u16 {
+        self.status.as_ref().map_or(200, |s| *s.get_ref())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+/// Where an operation input travels in the HTTP request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Location {
+    /// A `{Name}` segment of the path template.
+    Path,
+    Query,
+    Header,
+    /// The request body (v1: the form body, the default).
+    Body,
 }
 
 fn yes() -> bool {
@@ -141,6 +203,11 @@ pub struct Member {
     pub sandbox_simulation: Option<String>,
     /// The value the official SDKs send when the caller gives none (documentation only).
     pub sdk_default: Option<String>,
+    /// Where an operation input travels (default: the body).
+    pub location: Option<Spanned<Location>>,
+    /// The element holds buyer personal data: redacted in logs and recordings.
+    #[serde(default)]
+    pub personal: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -234,5 +301,11 @@ impl Member {
 
     pub fn ty(&self) -> &str {
         self.ty.get_ref()
+    }
+
+    pub fn location(&self) -> Location {
+        self.location
+            .as_ref()
+            .map_or(Location::Body, |l| *l.get_ref())
     }
 }

@@ -210,3 +210,202 @@ fn missing_file_and_wrong_type_never_panic() {
     );
     assert!(msg.contains("ChargeAgreement.toml:"), "{msg}");
 }
+
+/// Gives GetStatus an `[http]` binding with the given path template (line 7 onwards).
+fn get_status_http(path: &str) -> (&'static str, &'static str, String) {
+    (
+        "operations/GetStatus.toml",
+        "safety = \"read\"\n",
+        format!("safety = \"read\"\n\n[http]\nmethod = \"GET\"\npath = \"{path}\"\n"),
+    )
+}
+
+fn broken_owned(case: &str, edits: &[(&str, &str, String)]) -> String {
+    let edits: Vec<(&str, &str, &str)> = edits
+        .iter()
+        .map(|(f, old, new)| (*f, *old, new.as_str()))
+        .collect();
+    broken(case, &edits)
+}
+
+#[test]
+fn path_template_names_inputs_located_in_the_path() {
+    let msg = broken_owned("template", &[get_status_http("/status/{Id}/{Filter}")]);
+    assert!(
+        msg.contains("GetStatus.toml:9:8: path parameter `{Id}` is not an input of this operation"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("GetStatus.toml:9:8: path parameter `{Filter}` names an input located in `body`, not `path`"),
+        "{msg}"
+    );
+    let msg = broken_owned("template-syntax", &[get_status_http("status/{Filter")]);
+    assert!(
+        msg.contains("GetStatus.toml:9:8: path template `status/{Filter`: it must start with `/`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn inputs_in_the_path_appear_in_the_template_and_are_required() {
+    let msg = broken_owned(
+        "path-input",
+        &[
+            get_status_http("/status"),
+            (
+                "operations/GetStatus.toml",
+                "type = \"StatusFilter\"",
+                "type = \"StatusFilter\"\nlocation = \"path\"".to_owned(),
+            ),
+        ],
+    );
+    assert!(
+        msg.contains("GetStatus.toml:14:12: input `Filter` is located in `path` but the path template has no `{Filter}`"),
+        "{msg}"
+    );
+    let msg = broken_owned(
+        "optional-path-input",
+        &[
+            get_status_http("/status/{Filter}"),
+            (
+                "operations/GetStatus.toml",
+                "type = \"StatusFilter\"",
+                "type = \"StatusFilter\"\nlocation = \"path\"".to_owned(),
+            ),
+        ],
+    );
+    assert!(
+        msg.contains(
+            "GetStatus.toml:14:12: input `Filter` is located in `path`, so it must be required"
+        ),
+        "{msg}"
+    );
+}
+
+#[test]
+fn locations_other_than_the_body_need_a_binding_and_a_protocol_that_sends_them() {
+    let msg = broken(
+        "no-binding",
+        &[(
+            "operations/GetStatus.toml",
+            "type = \"StatusFilter\"",
+            "type = \"StatusFilter\"\nlocation = \"query\"",
+        )],
+    );
+    assert!(
+        msg.contains("GetStatus.toml:10:12: input `Filter` is located in `query`, which needs an `[http]` binding"),
+        "{msg}"
+    );
+    assert!(
+        msg.contains("GetStatus.toml:10:12: protocol mws-query sends every input in the form body; `Filter` is located in `query`"),
+        "{msg}"
+    );
+    let msg = broken(
+        "member-location",
+        &[(
+            "shapes/ChargeAttributes.toml",
+            "name = \"StoreName\"\ntype = \"string\"",
+            "name = \"StoreName\"\ntype = \"string\"\nlocation = \"header\"",
+        )],
+    );
+    assert!(
+        msg.contains("ChargeAttributes.toml:7:12: `location` applies to operation inputs, not to structure member `StoreName`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn success_status_is_2xx() {
+    let (file, old, new) = get_status_http("/status");
+    let msg = broken_owned("status", &[(file, old, format!("{new}status = 302\n"))]);
+    assert!(
+        msg.contains("GetStatus.toml:10:10: success status 302 is not a 2xx status"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn common_parameters_are_not_inputs_and_personal_is_for_responses() {
+    let msg = broken(
+        "common-input",
+        &[(
+            "operations/ChargeAgreement.toml",
+            "name = \"Note\"",
+            "name = \"Timestamp\"",
+        )],
+    );
+    assert!(
+        msg.contains("ChargeAgreement.toml:25:8: input `Timestamp` is a common parameter"),
+        "{msg}"
+    );
+    let msg = broken(
+        "personal-input",
+        &[(
+            "operations/ChargeAgreement.toml",
+            "name = \"Note\"\ntype = \"string\"",
+            "name = \"Note\"\ntype = \"string\"\npersonal = true",
+        )],
+    );
+    assert!(
+        msg.contains("ChargeAgreement.toml:25:8: `personal` marks response elements; input `Note` is never in a response"),
+        "{msg}"
+    );
+    let msg = broken(
+        "duplicate-common",
+        &[("service.toml", "name = \"Version\"", "name = \"Action\"")],
+    );
+    assert!(msg.contains("service.toml:"), "{msg}");
+    assert!(msg.contains("duplicate common parameter `Action`"), "{msg}");
+}
+
+#[test]
+fn protocol_is_a_table_tagged_by_kind() {
+    let msg = broken(
+        "kind",
+        &[(
+            "service.toml",
+            "kind = \"mws-query\"",
+            "kind = \"rest-xml\"",
+        )],
+    );
+    assert!(
+        msg.starts_with(
+            "<spec>/service.toml:6:8: unknown variant `rest-xml`, expected `mws-query`"
+        ),
+        "{msg}"
+    );
+    let msg = broken(
+        "protocol-field",
+        &[(
+            "service.toml",
+            "xml_namespace = \"urn:mini\"",
+            "xml_namespace = \"urn:mini\"\nxml_namepsace = \"urn:mini\"",
+        )],
+    );
+    assert!(
+        msg.starts_with("<spec>/service.toml:8:1: unknown field `xml_namepsace`"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn every_error_code_has_a_known_class() {
+    let msg = broken(
+        "class",
+        &[(
+            "errors.toml",
+            "class = \"throttled\"",
+            "class = \"throttle\"",
+        )],
+    );
+    assert!(
+        msg.starts_with("<spec>/errors.toml:4:9: unknown variant `throttle`"),
+        "{msg}"
+    );
+    let msg = broken(
+        "retryable",
+        &[("errors.toml", "class = \"throttled\"", "retryable = true")],
+    );
+    assert!(msg.contains("errors.toml:"), "{msg}");
+    assert!(msg.contains("unknown field `retryable`"), "{msg}");
+}

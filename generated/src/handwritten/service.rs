@@ -1,5 +1,6 @@
-//! The v1 service's facts, stated to the runtime: its error codes, which form parameters are
-//! secret, which elements are personal data, hosts and paths.
+//! The v1 service's facts, stated to the runtime: its error codes and their classes, which
+//! form parameters are secret, which elements are personal data, hosts and paths. Every fact
+//! is generated from the spec; this only connects them to the runtime's traits.
 
 use amazon_pay_runtime::ErrorClass;
 use amazon_pay_runtime::endpoint::{EnvironmentPath, RegionHost};
@@ -15,35 +16,17 @@ pub struct V1Service;
 /// The v1 protocol, as the client's engine sees it.
 pub type V1 = Mws<V1Service>;
 
-/// Form parameters whose values are secrets or credentials (the seller id too: it names the
-/// merchant account the key belongs to).
-const SECRET_PARAMS: &[&str] = &["Signature", "AWSAccessKeyId", "MWSAuthToken", "SellerId"];
-
-/// Names of XML elements holding buyer personal data. An element is personal when its local
-/// name contains one of these (`Name` also covers `StoreName`: over-redacting is the safe
-/// side).
-const PERSONAL_NAME_PARTS: [&str; 11] = [
-    "Buyer",
-    "Name",
-    "Email",
-    "Phone",
-    "AddressLine",
-    "City",
-    "County",
-    "District",
-    "StateOrRegion",
-    "PostalCode",
-    "CustomInformation",
-];
-
 impl MwsService for V1Service {
     type Code = v1::ErrorCode;
-    const SECRET_PARAMS: &'static [&'static str] = SECRET_PARAMS;
+    const SECRET_PARAMS: &'static [&'static str] = v1::SECRET_PARAMS;
 
+    /// An element is personal when its local name contains the name of an element the spec
+    /// marks personal, so that elements a newer service version adds (`BuyerNickname`,
+    /// `ShippingPhone`) are redacted too: over-redacting is the safe side.
     fn is_personal(element: &str) -> bool {
-        PERSONAL_NAME_PARTS
+        v1::PERSONAL_ELEMENTS
             .iter()
-            .any(|part| element.contains(part))
+            .any(|personal| element.contains(personal))
     }
 
     #[cfg(feature = "client")]
@@ -60,15 +43,7 @@ impl ServiceCode for v1::ErrorCode {
     }
 
     fn class(&self) -> ErrorClass {
-        match self {
-            v1::ErrorCode::RequestExpired => ErrorClass::ClockSkew,
-            v1::ErrorCode::DuplicateReferenceId | v1::ErrorCode::DuplicateRequest => {
-                ErrorClass::DuplicateKey
-            }
-            v1::ErrorCode::RequestThrottled => ErrorClass::Throttled,
-            code if code.retryable() => ErrorClass::Transient,
-            _ => ErrorClass::Final,
-        }
+        v1::ErrorCode::class(self)
     }
 }
 

@@ -76,4 +76,14 @@ impl ErrorCode {
     pub fn retryable(&self) -> bool {
         matches!(self, ErrorCode::RequestThrottled)
     }
+    /// How a retry engine treats the error (the spec's `class`; unknown codes are final).
+    pub const fn class(&self) -> ::amazon_pay_protocol::ErrorClass {
+        match self {
+            ErrorCode::RequestThrottled => ::amazon_pay_protocol::ErrorClass::Throttled,
+            ErrorCode::DuplicateReferenceId => {
+                ::amazon_pay_protocol::ErrorClass::DuplicateKey
+            }
+            ErrorCode::Unknown(_) => ::amazon_pay_protocol::ErrorClass::Final,
+        }
+    }
 }

@@ -95,3 +95,38 @@ impl Environment {
         }
     }
 }
+/// The parameters the runtime adds to every request besides the operation's inputs
+/// (the signature included), sorted.
+pub const COMMON_PARAMS: &[&str] = &[
+    "AWSAccessKeyId",
+    "Action",
+    "MWSAuthToken",
+    "SellerId",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "Timestamp",
+    "Version",
+];
+/// Parameters whose values are credentials or name the account: logs and recordings
+/// redact them. Sorted.
+pub const SECRET_PARAMS: &[&str] = &[
+    "AWSAccessKeyId",
+    "MWSAuthToken",
+    "SellerId",
+    "Signature",
+];
+/// Parameters that change on every attempt: two requests are the same request when
+/// they agree on everything else. Sorted.
+pub const VOLATILE_PARAMS: &[&str] = &[
+    "AWSAccessKeyId",
+    "MWSAuthToken",
+    "Signature",
+    "SignatureMethod",
+    "SignatureVersion",
+    "Timestamp",
+];
+/// Element names of response documents that hold buyer personal data (the spec's
+/// `personal` members, with their aliases), sorted: logs and recordings redact their
+/// text and everything inside them.
+pub const PERSONAL_ELEMENTS: &[&str] = &["ContactEmail"];

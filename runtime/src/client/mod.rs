@@ -152,7 +152,7 @@ impl<P: Protocol> ClientBuilder<P> {
         self
     }
 
-    /// On RequestExpired, learn the offset from the service's `Date` header and re-sign once
+    /// When the service refuses the request time (a clock-skew error), learn the offset from the service's `Date` header and re-sign once
     /// (default on). Off: report the skew and stop.
     pub fn learn_clock_skew(mut self, learn: bool) -> ClientBuilder<P> {
         self.learn_clock_skew = learn;
@@ -234,7 +234,7 @@ impl<P: Protocol> Engine<P> {
         &self.inner.endpoint
     }
 
-    /// The clock offset learned from the service (seconds; 0 until a RequestExpired).
+    /// The clock offset learned from the service (seconds; 0 until the service refused a request time).
     pub fn clock_offset(&self) -> i64 {
         self.inner.offset.load(Ordering::Relaxed)
     }
@@ -391,7 +391,7 @@ impl<P: Protocol> Engine<P> {
         }
     }
 
-    /// Reads one answer: the document, RequestExpired (with the skew from the `Date` header,
+    /// Reads one answer: the document, a clock-skew refusal (with the skew from the `Date` header,
     /// measured against this machine's own clock, not the shifted one, so the figure stays
     /// right after an offset was learned), or a failure and whether it may be retried. Records
     /// the attempt.

@@ -6,6 +6,8 @@ use super::super::*;
 pub struct GetStatusResult {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: ::std::option::Option<State>,
+    #[serde(rename = "ContactEmail", default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: ::std::option::Option<::std::string::String>,
 }
 impl GetStatusResult {
     /// A builder; `build()` reports every missing required field at once.
@@ -22,10 +24,18 @@ impl GetStatusResult {
 #[derive(Debug, Clone, Default)]
 pub struct GetStatusResultBuilder {
     status: ::std::option::Option<State>,
+    contact_email: ::std::option::Option<::std::string::String>,
 }
 impl GetStatusResultBuilder {
     pub fn status(mut self, value: impl ::std::convert::Into<State>) -> Self {
         self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+    pub fn contact_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.contact_email = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -35,6 +45,7 @@ impl GetStatusResultBuilder {
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetStatusResult");
         let value = GetStatusResult {
             status: self.status,
+            contact_email: self.contact_email,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

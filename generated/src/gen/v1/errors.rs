@@ -333,4 +333,90 @@ impl ErrorCode {
             ErrorCode::ServiceUnavailable
         )
     }
+    /// How a retry engine treats the error (the spec's `class`; unknown codes are final).
+    pub const fn class(&self) -> ::amazon_pay_protocol::ErrorClass {
+        match self {
+            ErrorCode::AccessDenied => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::AmbiguousToken => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::BillingAgreementConstraintsExist => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::BillingAgreementNotModifiable => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::CaptureNotRefundable => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::ConstraintsExist => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::CurrencyMismatch => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::CurrencyUnsupported => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::DuplicateReferenceId => {
+                ::amazon_pay_protocol::ErrorClass::DuplicateKey
+            }
+            ErrorCode::DuplicateRequest => {
+                ::amazon_pay_protocol::ErrorClass::DuplicateKey
+            }
+            ErrorCode::InputStreamDisconnected => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::InternalError => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InternalServerError => {
+                ::amazon_pay_protocol::ErrorClass::Transient
+            }
+            ErrorCode::InvalidAccessKeyId => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InvalidAccountStatus => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InvalidAction => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InvalidAddress => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InvalidAddressConsentToken => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::InvalidAuthorizationStatus => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::InvalidBillingAgreementStatus => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::InvalidCancelAttempt => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InvalidCloseAttempt => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InvalidOrderReferenceId => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::InvalidOrderReferenceStatus => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::InvalidParameterValue => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::InvalidSandboxSimulationSpecified => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::InvalidTransactionId => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::MissingAuthenticationToken => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::MissingParameter => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::OrderReferenceCountExceeded => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::OrderReferenceNotModifiable => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::PaymentMethodNotUpdated => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::PeriodicAmountExceeded => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::QuotaExceeded => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::RequestExpired => ::amazon_pay_protocol::ErrorClass::ClockSkew,
+            ErrorCode::RequestThrottled => ::amazon_pay_protocol::ErrorClass::Throttled,
+            ErrorCode::ServiceUnavailable => ::amazon_pay_protocol::ErrorClass::Transient,
+            ErrorCode::SignatureDoesNotMatch => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::TransactionAmountExceeded => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::TransactionCountExceeded => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::UnauthorizedAccess => ::amazon_pay_protocol::ErrorClass::Final,
+            ErrorCode::UnauthorizedSolutionProvider => {
+                ::amazon_pay_protocol::ErrorClass::Final
+            }
+            ErrorCode::Unknown(_) => ::amazon_pay_protocol::ErrorClass::Final,
+        }
+    }
 }

@@ -1,20 +1,20 @@
 //! `client.rs`: one async method per operation on `amazon_pay_protocol::client::Client`
 //! (behind the crate's `client` feature), each a typed call of the generic `send`.
 
-use amazon_pay_spec::Spec;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::ir::Ir;
 use crate::names;
 
-pub fn emit(spec: &Spec) -> TokenStream {
-    let methods = spec.operations.iter().map(|op| {
-        let method = names::field(op.name());
-        let request = format_ident!("{}Request", op.name());
-        let response = format_ident!("{}Response", op.name());
+pub fn emit(ir: &Ir) -> TokenStream {
+    let methods = ir.operations.iter().map(|op| {
+        let method = names::field(&op.name);
+        let request = format_ident!("{}Request", op.name);
+        let response = format_ident!("{}Response", op.name);
         let doc = format!(
             " Calls `{}`: {}",
-            op.name(),
+            op.name,
             op.doc.lines().next().unwrap_or("").trim()
         );
         quote! {
@@ -27,10 +27,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
             }
         }
     });
-    let actions = spec
-        .operations
-        .iter()
-        .map(|op| format_ident!("{}", op.name()));
+    let actions = ir.operations.iter().map(|op| format_ident!("{}", op.name));
     quote! {
         impl ::amazon_pay_protocol::client::Client {
             #(#methods)*

@@ -1,35 +1,28 @@
-//! `service.rs` (regions, environments, protocol constants) and `errors.rs` (error codes).
+//! `service.rs`, the protocol-neutral part: the service name, regions, environments and the
+//! personal-data elements.
 
-use amazon_pay_spec::Spec;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::ir::Ir;
 use crate::names;
-use crate::shapes::enumeration;
 
-pub fn service(spec: &Spec) -> TokenStream {
-    let svc = &spec.service.service;
-    let (name, version, ns, ipn_ns) = (
-        &svc.name,
-        &svc.version,
-        &svc.xml_namespace,
-        &svc.ipn_namespace,
-    );
-    let (method, sig_version, skew) = (
-        &svc.signature_method,
-        &svc.signature_version,
-        svc.max_clock_skew_seconds,
-    );
-    let (sandbox, live) = (
-        &spec.service.environments.sandbox,
-        &spec.service.environments.live,
-    );
-    let regions = &spec.service.regions;
-    let variants: Vec<_> = regions
-        .iter()
-        .map(|r| names::ty(&names::variant(r.name.get_ref())))
-        .collect();
-    let region_names: Vec<&str> = regions.iter().map(|r| r.name.get_ref().as_str()).collect();
+/// `SERVICE_NAME`.
+pub fn name(ir: &Ir) -> TokenStream {
+    let (name, version) = (&ir.service.name, &ir.service.version);
+    let svc_doc = format!(" The `{name}` service, version {version}.");
+    quote! {
+        #[doc = #svc_doc]
+        pub const SERVICE_NAME: &str = #name;
+    }
+}
+
+/// `Region` and `Environment`.
+pub fn regions_and_environments(ir: &Ir) -> TokenStream {
+    let (sandbox, live) = (&ir.service.sandbox_path, &ir.service.live_path);
+    let regions = &ir.service.regions;
+    let variants: Vec<_> = regions.iter().map(|r| names::ty(&r.variant)).collect();
+    let region_names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
     let hosts = regions.iter().map(|r| &r.host);
     let domains = regions.iter().map(|r| &r.payment_domain);
     let currencies = regions.iter().map(|r| {
@@ -43,29 +36,13 @@ pub fn service(spec: &Spec) -> TokenStream {
     });
     let docs = regions.iter().map(|r| {
         let d = if r.doc.is_empty() {
-            format!(" Region {}.", r.name.get_ref())
+            format!(" Region {}.", r.name)
         } else {
             format!(" {}", r.doc)
         };
         quote!(#[doc = #d])
     });
-    let svc_doc = format!(" The `{name}` service, version {version}.");
     quote! {
-        #[doc = #svc_doc]
-        pub const SERVICE_NAME: &str = #name;
-        /// The `Version` parameter of every request.
-        pub const VERSION: &str = #version;
-        /// The namespace of every response document.
-        pub const XML_NAMESPACE: &str = #ns;
-        /// The namespace of IPN `NotificationData` documents.
-        pub const IPN_NAMESPACE: &str = #ipn_ns;
-        /// The `SignatureMethod` parameter.
-        pub const SIGNATURE_METHOD: &str = #method;
-        /// The `SignatureVersion` parameter.
-        pub const SIGNATURE_VERSION: &str = #sig_version;
-        /// Requests whose `Timestamp` is further than this from the service's clock are rejected.
-        pub const MAX_CLOCK_SKEW_SECONDS: u32 = #skew;
-
         /// A region: it decides the host and the currency.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum Region {
@@ -145,53 +122,13 @@ pub fn service(spec: &Spec) -> TokenStream {
     }
 }
 
-pub fn errors(spec: &Spec) -> Result<TokenStream, String> {
-    let values: Vec<(&str, &str)> = spec
-        .errors
-        .iter()
-        .map(|e| (e.code.get_ref().as_str(), e.doc.as_str()))
-        .collect();
-    let enumeration = enumeration(
-        "ErrorCode",
-        "An error code of the service (`<Code>` of an `ErrorResponse`).",
-        &values,
-    )?;
-    let variants: Vec<_> = spec
-        .errors
-        .iter()
-        .map(|e| names::ty(&names::variant(e.code.get_ref())))
-        .collect();
-    let statuses = spec.errors.iter().map(|e| match e.status {
-        Some(s) => quote!(::std::option::Option::Some(#s)),
-        None => quote!(::std::option::Option::None),
-    });
-    let retryable: Vec<_> = spec
-        .errors
-        .iter()
-        .filter(|e| e.retryable)
-        .map(|e| names::ty(&names::variant(e.code.get_ref())))
-        .collect();
-    let retryable = if retryable.is_empty() {
-        quote!(false)
-    } else {
-        quote!(matches!(self, #(ErrorCode::#retryable)|*))
-    };
-    Ok(quote! {
-        #enumeration
-
-        impl ErrorCode {
-            /// The HTTP status the service answers with, where a source documents it.
-            pub fn http_status(&self) -> ::std::option::Option<u16> {
-                match self {
-                    #(ErrorCode::#variants => #statuses,)*
-                    ErrorCode::Unknown(_) => ::std::option::Option::None,
-                }
-            }
-
-            /// Whether the same request may succeed when sent again later.
-            pub fn retryable(&self) -> bool {
-                #retryable
-            }
-        }
-    })
+/// `PERSONAL_ELEMENTS`.
+pub fn personal_elements(ir: &Ir) -> TokenStream {
+    let names = ir.personal_elements();
+    quote! {
+        /// Element names of response documents that hold buyer personal data (the spec's
+        /// `personal` members, with their aliases), sorted: logs and recordings redact their
+        /// text and everything inside them.
+        pub const PERSONAL_ELEMENTS: &[&str] = &[#(#names),*];
+    }
 }

@@ -1,15 +1,13 @@
-//! `dispatch.rs`: the operation table and dispatch by Action name, for callers that know the
+//! The v1 part of `dispatch.rs`: `AnyRequest` / `AnyResponse` for callers that know the
 //! operation only at run time (the runner, the `sign` and `decode` commands, the simulator).
 
-use amazon_pay_spec::Spec;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::operations::info;
+use crate::ir::Ir;
 
-pub fn emit(spec: &Spec) -> TokenStream {
-    let ops = &spec.operations;
-    let actions: Vec<&str> = ops.iter().map(|o| o.name()).collect();
+pub fn emit(ir: &Ir) -> TokenStream {
+    let actions: Vec<&str> = ir.operations.iter().map(|o| o.name.as_str()).collect();
     let variants: Vec<_> = actions.iter().map(|a| format_ident!("{}", a)).collect();
     let requests: Vec<_> = actions
         .iter()
@@ -19,16 +17,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         .iter()
         .map(|a| format_ident!("{}Response", a))
         .collect();
-    let infos = ops.iter().map(info);
     quote! {
-        /// Every operation of the spec, sorted by Action.
-        pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[#(#infos),*];
-
-        /// The facts about an operation, by Action name.
-        pub fn operation(action: &str) -> ::std::option::Option<&'static ::amazon_pay_protocol::OperationInfo> {
-            OPERATIONS.iter().find(|o| o.action == action)
-        }
-
         /// A success response of any operation. Serializes as the document's content (JSON
         /// for debugging, snapshots and the `decode` command).
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]

@@ -1,4 +1,8 @@
-//! Whole-spec checks that serde cannot make: references, uniqueness, wire-name syntax.
+//! Whole-spec checks that serde cannot make: references, uniqueness, wire-name syntax, HTTP
+//! bindings and protocol rules.
+
+mod binding;
+mod protocol;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -40,6 +44,7 @@ pub(crate) fn validate(
             .map(|g| (&g.name, svc_path.as_path(), svc_src.as_str())),
         "region",
     );
+    protocol::check_protocol(&mut r, &svc.service.protocol, svc_path, svc_src);
 
     let (errs, err_path, err_src) = errors_file;
     unique(
@@ -84,11 +89,14 @@ pub(crate) fn validate(
             );
         }
         check_shape(&mut r, shape, path, src, &kinds);
+        binding::check_structure_members(&mut r, &shape.members, path, src);
     }
 
     for (op, path, src) in operations {
         wire_name(&mut r, path, src, &op.name);
         members(&mut r, &op.input, path, src, &kinds, "input");
+        binding::check_operation(&mut r, op, path, src);
+        protocol::check_operation(&mut r, &svc.service.protocol, op, path, src);
         match &op.output {
             None => r.errors.push(SpecError::at(
                 path,

@@ -1,56 +1,36 @@
-//! Shapes other than structures: string newtypes, enums and lists.
+//! Types other than structures: string newtypes, enums, lists and the money alias.
 
-use amazon_pay_spec::{Shape, ShapeKind, Spec};
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::ProtocolEmitter;
+use super::rust::{doc_attr, rust_type};
+use super::types::structure;
+use crate::ir::{Ir, List, TypeEntry, TypeKind, Variant};
 use crate::names;
-use crate::structure::{self, StructureSpec, doc_attr, read_value};
-use crate::types::Ty;
 
-/// The code of one shape file. `input` says whether the shape appears in a request.
-pub fn emit(spec: &Spec, shape: &Shape, input: bool) -> Result<TokenStream, String> {
-    Ok(match shape.kind {
-        ShapeKind::String => newtype(shape),
-        ShapeKind::Enum => {
-            let values: Vec<(&str, &str)> = shape
-                .values
-                .iter()
-                .map(|v| {
-                    (
-                        v.get_ref().as_str(),
-                        shape.docs.get(v.get_ref()).map_or("", String::as_str),
-                    )
-                })
-                .collect();
-            enumeration(shape.name(), &shape.doc, &values)?
-        }
-        ShapeKind::List => list(spec, shape, input),
-        ShapeKind::Structure => structure::emit(
-            spec,
-            &StructureSpec {
-                name: shape.name(),
-                doc: &shape.doc,
-                members: &shape.members,
-                serde: true,
-                from_params: input,
-            },
-        ),
-        ShapeKind::Money => {
-            let name = names::ty(shape.name());
-            let doc = doc_attr(&shape.doc);
+/// The code of one type entry's file.
+pub fn emit(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> TokenStream {
+    match &entry.kind {
+        TypeKind::Newtype => newtype(entry),
+        TypeKind::Enum(variants) => enumeration(&entry.name, &entry.doc, variants),
+        TypeKind::List(list) => self::list(ir, entry, list, protocol),
+        TypeKind::Structure(s) => structure(ir, s, protocol),
+        TypeKind::Money => {
+            let name = names::ty(&entry.name);
+            let doc = doc_attr(&entry.doc);
             quote! {
                 #doc
                 /// An amount with its currency: the hand-written [`amazon_pay_protocol::Money`].
                 pub type #name = ::amazon_pay_protocol::Money;
             }
         }
-    })
+    }
 }
 
-fn newtype(shape: &Shape) -> TokenStream {
-    let name = names::ty(shape.name());
-    let doc = doc_attr(&shape.doc);
+fn newtype(entry: &TypeEntry) -> TokenStream {
+    let name = names::ty(&entry.name);
+    let doc = doc_attr(&entry.doc);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
@@ -97,31 +77,20 @@ fn newtype(shape: &Shape) -> TokenStream {
 }
 
 /// An enum whose unknown values are kept as `Unknown(String)`.
-pub fn enumeration(name: &str, doc: &str, values: &[(&str, &str)]) -> Result<TokenStream, String> {
+pub fn enumeration(name: &str, doc: &str, values: &[Variant]) -> TokenStream {
     let ident = names::ty(name);
     let doc = doc_attr(doc);
-    let variants: Vec<_> = values
-        .iter()
-        .map(|(v, _)| names::ty(&names::variant(v)))
-        .collect();
-    let mut seen = std::collections::BTreeSet::new();
-    for (variant, (value, _)) in variants.iter().zip(values) {
-        if !seen.insert(variant.to_string()) {
-            return Err(format!(
-                "enum {name}: value `{value}` gives the Rust variant `{variant}` twice"
-            ));
-        }
-    }
-    let wire: Vec<&str> = values.iter().map(|(v, _)| *v).collect();
-    let docs = values.iter().map(|(v, d)| {
-        let text = if d.is_empty() {
-            format!(" `{v}`")
+    let variants: Vec<_> = values.iter().map(|v| names::ty(&v.rust)).collect();
+    let wire: Vec<&str> = values.iter().map(|v| v.wire.as_str()).collect();
+    let docs = values.iter().map(|Variant { wire, doc, .. }| {
+        let text = if doc.is_empty() {
+            format!(" `{wire}`")
         } else {
-            format!(" `{v}`: {d}")
+            format!(" `{wire}`: {doc}")
         };
         quote!(#[doc = #text])
     });
-    Ok(quote! {
+    quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash)]
         pub enum #ident {
@@ -178,48 +147,22 @@ pub fn enumeration(name: &str, doc: &str, values: &[(&str, &str)]) -> Result<Tok
                 ::std::result::Result::Ok(Self::parse(text))
             }
         }
-    })
+    }
 }
-
-fn list(spec: &Spec, shape: &Shape, input: bool) -> TokenStream {
-    let name = names::ty(shape.name());
-    let doc = doc_attr(&shape.doc);
-    let item_ty_name = shape
-        .member
-        .as_ref()
-        .map(|m| m.get_ref().as_str())
-        .unwrap_or("string");
-    let item = Ty::resolve(spec, item_ty_name);
-    let rust = item.rust();
-    let xml_member = shape.xml_member_name();
-    let query_member = shape.query_member_name();
-    let aliases = shape.member_aliases.iter().map(|a| quote!(alias = #a,));
-    let check = item.is_composite().then(|| {
+fn list(ir: &Ir, entry: &TypeEntry, list: &List, protocol: &dyn ProtocolEmitter) -> TokenStream {
+    let name = names::ty(&entry.name);
+    let doc = doc_attr(&entry.doc);
+    let rust = rust_type(&list.item);
+    let xml_member = &list.xml_member;
+    let aliases = list.member_aliases.iter().map(|a| quote!(alias = #a,));
+    let check = list.item.is_composite().then(|| {
         quote! {
             for item in &self.items {
                 item.check_constraints(errors);
             }
         }
     });
-    let from_params = input.then(|| {
-        let read = read_value(&item, quote!(&key), true);
-        quote! {
-            /// Reads `prefix.<member>.1`, `prefix.<member>.2`, ... until the first gap.
-            pub fn from_params_at(
-                params: &::amazon_pay_protocol::ParamMap,
-                prefix: &str,
-            ) -> ::std::result::Result<Self, ::amazon_pay_protocol::ParamError> {
-                let base = ::amazon_pay_protocol::params::join_key(prefix, #query_member);
-                let len = params.list_len(&base);
-                let mut items = ::std::vec::Vec::with_capacity(len);
-                for i in 1..=len {
-                    let key = ::std::format!("{base}.{i}");
-                    items.push(#read);
-                }
-                ::std::result::Result::Ok(Self { items })
-            }
-        }
-    });
+    let protocol_methods = protocol.list_methods(ir, list);
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
@@ -235,7 +178,7 @@ fn list(spec: &Spec, shape: &Shape, input: bool) -> TokenStream {
                 #check
             }
 
-            #from_params
+            #protocol_methods
         }
 
         impl ::std::convert::From<::std::vec::Vec<#rust>> for #name {

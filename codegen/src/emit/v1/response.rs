@@ -1,0 +1,53 @@
+//! The `<{Operation}Response>` document of each operation.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::OperationEntry;
+use crate::names;
+
+pub fn response(op: &OperationEntry) -> TokenStream {
+    let name = &op.name;
+    let root = format!("{name}Response");
+    let ident = names::ty(&root);
+    let result_element = format!("{name}Result");
+    let output = names::ty(&op.output);
+    let doc = format!(" The `<{root}>` document returned by `{name}`.");
+    let result_attr = if op.result_element {
+        quote!(#[serde(rename = #result_element)])
+    } else {
+        let note = " The service sends no result element for this operation.".to_string();
+        quote!(#[doc = #note] #[serde(rename = #result_element, default, skip_serializing)])
+    };
+    quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[non_exhaustive]
+        pub struct #ident {
+            #result_attr
+            pub result: #output,
+            #[serde(rename = "ResponseMetadata", default)]
+            pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
+        }
+
+        impl #ident {
+            /// The root element name.
+            pub const ROOT: &'static str = #root;
+
+            /// Reads the document from a response body.
+            pub fn from_xml(body: &[u8]) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+                ::amazon_pay_protocol::xml::from_bytes(#root, body)
+            }
+
+            /// Builds a response (the simulator renders these).
+            pub fn new(result: #output, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self { result, response_metadata: ::amazon_pay_protocol::ResponseMetadata { request_id: request_id.into() } }
+            }
+
+            /// Writes the document as the service does, in its namespace.
+            pub fn to_xml(&self) -> ::std::result::Result<::std::string::String, ::amazon_pay_protocol::xml::XmlError> {
+                ::amazon_pay_protocol::xml::to_string(#root, XML_NAMESPACE, self)
+            }
+        }
+    }
+}
