@@ -25,6 +25,7 @@ pub mod operation;
 pub mod protocol;
 pub mod timestamp;
 pub mod v1;
+pub mod v2;
 pub mod wire;
 
 pub use builder::BuildError;
