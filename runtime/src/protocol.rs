@@ -23,6 +23,31 @@ pub struct HttpRequest {
     pub body: Vec<u8>,
 }
 
+/// What came back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// Header names lower-case.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl HttpResponse {
+    /// The first value of a header (`name` lower-case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request could not be signed (v2: the private-key operation failed). Never holds key
+/// material.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the request could not be signed: {0}")]
+pub struct SignError(pub String);
+
 /// One API generation's wire protocol.
 pub trait Protocol: Sized + Send + Sync + 'static {
     /// What signs a request (keys, account ids); redacted in `Debug`.
@@ -42,21 +67,30 @@ pub trait Call<P: Protocol>: Sync {
     type Output: fmt::Debug + Send;
     const INFO: OperationInfo;
 
-    /// Signs the request at `now` (each attempt signs anew).
+    /// Signs the request at `now` (each attempt signs anew). `generated_key` is the key the
+    /// client made for this call when [`Call::needs_generated_key`] said so: the same on every
+    /// attempt.
     fn sign(
         &self,
         credentials: &P::Credentials,
         endpoint: &Endpoint,
         now: Timestamp,
-    ) -> HttpRequest;
+        generated_key: Option<&str>,
+    ) -> Result<HttpRequest, SignError>;
 
     /// The value that makes a repeat of this request safe (a reference id, an idempotency
-    /// key), if it has one.
+    /// key), if the caller set one.
     fn idempotency_key(&self) -> Option<&str>;
 
-    /// Reads an answer: the typed document, or the service's typed error.
-    fn read(status: u16, body: &[u8]) -> Result<Self::Output, ResponseError<P::Code>>;
+    /// Whether the service wants an idempotency key that the caller did not give, so the
+    /// client must make one for the call (v2 POSTs).
+    fn needs_generated_key(&self) -> bool {
+        false
+    }
 
-    /// The service's request id of a success (for logs and support cases).
-    fn request_id(output: &Self::Output) -> &str;
+    /// Reads an answer: the typed document, or the service's typed error.
+    fn read(response: &HttpResponse) -> Result<Self::Output, ResponseError<P::Code>>;
+
+    /// The service's request id of an answer (for logs and support cases).
+    fn request_id(response: &HttpResponse, output: &Self::Output) -> String;
 }

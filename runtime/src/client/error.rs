@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use super::transport::{TransportError, TransportErrorKind};
 use crate::error::{ServiceCode, ServiceError};
+use crate::protocol::SignError;
 
 /// One attempt of a call.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -94,6 +95,14 @@ pub enum ClientError<C: ServiceCode> {
         error: ServiceError<C>,
         attempts: Vec<Attempt>,
     },
+    /// The request could not be signed (v2: the private-key operation failed); nothing was
+    /// sent.
+    #[error("{action}: {error}")]
+    Sign {
+        action: &'static str,
+        error: SignError,
+        attempts: Vec<Attempt>,
+    },
     /// The answer was not a document of this operation.
     #[error("{action}: unreadable response (HTTP {http_status}): {reason}")]
     Parse {
@@ -125,6 +134,7 @@ impl<C: ServiceCode> ClientError<C> {
             | ClientError::Transport { attempts, .. }
             | ClientError::ClockSkew { attempts, .. }
             | ClientError::Parse { attempts, .. }
+            | ClientError::Sign { attempts, .. }
             | ClientError::BudgetExhausted { attempts, .. } => attempts,
         }
     }

@@ -21,13 +21,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
+use rand::Rng as _;
 use tracing::Instrument as _;
 
-pub use crate::protocol::HttpRequest;
+pub use crate::protocol::{HttpRequest, HttpResponse, SignError};
 pub use error::{Attempt, ClientError};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::{
-    HttpResponse, ReqwestTransport, Transport, TransportError, TransportErrorKind, TransportFuture,
+    ReqwestTransport, Transport, TransportError, TransportErrorKind, TransportFuture,
 };
 
 use crate::clock::{Clock, SystemClock};
@@ -306,10 +307,31 @@ impl<P: Protocol> Engine<P> {
         // An attempt reached the service (or may have) and its answer was lost.
         let mut ambiguous = false;
         let mut resigned_for_skew = false;
+        // A key the service needs and the caller did not give: made once, sent on every
+        // attempt, so the service sees the retries as one request.
+        let generated_key = request.needs_generated_key().then(new_idempotency_key);
+        let key = request
+            .idempotency_key()
+            .map(str::to_owned)
+            .or_else(|| generated_key.clone());
         loop {
             let number = u32::try_from(attempts.len() + 1).unwrap_or(u32::MAX);
             let local = inner.clock.now();
-            let signed = request.sign(&inner.credentials, &inner.endpoint, self.shifted(local));
+            let signed = match request.sign(
+                &inner.credentials,
+                &inner.endpoint,
+                self.shifted(local),
+                generated_key.as_deref(),
+            ) {
+                Ok(signed) => signed,
+                Err(error) => {
+                    return Err(ClientError::Sign {
+                        action: O::INFO.action,
+                        error,
+                        attempts,
+                    });
+                }
+            };
             self.trace_body("request", number, &signed.body, true);
             let sent = Instant::now();
             let outcome = inner.transport.send(signed, timeout).await;
@@ -354,7 +376,7 @@ impl<P: Protocol> Engine<P> {
                 {
                     return Err(ClientError::MayHaveBeenApplied {
                         action: O::INFO.action,
-                        idempotency_key: request.idempotency_key().map(str::to_owned),
+                        idempotency_key: key,
                         reason: format!(
                             "an earlier attempt's answer was lost and the service now reports {} \
                              for the reference id, so that attempt was most likely applied",
@@ -367,13 +389,13 @@ impl<P: Protocol> Engine<P> {
             };
             let retry = number < max_attempts && may_retry(O::INFO.safety, failure);
             if !retry {
-                return Err(final_error::<P, O>(request, last, attempts, ambiguous));
+                return Err(final_error::<P, O>(key, last, attempts, ambiguous));
             }
             let after_timeout = failure == Failure::Transport(TransportErrorKind::Timeout);
             if !inner.budget.withdraw(after_timeout) {
                 // Failing fast must not hide that an earlier attempt may have been applied.
                 if ambiguous && O::INFO.safety != Safety::Read {
-                    return Err(final_error::<P, O>(request, last, attempts, ambiguous));
+                    return Err(final_error::<P, O>(key, last, attempts, ambiguous));
                 }
                 return Err(ClientError::BudgetExhausted {
                     action: O::INFO.action,
@@ -407,11 +429,11 @@ impl<P: Protocol> Engine<P> {
         self.trace_body("response", number, &response.body, false);
         span.record("status", response.status);
         let status = Some(response.status);
-        match O::read(response.status, &response.body) {
+        match O::read(&response) {
             Ok(document) => {
                 record(attempts, number, status, None, None, elapsed, None);
                 self.inner.budget.deposit();
-                span.record("request_id", O::request_id(&document));
+                span.record("request_id", O::request_id(&response, &document));
                 Answer::Success(document)
             }
             Err(ResponseError::Service(error)) => {
@@ -429,8 +451,7 @@ impl<P: Protocol> Engine<P> {
                 );
                 if error.class() == ErrorClass::ClockSkew {
                     let skew = response
-                        .date
-                        .as_deref()
+                        .header("date")
                         .and_then(parse_http_date)
                         .map(|server| server - local.unix());
                     return Answer::Expired { error, skew };
@@ -499,7 +520,7 @@ fn record(
 }
 
 fn final_error<P: Protocol, O: Call<P>>(
-    request: &O,
+    idempotency_key: Option<String>,
     last: Last<P::Code>,
     attempts: Vec<Attempt>,
     ambiguous: bool,
@@ -507,7 +528,7 @@ fn final_error<P: Protocol, O: Call<P>>(
     if ambiguous && O::INFO.safety != Safety::Read {
         return ClientError::MayHaveBeenApplied {
             action: O::INFO.action,
-            idempotency_key: request.idempotency_key().map(str::to_owned),
+            idempotency_key,
             reason: format!(
                 "an answer was lost and the last attempt ended with {}",
                 last.describe()
@@ -538,6 +559,16 @@ fn final_error<P: Protocol, O: Call<P>>(
             attempts,
         },
     }
+}
+
+/// A fresh idempotency key: 32 random characters of `[A-Za-z0-9]`, within the service's
+/// syntax (at most 32 of `[A-Za-z0-9_-]`).
+fn new_idempotency_key() -> String {
+    rand::thread_rng()
+        .sample_iter(&rand::distributions::Alphanumeric)
+        .take(32)
+        .map(char::from)
+        .collect()
 }
 
 /// Seconds since the epoch of an RFC 7231 date (`Sun, 06 Nov 1994 08:49:37 GMT`).

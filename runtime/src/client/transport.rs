@@ -5,16 +5,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::time::Duration;
 
-use crate::protocol::HttpRequest;
-
-/// What came back.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpResponse {
-    pub status: u16,
-    /// The `Date` header, used to measure clock skew.
-    pub date: Option<String>,
-    pub body: Vec<u8>,
-}
+use crate::protocol::{HttpRequest, HttpResponse};
 
 /// How far a failed exchange got: this decides whether a retry could repeat an effect.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
@@ -133,13 +124,19 @@ impl Transport for ReqwestTransport {
             }
             let response = builder.send().await.map_err(transport_error)?;
             let status = response.status().as_u16();
-            let date = response
+            // Names come lower-case from the HTTP library; values that are not text are
+            // dropped (nothing the client reads is ever binary).
+            let headers = response
                 .headers()
-                .get(reqwest::header::DATE)
-                .and_then(|d| d.to_str().ok())
-                .map(str::to_owned);
+                .iter()
+                .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
+                .collect();
             let body = response.bytes().await.map_err(transport_error)?.to_vec();
-            Ok(HttpResponse { status, date, body })
+            Ok(HttpResponse {
+                status,
+                headers,
+                body,
+            })
         })
     }
 }

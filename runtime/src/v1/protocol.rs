@@ -9,7 +9,7 @@ use crate::Timestamp;
 use crate::endpoint::Endpoint;
 use crate::error::{ResponseError, ServiceCode};
 use crate::operation::OperationInfo;
-use crate::protocol::{Call, HttpRequest, Protocol};
+use crate::protocol::{Call, HttpRequest, HttpResponse, Protocol, SignError};
 use crate::v1::credentials::Credentials;
 use crate::v1::{Operation, error, redact, sign};
 
@@ -52,19 +52,26 @@ impl<S: MwsService, O: Operation + Sync> Call<Mws<S>> for O {
     type Output = O::Response;
     const INFO: OperationInfo = O::INFO;
 
-    fn sign(&self, credentials: &Credentials, endpoint: &Endpoint, now: Timestamp) -> HttpRequest {
-        sign::sign(self, credentials, endpoint, now).into()
+    fn sign(
+        &self,
+        credentials: &Credentials,
+        endpoint: &Endpoint,
+        now: Timestamp,
+        _: Option<&str>,
+    ) -> Result<HttpRequest, SignError> {
+        Ok(sign::sign(self, credentials, endpoint, now).into())
     }
 
     fn idempotency_key(&self) -> Option<&str> {
         Operation::idempotency_key(self)
     }
 
-    fn read(status: u16, body: &[u8]) -> Result<O::Response, ResponseError<S::Code>> {
-        error::parse_response::<O, S::Code>(status, body)
+    fn read(response: &HttpResponse) -> Result<O::Response, ResponseError<S::Code>> {
+        error::parse_response::<O, S::Code>(response.status, &response.body)
     }
 
-    fn request_id(output: &O::Response) -> &str {
-        O::request_id(output)
+    /// v1 answers carry the request id in the document.
+    fn request_id(_: &HttpResponse, output: &O::Response) -> String {
+        O::request_id(output).to_owned()
     }
 }

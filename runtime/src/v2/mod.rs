@@ -2,6 +2,8 @@
 //! (`AMZN-PAY-RSASSA-PSS`, salt 20, and `AMZN-PAY-RSASSA-PSS-V2`, salt 32).
 
 pub mod json;
+pub mod key;
 pub mod operation;
+pub mod sign;
 
 pub use operation::Operation;
