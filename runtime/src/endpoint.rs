@@ -16,6 +16,20 @@ pub trait EnvironmentPath {
     fn path(&self) -> &str;
 }
 
+/// A host given as text (a proxy, the simulator).
+impl RegionHost for &str {
+    fn host(&self) -> &str {
+        self
+    }
+}
+
+/// A base path given as text (v2's depends on the key id as well as the environment).
+impl EnvironmentPath for &str {
+    fn path(&self) -> &str {
+        self
+    }
+}
+
 /// Why an endpoint override was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EndpointError {
@@ -74,6 +88,11 @@ impl Endpoint {
             host: host_and_port.to_owned(),
             path: environment.path().to_owned(),
         })
+    }
+
+    /// `https`, or `http` for a loopback endpoint.
+    pub fn scheme(&self) -> &str {
+        self.scheme
     }
 
     /// The host as signed (`host[:port]`).

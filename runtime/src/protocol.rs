@@ -80,7 +80,7 @@ pub trait Call<P: Protocol>: Sync {
 
     /// The value that makes a repeat of this request safe (a reference id, an idempotency
     /// key), if the caller set one.
-    fn idempotency_key(&self) -> Option<&str>;
+    fn idempotency_key(&self) -> Option<String>;
 
     /// Whether the service wants an idempotency key that the caller did not give, so the
     /// client must make one for the call (v2 POSTs).

@@ -310,10 +310,7 @@ impl<P: Protocol> Engine<P> {
         // A key the service needs and the caller did not give: made once, sent on every
         // attempt, so the service sees the retries as one request.
         let generated_key = request.needs_generated_key().then(new_idempotency_key);
-        let key = request
-            .idempotency_key()
-            .map(str::to_owned)
-            .or_else(|| generated_key.clone());
+        let key = request.idempotency_key().or_else(|| generated_key.clone());
         loop {
             let number = u32::try_from(attempts.len() + 1).unwrap_or(u32::MAX);
             let local = inner.clock.now();

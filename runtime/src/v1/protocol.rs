@@ -62,8 +62,8 @@ impl<S: MwsService, O: Operation + Sync> Call<Mws<S>> for O {
         Ok(sign::sign(self, credentials, endpoint, now).into())
     }
 
-    fn idempotency_key(&self) -> Option<&str> {
-        Operation::idempotency_key(self)
+    fn idempotency_key(&self) -> Option<String> {
+        Operation::idempotency_key(self).map(str::to_owned)
     }
 
     fn read(response: &HttpResponse) -> Result<O::Response, ResponseError<S::Code>> {
