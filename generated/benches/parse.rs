@@ -6,7 +6,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use quick_xml::events::Event;
 
 const BODY: &[u8] = include_bytes!(
-    "../../../shared/fixtures-public/v1/amazon-pay-sdk-java/GetBillingAgreementDetailsResponse.xml"
+    "../../fixtures/v1/amazon-pay-sdk-java/GetBillingAgreementDetailsResponse.xml"
 );
 
 fn bench(c: &mut Criterion) {
