@@ -97,18 +97,19 @@ impl Oracle {
         script: &str,
         input: &impl Serialize,
     ) -> Result<T, OracleError> {
-        let named = |script: &str| script.to_owned();
         let input = serde_json::to_vec(input).map_err(|source| OracleError::Json {
-            script: named(script),
+            script: script.to_owned(),
             source,
         })?;
+        // setup.sh installs the Python SDK into the virtualenv and the Node SDK beside the
+        // scripts, where `node` resolves `require` from.
         let interpreter = if script.ends_with(".py") {
             self.dir.join(".venv/bin/python")
         } else {
             PathBuf::from("node")
         };
         let start = |source| OracleError::Start {
-            script: named(script),
+            script: script.to_owned(),
             source,
         };
         let mut child = Command::new(interpreter)
@@ -134,13 +135,13 @@ impl Oracle {
             .unwrap_or_else(|_| Err(std::io::Error::other("stdin writer panicked")));
         if !output.status.success() {
             return Err(OracleError::Failed {
-                script: named(script),
+                script: script.to_owned(),
                 stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
             });
         }
         written.map_err(start)?;
         serde_json::from_slice(&output.stdout).map_err(|source| OracleError::Json {
-            script: named(script),
+            script: script.to_owned(),
             source,
         })
     }

@@ -15,6 +15,7 @@ use crate::folder::Folder;
 
 /// The API generation a scenario is written for: the name of its folder. Each generation has
 /// its own player, so a folder of an unknown generation is an error, never played as another.
+// `Default` only because `Scenario` skips the field when deserialising; `load_all` sets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Generation {
     /// `OffAmazonPayments` 2013-01-01 (form POST, Signature Version 2, XML).
@@ -34,6 +35,13 @@ impl Generation {
 
     pub fn from_folder(name: &str) -> Option<Generation> {
         Generation::ALL.into_iter().find(|g| g.folder() == name)
+    }
+
+    /// The known folders, for messages: `v1/`.
+    fn known_folders() -> String {
+        Generation::ALL
+            .map(|g| format!("{}/", g.folder()))
+            .join(", ")
     }
 }
 
@@ -171,7 +179,10 @@ pub fn load_all(root: &Folder) -> Result<Vec<Scenario>, ScenarioError> {
             if entry.name.ends_with(".toml") {
                 return Err(ScenarioError::Invalid {
                     path,
-                    message: "a scenario belongs in its generation's folder (v1/)".to_owned(),
+                    message: format!(
+                        "a scenario belongs in its generation's folder ({})",
+                        Generation::known_folders()
+                    ),
                 });
             }
             continue;
@@ -179,7 +190,10 @@ pub fn load_all(root: &Folder) -> Result<Vec<Scenario>, ScenarioError> {
         let generation =
             Generation::from_folder(&entry.name).ok_or_else(|| ScenarioError::Invalid {
                 path,
-                message: "not a known API generation (v1)".to_owned(),
+                message: format!(
+                    "not a known API generation ({})",
+                    Generation::known_folders()
+                ),
             })?;
         let folder = root.join(&entry.name);
         for file in folder.entries().map_err(io(&folder))? {
