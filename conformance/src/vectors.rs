@@ -1,6 +1,8 @@
 //! Loads the language-neutral signing vectors of `conformance/vectors/` (format in the README
-//! there). Cases are found by listing folders, never from a hand-kept list, so a new folder is
-//! picked up by every runner without a code change.
+//! there): `v1/` (Signature Version 2 requests) and `hmac/` (bare HMAC-SHA256), from the
+//! repository, the copy compiled into the binary, or any folder of that layout. Cases are found
+//! by listing folders, never from a hand-kept list, so a new folder is picked up by every
+//! runner without a code change.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -14,9 +16,17 @@ use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use sha2::Sha256;
 
-/// The folder holding `v1/` and `hmac/` in this repository.
+use crate::folder::Folder;
+
+/// The folder holding `v1/` and `hmac/` in this repository (the binary embeds a copy).
 pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("vectors")
+}
+
+/// The copy of `conformance/vectors` compiled into the binary: what the suite checks unless
+/// told `--vectors DIR`.
+pub fn embedded() -> Folder {
+    Folder::embedded("vectors")
 }
 
 /// Why a vector folder could not be loaded.
@@ -32,8 +42,8 @@ pub enum VectorError {
         path: PathBuf,
         source: serde_json::Error,
     },
-    #[error("{path}: folder name is not UTF-8")]
-    Name { path: PathBuf },
+    #[error("{path}: not UTF-8 text")]
+    Text { path: PathBuf },
 }
 
 /// `context.json` of a `v1` case: where the request goes and what the case pins.
@@ -109,41 +119,34 @@ impl fmt::Debug for HmacCase {
     }
 }
 
-/// Every sub-folder of `kind_dir`, sorted by name so runs are reproducible.
-pub fn case_folders(kind_dir: &Path) -> Result<Vec<(String, PathBuf)>, VectorError> {
-    let io = |source| VectorError::Io {
-        path: kind_dir.to_owned(),
+/// Every sub-folder of `kind`, sorted by name so runs are reproducible.
+pub fn case_folders(kind: &Folder) -> Result<Vec<(String, Folder)>, VectorError> {
+    let entries = kind.entries().map_err(|source| VectorError::Io {
+        path: kind.path(),
         source,
-    };
-    let mut folders = Vec::new();
-    for entry in std::fs::read_dir(kind_dir).map_err(io)? {
-        let entry = entry.map_err(io)?;
-        if !entry.file_type().map_err(io)?.is_dir() {
-            continue;
-        }
-        let path = entry.path();
-        let name = entry
-            .file_name()
-            .into_string()
-            .map_err(|_| VectorError::Name { path: path.clone() })?;
-        folders.push((name, path));
-    }
-    folders.sort();
-    Ok(folders)
+    })?;
+    Ok(entries
+        .into_iter()
+        .filter(|entry| entry.is_dir)
+        .map(|entry| {
+            let folder = kind.join(&entry.name);
+            (entry.name, folder)
+        })
+        .collect())
 }
 
 /// Loads every case under `<dir>/v1/`.
-pub fn load_signing_cases(dir: &Path) -> Result<Vec<SigningCase>, VectorError> {
+pub fn load_signing_cases(dir: &Folder) -> Result<Vec<SigningCase>, VectorError> {
     case_folders(&dir.join("v1"))?
         .into_iter()
         .map(|(name, folder)| {
             Ok(SigningCase {
-                context: read_json(&folder.join("context.json"))?,
-                params: read_json(&folder.join("params.json"))?,
-                canonical_query: read_text(&folder.join("canonical_query.txt"))?,
-                string_to_sign: read_text(&folder.join("string_to_sign.txt"))?,
-                signature: read_text(&folder.join("signature.txt"))?,
-                body: read_bytes(&folder.join("body.txt"))?,
+                context: read_json(&folder, "context.json")?,
+                params: read_json(&folder, "params.json")?,
+                canonical_query: read_text(&folder, "canonical_query.txt")?,
+                string_to_sign: read_text(&folder, "string_to_sign.txt")?,
+                signature: read_text(&folder, "signature.txt")?,
+                body: read_bytes(&folder, "body.txt")?,
                 name,
             })
         })
@@ -151,17 +154,17 @@ pub fn load_signing_cases(dir: &Path) -> Result<Vec<SigningCase>, VectorError> {
 }
 
 /// Loads every case under `<dir>/hmac/`.
-pub fn load_hmac_cases(dir: &Path) -> Result<Vec<HmacCase>, VectorError> {
+pub fn load_hmac_cases(dir: &Folder) -> Result<Vec<HmacCase>, VectorError> {
     case_folders(&dir.join("hmac"))?
         .into_iter()
         .map(|(name, folder)| {
-            let context: HmacContext = read_json(&folder.join("context.json"))?;
+            let context: HmacContext = read_json(&folder, "context.json")?;
             Ok(HmacCase {
                 pitfall: context.pitfall,
                 source: context.source,
-                key: read_text(&folder.join("key.txt"))?,
-                message: read_text(&folder.join("message.txt"))?,
-                signature: read_text(&folder.join("signature.txt"))?,
+                key: read_text(&folder, "key.txt")?,
+                message: read_text(&folder, "message.txt")?,
+                signature: read_text(&folder, "signature.txt")?,
                 name,
             })
         })
@@ -219,24 +222,26 @@ pub fn hmac_sha256_base64(case: &HmacCase) -> String {
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>, VectorError> {
-    std::fs::read(path).map_err(|source| VectorError::Io {
-        path: path.to_owned(),
+fn read_bytes(folder: &Folder, name: &str) -> Result<Vec<u8>, VectorError> {
+    folder.read(name).map_err(|source| VectorError::Io {
+        path: folder.path().join(name),
         source,
     })
 }
 
 /// The exact file content: expected values have no trailing newline, so none is stripped.
-fn read_text(path: &Path) -> Result<String, VectorError> {
-    std::fs::read_to_string(path).map_err(|source| VectorError::Io {
-        path: path.to_owned(),
-        source,
+fn read_text(folder: &Folder, name: &str) -> Result<String, VectorError> {
+    String::from_utf8(read_bytes(folder, name)?).map_err(|_| VectorError::Text {
+        path: folder.path().join(name),
     })
 }
 
-fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, VectorError> {
-    serde_json::from_slice(&read_bytes(path)?).map_err(|source| VectorError::Json {
-        path: path.to_owned(),
+fn read_json<T: serde::de::DeserializeOwned>(
+    folder: &Folder,
+    name: &str,
+) -> Result<T, VectorError> {
+    serde_json::from_slice(&read_bytes(folder, name)?).map_err(|source| VectorError::Json {
+        path: folder.path().join(name),
         source,
     })
 }
@@ -247,7 +252,7 @@ mod tests {
 
     #[test]
     fn loads_every_folder_of_the_repository() {
-        let dir = default_dir();
+        let dir = Folder::Disk(default_dir());
         let v1 = load_signing_cases(&dir).unwrap();
         assert_eq!(v1.len(), case_folders(&dir.join("v1")).unwrap().len());
         assert!(v1.len() >= 38, "only {} v1 cases", v1.len());
@@ -262,7 +267,7 @@ mod tests {
     fn a_missing_file_is_a_typed_error_naming_it() {
         let tmp = std::env::temp_dir().join(format!("vectors-missing-{}", std::process::id()));
         std::fs::create_dir_all(tmp.join("v1/broken")).unwrap();
-        let err = load_signing_cases(&tmp).unwrap_err();
+        let err = load_signing_cases(&Folder::Disk(tmp.clone())).unwrap_err();
         std::fs::remove_dir_all(&tmp).unwrap();
         assert!(
             matches!(&err, VectorError::Io { path, .. } if path.ends_with("broken/context.json")),
@@ -272,7 +277,7 @@ mod tests {
 
     #[test]
     fn debug_output_hides_the_secret_key() {
-        let case = load_signing_cases(&default_dir()).unwrap().remove(0);
+        let case = load_signing_cases(&embedded()).unwrap().remove(0);
         let shown = format!("{case:?}");
         assert!(!shown.contains(&case.context.secret_key));
         assert!(shown.contains("<redacted>"));

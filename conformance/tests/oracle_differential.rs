@@ -1,14 +1,11 @@
 //! Differential test: random v1 requests signed by this library and by the official Python SDK
-//! (through the oracle in `shared/oracle`, see its README) must agree exactly.
+//! (through the oracle's `v1_sign.py`, see `oracle/README.md`) must agree exactly.
 //!
-//! The oracle lives beside the repository (`../shared/oracle`) or where
+//! The oracle is `oracle/` in the repository (installed by `oracle/setup.sh`) or where
 //! `AMAZON_PAY_ORACLE_DIR` points. Without it the test prints "oracle missing: skipped" and
-//! passes, unless `AMAZON_PAY_REQUIRE_ORACLE=1` (CI sets it after installing the oracle).
+//! passes, unless `AMAZON_PAY_ORACLE_REQUIRED=1` (CI sets it after installing the oracle).
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use amazon_pay_protocol::ParamMap;
 use amazon_pay_protocol::credentials::SecretKey;
@@ -143,12 +140,6 @@ struct OracleResult {
     query: String,
 }
 
-fn oracle_dir() -> PathBuf {
-    std::env::var_os("AMAZON_PAY_ORACLE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/oracle"))
-}
-
 fn random_char(rng: &mut StdRng) -> char {
     let upper = match rng.gen_range(0..3) {
         0 => 0x7f,
@@ -269,34 +260,6 @@ fn random_request(rng: &mut StdRng) -> OracleRequest {
     }
 }
 
-/// Signs every request in one oracle process (`tests/oracle/batch_sign.py`).
-fn oracle_sign_all(oracle: &Path, python: &Path, requests: &[OracleRequest]) -> Vec<OracleResult> {
-    let driver = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/batch_sign.py");
-    let mut child = Command::new(python)
-        .arg(&driver)
-        .arg(oracle)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the oracle's python");
-    let input = serde_json::to_vec(requests).expect("requests serialise");
-    // Written from a thread so a large reply cannot deadlock against a full stdin pipe.
-    let mut stdin = child.stdin.take().expect("piped stdin");
-    let writer = std::thread::spawn(move || stdin.write_all(&input));
-    let output = child.wait_with_output().expect("oracle runs");
-    writer
-        .join()
-        .expect("writer thread")
-        .expect("write oracle input");
-    assert!(
-        output.status.success(),
-        "oracle failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("oracle prints a JSON array of results")
-}
-
 /// Differences between our signer and the oracle for one request (empty when they agree).
 fn differences(request: &OracleRequest, sdk: &OracleResult) -> Vec<String> {
     let secret = SecretKey::new(request.secret_key.clone());
@@ -328,21 +291,16 @@ fn differences(request: &OracleRequest, sdk: &OracleResult) -> Vec<String> {
 
 #[test]
 fn random_requests_sign_exactly_like_the_official_python_sdk() {
-    let oracle = oracle_dir();
-    let python = oracle.join(".venv/bin/python");
-    if !python.exists() || !oracle.join("v1_sign.py").exists() {
-        assert!(
-            std::env::var_os("AMAZON_PAY_REQUIRE_ORACLE").is_none_or(|v| v != "1"),
-            "AMAZON_PAY_REQUIRE_ORACLE=1 but no oracle at {}",
-            oracle.display()
-        );
-        println!("oracle missing: skipped (looked in {})", oracle.display());
+    let Some(oracle) = amazon_pay_oracle::find() else {
         return;
-    }
+    };
 
     let mut rng = StdRng::seed_from_u64(SEED);
     let requests: Vec<OracleRequest> = (0..REQUESTS).map(|_| random_request(&mut rng)).collect();
-    let results = oracle_sign_all(&oracle, &python, &requests);
+    // One process signs them all: v1_sign.py answers an array with an array, in order.
+    let results: Vec<OracleResult> = oracle
+        .run("v1_sign.py", &requests)
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(
         results.len(),
         requests.len(),

@@ -1,4 +1,4 @@
-//! Replays the committed cassettes (`conformance/recordings/`, recorded from the simulator with
+//! Replays the committed cassettes (`conformance/recordings/v1/`, recorded from the simulator with
 //! `--record`) through the protocol crate's parsers and snapshots what they read: a change in
 //! the parsers or in the simulator's documents shows up as a reviewed snapshot diff.
 
@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 #[test]
 fn recorded_responses_parse() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recordings");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("recordings/v1");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())

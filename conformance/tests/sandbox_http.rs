@@ -5,9 +5,6 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -233,20 +230,11 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
     sandbox.shutdown().await;
 }
 
-fn oracle_dir() -> PathBuf {
-    std::env::var_os("AMAZON_PAY_ORACLE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/oracle"))
-}
-
 #[tokio::test]
 async fn a_request_signed_by_the_official_python_sdk_is_accepted_and_one_changed_byte_is_not() {
-    let oracle = oracle_dir();
-    let python = oracle.join(".venv/bin/python");
-    if !python.exists() {
-        println!("oracle missing: skipped (looked in {})", oracle.display());
+    let Some(oracle) = amazon_pay_oracle::find() else {
         return;
-    }
+    };
     let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
     let account = jp(&sandbox);
     let ba = draft_agreement(&sandbox);
@@ -265,20 +253,9 @@ async fn a_request_signed_by_the_official_python_sdk_is_accepted_and_one_changed
             "Timestamp": now().to_wire(),
         }
     });
-    let mut child = Command::new(&python)
-        .arg(oracle.join("v1_sign.py"))
-        .current_dir(&oracle)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.to_string().as_bytes())
-        .unwrap();
-    let signed: Value = serde_json::from_slice(&child.wait_with_output().unwrap().stdout).unwrap();
+    let signed: Value = oracle
+        .run("v1_sign.py", &input)
+        .unwrap_or_else(|e| panic!("{e}"));
     let body = signed["query"].as_str().unwrap().to_owned();
 
     // One byte changed in the note: the signature no longer matches.

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeSet;
 
+use amazon_pay_conformance::folder::Folder;
 use amazon_pay_conformance::runner::{self, RunOptions, TargetKind, report, scenario};
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
@@ -17,11 +18,11 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_scenario_passes_against_the_simulator() {
-    let dir = scenario::default_dir();
+    let dir = scenario::default_dir().join("v1");
     let record = temp_dir("cassettes");
     let options = RunOptions {
         target: TargetKind::Simulator,
-        scenarios: dir.clone(),
+        scenarios: Folder::Disk(scenario::default_dir()),
         only: None,
         record: Some(record.clone()),
     };
@@ -52,7 +53,7 @@ async fn every_scenario_passes_against_the_simulator() {
 
     // Cassettes: one per scenario, redacted.
     for name in &files {
-        let text = std::fs::read_to_string(record.join(format!("{name}.json"))).unwrap();
+        let text = std::fs::read_to_string(record.join("v1").join(format!("{name}.json"))).unwrap();
         assert!(text.contains("Signature=[redacted]"), "{name}");
         for secret in [
             "simulator-jp-secret-key",
@@ -65,7 +66,7 @@ async fn every_scenario_passes_against_the_simulator() {
         // The simulator runs frozen and seeded, so a cassette differs from the committed one
         // only when behaviour changed: that change must be recorded and reviewed.
         let committed = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("recordings")
+            .join("recordings/v1")
             .join(format!("{name}.json"));
         assert!(
             std::fs::read_to_string(&committed).is_ok_and(|c| c == text),
@@ -85,8 +86,9 @@ async fn every_scenario_passes_against_the_simulator() {
 #[tokio::test]
 async fn a_failing_expectation_fails_the_scenario() {
     let dir = temp_dir("scenarios");
+    std::fs::create_dir(dir.join("v1")).unwrap();
     std::fs::write(
-        dir.join("wrong.toml"),
+        dir.join("v1/wrong.toml"),
         r#"description = "expects the wrong status"
 [[step]]
 name = "service status"
@@ -97,7 +99,7 @@ expect = { Status = "RED" }
     .unwrap();
     let options = RunOptions {
         target: TargetKind::Simulator,
-        scenarios: dir.clone(),
+        scenarios: Folder::Disk(dir.clone()),
         only: None,
         record: None,
     };
@@ -131,7 +133,7 @@ async fn without_test_endpoints_buyer_scenarios_are_skipped_and_the_rest_run() {
         transport: Arc::new(ReqwestTransport::new(std::time::Duration::from_secs(3)).unwrap()),
     };
     let mut ran = Vec::new();
-    for s in scenario::load_all(&scenario::default_dir()).unwrap() {
+    for s in scenario::load_all(&scenario::embedded()).unwrap() {
         let outcome = play::play(&target, &s, "thin").await;
         match &outcome.skipped {
             Some(why) => assert!(why.contains("buyer") || why.contains("clock"), "{why}"),

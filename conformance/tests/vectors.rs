@@ -3,6 +3,7 @@
 //! Cases are found by listing folders; each test counts what it ran against the folder count,
 //! so a case that silently did not run fails the suite.
 
+use amazon_pay_conformance::folder::Folder;
 use amazon_pay_conformance::vectors;
 
 /// The issue asks for the six Java vectors plus at least 30 pitfall cases; fewer folders means
@@ -11,7 +12,7 @@ const MIN_SIGNING_CASES: usize = 38;
 
 #[test]
 fn every_signing_vector_matches_the_official_sdk() {
-    let dir = vectors::default_dir();
+    let dir = Folder::Disk(vectors::default_dir());
     let folders = vectors::case_folders(&dir.join("v1")).expect("list v1 vector folders");
     let cases = vectors::load_signing_cases(&dir).expect("load v1 vectors");
 
@@ -45,7 +46,7 @@ fn every_signing_vector_matches_the_official_sdk() {
 
 #[test]
 fn every_hmac_vector_matches_its_published_value() {
-    let dir = vectors::default_dir();
+    let dir = Folder::Disk(vectors::default_dir());
     let folders = vectors::case_folders(&dir.join("hmac")).expect("list hmac vector folders");
     let cases = vectors::load_hmac_cases(&dir).expect("load hmac vectors");
 
@@ -72,7 +73,7 @@ fn every_hmac_vector_matches_its_published_value() {
 /// changed, or with a parameter dropped from its expected body, is reported.
 #[test]
 fn a_tampered_vector_is_reported() {
-    let dir = vectors::default_dir();
+    let dir = Folder::Disk(vectors::default_dir());
     let cases = vectors::load_signing_cases(&dir).expect("load v1 vectors");
     let original = cases
         .iter()

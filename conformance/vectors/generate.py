@@ -2,7 +2,7 @@
 """Writes the signing vectors in this folder (see README.md).
 
 Every expected value is produced by the official Python SDK (PyPI `amazon-pay`
-2.7.1) through the oracle script `shared/oracle/v1_sign.py`, run as a
+2.7.1) through the oracle script `oracle/v1_sign.py`, run as a
 subprocess with the oracle's own virtualenv. Nothing here computes a signature
 or an encoding itself: this file only holds the case definitions, checks the
 oracle against the fixed values published in the SDKs' own tests, and writes
@@ -12,9 +12,9 @@ Usage:
     python3 conformance/vectors/generate.py           # rewrite v1/ and hmac/
     python3 conformance/vectors/generate.py --check   # exit 1 if a file would change
 
-The oracle folder is `../shared/oracle` beside the repository root, or the
-folder named by the environment variable AMAZON_PAY_ORACLE_DIR. Install it
-with `bash shared/oracle/setup.sh`.
+The oracle folder is `oracle/` at the repository root, or the folder named by
+the environment variable AMAZON_PAY_ORACLE_DIR. Install it with
+`bash oracle/setup.sh`.
 """
 import base64
 import filecmp
@@ -29,9 +29,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORACLE_DIR = Path(
-    os.environ.get("AMAZON_PAY_ORACLE_DIR", HERE.parent.parent.parent / "shared" / "oracle")
-)
+ORACLE_DIR = Path(os.environ.get("AMAZON_PAY_ORACLE_DIR", HERE.parent.parent / "oracle"))
 
 # --- Endpoints (reference v1-api.md §1.1) -------------------------------------
 
@@ -59,6 +57,9 @@ ORDER_REFERENCE = "S01-1234567-1234567"
 AUTHORIZATION = "S01-1234567-1234567-A000001"
 CAPTURE = "S01-1234567-1234567-C000001"
 
+# Where the committed expected values were first produced: the oracle then lived beside the
+# repository (shared/oracle). oracle/v1_sign.py calls the same SDK function with the same
+# contract, and `--check` shows it reproduces every file, so the text is kept as written.
 GENERATED_SOURCE = "conformance/vectors/generate.py through shared/oracle/v1_sign.py (PyPI amazon-pay 2.7.1)"
 
 

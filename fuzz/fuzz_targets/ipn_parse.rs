@@ -6,7 +6,7 @@ use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::ipn::{Notification, SnsEnvelope, StaticCertificates, verify};
 use libfuzzer_sys::fuzz_target;
 
-const PEM: &str = include_str!("../../../shared/fixtures-public/v1/amazon-pay-sdk-python/test.pem");
+const PEM: &str = include_str!("../../fixtures/v1/amazon-pay-sdk-python/test.pem");
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(envelope) = SnsEnvelope::parse(data) {

@@ -5,9 +5,8 @@ use amazon_pay_protocol::v1::GetBillingAgreementDetailsResponse;
 use criterion::{Criterion, criterion_group, criterion_main};
 use quick_xml::events::Event;
 
-const BODY: &[u8] = include_bytes!(
-    "../../../shared/fixtures-public/v1/amazon-pay-sdk-java/GetBillingAgreementDetailsResponse.xml"
-);
+const BODY: &[u8] =
+    include_bytes!("../../fixtures/v1/amazon-pay-sdk-java/GetBillingAgreementDetailsResponse.xml");
 
 fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("parse");

@@ -37,7 +37,7 @@ async fn bounded<T>(test: impl Future<Output = T>) -> T {
 
 fn fixture(name: &str) -> String {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures-public/v1/amazon-pay-sdk-java")
+        .join("../fixtures/v1/amazon-pay-sdk-java")
         .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

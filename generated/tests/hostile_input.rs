@@ -15,7 +15,7 @@ fn fixtures() -> &'static [Vec<u8>] {
     static FILES: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
     FILES.get_or_init(|| {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../shared/fixtures-public/v1/amazon-pay-sdk-java");
+            .join("../fixtures/v1/amazon-pay-sdk-java");
         let mut paths: Vec<_> = std::fs::read_dir(dir)
             .unwrap()
             .flatten()

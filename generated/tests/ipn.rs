@@ -13,7 +13,7 @@ use amazon_pay_protocol::ipn::{
 use proptest::prelude::*;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures-public/v1")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/v1")
 }
 
 fn python(name: &str) -> Vec<u8> {

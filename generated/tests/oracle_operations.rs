@@ -1,6 +1,6 @@
 //! Interop with the official Python SDK (`amazon-pay` 2.7.1), for every v1 operation.
 //!
-//! For each case of `tests/oracle/operations.json` the oracle (`shared/oracle/v1_call.py`, or
+//! For each case of `tests/oracle/operations.json` the oracle (`oracle/v1_call.py`, or
 //! `v1_sign.py` for the five operations the SDK has no method for) says which parameters the
 //! SDK sends and which string it signs. We read those parameters with the generated
 //! `AnyRequest::from_params` (so every key must be known to our spec, with a valid value),
@@ -13,13 +13,12 @@
 //! them on their own (the spec records them as `sdk_default`): a request carries what its
 //! caller set, and the service applies the same documented defaults.
 //!
-//! Without the oracle installed (`shared/oracle/setup.sh`) the test says so and passes; CI
-//! installs it.
+//! Without the oracle installed (`oracle/setup.sh`) the test says so and passes, unless
+//! `AMAZON_PAY_ORACLE_REQUIRED=1` (CI sets it): see the `amazon-pay-oracle` crate.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
+use amazon_pay_oracle::Oracle;
 use amazon_pay_protocol::params::{CanonicalQuery, CollectedParams};
 use amazon_pay_protocol::v1::{self, AnyRequest};
 use amazon_pay_protocol::{CommonParams, ParamMap};
@@ -36,40 +35,13 @@ const COMMON: [&str; 8] = [
     "Version",
 ];
 
-fn oracle_dir() -> PathBuf {
-    std::env::var_os("AMAZON_PAY_ORACLE_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/oracle"))
-}
-
-fn run_oracle(script: &str, input: &Value) -> Value {
-    let dir = oracle_dir();
-    let mut child = Command::new(dir.join(".venv/bin/python"))
-        .arg(dir.join(script))
-        .current_dir(&dir)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the oracle");
-    {
-        use std::io::Write;
-        let mut stdin = child.stdin.take().expect("stdin");
-        stdin
-            .write_all(input.to_string().as_bytes())
-            .expect("write oracle input");
-    }
-    let out = child.wait_with_output().expect("oracle output");
-    assert!(
-        out.status.success(),
-        "{script} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("oracle JSON")
+fn run_oracle(oracle: &Oracle, script: &str, input: &Value) -> Value {
+    oracle.run(script, input).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// What the SDK sent: (host, path, parameters without Signature, string to sign).
 fn oracle_request(
+    oracle: &Oracle,
     cases: &Value,
     case: &Value,
 ) -> (String, String, BTreeMap<String, String>, String) {
@@ -77,7 +49,7 @@ fn oracle_request(
         let input = json!({
             "client": cases["client"], "operation": method, "kwargs": case["kwargs"], "now": cases["now"],
         });
-        let out = run_oracle("v1_call.py", &input);
+        let out = run_oracle(oracle, "v1_call.py", &input);
         let request = &out["requests"][0];
         (
             request["params"].clone(),
@@ -93,7 +65,7 @@ fn oracle_request(
             "secret_key": client["mws_secret_key"], "access_key": client["mws_access_key"],
             "merchant_id": client["merchant_id"], "now": cases["now"], "params": params,
         });
-        let out = run_oracle("v1_sign.py", &input);
+        let out = run_oracle(oracle, "v1_sign.py", &input);
         let url = format!(
             "https://{}{}",
             v1::Region::Jp.host(),
@@ -124,15 +96,14 @@ fn oracle_request(
 
 #[test]
 fn every_operation_matches_the_official_python_sdk() {
-    if !oracle_dir().join(".venv/bin/python").exists() {
-        eprintln!("oracle missing: skipped (run shared/oracle/setup.sh; CI does)");
+    let Some(oracle) = amazon_pay_oracle::find() else {
         return;
-    }
+    };
     let cases: Value = serde_json::from_str(include_str!("oracle/operations.json")).expect("cases");
     let mut covered = Vec::new();
     for case in cases["cases"].as_array().expect("cases array") {
         let action = case["action"].as_str().expect("action");
-        let (host, path, sent, sdk_string_to_sign) = oracle_request(&cases, case);
+        let (host, path, sent, sdk_string_to_sign) = oracle_request(&oracle, &cases, case);
 
         let own: BTreeMap<String, String> = sent
             .iter()

@@ -6,7 +6,7 @@ use amazon_pay_protocol::v1::{self, ErrorCode};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../shared/fixtures-public/v1/amazon-pay-sdk-java")
+        .join("../fixtures/v1/amazon-pay-sdk-java")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }

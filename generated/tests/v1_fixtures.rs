@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use amazon_pay_protocol::v1::AnyResponse;
 
 fn fixture_files() -> Vec<PathBuf> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/fixtures-public/v1");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/v1");
     let mut files = Vec::new();
     for sdk in ["amazon-pay-sdk-java", "amazon-pay-sdk-csharp"] {
         let dir = root.join(sdk);

@@ -1,10 +1,13 @@
 //! The default command: every signing vector, then every scenario against the embedded
 //! simulator (or `--target sandbox`), a summary table, and exit code 0 only if all passed.
+//! Vectors and scenarios are the copies compiled into the binary, so it runs from any
+//! directory; `--vectors DIR` and `--scenarios DIR` run other folders of the same layout.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
+use crate::folder::Folder;
 use crate::runner::report::{self, CaseOutcome};
 use crate::runner::{self, RunOptions, TargetKind};
 use crate::vectors;
@@ -16,36 +19,33 @@ pub struct SuiteArgs {
     /// Where the scenarios run.
     #[arg(long, value_enum, default_value = "simulator")]
     target: TargetKind,
-    /// Scenario folder.
-    #[arg(long, default_value_os_t = runner::scenario::default_dir())]
-    scenarios: PathBuf,
+    /// Scenario folder, holding one sub-folder per generation (`v1/`) [default: the scenarios
+    /// built into this binary].
+    #[arg(long, value_name = "DIR")]
+    scenarios: Option<PathBuf>,
+    /// Vector folder, holding `v1/` and `hmac/` [default: the vectors built into this binary].
+    #[arg(long, value_name = "DIR")]
+    vectors: Option<PathBuf>,
     /// Only scenarios whose name contains this.
     #[arg(long)]
     only: Option<String>,
-    /// Write redacted request/response cassettes, one JSON file per scenario, to this folder.
-    #[arg(long)]
+    /// Write redacted request/response cassettes to this folder, one JSON file per scenario in
+    /// the sub-folder of its generation (DIR/v1/NAME.json).
+    #[arg(long, value_name = "DIR")]
     record: Option<PathBuf>,
     /// Write a JUnit XML report here.
     #[arg(long)]
     junit: Option<PathBuf>,
 }
 
-impl Default for SuiteArgs {
-    fn default() -> SuiteArgs {
-        SuiteArgs {
-            target: TargetKind::Simulator,
-            scenarios: runner::scenario::default_dir(),
-            only: None,
-            record: None,
-            junit: None,
-        }
-    }
+/// A folder given on the command line, or the copy built into the binary.
+fn folder(given: &Option<PathBuf>, embedded: fn() -> Folder) -> Folder {
+    given.clone().map_or_else(embedded, Folder::Disk)
 }
 
-fn vector_outcomes() -> Result<Vec<CaseOutcome>, Box<dyn std::error::Error>> {
-    let dir = vectors::default_dir();
+fn vector_outcomes(dir: &Folder) -> Result<Vec<CaseOutcome>, Box<dyn std::error::Error>> {
     let mut outcomes = Vec::new();
-    for case in vectors::load_signing_cases(&dir)? {
+    for case in vectors::load_signing_cases(dir)? {
         let t = Instant::now();
         let problems = vectors::check_signing_case(&case);
         outcomes.push(CaseOutcome {
@@ -55,7 +55,7 @@ fn vector_outcomes() -> Result<Vec<CaseOutcome>, Box<dyn std::error::Error>> {
             elapsed: t.elapsed(),
         });
     }
-    for case in vectors::load_hmac_cases(&dir)? {
+    for case in vectors::load_hmac_cases(dir)? {
         let t = Instant::now();
         let got = vectors::hmac_sha256_base64(&case);
         let problems = if got == case.signature {
@@ -75,10 +75,10 @@ fn vector_outcomes() -> Result<Vec<CaseOutcome>, Box<dyn std::error::Error>> {
 
 pub fn run(args: SuiteArgs) -> CliResult {
     let started = Instant::now();
-    let cases = vector_outcomes()?;
+    let cases = vector_outcomes(&folder(&args.vectors, vectors::embedded))?;
     let options = RunOptions {
         target: args.target,
-        scenarios: args.scenarios.clone(),
+        scenarios: folder(&args.scenarios, runner::scenario::embedded),
         only: args.only.clone(),
         record: args.record.clone(),
     };

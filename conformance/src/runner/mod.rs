@@ -1,6 +1,7 @@
-//! The conformance runner: plays the scenarios of `conformance/scenarios/` against the
-//! embedded simulator (started on a free loopback port) or against Amazon's sandbox, with the
-//! protocol crate's client; optionally records redacted cassettes.
+//! The conformance runner: plays the scenarios of `conformance/scenarios/<generation>/` (the
+//! copy compiled into the binary, or another folder) against the embedded simulator (started
+//! on a free loopback port) or against Amazon's sandbox, with the protocol crate's client;
+//! optionally records redacted cassettes, one folder per generation.
 
 pub mod play;
 pub mod record;
@@ -17,6 +18,7 @@ use amazon_pay_protocol::endpoint::Endpoint;
 use amazon_pay_protocol::v1::{Environment, Region};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use crate::folder::Folder;
 use crate::sandbox::{Sandbox, SandboxConfig};
 use play::{ScenarioOutcome, Target};
 use record::Recorder;
@@ -35,9 +37,11 @@ pub enum TargetKind {
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     pub target: TargetKind,
-    pub scenarios: PathBuf,
+    /// The folder holding one sub-folder per generation (`v1/`).
+    pub scenarios: Folder,
     /// Only scenarios whose name contains this.
     pub only: Option<String>,
+    /// Cassettes go to `<record>/<generation>/<scenario>.json`.
     pub record: Option<PathBuf>,
 }
 
@@ -160,7 +164,8 @@ pub async fn run(options: &RunOptions) -> Result<Vec<ScenarioOutcome>, RunError>
         }
         if let (Some(dir), Some(tape)) = (&options.record, tape) {
             let exchanges = tape.lock().unwrap_or_else(|p| p.into_inner()).clone();
-            record::write_cassette(dir, &scenario.name, &exchanges)
+            let dir = dir.join(scenario.generation.folder());
+            record::write_cassette(&dir, &scenario.name, &exchanges)
                 .map_err(|e| RunError::Setup(format!("cannot write cassette: {e}")))?;
         }
         outcomes.push(outcome);

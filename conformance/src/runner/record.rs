@@ -1,5 +1,6 @@
 //! `--record DIR`: cassettes of every exchange, redacted (signature, access key, seller id,
-//! MWSAuthToken and the buyer's personal data replaced), one JSON file per scenario. The
+//! MWSAuthToken and the buyer's personal data replaced), one JSON file per scenario in the
+//! folder of its generation (`DIR/v1/<scenario>.json`). The
 //! recorder is a [`Transport`] around the real one, so it sees exactly what went on the wire.
 
 use std::path::Path;

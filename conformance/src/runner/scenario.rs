@@ -1,4 +1,5 @@
-//! Scenario files (`conformance/scenarios/*.toml`): language-neutral multi-step flows. Each
+//! Scenario files (`conformance/scenarios/<generation>/*.toml`, e.g. `scenarios/v1/`):
+//! language-neutral multi-step flows, one folder per API generation. Each
 //! step is one of: a buyer action (simulator only), an API call with its wire parameters, a
 //! clock move (simulator only), a check of what the buyer was told (simulator only). A call
 //! step states what the response must show (`expect`, `absent`) or which error it must be
@@ -10,11 +11,48 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::folder::Folder;
+
+/// The API generation a scenario is written for: the name of its folder. Each generation has
+/// its own player, so a folder of an unknown generation is an error, never played as another.
+// `Default` only because `Scenario` skips the field when deserialising; `load_all` sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Generation {
+    /// `OffAmazonPayments` 2013-01-01 (form POST, Signature Version 2, XML).
+    #[default]
+    V1,
+}
+
+impl Generation {
+    pub const ALL: [Generation; 1] = [Generation::V1];
+
+    /// The folder name under `scenarios/` and `recordings/`.
+    pub fn folder(self) -> &'static str {
+        match self {
+            Generation::V1 => "v1",
+        }
+    }
+
+    pub fn from_folder(name: &str) -> Option<Generation> {
+        Generation::ALL.into_iter().find(|g| g.folder() == name)
+    }
+
+    /// The known folders, for messages: `v1/`.
+    fn known_folders() -> String {
+        Generation::ALL
+            .map(|g| format!("{}/", g.folder()))
+            .join(", ")
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Scenario {
     #[serde(skip)]
     pub name: String,
+    /// From the folder the file is in.
+    #[serde(skip)]
+    pub generation: Generation,
     pub description: String,
     /// JP (default), NA, EU or UK: selects the account and therefore currency and limits.
     #[serde(default)]
@@ -115,37 +153,76 @@ pub enum ScenarioError {
     Invalid { path: PathBuf, message: String },
 }
 
-/// The default folder: `conformance/scenarios`.
+/// The repository's scenario folder, `conformance/scenarios` (the binary embeds a copy).
 pub fn default_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios")
 }
 
-/// Every `*.toml` of `dir`, by file name. A malformed file is an error naming the file, line
-/// and column, never a skipped scenario.
-pub fn load_all(dir: &Path) -> Result<Vec<Scenario>, ScenarioError> {
-    let io = |source| ScenarioError::Io {
-        path: dir.to_owned(),
-        source,
-    };
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(io)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| load(p)).collect()
+/// The copy of `conformance/scenarios` compiled into the binary: what the suite runs unless
+/// told `--scenarios DIR`.
+pub fn embedded() -> Folder {
+    Folder::embedded("scenarios")
 }
 
-pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
+/// Every `<generation>/*.toml` below `root`, generation by generation, by file name. A
+/// malformed file is an error naming the file, line and column, never a skipped scenario; so
+/// are a folder that names no known generation and a scenario file outside any.
+pub fn load_all(root: &Folder) -> Result<Vec<Scenario>, ScenarioError> {
+    let io = |folder: &Folder| {
+        let path = folder.path();
+        move |source| ScenarioError::Io { path, source }
+    };
+    let mut scenarios = Vec::new();
+    for entry in root.entries().map_err(io(root))? {
+        let path = root.path().join(&entry.name);
+        if !entry.is_dir {
+            if entry.name.ends_with(".toml") {
+                return Err(ScenarioError::Invalid {
+                    path,
+                    message: format!(
+                        "a scenario belongs in its generation's folder ({})",
+                        Generation::known_folders()
+                    ),
+                });
+            }
+            continue;
+        }
+        let generation =
+            Generation::from_folder(&entry.name).ok_or_else(|| ScenarioError::Invalid {
+                path,
+                message: format!(
+                    "not a known API generation ({})",
+                    Generation::known_folders()
+                ),
+            })?;
+        let folder = root.join(&entry.name);
+        for file in folder.entries().map_err(io(&folder))? {
+            if file.is_dir || !file.name.ends_with(".toml") {
+                continue;
+            }
+            let path = folder.path().join(&file.name);
+            let bytes = folder
+                .read(&file.name)
+                .map_err(io(&folder.join(&file.name)))?;
+            let text = String::from_utf8(bytes).map_err(|_| ScenarioError::Invalid {
+                path: path.clone(),
+                message: "not UTF-8".to_owned(),
+            })?;
+            let mut scenario = parse(&path, &text)?;
+            scenario.generation = generation;
+            scenarios.push(scenario);
+        }
+    }
+    Ok(scenarios)
+}
+
+/// Reads one scenario file's text; `path` names it in errors and gives the scenario its name.
+pub fn parse(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let invalid = |message: String| ScenarioError::Invalid {
         path: path.to_owned(),
         message,
     };
-    let mut scenario: Scenario = toml::from_str(&text).map_err(|e| {
+    let mut scenario: Scenario = toml::from_str(text).map_err(|e| {
         let at = e
             .span()
             .map(|s| {
@@ -244,17 +321,64 @@ mod tests {
 
     #[test]
     fn malformed_files_name_the_place() {
-        let dir = std::env::temp_dir().join(format!("scenario-test-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("bad.toml");
-        std::fs::write(&path, "description = \"x\"\n[[step]]\nname = 3\n").unwrap();
-        let message = load(&path).unwrap_err().to_string();
+        let path = Path::new("scenarios/v1/bad.toml");
+        let message = parse(path, "description = \"x\"\n[[step]]\nname = 3\n")
+            .unwrap_err()
+            .to_string();
         assert!(
             message.contains("bad.toml") && message.contains("line 3"),
             "{message}"
         );
-        std::fs::write(&path, "description = \"x\"\n[[step]]\nname = \"both\"\ncall = \"GetServiceStatus\"\nadvance_clock_seconds = 1\n").unwrap();
-        assert!(load(&path).unwrap_err().to_string().contains("exactly one"));
-        std::fs::remove_dir_all(&dir).unwrap();
+        let both = "description = \"x\"\n[[step]]\nname = \"both\"\ncall = \"GetServiceStatus\"\nadvance_clock_seconds = 1\n";
+        assert!(
+            parse(path, both)
+                .unwrap_err()
+                .to_string()
+                .contains("exactly one")
+        );
+    }
+
+    #[test]
+    fn scenarios_live_in_known_generation_folders() {
+        let root = std::env::temp_dir().join(format!("scenario-gen-{}", std::process::id()));
+        let scenario = "description = \"x\"\n[[step]]\nname = \"s\"\ncall = \"GetServiceStatus\"\n";
+        std::fs::create_dir_all(root.join("v1")).unwrap();
+        std::fs::write(root.join("v1/ok.toml"), scenario).unwrap();
+        std::fs::write(root.join("README.md"), "ignored").unwrap();
+        let loaded = load_all(&Folder::Disk(root.clone())).unwrap();
+        assert_eq!(loaded.len(), 1);
+        assert_eq!(
+            (loaded[0].name.as_str(), loaded[0].generation),
+            ("ok", Generation::V1)
+        );
+
+        std::fs::write(root.join("stray.toml"), scenario).unwrap();
+        let stray = load_all(&Folder::Disk(root.clone()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            stray.contains("stray.toml") && stray.contains("v1/"),
+            "{stray}"
+        );
+        std::fs::remove_file(root.join("stray.toml")).unwrap();
+
+        std::fs::create_dir_all(root.join("v9")).unwrap();
+        let unknown = load_all(&Folder::Disk(root.clone()))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            unknown.contains("v9") && unknown.contains("generation"),
+            "{unknown}"
+        );
+        std::fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn the_embedded_scenarios_load() {
+        let embedded = load_all(&embedded()).unwrap();
+        let disk = load_all(&Folder::Disk(default_dir())).unwrap();
+        let names = |s: &[Scenario]| s.iter().map(|s| s.name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&embedded), names(&disk));
+        assert!(embedded.len() >= 10);
     }
 }
