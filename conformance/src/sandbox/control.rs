@@ -18,8 +18,8 @@ use super::faults::Faults;
 use super::notify::CERT_PEM;
 use super::server;
 use super::shared::Shared;
-use super::v1::Ctx;
 use super::v1::buyer::{self, BuyerChoices};
+use super::v1::ctx::Ctx;
 use super::v1::error::{SimError, SimResult};
 use super::v1::records::PaymentMethod;
 

@@ -147,7 +147,7 @@ impl Sandbox {
                 frozen: config.frozen_clock,
             },
             request_ids: Mutex::new(rng(1)),
-            v1: v1::V1Front,
+            v1: v1::front::V1Front,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = server::router(shared.clone()).merge(control::router(shared.clone()));

@@ -18,13 +18,14 @@ use super::faults::Fault;
 use super::front::{Env, Front, Incoming, Refusal, Reply};
 use super::persist::StoreError;
 use super::shared::{Inner, Shared};
+use super::v1::front::V1Front;
 use super::world::World;
 
 /// The API routes: one per front.
 pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(
-            super::v1::V1Front::ROUTE,
+            V1Front::ROUTE,
             post(
                 |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes| async move {
                     api(&shared, &shared.v1, &uri, &headers, &body).await

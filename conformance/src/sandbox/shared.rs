@@ -14,7 +14,7 @@ use super::faults::Faults;
 use super::front::Env;
 use super::persist::Store;
 use super::throttle::Quotas;
-use super::v1::V1Front;
+use super::v1::front::V1Front;
 use super::world::World;
 
 /// The mutable part: the world and where it is kept.

@@ -3,12 +3,12 @@
 
 use super::common::Common;
 use super::persist::{Row, StoreError};
-use super::v1;
+use super::v1::state::State;
 
 #[derive(Debug, Default)]
 pub struct World {
     pub common: Common,
-    pub v1: v1::State,
+    pub v1: State,
 }
 
 impl World {

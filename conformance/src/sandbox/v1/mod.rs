@@ -10,21 +10,18 @@
 mod amounts;
 pub mod buyer;
 mod buyer_view;
-mod ctx;
+pub mod ctx;
 pub mod error;
 mod events;
-mod front;
+pub mod front;
 mod handlers;
 mod ipn;
 mod lifetimes;
 mod objects;
 pub mod records;
 pub mod simulation;
-mod state;
+pub mod state;
 mod status;
 pub mod verify;
 
-pub use buyer_view::{billing_agreement_view, month_window, order_reference_view};
-pub use ctx::{Ctx, Notice};
-pub use front::V1Front;
-pub use state::State;
+pub use buyer_view::month_window;
