@@ -46,13 +46,13 @@ pub use common::Common;
 pub use delivery::IpnDelivery;
 pub use faults::Faults;
 pub use v1::buyer::BuyerChoices;
-pub use v1::error::{SimError, SimResult};
-pub use v1::records::{BuyerMessage, PaymentMethod};
+
 pub use world::World;
 
 use clock::Clock;
 use persist::Store;
 use shared::{Inner, Shared};
+use v1::error::SimResult;
 
 /// How to run a simulator.
 #[derive(Debug, Clone)]

@@ -16,7 +16,7 @@ use crate::sandbox::front::{Env, Front, Incoming, Refusal, Reply};
 use crate::sandbox::world::World;
 
 /// The v1 API generation (form POST, Signature V2, XML).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct V1Front;
 
 fn xml(status: u16, body: String) -> Reply {
