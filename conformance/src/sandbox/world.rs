@@ -31,3 +31,50 @@ impl World {
         rows
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use amazon_pay_protocol::Timestamp;
+
+    use super::*;
+    use crate::sandbox::common::ReferenceUse;
+    use crate::sandbox::v1::records::Event;
+
+    #[test]
+    fn every_part_reads_back_the_rows_it_wrote_and_unknown_kinds_are_skipped() {
+        let mut world = World::default();
+        let id = world.common.new_root_id("S01");
+        world.common.set_clock_offset(90);
+        let used = ReferenceUse {
+            action: "Authorize".into(),
+            parent: id.clone(),
+            fingerprint: "Amount=1\n".into(),
+            created: format!("{id}-A0000002"),
+        };
+        world
+            .common
+            .record_reference("S/AuthorizationReferenceId/r1".into(), used);
+        let at = Timestamp::from_unix(100).unwrap();
+        let sequence = world.common.next_sequence();
+        let event = Event::SettleAuthorization(id.clone());
+        world.v1.schedule.add(at, sequence, event.clone());
+
+        let mut rows: Vec<(String, String, String)> = world
+            .changes()
+            .into_iter()
+            .map(|row| (row.kind.to_owned(), row.id, row.body.unwrap()))
+            .collect();
+        assert_eq!(rows.len(), 4, "{rows:?}");
+        assert!(
+            world.changes().is_empty(),
+            "written rows are no longer dirty"
+        );
+        rows.push(("a_later_generation".into(), "x".into(), "{}".into()));
+
+        let mut back = World::restore(rows).unwrap();
+        assert_eq!(back.common.sequence, world.common.sequence);
+        assert_eq!(back.common.clock_offset, 90);
+        assert_eq!(back.common.reference_ids, world.common.reference_ids);
+        assert_eq!(back.v1.schedule.take_due(at), vec![event]);
+    }
+}
