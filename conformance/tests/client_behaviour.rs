@@ -103,7 +103,7 @@ async fn throttling_is_retried_except_for_operations_unsafe_to_repeat() {
         .await
         .unwrap();
     assert_eq!(
-        sandbox.inspect(|w| w.order_references.len()),
+        sandbox.inspect(|w| w.v1.order_references.len()),
         0,
         "the refused create changed nothing"
     );
@@ -181,7 +181,7 @@ async fn a_per_call_timeout_is_honoured_and_a_lost_charge_is_reported_as_such() 
             .as_str(),
         "timeout-1"
     );
-    assert_eq!(sandbox.inspect(|w| w.authorizations.len()), 1);
+    assert_eq!(sandbox.inspect(|w| w.v1.authorizations.len()), 1);
     sandbox.shutdown().await;
 }
 

@@ -162,7 +162,7 @@ async fn run() {
         let mut seen = BTreeSet::new();
         let mut duplicates = 0;
         let mut sum = 0;
-        for auth in world.authorizations.values() {
+        for auth in world.v1.authorizations.values() {
             let id = auth
                 .details
                 .authorization_reference_id

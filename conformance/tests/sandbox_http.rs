@@ -442,7 +442,7 @@ async fn over_the_monthly_limit_is_a_typed_400_without_an_authorization() {
         (400, v1::ErrorCode::PeriodicAmountExceeded)
     );
     assert_eq!(attempts.len(), 1, "a 400 is never retried");
-    assert_eq!(sandbox.inspect(|w| w.authorizations.len()), 0);
+    assert_eq!(sandbox.inspect(|w| w.v1.authorizations.len()), 0);
     sandbox.shutdown().await;
 }
 

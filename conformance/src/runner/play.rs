@@ -267,7 +267,7 @@ impl Player<'_> {
         }
         if step.advance_clock_to_next_month {
             let now = self.clock.now();
-            let (_, next_month) = crate::sandbox::ops::month_window(now);
+            let (_, next_month) = crate::sandbox::v1::month_window(now);
             let target = Timestamp::from_unix(next_month.unix() + 3600).unwrap_or(next_month);
             self.control_call(
                 reqwest::Method::POST,

@@ -14,13 +14,14 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::Shared;
-use super::error::SimError;
 use super::faults::Faults;
 use super::notify::CERT_PEM;
-use super::ops::Ctx;
-use super::ops::buyer::{self, BuyerChoices};
-use super::world::PaymentMethod;
+use super::server;
+use super::shared::Shared;
+use super::v1::buyer::{self, BuyerChoices};
+use super::v1::ctx::Ctx;
+use super::v1::error::{SimError, SimResult};
+use super::v1::records::PaymentMethod;
 
 pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
@@ -65,13 +66,26 @@ fn sim_error(e: SimError) -> Refusal {
 
 type Answer = Result<Response, Refusal>;
 
-/// Runs a buyer action as the seller of `region`, like a request would.
+/// Runs a buyer's action (on Amazon's pages, not a seller request) as the seller of `region`,
+/// with the same persistence and notifications as a request.
+pub(super) fn act<T>(
+    shared: &Shared,
+    region: Region,
+    action: impl FnOnce(&mut Ctx<'_>) -> SimResult<T>,
+) -> SimResult<T> {
+    let (result, saved) = server::apply(shared, &shared.v1, |env, world, notices| {
+        shared.v1.as_buyer(env, world, notices, region, action)
+    });
+    saved.map_err(SimError::internal)?;
+    result
+}
+
 fn as_buyer<T>(
     shared: &Shared,
     region: Region,
-    action: impl FnOnce(&mut Ctx<'_>) -> Result<T, SimError>,
+    action: impl FnOnce(&mut Ctx<'_>) -> SimResult<T>,
 ) -> Result<T, Refusal> {
-    shared.act(region, action).map_err(sim_error)
+    act(shared, region, action).map_err(sim_error)
 }
 
 #[derive(Deserialize)]
@@ -143,7 +157,7 @@ async fn consent(State(shared): State<Arc<Shared>>, Json(body): Json<ObjectActio
 }
 
 async fn buyer_messages(State(shared): State<Arc<Shared>>) -> Response {
-    Json(shared.lock().world.buyer_messages.clone()).into_response()
+    Json(shared.lock().world.v1.buyer_messages.clone()).into_response()
 }
 
 /// `frozen`: the clock moves only when told, so a client should sign with `now` itself rather
@@ -152,8 +166,8 @@ fn clock_json(shared: &Shared) -> Response {
     let inner = shared.lock();
     Json(json!({
         "now": shared.now(&inner.world).to_wire(),
-        "offset_seconds": inner.world.clock_offset,
-        "frozen": shared.frozen_clock.is_some(),
+        "offset_seconds": inner.world.common.clock_offset,
+        "frozen": shared.clock.frozen.is_some(),
     }))
     .into_response()
 }
@@ -199,11 +213,11 @@ async fn move_clock(State(shared): State<Arc<Shared>>, Json(body): Json<MoveCloc
     };
     {
         let mut inner = shared.lock();
-        let offset = inner.world.clock_offset + seconds;
-        inner.world.set_clock_offset(offset);
+        let common = &mut inner.world.common;
+        common.set_clock_offset(common.clock_offset + seconds);
     }
     // Events that came due happen now, before the caller's next request.
-    super::server::tick(&shared);
+    server::tick(&shared);
     Ok(clock_json(&shared))
 }
 
@@ -214,7 +228,7 @@ async fn faults(State(shared): State<Arc<Shared>>) -> Response {
 async fn set_faults(State(shared): State<Arc<Shared>>, Json(body): Json<Faults>) -> Answer {
     body.validate()
         .map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
-    *shared.faults.lock().unwrap_or_else(|p| p.into_inner()) = body;
+    shared.set_faults(body);
     Ok(Json(body).into_response())
 }
 
@@ -240,7 +254,7 @@ async fn certificate() -> Response {
 /// The stored objects of a kind, for tests that check totals and uniqueness.
 async fn objects(State(shared): State<Arc<Shared>>, Path(kind): Path<String>) -> Answer {
     let inner = shared.lock();
-    let w = &inner.world;
+    let w = &inner.world.v1;
     let value: Value = match kind.as_str() {
         "billing-agreements" => json!(
             w.billing_agreements

@@ -1,7 +1,7 @@
 //! Posting IPNs: when an IPN URL is configured, every state change a handler reports becomes a
-//! signed SNS notification POSTed there. The handler only snapshots the object; a background
-//! task signs (RSA, the expensive part) and posts, so neither a slow receiver nor the signing
-//! holds the state lock. Without a URL nothing is produced.
+//! signed SNS notification POSTed there. The front only snapshots the object (an
+//! [`Outgoing`]); a background task signs (RSA, the expensive part) and posts, so neither a
+//! slow receiver nor the signing holds the state lock. Without a URL nothing is produced.
 
 use std::sync::{Arc, Mutex};
 
@@ -12,8 +12,6 @@ use tokio::sync::mpsc;
 use amazon_pay_protocol::ipn::Notification;
 
 use super::notify::NotificationSigner;
-use super::ops::{self, Notice};
-use super::world::World;
 
 /// One notification as the simulator sent it.
 #[derive(Debug, Clone, Serialize)]
@@ -28,12 +26,18 @@ pub struct IpnRecord {
     pub body: String,
 }
 
+/// A notification to send: the object as it is when the request ends, and whose it is.
+pub struct Outgoing {
+    pub notification: Notification,
+    pub object_id: String,
+    pub seller_id: String,
+    /// `Sandbox` or `Live`.
+    pub environment: String,
+}
+
 struct Job {
     url: String,
-    notification: Notification,
-    object_id: String,
-    seller_id: String,
-    environment: String,
+    outgoing: Outgoing,
     at: Timestamp,
 }
 
@@ -69,22 +73,20 @@ impl IpnDelivery {
         lock(&self.log).clone()
     }
 
-    /// Queues a notification per notice, with the objects' current state.
-    pub fn send(&self, world: &World, notices: &[Notice], now: Timestamp) {
+    /// Whether notifications are posted at all (the front snapshots objects only then).
+    pub fn wanted(&self) -> bool {
+        lock(&self.url).is_some()
+    }
+
+    /// Queues the notifications, sent at `now`.
+    pub fn send(&self, outgoing: Vec<Outgoing>, now: Timestamp) {
         let Some(url) = self.url() else { return };
-        for notice in notices {
-            if let Some((notification, object_id, seller_id, environment)) =
-                notification(world, notice, now)
-            {
-                let _ = self.jobs.send(Job {
-                    url: url.clone(),
-                    notification,
-                    object_id,
-                    seller_id,
-                    environment,
-                    at: now,
-                });
-            }
+        for outgoing in outgoing {
+            let _ = self.jobs.send(Job {
+                url: url.clone(),
+                outgoing,
+                at: now,
+            });
         }
     }
 }
@@ -94,13 +96,13 @@ async fn post_forever(mut queue: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Ve
     let client = reqwest::Client::builder()
         .timeout(std::time::Duration::from_secs(5))
         .build();
-    while let Some(job) = queue.recv().await {
+    while let Some(Job { url, outgoing, at }) = queue.recv().await {
         let message_id = format!("{:032x}", rand::random::<u128>());
         let Some(envelope) = signer.envelope(
-            &job.notification,
-            &job.seller_id,
-            &job.environment,
-            job.at,
+            &outgoing.notification,
+            &outgoing.seller_id,
+            &outgoing.environment,
+            at,
             &message_id,
         ) else {
             continue;
@@ -112,7 +114,7 @@ async fn post_forever(mut queue: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Ve
             .unwrap_or_default();
         let delivery = match &client {
             Ok(client) => match client
-                .post(&job.url)
+                .post(&url)
                 .header("Content-Type", "text/plain; charset=UTF-8")
                 .header("x-amz-sns-message-type", "Notification")
                 .body(body.clone())
@@ -130,8 +132,8 @@ async fn post_forever(mut queue: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Ve
         lock(&log).push(IpnRecord {
             message_id,
             notification_type,
-            object_id: job.object_id,
-            url: job.url,
+            object_id: outgoing.object_id,
+            url,
             delivery,
             body,
         });
@@ -140,64 +142,4 @@ async fn post_forever(mut queue: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Ve
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-/// The notification of a notice: the object as Get*Details would show it now.
-fn notification(
-    world: &World,
-    notice: &Notice,
-    now: Timestamp,
-) -> Option<(Notification, String, String, String)> {
-    Some(match notice {
-        Notice::BillingAgreement { id, event_type } => {
-            let ba = world.billing_agreement(id)?;
-            let details = ops::billing_agreement_view(world, ba, now, false).ok()?;
-            (
-                Notification::BillingAgreement {
-                    event_type: Some((*event_type).to_owned()),
-                    details,
-                },
-                id.clone(),
-                ba.owner.seller_id.clone(),
-                ba.owner.environment.clone(),
-            )
-        }
-        Notice::OrderReference(id) => {
-            let oro = world.order_reference(id)?;
-            let details = ops::order_reference_view(oro, false).ok()?;
-            (
-                Notification::OrderReference(details),
-                id.clone(),
-                oro.owner.seller_id.clone(),
-                oro.owner.environment.clone(),
-            )
-        }
-        Notice::Authorization(id) => {
-            let a = world.authorization(id)?;
-            (
-                Notification::PaymentAuthorize(a.details.clone()),
-                id.clone(),
-                a.owner.seller_id.clone(),
-                a.owner.environment.clone(),
-            )
-        }
-        Notice::Capture(id) => {
-            let c = world.capture(id)?;
-            (
-                Notification::PaymentCapture(c.details.clone()),
-                id.clone(),
-                c.owner.seller_id.clone(),
-                c.owner.environment.clone(),
-            )
-        }
-        Notice::Refund(id) => {
-            let r = world.refund(id)?;
-            (
-                Notification::PaymentRefund(r.details.clone()),
-                id.clone(),
-                r.owner.seller_id.clone(),
-                r.owner.environment.clone(),
-            )
-        }
-    })
 }

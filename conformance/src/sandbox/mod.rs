@@ -1,44 +1,58 @@
-//! The local sandbox simulator: a stateful stand-in for Amazon's v1 sandbox that speaks the
+//! The local sandbox simulator: a stateful stand-in for Amazon's sandbox that speaks the
 //! protocol over real HTTP on 127.0.0.1.
 //!
-//! Requests are read with the generated types (`AnyRequest::from_params`) and answered with
-//! them (`AnyResponse::to_xml`, `ErrorDocument::to_xml`), so the simulator and the client share
-//! one spec. See `ARCHITECTURE.md` for the map, and `conformance/GUESSES.md` for every choice
-//! made where the reference is silent or unconfirmed.
+//! A neutral core (this directory) runs the server pipeline over a per-generation front
+//! (`front::Front`): faults, the clock, the schedule of events, the reference-id store,
+//! persistence, IPN delivery and throttling. `v1/` is the v1 generation: its front, objects,
+//! handlers, events, buyer's side and simulation strings. Requests are read with the generated
+//! types and answered with them, so the simulator and the client share one spec. See
+//! `ARCHITECTURE.md` for the map, and `conformance/GUESSES.md` for every choice made where the
+//! reference is silent or unconfirmed.
+//!
+//! Files import only files below them: `persist`, `schedule`, `common`, `clock`, `faults`,
+//! `throttle`, `notify`, `delivery`, `accounts`; then `v1/` below its front; `world`; `front`;
+//! `v1/front`; `shared`; `server`; `control`; this file.
 
 pub mod accounts;
+mod clock;
+mod common;
 mod control;
 mod delivery;
-pub mod error;
 pub mod faults;
+mod front;
 pub mod notify;
-pub mod ops;
 mod persist;
+mod schedule;
 mod server;
-pub mod simulation;
+mod shared;
 mod throttle;
-pub mod verify;
-pub mod world;
+pub mod v1;
+mod world;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::endpoint::Endpoint;
 use amazon_pay_protocol::v1::{Environment, Region};
+use rand::SeedableRng as _;
 use rand::rngs::StdRng;
-use rand::{Rng as _, SeedableRng as _};
 
 pub use accounts::{Account, Accounts};
+pub use clock::Timing;
+pub use common::Common;
 pub use delivery::IpnDelivery;
 pub use faults::Faults;
-pub use ops::Timing;
-pub use ops::buyer::BuyerChoices;
-pub use world::{BuyerMessage, PaymentMethod, World};
+pub use v1::buyer::BuyerChoices;
 
+pub use world::World;
+
+use clock::Clock;
 use persist::Store;
+use shared::{Inner, Shared};
+use v1::error::SimResult;
 
 /// How to run a simulator.
 #[derive(Debug, Clone)]
@@ -87,105 +101,6 @@ pub enum SandboxError {
     Faults(String),
 }
 
-/// The mutable part: the world and where it is kept.
-struct Inner {
-    world: World,
-    store: Option<Store>,
-}
-
-/// What the HTTP handlers share.
-struct Shared {
-    accounts: Accounts,
-    inner: Mutex<Inner>,
-    faults: Mutex<Faults>,
-    timing: Timing,
-    delivery: IpnDelivery,
-    quotas: Option<throttle::Quotas>,
-    frozen_clock: Option<Timestamp>,
-    request_ids: Mutex<StdRng>,
-}
-
-impl Shared {
-    fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A handler that panicked cannot have left a half-applied request behind (handlers
-        // return before mutating), so the state is still usable.
-        self.inner
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn faults(&self) -> Faults {
-        *self.faults.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Runs an action that is not a seller request (the buyer's side) for the seller of
-    /// `region`, with the same persistence and notifications as a request.
-    fn act<T>(
-        &self,
-        region: Region,
-        action: impl FnOnce(&mut ops::Ctx<'_>) -> error::SimResult<T>,
-    ) -> error::SimResult<T> {
-        let account = self.accounts.by_region(region).ok_or_else(|| {
-            error::SimError::new(
-                amazon_pay_protocol::v1::ErrorCode::InvalidParameterValue,
-                format!("the simulator has no account for region {region}"),
-            )
-        })?;
-        let mut inner = self.lock();
-        let now = self.now(&inner.world);
-        let Inner { world, store } = &mut *inner;
-        let mut ctx = ops::Ctx {
-            world,
-            now,
-            owner: world::Owner {
-                seller_id: account.seller_id.clone(),
-                region: region.name().to_owned(),
-                environment: "Sandbox".to_owned(),
-            },
-            sandbox: true,
-            request_id: String::new(),
-            fingerprint: String::new(),
-            timing: self.timing,
-            notices: Vec::new(),
-        };
-        let result = action(&mut ctx);
-        let notices = std::mem::take(&mut ctx.notices);
-        if let Some(store) = store {
-            store.save(world).map_err(error::SimError::internal)?;
-        }
-        self.delivery.send(world, &notices, now);
-        result
-    }
-
-    /// The simulator's clock: the machine's (or the frozen start), moved by `/__sandbox/clock`.
-    fn now(&self, world: &World) -> Timestamp {
-        let base = match self.frozen_clock {
-            Some(t) => t.unix(),
-            None => time::OffsetDateTime::now_utc().unix_timestamp(),
-        };
-        Timestamp::from_unix(base + world.clock_offset)
-            .unwrap_or_else(|| Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()))
-    }
-
-    /// A request id in the service's form (a UUID).
-    fn request_id(&self) -> String {
-        let b: [u8; 16] = self
-            .request_ids
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .r#gen();
-        let h = hex::encode(b);
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
-        )
-    }
-}
-
 /// A running simulator; stops when dropped or on [`Sandbox::shutdown`].
 pub struct Sandbox {
     addr: SocketAddr,
@@ -201,7 +116,7 @@ impl Sandbox {
         let (mut world, store) = match &config.state_file {
             Some(path) => {
                 let store = Store::open(path)?;
-                (store.load()?, Some(store))
+                (World::restore(store.rows()?)?, Some(store))
             }
             None => (World::default(), None),
         };
@@ -210,7 +125,7 @@ impl Sandbox {
             Some(seed) => StdRng::seed_from_u64(seed.wrapping_mul(2).wrapping_add(stream)),
             None => StdRng::from_entropy(),
         };
-        world.reseed(rng(0));
+        world.common.reseed(rng(0));
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
             .await
             .map_err(|source| SandboxError::Bind {
@@ -228,8 +143,11 @@ impl Sandbox {
             timing: config.timing,
             delivery: IpnDelivery::start(config.ipn_url),
             quotas: config.throttle_quotas.then(throttle::Quotas::default),
-            frozen_clock: config.frozen_clock,
+            clock: Clock {
+                frozen: config.frozen_clock,
+            },
             request_ids: Mutex::new(rng(1)),
+            v1: v1::front::V1Front,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let app = server::router(shared.clone()).merge(control::router(shared.clone()));
@@ -286,15 +204,15 @@ impl Sandbox {
         &self,
         region: Region,
         choices: &BuyerChoices,
-    ) -> error::SimResult<(String, String)> {
-        self.shared.act(region, |ctx| {
-            ops::buyer::create_billing_agreement(ctx, choices)
+    ) -> SimResult<(String, String)> {
+        control::act(&self.shared, region, |ctx| {
+            v1::buyer::create_billing_agreement(ctx, choices)
         })
     }
 
     pub fn set_faults(&self, faults: Faults) -> Result<(), SandboxError> {
         faults.validate().map_err(SandboxError::Faults)?;
-        *self.shared.faults.lock().unwrap_or_else(|p| p.into_inner()) = faults;
+        self.shared.set_faults(faults);
         Ok(())
     }
 

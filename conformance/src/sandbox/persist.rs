@@ -1,14 +1,18 @@
 //! `--state FILE`: the world in SQLite, so it survives a restart. Each object is one row of
-//! JSON (the generated types' serde form); after every request the rows it changed are
-//! written in one transaction.
+//! JSON (the generated types' serde form) in one table keyed by kind and id; after every
+//! request the rows it changed are written in one transaction.
+//!
+//! The store knows rows, not objects: each part of the world (the shared ids and reference
+//! ids, each API generation's objects) marks the rows it changes in a [`Dirty`] set, turns them
+//! into [`Row`]s, and reads its own kinds back on load. A new generation adds kinds, not code
+//! here.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-
-use super::world::{Kind, World};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -16,10 +20,39 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("state file row {kind}/{id}: {reason}")]
     Row {
-        kind: &'static str,
+        kind: String,
         id: String,
         reason: String,
     },
+}
+
+/// One changed row: its body, or `None` when the object is gone.
+pub struct Row {
+    pub kind: &'static str,
+    pub id: String,
+    pub body: Option<String>,
+}
+
+/// The rows of one part of the world changed since the last save, as `(kind, id)`.
+#[derive(Debug, Default)]
+pub struct Dirty(BTreeSet<(&'static str, String)>);
+
+impl Dirty {
+    pub fn mark(&mut self, kind: &'static str, id: impl Into<String>) {
+        self.0.insert((kind, id.into()));
+    }
+
+    /// Turns every marked row into its current body (`body` looks it up) and clears the set.
+    pub fn take(&mut self, mut body: impl FnMut(&'static str, &str) -> Option<String>) -> Vec<Row> {
+        std::mem::take(&mut self.0)
+            .into_iter()
+            .map(|(kind, id)| Row {
+                body: body(kind, &id),
+                kind,
+                id,
+            })
+            .collect()
+    }
 }
 
 pub struct Store {
@@ -42,9 +75,8 @@ impl Store {
         Ok(Store { connection })
     }
 
-    /// Reads the whole world.
-    pub fn load(&self) -> Result<World, StoreError> {
-        let mut world = World::default();
+    /// Every stored row as `(kind, id, body)`.
+    pub fn rows(&self) -> Result<Vec<(String, String, String)>, StoreError> {
         let mut statement = self
             .connection
             .prepare("SELECT kind, id, body FROM objects")?;
@@ -55,94 +87,25 @@ impl Store {
                 row.get::<_, String>(2)?,
             ))
         })?;
-        for row in rows {
-            let (kind_name, id, body) = row?;
-            let Some(kind) = Kind::ALL.into_iter().find(|k| k.name() == kind_name) else {
-                continue;
-            };
-            match kind {
-                Kind::BillingAgreement => {
-                    world
-                        .billing_agreements
-                        .insert(id.clone(), decode(kind, &id, &body)?);
-                }
-                Kind::OrderReference => {
-                    world
-                        .order_references
-                        .insert(id.clone(), decode(kind, &id, &body)?);
-                }
-                Kind::Authorization => {
-                    world
-                        .authorizations
-                        .insert(id.clone(), decode(kind, &id, &body)?);
-                }
-                Kind::Capture => {
-                    world.captures.insert(id.clone(), decode(kind, &id, &body)?);
-                }
-                Kind::Refund => {
-                    world.refunds.insert(id.clone(), decode(kind, &id, &body)?);
-                }
-                Kind::ReferenceId => {
-                    world
-                        .reference_ids
-                        .insert(id.clone(), decode(kind, &id, &body)?);
-                }
-                Kind::Schedule => {
-                    let key = schedule_key(&id).ok_or_else(|| StoreError::Row {
-                        kind: kind.name(),
-                        id: id.clone(),
-                        reason: "not `at:sequence`".into(),
-                    })?;
-                    world.schedule.insert(key, decode(kind, &id, &body)?);
-                }
-                Kind::BuyerMessage => world.buyer_messages.push(decode(kind, &id, &body)?),
-                Kind::Meta => match id.as_str() {
-                    "sequence" => world.sequence = decode(kind, &id, &body)?,
-                    "clock_offset" => world.clock_offset = decode(kind, &id, &body)?,
-                    _ => {}
-                },
-            }
-        }
-        world.buyer_messages.sort_by(|a, b| a.at.cmp(&b.at));
-        Ok(world)
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Writes the rows `world.dirty` names (deleting those whose object is gone) and clears it.
-    pub fn save(&mut self, world: &mut World) -> Result<(), StoreError> {
-        if world.dirty.is_empty() {
+    /// Writes the changed rows (deleting those whose object is gone) in one transaction.
+    pub fn write(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
+        if rows.is_empty() {
             return Ok(());
         }
-        let dirty = std::mem::take(&mut world.dirty);
         let tx = self.connection.transaction()?;
-        for (kind, id) in dirty {
-            let body = match kind {
-                Kind::BillingAgreement => encode(world.billing_agreements.get(&id)),
-                Kind::OrderReference => encode(world.order_references.get(&id)),
-                Kind::Authorization => encode(world.authorizations.get(&id)),
-                Kind::Capture => encode(world.captures.get(&id)),
-                Kind::Refund => encode(world.refunds.get(&id)),
-                Kind::ReferenceId => encode(world.reference_ids.get(&id)),
-                Kind::Schedule => encode(schedule_key(&id).and_then(|k| world.schedule.get(&k))),
-                Kind::BuyerMessage => encode(
-                    id.parse::<usize>()
-                        .ok()
-                        .and_then(|i| world.buyer_messages.get(i)),
-                ),
-                Kind::Meta => match id.as_str() {
-                    "sequence" => encode(Some(&world.sequence)),
-                    "clock_offset" => encode(Some(&world.clock_offset)),
-                    _ => None,
-                },
-            };
-            match body {
+        for row in rows {
+            match row.body {
                 Some(body) => tx.execute(
                     "INSERT INTO objects (kind, id, body) VALUES (?1, ?2, ?3)
                      ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
-                    params![kind.name(), id, body],
+                    params![row.kind, row.id, body],
                 )?,
                 None => tx.execute(
                     "DELETE FROM objects WHERE kind = ?1 AND id = ?2",
-                    params![kind.name(), id],
+                    params![row.kind, row.id],
                 )?,
             };
         }
@@ -151,18 +114,15 @@ impl Store {
     }
 }
 
-fn schedule_key(id: &str) -> Option<(i64, u64)> {
-    let (at, seq) = id.split_once(':')?;
-    Some((at.parse().ok()?, seq.parse().ok()?))
-}
-
-fn encode<T: Serialize>(value: Option<&T>) -> Option<String> {
+/// A row's body: the value's JSON.
+pub fn encode<T: Serialize>(value: Option<&T>) -> Option<String> {
     value.and_then(|v| serde_json::to_string(v).ok())
 }
 
-fn decode<T: DeserializeOwned>(kind: Kind, id: &str, body: &str) -> Result<T, StoreError> {
+/// A stored row read back.
+pub fn decode<T: DeserializeOwned>(kind: &str, id: &str, body: &str) -> Result<T, StoreError> {
     serde_json::from_str(body).map_err(|e| StoreError::Row {
-        kind: kind.name(),
+        kind: kind.to_owned(),
         id: id.to_owned(),
         reason: e.to_string(),
     })

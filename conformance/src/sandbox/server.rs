@@ -1,11 +1,11 @@
-//! The API endpoint: `POST /OffAmazonPayments_Sandbox/2013-01-01` and the live path, for any
-//! host (the signature covers the Host header as sent).
+//! The request pipeline, the same for every API generation: fault injection, then under one
+//! lock the front's work (verification, reading, events due, the operation), persistence of
+//! what changed, and the IPNs; the answer carries a `Date` header from the simulator clock.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use amazon_pay_protocol::v1::{AnyRequest, ErrorCode};
-use amazon_pay_protocol::{DispatchError, ParamError, Timestamp};
+use amazon_pay_protocol::Timestamp;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::State;
@@ -13,49 +13,40 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 
-use super::error::SimError;
+use super::clock::http_date;
 use super::faults::Fault;
-use super::ops::{self, Ctx};
-use super::verify::verify;
-use super::world::Owner;
-use super::{Inner, Shared};
+use super::front::{Env, Front, Incoming, Refusal, Reply};
+use super::persist::StoreError;
+use super::shared::{Inner, Shared};
+use super::v1::front::V1Front;
+use super::world::World;
 
-pub(super) fn router(shared: Arc<Shared>) -> Router {
+/// The API routes: one per front.
+pub fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/{section}/{version}", post(api))
+        .route(
+            V1Front::ROUTE,
+            post(
+                |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes| async move {
+                    api(&shared, &shared.v1, &uri, &headers, &body).await
+                },
+            ),
+        )
         .with_state(shared)
 }
 
-/// `Date` header text of a simulator time (RFC 7231 IMF-fixdate).
-pub(super) fn http_date(t: Timestamp) -> String {
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    t.as_offset_date_time()
-        .format(&format)
-        .unwrap_or_else(|_| t.to_wire())
-}
-
-fn xml(status: u16, body: String, now: Timestamp) -> Response {
-    let mut response = (
-        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
-        body,
-    )
-        .into_response();
+fn respond(reply: Reply, now: Timestamp) -> Response {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
+    let mut response = (status, reply.body).into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/xml"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(reply.content_type),
+    );
     if let Ok(date) = HeaderValue::from_str(&http_date(now)) {
         headers.insert(header::DATE, date);
     }
     response
-}
-
-fn error_response(error: &SimError, request_id: &str, now: Timestamp) -> Response {
-    let body = error
-        .document(request_id)
-        .to_xml(amazon_pay_protocol::v1::XML_NAMESPACE)
-        .unwrap_or_else(|e| format!("<ErrorResponse><Error><Code>InternalServerError</Code><Message>{e}</Message></Error></ErrorResponse>"));
-    xml(error.http_status(), body, now)
 }
 
 /// A response whose body fails after the headers: the connection ends without an answer the
@@ -70,11 +61,12 @@ fn dropped() -> Response {
     Response::new(Body::from_stream(failing))
 }
 
-async fn api(
-    State(shared): State<Arc<Shared>>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
+async fn api<F: Front>(
+    shared: &Shared,
+    front: &F,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
 ) -> Response {
     let faults = shared.faults();
     if let Some(delay) = faults.latency() {
@@ -83,109 +75,63 @@ async fn api(
     let fault = faults.pick();
     let id = shared.request_id();
     let refused = match fault {
-        Fault::Throttle => Some(SimError::new(
-            ErrorCode::RequestThrottled,
-            "Request is throttled.",
-        )),
-        Fault::Unavailable => Some(SimError::new(
-            ErrorCode::ServiceUnavailable,
-            "Service is temporarily unavailable (fault injection).",
-        )),
-        Fault::ServerError => Some(SimError::new(
-            ErrorCode::InternalServerError,
-            "There was an internal service failure (fault injection).",
-        )),
+        Fault::Throttle => Some(Refusal::Throttled),
+        Fault::Unavailable => Some(Refusal::Unavailable),
+        Fault::ServerError => Some(Refusal::ServerError),
         Fault::None | Fault::DropAfterApply => None,
     };
-    if let Some(error) = refused {
+    if let Some(refusal) = refused {
         let now = shared.now(&shared.lock().world);
-        return error_response(&error, &id, now);
+        return respond(front.refuse(refusal, &id), now);
     }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let response = handle(&shared, &host, uri.path(), &body, &id);
+        .unwrap_or("");
+    let request = Incoming {
+        host,
+        path: uri.path(),
+        body,
+        request_id: &id,
+    };
+    let (response, _) = apply(shared, front, |env, world, notices| {
+        respond(front.serve(env, &request, world, notices), env.now)
+    });
     if fault == Fault::DropAfterApply {
         return dropped();
     }
     response
 }
 
-/// Verifies, applies and answers one request, under the state lock.
-fn handle(shared: &Shared, host: &str, path: &str, body: &[u8], id: &str) -> Response {
+/// Runs one piece of work of `front` under the state lock, then writes what changed and sends
+/// the IPNs. A failed write is logged and returned; the work's result stands.
+pub fn apply<F: Front, R>(
+    shared: &Shared,
+    front: &F,
+    work: impl FnOnce(&Env<'_>, &mut World, &mut Vec<F::Notice>) -> R,
+) -> (R, Result<(), StoreError>) {
     let mut inner = shared.lock();
     let now = shared.now(&inner.world);
-    let verified = match verify(&shared.accounts, host, path, body, now) {
-        Ok(v) => v,
-        Err(e) => return error_response(&e, id, now),
-    };
-    let sandbox = verified.environment == amazon_pay_protocol::v1::Environment::Sandbox;
-    let over_quota = shared.quotas.as_ref().is_some_and(|quotas| {
-        amazon_pay_protocol::v1::operation(&verified.action).is_some_and(|info| {
-            !quotas.admit(
-                &verified.account.seller_id,
-                info,
-                sandbox,
-                std::time::Instant::now(),
-            )
-        })
-    });
-    if over_quota {
-        let error = SimError::new(ErrorCode::RequestThrottled, "Request is throttled.");
-        return error_response(&error, id, now);
-    }
-    let request = match AnyRequest::from_params(&verified.action, &verified.params) {
-        Ok(r) => r,
-        Err(e) => return error_response(&parameter_error(e), id, now),
-    };
-    let owner = Owner {
-        seller_id: verified.account.seller_id.clone(),
-        region: verified.account.region.name().to_owned(),
-        environment: format!("{:?}", verified.environment),
-    };
     let Inner { world, store } = &mut *inner;
-    let mut ctx = Ctx {
-        world,
-        now,
-        owner,
-        sandbox,
-        request_id: id.to_owned(),
-        fingerprint: ops::fingerprint(&verified.params),
-        timing: shared.timing,
-        notices: Vec::new(),
+    let mut notices = Vec::new();
+    let result = work(&shared.env(now), world, &mut notices);
+    let saved = match store {
+        Some(store) => store.write(world.changes()),
+        None => Ok(()),
     };
-    let outcome = ops::events::run_due(&mut ctx).and_then(|()| ops::handle(&mut ctx, request));
-    let notices = std::mem::take(&mut ctx.notices);
-    if let Some(store) = store {
-        if let Err(e) = store.save(world) {
-            tracing::error!(error = %e, "could not save the sandbox state");
-        }
+    if let Err(e) = &saved {
+        tracing::error!(error = %e, "could not save the sandbox state");
     }
-    shared.delivery.send(world, &notices, now);
-    match outcome.and_then(|r| r.to_xml().map_err(SimError::internal)) {
-        Ok(body) => xml(200, body, now),
-        Err(e) => error_response(&e, id, now),
+    if !notices.is_empty() && shared.delivery.wanted() {
+        shared
+            .delivery
+            .send(front.notifications(world, &notices, now), now);
     }
-}
-
-fn parameter_error(e: DispatchError) -> SimError {
-    match e {
-        DispatchError::Params(ParamError::Missing(key)) => SimError::new(
-            ErrorCode::MissingParameter,
-            format!("The parameter {key} is required."),
-        ),
-        DispatchError::Params(ParamError::Invalid { key, reason }) => SimError::new(
-            ErrorCode::InvalidParameterValue,
-            format!("Value for parameter {key} is invalid: {reason}."),
-        ),
-        other => SimError::new(ErrorCode::InvalidParameterValue, other.to_string()),
-    }
+    (result, saved)
 }
 
 /// Applies due events even when no request comes (asynchronous IPNs arrive on their own).
-pub(super) async fn tick_forever(shared: Arc<Shared>, every: Duration) {
+pub async fn tick_forever(shared: Arc<Shared>, every: Duration) {
     let mut interval = tokio::time::interval(every);
     loop {
         interval.tick().await;
@@ -193,40 +139,10 @@ pub(super) async fn tick_forever(shared: Arc<Shared>, every: Duration) {
     }
 }
 
-pub(super) fn tick(shared: &Shared) {
-    let mut inner = shared.lock();
-    let now = shared.now(&inner.world);
-    let Inner { world, store } = &mut *inner;
-    if world
-        .schedule
-        .keys()
-        .next()
-        .is_none_or(|(at, _)| *at > now.unix())
-    {
-        return;
-    }
-    let mut ctx = Ctx {
-        world,
-        now,
-        owner: Owner {
-            seller_id: String::new(),
-            region: String::new(),
-            environment: String::new(),
-        },
-        sandbox: true,
-        request_id: String::new(),
-        fingerprint: String::new(),
-        timing: shared.timing,
-        notices: Vec::new(),
-    };
-    if let Err(e) = ops::events::run_due(&mut ctx) {
-        tracing::error!(error = ?e, "scheduled sandbox event failed");
-    }
-    let notices = std::mem::take(&mut ctx.notices);
-    if let Some(store) = store {
-        if let Err(e) = store.save(world) {
-            tracing::error!(error = %e, "could not save the sandbox state");
-        }
-    }
-    shared.delivery.send(world, &notices, now);
+/// Applies the events due now, of every front.
+pub fn tick(shared: &Shared) {
+    // A failed write is logged by `apply`; there is no one to answer.
+    let ((), _) = apply(shared, &shared.v1, |env, world, notices| {
+        shared.v1.run_due(env, world, notices);
+    });
 }

@@ -2,12 +2,13 @@
 
 use amazon_pay_protocol::v1::{self, ErrorCode, OrderReferenceState as S};
 
-use super::buyer_view::{self, open_constraints, order_reference_view};
-use super::status::{self, authorization_status, check_token, order_status};
-use super::{Ctx, Notice};
-use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::simulation::{NoteField, Simulation};
-use crate::sandbox::world::PaymentMethod;
+use crate::sandbox::v1::buyer_view::{self, open_constraints, order_reference_view};
+use crate::sandbox::v1::ctx::Ctx;
+use crate::sandbox::v1::error::{SimError, SimResult};
+use crate::sandbox::v1::objects::{authorization, order_reference};
+use crate::sandbox::v1::records::PaymentMethod;
+use crate::sandbox::v1::simulation::{NoteField, Simulation};
+use crate::sandbox::v1::status::{self, check_token};
 
 fn not_modifiable(id: &str, state: &S) -> SimError {
     SimError::new(
@@ -55,7 +56,7 @@ pub fn set(
     }
     let a = r.order_reference_attributes;
     ctx.simulation(a.seller_note.as_deref(), NoteField::SellerNote)?;
-    if let Some(oro) = ctx.world.order_reference_mut(id) {
+    if let Some(oro) = ctx.state.order_reference_mut(id) {
         let d = &mut oro.details;
         d.order_total = Some(a.order_total);
         // The simulation constraint goes away when the note is overwritten (reference §6).
@@ -95,7 +96,7 @@ pub fn set_attributes(
         (S::Open, None) => {}
         _ => return Err(not_modifiable(id, &state)),
     }
-    if let (Some(a), Some(oro)) = (a, ctx.world.order_reference_mut(id)) {
+    if let (Some(a), Some(oro)) = (a, ctx.state.order_reference_mut(id)) {
         let d = &mut oro.details;
         if a.order_total.is_some() {
             d.order_total = a.order_total;
@@ -161,11 +162,7 @@ pub fn confirm(
         }
     }
     if state != S::Open {
-        let status = order_status(S::Open, None, None, ctx.now)?;
-        if let Some(oro) = ctx.world.order_reference_mut(id) {
-            oro.details.order_reference_status = status;
-        }
-        ctx.notices.push(Notice::OrderReference(id.to_owned()));
+        order_reference::open(ctx, id)?;
     }
     let result = v1::ConfirmOrderReferenceResult::builder().build()?;
     Ok(v1::ConfirmOrderReferenceResponse::new(
@@ -188,7 +185,7 @@ pub fn cancel(
         .map(|l| l.items.clone())
         .unwrap_or_default();
     let captured = auth_ids.iter().any(|a| {
-        ctx.world
+        ctx.state
             .authorization(a)
             .and_then(|a| a.details.captured_amount.as_ref())
             .is_some_and(|m| m.minor_units() > 0)
@@ -196,35 +193,8 @@ pub fn cancel(
     match state {
         S::Canceled => {}
         S::Draft | S::Open | S::Suspended if !captured => {
-            let status = order_status(
-                S::Canceled,
-                Some(v1::OrderReferenceReasonCode::SellerCanceled),
-                r.cancelation_reason,
-                ctx.now,
-            )?;
-            if let Some(oro) = ctx.world.order_reference_mut(id) {
-                oro.details.order_reference_status = status;
-            }
-            ctx.notices.push(Notice::OrderReference(id.to_owned()));
-            // Open and Pending authorizations go with their order reference.
-            let closed = authorization_status(
-                v1::AuthorizationState::Closed,
-                Some(v1::AuthorizationReasonCode::OrderReferenceCanceled),
-                ctx.now,
-            )?;
-            for auth_id in auth_ids {
-                if let Some(auth) = ctx.world.authorization_mut(&auth_id) {
-                    use v1::AuthorizationState as A;
-                    if matches!(
-                        auth.details.authorization_status.state,
-                        A::Open | A::Pending
-                    ) {
-                        auth.pending = None;
-                        auth.details.authorization_status = closed.clone();
-                        ctx.notices.push(Notice::Authorization(auth_id.clone()));
-                    }
-                }
-            }
+            order_reference::cancel(ctx, id, r.cancelation_reason)?;
+            authorization::close_with_order(ctx, &auth_ids)?;
         }
         other => {
             return Err(SimError::new(
@@ -265,11 +235,7 @@ pub fn close(
                 }
                 _ => (v1::OrderReferenceReasonCode::SellerClosed, r.closure_reason),
             };
-            let status = order_status(S::Closed, Some(reason), description, ctx.now)?;
-            if let Some(oro) = ctx.world.order_reference_mut(id) {
-                oro.details.order_reference_status = status;
-            }
-            ctx.notices.push(Notice::OrderReference(id.to_owned()));
+            order_reference::close(ctx, id, reason, description)?;
         }
         other => {
             return Err(SimError::new(

@@ -6,8 +6,10 @@ use amazon_pay_protocol::v1::{self, Region};
 use amazon_pay_protocol::{Money, Timestamp};
 use time::{Date, Month, OffsetDateTime, Time};
 
-use crate::sandbox::error::SimResult;
-use crate::sandbox::world::{BillingAgreement, BuyerProfile, OrderReference, PaymentMethod, World};
+use super::error::{SimError, SimResult};
+use super::records::{BillingAgreementRecord, BuyerProfile, OrderReferenceRecord, PaymentMethod};
+use super::simulation::{self, NoteField, Simulation};
+use super::state::State;
 
 /// Before confirmation Amazon shares only the coarse part of the address, enough to compute
 /// tax and shipping: state or region, postal code and country, and the city outside Japan.
@@ -115,12 +117,12 @@ pub fn constraints_error(
     code: amazon_pay_protocol::v1::ErrorCode,
     what: &str,
     constraints: &[v1::Constraint],
-) -> crate::sandbox::error::SimError {
+) -> SimError {
     let ids: Vec<&str> = constraints
         .iter()
         .map(|c| c.constraint_id.as_str())
         .collect();
-    crate::sandbox::error::SimError::new(
+    SimError::new(
         code,
         format!(
             "{what} has constraints and cannot be confirmed: {}.",
@@ -145,7 +147,7 @@ pub fn month_window(now: Timestamp) -> (Timestamp, Timestamp) {
 
 /// The agreement's monthly limit and what remains of it at `now`.
 pub fn limits(
-    world: &World,
+    world: &State,
     agreement_id: &str,
     region: Region,
     now: Timestamp,
@@ -159,7 +161,7 @@ pub fn limits(
         (limit.minor_units() - used).max(0),
         limit.currency().clone(),
     )
-    .map_err(crate::sandbox::error::SimError::internal)?;
+    .map_err(SimError::internal)?;
     Ok(Some(
         v1::BillingAgreementLimits::builder()
             .amount_limit_per_time_period(limit)
@@ -173,8 +175,8 @@ pub fn limits(
 /// GetBillingAgreementDetails' view. `token_valid`: the seller showed the buyer's token, which
 /// unlocks the full address before confirmation.
 pub fn billing_agreement_view(
-    world: &World,
-    ba: &BillingAgreement,
+    world: &State,
+    ba: &BillingAgreementRecord,
     now: Timestamp,
     token_valid: bool,
 ) -> SimResult<v1::BillingAgreementDetails> {
@@ -207,30 +209,25 @@ pub fn billing_agreement_view(
 }
 
 /// The PaymentMethodNotAllowed simulation stays while the seller note carries it.
-pub fn ba_method_not_allowed(ba: &BillingAgreement) -> bool {
+pub fn ba_method_not_allowed(ba: &BillingAgreementRecord) -> bool {
     note_asks_method_not_allowed(ba.details.seller_note.as_deref(), &ba.owner.environment)
 }
 
-pub fn oro_method_not_allowed(oro: &OrderReference) -> bool {
+pub fn oro_method_not_allowed(oro: &OrderReferenceRecord) -> bool {
     note_asks_method_not_allowed(oro.details.seller_note.as_deref(), &oro.owner.environment)
 }
 
 fn note_asks_method_not_allowed(note: Option<&str>, environment: &str) -> bool {
     environment == "Sandbox"
         && matches!(
-            crate::sandbox::simulation::parse(
-                note,
-                crate::sandbox::simulation::NoteField::SellerNote
-            ),
-            Ok(Some(
-                crate::sandbox::simulation::Simulation::PaymentMethodNotAllowed
-            ))
+            simulation::parse(note, NoteField::SellerNote),
+            Ok(Some(Simulation::PaymentMethodNotAllowed))
         )
 }
 
 /// GetOrderReferenceDetails' view.
 pub fn order_reference_view(
-    oro: &OrderReference,
+    oro: &OrderReferenceRecord,
     token_valid: bool,
 ) -> SimResult<v1::OrderReferenceDetails> {
     let mut details = oro.details.clone();

@@ -1,19 +1,20 @@
 //! Billing agreement operations (reference §3.A, §4.1; seed 003).
 
-use amazon_pay_protocol::Money;
 use amazon_pay_protocol::v1::{self, BillingAgreementState as S, ErrorCode};
 
-use super::buyer_view::{self, billing_agreement_view, month_window, open_constraints};
-use super::payment::{self, NewAuthorization};
-use super::status::{self, agreement_status, check_token, order_status};
-use super::{Ctx, Notice, Reuse, check_reference, record_reference};
-use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::simulation::{NoteField, Simulation};
-use crate::sandbox::world::{BuyerMessage, OrderReference};
+use crate::sandbox::v1::amounts::{check_currency, check_timeout};
+use crate::sandbox::v1::buyer_view::{self, billing_agreement_view, open_constraints};
+use crate::sandbox::v1::ctx::Ctx;
+use crate::sandbox::v1::error::{SimError, SimResult};
+use crate::sandbox::v1::objects::authorization::{self, NewAuthorization};
+use crate::sandbox::v1::objects::{billing_agreement, capture, order_reference};
+use crate::sandbox::v1::records::{BuyerMessage, PaymentMethod};
+use crate::sandbox::v1::simulation::{NoteField, Simulation};
+use crate::sandbox::v1::status::{self, check_token};
 
 fn details(ctx: &Ctx<'_>, id: &str, token_valid: bool) -> SimResult<v1::BillingAgreementDetails> {
     let ba = status::agreement(ctx, id)?;
-    billing_agreement_view(ctx.world, ba, ctx.now, token_valid)
+    billing_agreement_view(ctx.state, ba, ctx.now, token_valid)
 }
 
 fn wrong_state(id: &str, state: &S, action: &str) -> SimError {
@@ -63,7 +64,7 @@ pub fn set(
     }
     let a = r.billing_agreement_attributes;
     ctx.simulation(a.seller_note.as_deref(), NoteField::SellerNote)?;
-    let Some(ba) = ctx.world.billing_agreement_mut(id) else {
+    let Some(ba) = ctx.state.billing_agreement_mut(id) else {
         return Err(SimError::internal("agreement vanished"));
     };
     let d = &mut ba.details;
@@ -115,9 +116,9 @@ pub fn confirm(
                 ));
             }
             let email = ba.buyer.email.clone();
-            open(ctx, id)?;
+            billing_agreement::open(ctx, id)?;
             let at = ctx.now.to_document();
-            ctx.world.tell_buyer(BuyerMessage {
+            ctx.state.tell_buyer(BuyerMessage {
                 at,
                 email,
                 object_id: id.to_owned(),
@@ -126,13 +127,13 @@ pub fn confirm(
         }
         S::Open => {}
         S::Suspended => {
-            if ba.buyer.payment_method != crate::sandbox::world::PaymentMethod::Valid {
+            if ba.buyer.payment_method != PaymentMethod::Valid {
                 return Err(SimError::new(
                     ErrorCode::PaymentMethodNotUpdated,
                     format!("The buyer has not updated the payment method of {id}."),
                 ));
             }
-            open(ctx, id)?;
+            billing_agreement::open(ctx, id)?;
         }
         other => return Err(wrong_state(id, &other, "ConfirmBillingAgreement")),
     }
@@ -141,37 +142,6 @@ pub fn confirm(
         result,
         ctx.request_id.clone(),
     ))
-}
-
-/// Draft or Suspended → Open, with the seller's IPN.
-pub(super) fn open(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
-    let status = agreement_status(S::Open, None, None, ctx.now)?;
-    if let Some(ba) = ctx.world.billing_agreement_mut(id) {
-        ba.details.billing_agreement_status = status;
-    }
-    ctx.notices.push(Notice::BillingAgreement {
-        id: id.to_owned(),
-        event_type: "BillingAgreementStatusUpdated",
-    });
-    Ok(())
-}
-
-/// Open → Suspended/InvalidPaymentMethod after a decline.
-pub(super) fn suspend(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
-    let status = agreement_status(
-        S::Suspended,
-        Some(v1::BillingAgreementReasonCode::InvalidPaymentMethod),
-        Some("The payment method was declined; the buyer must update it.".to_owned()),
-        ctx.now,
-    )?;
-    if let Some(ba) = ctx.world.billing_agreement_mut(id) {
-        ba.details.billing_agreement_status = status;
-    }
-    ctx.notices.push(Notice::BillingAgreement {
-        id: id.to_owned(),
-        event_type: "BillingAgreementStatusUpdated",
-    });
-    Ok(())
 }
 
 pub fn validate(
@@ -184,8 +154,7 @@ pub fn validate(
     if matches!(state, S::Closed | S::Canceled) {
         return Err(wrong_state(id, state, "ValidateBillingAgreement"));
     }
-    let usable = *state != S::Suspended
-        && ba.buyer.payment_method == crate::sandbox::world::PaymentMethod::Valid;
+    let usable = *state != S::Suspended && ba.buyer.payment_method == PaymentMethod::Valid;
     let mut b = v1::ValidateBillingAgreementResult::builder()
         .billing_agreement_status(ba.details.billing_agreement_status.clone());
     b = if usable {
@@ -221,14 +190,7 @@ pub fn close(
                     r.closure_reason,
                 ),
             };
-            let status = agreement_status(S::Closed, Some(reason), description, ctx.now)?;
-            if let Some(ba) = ctx.world.billing_agreement_mut(id) {
-                ba.details.billing_agreement_status = status;
-            }
-            ctx.notices.push(Notice::BillingAgreement {
-                id: id.to_owned(),
-                event_type: "BillingAgreementStatusUpdated",
-            });
+            billing_agreement::close(ctx, id, reason, description)?;
         }
         other => {
             return Err(SimError::new(
@@ -245,71 +207,6 @@ pub fn close(
         result,
         ctx.request_id.clone(),
     ))
-}
-
-/// Creates the order reference of an agreement (AuthorizeOnBillingAgreement and
-/// CreateOrderReferenceForId), inheriting the buyer and, unless told not to, the address.
-fn new_order_reference(
-    ctx: &mut Ctx<'_>,
-    agreement_id: &str,
-    attributes: Option<v1::OrderReferenceAttributes>,
-    inherit_address: bool,
-    state: v1::OrderReferenceState,
-) -> SimResult<String> {
-    let ba = status::agreement(ctx, agreement_id)?;
-    let mut buyer = ba.buyer.clone();
-    if !inherit_address {
-        buyer.address = None;
-    }
-    let owner = ba.owner.clone();
-    let prefix = if ctx.sandbox { "S01" } else { "P01" };
-    let oro_id = ctx.world.new_root_id(prefix);
-    let expires = super::events::order_reference_expiry(ctx, &oro_id);
-    let mut b = v1::OrderReferenceDetails::builder()
-        .amazon_order_reference_id(oro_id.as_str())
-        .order_reference_status(order_status(state, None, None, ctx.now)?)
-        .creation_timestamp(ctx.now)
-        .expiration_timestamp(expires)
-        .release_environment(release_environment(ctx))
-        .parent_details(
-            v1::ParentDetails::builder()
-                .id(agreement_id)
-                .r#type(v1::ParentType::BillingAgreement)
-                .build()?,
-        );
-    if let Some(a) = attributes {
-        b = b.order_total(a.order_total);
-        if let Some(v) = a.seller_note {
-            b = b.seller_note(v);
-        }
-        if let Some(v) = a.platform_id {
-            b = b.platform_id(v);
-        }
-        if let Some(v) = a.seller_order_attributes {
-            b = b.seller_order_attributes(v);
-        }
-    }
-    let details = b.build()?;
-    ctx.world.insert_order_reference(
-        oro_id.clone(),
-        OrderReference {
-            owner,
-            buyer,
-            details,
-        },
-    );
-    if let Some(ba) = ctx.world.billing_agreement_mut(agreement_id) {
-        ba.order_references.push(oro_id.clone());
-    }
-    Ok(oro_id)
-}
-
-pub(super) fn release_environment(ctx: &Ctx<'_>) -> v1::ReleaseEnvironment {
-    if ctx.sandbox {
-        v1::ReleaseEnvironment::Sandbox
-    } else {
-        v1::ReleaseEnvironment::Live
-    }
 }
 
 pub fn create_order_reference(
@@ -349,7 +246,7 @@ pub fn create_order_reference(
     } else {
         v1::OrderReferenceState::Draft
     };
-    let oro_id = new_order_reference(
+    let oro_id = order_reference::create_for_agreement(
         ctx,
         &r.id,
         r.order_reference_attributes,
@@ -378,8 +275,7 @@ pub fn authorize(
     )?;
     let ba = status::agreement(ctx, &id)?;
     let region = ba.owner.region();
-    if let Reuse::Retry(auth_id) = check_reference(
-        ctx,
+    if let Some(auth_id) = ctx.retry_of(
         "AuthorizationReferenceId",
         &reference,
         "AuthorizeOnBillingAgreement",
@@ -393,10 +289,10 @@ pub fn authorize(
     if *state != S::Open {
         return Err(wrong_state(&id, state, "AuthorizeOnBillingAgreement"));
     }
-    payment::check_timeout(r.transaction_timeout)?;
+    check_timeout(r.transaction_timeout)?;
     let amount = r.authorization_amount.clone();
-    payment::check_currency(&amount, region.currencies())?;
-    check_monthly_limit(ctx, &id, &amount)?;
+    check_currency(&amount, region.currencies())?;
+    billing_agreement::check_monthly_limit(ctx, &id, &amount)?;
 
     let attributes = {
         let mut b = v1::OrderReferenceAttributes::builder().order_total(amount.clone());
@@ -411,14 +307,14 @@ pub fn authorize(
         }
         b.build()?
     };
-    let oro_id = new_order_reference(
+    let oro_id = order_reference::create_for_agreement(
         ctx,
         &id,
         Some(attributes),
         r.inherit_shipping_address != Some(false),
         v1::OrderReferenceState::Open,
     )?;
-    let auth_id = payment::create_authorization(
+    let auth_id = authorization::create(
         ctx,
         NewAuthorization {
             order_reference_id: oro_id.clone(),
@@ -431,22 +327,10 @@ pub fn authorize(
             soft_descriptor: r.soft_descriptor,
             simulation,
         },
+        capture::capture_in_full,
     )?;
-    // The order reference exists for this one authorization and closes behind it (reference
-    // §3.A); MaxAuthorizationsProcessed is the reason the SDK fixtures show for that.
-    let closed = order_status(
-        v1::OrderReferenceState::Closed,
-        Some(v1::OrderReferenceReasonCode::MaxAuthorizationsProcessed),
-        None,
-        ctx.now,
-    )?;
-    if let Some(oro) = ctx.world.order_reference_mut(&oro_id) {
-        if oro.details.order_reference_status.state == v1::OrderReferenceState::Open {
-            oro.details.order_reference_status = closed;
-        }
-    }
-    record_reference(
-        ctx,
+    order_reference::close_behind_authorization(ctx, &oro_id)?;
+    ctx.record_reference(
         "AuthorizationReferenceId",
         &reference,
         "AuthorizeOnBillingAgreement",
@@ -469,38 +353,5 @@ fn respond(
     Ok(v1::AuthorizeOnBillingAgreementResponse::new(
         result,
         ctx.request_id.clone(),
-    ))
-}
-
-/// Seed 003 and reference §3.A: the sum authorized in the calendar month may not pass the
-/// region's limit; going over is a 400 error, not a Declined authorization.
-fn check_monthly_limit(ctx: &Ctx<'_>, id: &str, amount: &Money) -> SimResult<()> {
-    let ba = status::agreement(ctx, id)?;
-    let Some(limit) = ba.owner.region().billing_agreement_monthly_limit() else {
-        return Ok(());
-    };
-    let (start, end) = month_window(ctx.now);
-    let used = ctx.world.authorized_on_agreement(id, start, end);
-    if used + amount.minor_units() <= limit.minor_units() {
-        return Ok(());
-    }
-    let text = |minor: i64| {
-        Money::from_minor(minor, limit.currency().clone())
-            .map(|m| m.amount_text())
-            .unwrap_or_else(|_| minor.to_string())
-    };
-    Err(SimError::new(
-        ErrorCode::PeriodicAmountExceeded,
-        format!(
-            "BillingAgreement {id} has already been authorized for amount {} in time period \
-             i.e. {} - {}. A new authorization with amount {} cannot be accepted as the total \
-             authorization amount cannot exceed {} {}.",
-            text(used),
-            start.to_wire(),
-            end.to_wire(),
-            amount.amount_text(),
-            limit.amount_text(),
-            limit.currency().as_str(),
-        ),
     ))
 }

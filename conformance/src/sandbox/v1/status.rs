@@ -1,11 +1,13 @@
-//! Status values and object lookups shared by the operations.
+//! Status values, object lookups and small shared checks of the v1 objects.
 
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v1::{self, ErrorCode};
 
-use super::{Ctx, Notice, owned};
-use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::world::{Authorization, BillingAgreement, Capture, OrderReference, Refund};
+use super::ctx::Ctx;
+use super::error::{SimError, SimResult};
+use super::records::{
+    AuthorizationRecord, BillingAgreementRecord, CaptureRecord, OrderReferenceRecord, RefundRecord,
+};
 
 pub fn agreement_status(
     state: v1::BillingAgreementState,
@@ -41,25 +43,6 @@ pub fn order_status(
         b = b.reason_description(d);
     }
     Ok(b.build()?)
-}
-
-/// Moves an order reference in one of the states `from` to `state` with `reason`, and
-/// notifies the seller; other states (and unknown ids) are left alone.
-pub fn move_order_reference(
-    ctx: &mut Ctx<'_>,
-    id: &str,
-    from: &[v1::OrderReferenceState],
-    state: v1::OrderReferenceState,
-    reason: v1::OrderReferenceReasonCode,
-) -> SimResult<()> {
-    let status = order_status(state, Some(reason), None, ctx.now)?;
-    if let Some(oro) = ctx.world.order_reference_mut(id) {
-        if from.contains(&oro.details.order_reference_status.state) {
-            oro.details.order_reference_status = status;
-            ctx.notices.push(Notice::OrderReference(id.to_owned()));
-        }
-    }
-    Ok(())
 }
 
 pub fn authorization_status(
@@ -104,10 +87,9 @@ pub fn refund_status(
     Ok(b.build()?)
 }
 
-pub fn agreement<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a BillingAgreement> {
-    owned(
-        ctx,
-        ctx.world.billing_agreement(id),
+pub fn agreement<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a BillingAgreementRecord> {
+    ctx.owned(
+        ctx.state.billing_agreement(id),
         |b| &b.owner,
         || {
             SimError::new(
@@ -118,10 +100,9 @@ pub fn agreement<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a BillingAgreeme
     )
 }
 
-pub fn order_reference<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a OrderReference> {
-    owned(
-        ctx,
-        ctx.world.order_reference(id),
+pub fn order_reference<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a OrderReferenceRecord> {
+    ctx.owned(
+        ctx.state.order_reference(id),
         |o| &o.owner,
         || {
             SimError::new(
@@ -139,39 +120,36 @@ fn invalid_transaction(kind: &str, id: &str) -> SimError {
     )
 }
 
-pub fn authorization<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a Authorization> {
-    owned(
-        ctx,
-        ctx.world.authorization(id),
+pub fn authorization<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a AuthorizationRecord> {
+    ctx.owned(
+        ctx.state.authorization(id),
         |a| &a.owner,
         || invalid_transaction("authorization", id),
     )
 }
 
-pub fn capture<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a Capture> {
-    owned(
-        ctx,
-        ctx.world.capture(id),
+pub fn capture<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a CaptureRecord> {
+    ctx.owned(
+        ctx.state.capture(id),
         |c| &c.owner,
         || invalid_transaction("capture", id),
     )
 }
 
-pub fn refund<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a Refund> {
-    owned(
-        ctx,
-        ctx.world.refund(id),
+pub fn refund<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a RefundRecord> {
+    ctx.owned(
+        ctx.state.refund(id),
         |r| &r.owner,
         || invalid_transaction("refund", id),
     )
 }
 
-/// Adds an id to an object's `IdList`.
 /// The ids of an IdList (none when it is absent).
 pub fn listed(list: &Option<v1::IdList>) -> impl Iterator<Item = &str> {
     list.iter().flat_map(|l| l.items.iter().map(String::as_str))
 }
 
+/// Adds an id to an object's `IdList`.
 pub fn push_id(list: &mut Option<v1::IdList>, id: &str) {
     list.get_or_insert_with(|| v1::IdList::from(Vec::new()))
         .items
@@ -197,5 +175,14 @@ pub fn check_token(
             "The token is invalid, expired, or belongs to another buyer.",
         )),
         (None, None) => Ok(false),
+    }
+}
+
+/// The release environment of objects created on the request's path.
+pub fn release_environment(ctx: &Ctx<'_>) -> v1::ReleaseEnvironment {
+    if ctx.sandbox {
+        v1::ReleaseEnvironment::Sandbox
+    } else {
+        v1::ReleaseEnvironment::Live
     }
 }

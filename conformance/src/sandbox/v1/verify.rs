@@ -7,8 +7,8 @@ use amazon_pay_protocol::v1::{self, Environment, ErrorCode};
 use amazon_pay_protocol::{ParamMap, Timestamp};
 use subtle::ConstantTimeEq;
 
-use super::accounts::{Account, Accounts};
 use super::error::{SimError, SimResult};
+use crate::sandbox::accounts::{Account, Accounts};
 
 /// A request whose signature, key, version and timestamp were accepted.
 #[derive(Debug)]

@@ -5,11 +5,12 @@
 use amazon_pay_protocol::v1::{self, ErrorCode, Region};
 use serde::{Deserialize, Serialize};
 
-use super::agreement::{self, release_environment};
-use super::status::{self, agreement_status, order_status};
-use super::{Ctx, Notice};
-use crate::sandbox::error::{SimError, SimResult};
-use crate::sandbox::world::{BillingAgreement, BuyerProfile, OrderReference, PaymentMethod};
+use super::ctx::{Ctx, Notice};
+use super::error::{SimError, SimResult};
+use super::lifetimes::{order_reference_expiry, schedule_stale_cancel};
+use super::objects::{billing_agreement, order_reference};
+use super::records::{BillingAgreementRecord, BuyerProfile, OrderReferenceRecord, PaymentMethod};
+use super::status::{self, agreement_status, order_status, release_environment};
 
 /// What the buyer did before the seller's first call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -108,8 +109,8 @@ pub fn create_billing_agreement(
     choices: &BuyerChoices,
 ) -> SimResult<(String, String)> {
     let prefix = if ctx.sandbox { "C01" } else { "B01" };
-    let id = ctx.world.new_root_id(prefix);
-    let buyer = persona(ctx.owner.region(), ctx.world.sequence, choices)?;
+    let id = ctx.common.new_root_id(prefix);
+    let buyer = persona(ctx.owner.region(), ctx.common.sequence, choices)?;
     let token = buyer.access_token.clone();
     let details = v1::BillingAgreementDetails::builder()
         .amazon_billing_agreement_id(id.as_str())
@@ -128,17 +129,17 @@ pub fn create_billing_agreement(
             Region::Uk => "en-GB",
         })
         .build()?;
-    ctx.world.insert_billing_agreement(
+    ctx.state.insert_billing_agreement(
         id.clone(),
-        BillingAgreement {
+        BillingAgreementRecord {
             owner: ctx.owner.clone(),
             buyer,
             details,
             order_references: Vec::new(),
-            charges: Vec::new(),
+            ledger: Vec::new(),
         },
     );
-    super::events::schedule_stale_cancel(ctx, &id);
+    schedule_stale_cancel(ctx, &id);
     Ok((id, token))
 }
 
@@ -148,10 +149,10 @@ pub fn create_order_reference(
     choices: &BuyerChoices,
 ) -> SimResult<(String, String)> {
     let prefix = if ctx.sandbox { "S01" } else { "P01" };
-    let id = ctx.world.new_root_id(prefix);
-    let buyer = persona(ctx.owner.region(), ctx.world.sequence, choices)?;
+    let id = ctx.common.new_root_id(prefix);
+    let buyer = persona(ctx.owner.region(), ctx.common.sequence, choices)?;
     let token = buyer.access_token.clone();
-    let expires = super::events::order_reference_expiry(ctx, &id);
+    let expires = order_reference_expiry(ctx, &id);
     let details = v1::OrderReferenceDetails::builder()
         .amazon_order_reference_id(id.as_str())
         .order_reference_status(order_status(
@@ -164,15 +165,15 @@ pub fn create_order_reference(
         .expiration_timestamp(expires)
         .release_environment(release_environment(ctx))
         .build()?;
-    ctx.world.insert_order_reference(
+    ctx.state.insert_order_reference(
         id.clone(),
-        OrderReference {
+        OrderReferenceRecord {
             owner: ctx.owner.clone(),
             buyer,
             details,
         },
     );
-    super::events::schedule_stale_cancel(ctx, &id);
+    schedule_stale_cancel(ctx, &id);
     Ok((id, token))
 }
 
@@ -180,7 +181,7 @@ pub fn create_order_reference(
 /// Amazon's pages). A valid method lifts an InvalidPaymentMethod suspension at once, as the
 /// sandbox's `PaymentMethodUpdateTimeInMins` does.
 pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod) -> SimResult<()> {
-    if let Some(ba) = ctx.world.billing_agreement_mut(id) {
+    if let Some(ba) = ctx.state.billing_agreement_mut(id) {
         ba.buyer.payment_method = method;
         let suspended =
             ba.details.billing_agreement_status.state == v1::BillingAgreementState::Suspended;
@@ -189,20 +190,16 @@ pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod)
             event_type: "PaymentMethodUpdated",
         });
         if suspended && method == PaymentMethod::Valid {
-            agreement::open(ctx, id)?;
+            billing_agreement::open(ctx, id)?;
         }
         return Ok(());
     }
-    if let Some(oro) = ctx.world.order_reference_mut(id) {
+    if let Some(oro) = ctx.state.order_reference_mut(id) {
         oro.buyer.payment_method = method;
         let suspended =
             oro.details.order_reference_status.state == v1::OrderReferenceState::Suspended;
         if suspended && method == PaymentMethod::Valid {
-            let status = order_status(v1::OrderReferenceState::Open, None, None, ctx.now)?;
-            if let Some(oro) = ctx.world.order_reference_mut(id) {
-                oro.details.order_reference_status = status;
-            }
-            ctx.notices.push(Notice::OrderReference(id.to_owned()));
+            order_reference::open(ctx, id)?;
         }
         return Ok(());
     }
@@ -212,7 +209,7 @@ pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod)
 /// The buyer gives (or had not given) consent to future charges on a Draft agreement.
 pub fn give_consent(ctx: &mut Ctx<'_>, id: &str) -> SimResult<()> {
     status::agreement(ctx, id)?;
-    if let Some(ba) = ctx.world.billing_agreement_mut(id) {
+    if let Some(ba) = ctx.state.billing_agreement_mut(id) {
         ba.buyer.consent = true;
     }
     Ok(())

@@ -1,0 +1,135 @@
+//! The state every API generation shares: the clock offset, the sequence behind ids and the
+//! schedule's order, the random-looking part of ids, and the store of used reference ids
+//! (idempotency keys).
+
+use std::collections::BTreeMap;
+
+use rand::rngs::StdRng;
+use rand::{Rng as _, SeedableRng as _};
+use serde::{Deserialize, Serialize};
+
+use super::persist::{Dirty, Row, StoreError, decode, encode};
+
+const REFERENCE_ID: &str = "reference_id";
+const META: &str = "meta";
+
+/// A used reference id (idempotency key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReferenceUse {
+    pub action: String,
+    /// The object the request was made on (billing agreement, order reference, ...).
+    pub parent: String,
+    /// The request's own parameters (no timestamp, signature or credentials), to tell a
+    /// retry of the same request from a different request under the same id.
+    pub fingerprint: String,
+    /// The object it created.
+    pub created: String,
+}
+
+/// What a reference id says about a request.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reuse<'a> {
+    /// Never used: go ahead.
+    Fresh,
+    /// The same request again (a retry): the id of the object it created.
+    Retry(&'a str),
+    /// Used by a request with another action or on another object.
+    OtherRequest(&'a ReferenceUse),
+    /// Used by the same action on the same object with different parameters.
+    OtherParameters,
+}
+
+#[derive(Debug, Default)]
+pub struct Common {
+    /// Seconds added to the machine's clock (`/__sandbox/clock`).
+    pub clock_offset: i64,
+    pub sequence: u64,
+    /// Keyed by the generation's own key (v1: `seller/kind/reference id`).
+    pub reference_ids: BTreeMap<String, ReferenceUse>,
+    dirty: Dirty,
+    /// The random-looking part of new ids; seeded for reproducible runs, never persisted.
+    salts: Salts,
+}
+
+#[derive(Debug)]
+struct Salts(StdRng);
+
+impl Default for Salts {
+    fn default() -> Salts {
+        Salts(StdRng::from_entropy())
+    }
+}
+
+impl Common {
+    /// A number never handed out before (ids, schedule order); persisted with the state.
+    pub fn next_sequence(&mut self) -> u64 {
+        self.sequence += 1;
+        self.dirty.mark(META, "sequence");
+        self.sequence
+    }
+
+    pub fn reseed(&mut self, rng: StdRng) {
+        self.salts = Salts(rng);
+    }
+
+    /// Amazon-looking ids (`C01-0000012-3456789`) that stay unique across restarts.
+    pub fn new_root_id(&mut self, prefix: &str) -> String {
+        let n = self.next_sequence();
+        let salt: u32 = self.salts.0.gen_range(0..10_000_000);
+        format!("{prefix}-{:07}-{salt:07}", n % 10_000_000)
+    }
+
+    /// Child ids as Amazon forms them: the parent id, a letter, a number.
+    pub fn new_child_id(&mut self, parent: &str, letter: char) -> String {
+        let n = self.next_sequence();
+        format!("{parent}-{letter}{:07}", n % 10_000_000)
+    }
+
+    pub fn set_clock_offset(&mut self, seconds: i64) {
+        self.clock_offset = seconds;
+        self.dirty.mark(META, "clock_offset");
+    }
+
+    /// Checks a reference id before anything changes.
+    pub fn reuse(&self, key: &str, action: &str, parent: &str, fingerprint: &str) -> Reuse<'_> {
+        match self.reference_ids.get(key) {
+            None => Reuse::Fresh,
+            Some(used) if used.action != action || used.parent != parent => {
+                Reuse::OtherRequest(used)
+            }
+            Some(used) if used.fingerprint != fingerprint => Reuse::OtherParameters,
+            Some(used) => Reuse::Retry(&used.created),
+        }
+    }
+
+    pub fn record_reference(&mut self, key: String, used: ReferenceUse) {
+        self.dirty.mark(REFERENCE_ID, key.clone());
+        self.reference_ids.insert(key, used);
+    }
+
+    /// Reads a stored row back; `Ok(false)` when the row is not one of the shared kinds.
+    pub fn restore(&mut self, kind: &str, id: &str, body: &str) -> Result<bool, StoreError> {
+        match (kind, id) {
+            (REFERENCE_ID, _) => {
+                self.reference_ids
+                    .insert(id.to_owned(), decode(kind, id, body)?);
+            }
+            (META, "sequence") => self.sequence = decode(kind, id, body)?,
+            (META, "clock_offset") => self.clock_offset = decode(kind, id, body)?,
+            (META, _) => {}
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    pub fn changes(&mut self) -> Vec<Row> {
+        let (reference_ids, sequence, offset) =
+            (&self.reference_ids, self.sequence, self.clock_offset);
+        self.dirty.take(|kind, id| match (kind, id) {
+            (REFERENCE_ID, _) => encode(reference_ids.get(id)),
+            (_, "sequence") => encode(Some(&sequence)),
+            (_, "clock_offset") => encode(Some(&offset)),
+            _ => None,
+        })
+    }
+}

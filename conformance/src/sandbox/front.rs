@@ -1,0 +1,75 @@
+//! The seam between the simulator's core and one API generation. The core owns the HTTP
+//! server, fault injection, the lock, the clock, persistence and IPN delivery; a front owns
+//! what is particular to its generation: which path it answers, how a request is verified,
+//! read and applied, how answers and errors are written, and which objects its IPNs carry.
+
+use amazon_pay_protocol::Timestamp;
+
+use super::accounts::Accounts;
+use super::clock::Timing;
+use super::delivery::Outgoing;
+use super::throttle::Quotas;
+use super::world::World;
+
+/// What the core hands a front with every piece of work.
+pub struct Env<'a> {
+    pub accounts: &'a Accounts,
+    /// `Some` when the documented quotas are enforced (`--throttle-quotas`).
+    pub quotas: Option<&'a Quotas>,
+    pub timing: Timing,
+    pub now: Timestamp,
+}
+
+/// One API request as it came in.
+pub struct Incoming<'a> {
+    pub host: &'a str,
+    pub path: &'a str,
+    pub body: &'a [u8],
+    pub request_id: &'a str,
+}
+
+/// A request the core refuses before a front reads it (fault injection).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    Throttled,
+    Unavailable,
+    ServerError,
+}
+
+/// An HTTP answer; the core adds the `Date` header.
+pub struct Reply {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: String,
+}
+
+pub trait Front {
+    /// The path pattern of this generation's requests (`POST`).
+    const ROUTE: &'static str;
+    /// A state change a handler reports, turned into an IPN when IPNs are posted.
+    type Notice;
+
+    /// The answer to a request the core refused.
+    fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply;
+
+    /// Verifies, reads and applies one request, after the events due, under the state lock.
+    /// A refused request changes nothing.
+    fn serve(
+        &self,
+        env: &Env<'_>,
+        request: &Incoming<'_>,
+        world: &mut World,
+        notices: &mut Vec<Self::Notice>,
+    ) -> Reply;
+
+    /// Applies the events due at `env.now` when no request comes (ticker, clock moves).
+    fn run_due(&self, env: &Env<'_>, world: &mut World, notices: &mut Vec<Self::Notice>);
+
+    /// The IPNs of the notices, with the objects as they are now.
+    fn notifications(
+        &self,
+        world: &World,
+        notices: &[Self::Notice],
+        now: Timestamp,
+    ) -> Vec<Outgoing>;
+}

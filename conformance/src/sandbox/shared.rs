@@ -1,0 +1,87 @@
+//! What the HTTP handlers of a running simulator share: the accounts, the world behind its
+//! lock, the faults, the clock, IPN delivery, quotas, and the API generations' fronts.
+
+use std::sync::{Mutex, MutexGuard};
+
+use amazon_pay_protocol::Timestamp;
+use rand::Rng as _;
+use rand::rngs::StdRng;
+
+use super::accounts::Accounts;
+use super::clock::{Clock, Timing};
+use super::delivery::IpnDelivery;
+use super::faults::Faults;
+use super::front::Env;
+use super::persist::Store;
+use super::throttle::Quotas;
+use super::v1::front::V1Front;
+use super::world::World;
+
+/// The mutable part: the world and where it is kept.
+pub struct Inner {
+    pub world: World,
+    pub store: Option<Store>,
+}
+
+pub struct Shared {
+    pub accounts: Accounts,
+    pub inner: Mutex<Inner>,
+    pub faults: Mutex<Faults>,
+    pub timing: Timing,
+    pub delivery: IpnDelivery,
+    pub quotas: Option<Quotas>,
+    pub clock: Clock,
+    pub request_ids: Mutex<StdRng>,
+    pub v1: V1Front,
+}
+
+impl Shared {
+    pub fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A handler that panicked cannot have left a half-applied request behind (handlers
+        // return before mutating), so the state is still usable.
+        self.inner
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub fn faults(&self) -> Faults {
+        *self.faults.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_faults(&self, faults: Faults) {
+        *self.faults.lock().unwrap_or_else(|p| p.into_inner()) = faults;
+    }
+
+    /// The simulator's clock: the machine's (or the frozen start), moved by `/__sandbox/clock`.
+    pub fn now(&self, world: &World) -> Timestamp {
+        self.clock.now(world.common.clock_offset)
+    }
+
+    /// What a front is given for work done at `now`.
+    pub fn env(&self, now: Timestamp) -> Env<'_> {
+        Env {
+            accounts: &self.accounts,
+            quotas: self.quotas.as_ref(),
+            timing: self.timing,
+            now,
+        }
+    }
+
+    /// A request id in the service's form (a UUID).
+    pub fn request_id(&self) -> String {
+        let b: [u8; 16] = self
+            .request_ids
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .r#gen();
+        let h = hex::encode(b);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
+    }
+}

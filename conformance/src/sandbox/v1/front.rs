@@ -1,0 +1,208 @@
+//! The v1 front: `POST /OffAmazonPayments_Sandbox/2013-01-01` and the live path, for any host
+//! (the signature covers the Host header as sent). Verification (`verify.rs`), reading with the
+//! generated `AnyRequest::from_params`, the handlers, and answers written with the generated
+//! `to_xml` types, errors as `ErrorDocument` XML.
+
+use amazon_pay_protocol::v1::{AnyRequest, Environment, ErrorCode, Region};
+use amazon_pay_protocol::{DispatchError, ParamError, ParamMap, Timestamp};
+
+use super::ctx::{Ctx, Notice};
+use super::error::{SimError, SimResult};
+use super::records::Owner;
+use super::verify::verify;
+use super::{events, handlers, ipn};
+use crate::sandbox::delivery::Outgoing;
+use crate::sandbox::front::{Env, Front, Incoming, Refusal, Reply};
+use crate::sandbox::world::World;
+
+/// The v1 API generation (form POST, Signature V2, XML).
+#[derive(Debug)]
+pub struct V1Front;
+
+fn xml(status: u16, body: String) -> Reply {
+    Reply {
+        status,
+        content_type: "text/xml",
+        body,
+    }
+}
+
+fn error_reply(error: &SimError, request_id: &str) -> Reply {
+    let body = error
+        .document(request_id)
+        .to_xml(amazon_pay_protocol::v1::XML_NAMESPACE)
+        .unwrap_or_else(|e| format!("<ErrorResponse><Error><Code>InternalServerError</Code><Message>{e}</Message></Error></ErrorResponse>"));
+    xml(error.http_status(), body)
+}
+
+fn parameter_error(e: DispatchError) -> SimError {
+    match e {
+        DispatchError::Params(ParamError::Missing(key)) => SimError::new(
+            ErrorCode::MissingParameter,
+            format!("The parameter {key} is required."),
+        ),
+        DispatchError::Params(ParamError::Invalid { key, reason }) => SimError::new(
+            ErrorCode::InvalidParameterValue,
+            format!("Value for parameter {key} is invalid: {reason}."),
+        ),
+        other => SimError::new(ErrorCode::InvalidParameterValue, other.to_string()),
+    }
+}
+
+/// The parameters that make two requests "the same request": everything but the timestamp,
+/// the signature and the credentials, which change on every retry.
+fn fingerprint(params: &ParamMap) -> String {
+    const VOLATILE: [&str; 6] = [
+        "Timestamp",
+        "Signature",
+        "SignatureMethod",
+        "SignatureVersion",
+        "AWSAccessKeyId",
+        "MWSAuthToken",
+    ];
+    params
+        .0
+        .iter()
+        .filter(|(k, _)| !VOLATILE.contains(&k.as_str()))
+        .map(|(k, v)| format!("{k}={v}\n"))
+        .collect()
+}
+
+/// The work of one request or event run on the world's v1 part.
+fn ctx<'w>(
+    env: &Env<'_>,
+    world: &'w mut World,
+    notices: &'w mut Vec<Notice>,
+    owner: Owner,
+    sandbox: bool,
+) -> Ctx<'w> {
+    Ctx {
+        state: &mut world.v1,
+        common: &mut world.common,
+        now: env.now,
+        owner,
+        sandbox,
+        request_id: String::new(),
+        fingerprint: String::new(),
+        timing: env.timing,
+        notices,
+    }
+}
+
+impl V1Front {
+    /// Runs an action that is not a seller request (the buyer's side, on Amazon's pages) for
+    /// the seller of `region`, on the sandbox path.
+    pub fn as_buyer<T>(
+        &self,
+        env: &Env<'_>,
+        world: &mut World,
+        notices: &mut Vec<Notice>,
+        region: Region,
+        action: impl FnOnce(&mut Ctx<'_>) -> SimResult<T>,
+    ) -> SimResult<T> {
+        let account = env.accounts.by_region(region).ok_or_else(|| {
+            SimError::new(
+                ErrorCode::InvalidParameterValue,
+                format!("the simulator has no account for region {region}"),
+            )
+        })?;
+        let owner = Owner {
+            seller_id: account.seller_id.clone(),
+            region: region.name().to_owned(),
+            environment: "Sandbox".to_owned(),
+        };
+        action(&mut ctx(env, world, notices, owner, true))
+    }
+}
+
+impl Front for V1Front {
+    const ROUTE: &'static str = "/{section}/{version}";
+    type Notice = Notice;
+
+    fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply {
+        let error = match refusal {
+            Refusal::Throttled => {
+                SimError::new(ErrorCode::RequestThrottled, "Request is throttled.")
+            }
+            Refusal::Unavailable => SimError::new(
+                ErrorCode::ServiceUnavailable,
+                "Service is temporarily unavailable (fault injection).",
+            ),
+            Refusal::ServerError => SimError::new(
+                ErrorCode::InternalServerError,
+                "There was an internal service failure (fault injection).",
+            ),
+        };
+        error_reply(&error, request_id)
+    }
+
+    fn serve(
+        &self,
+        env: &Env<'_>,
+        request: &Incoming<'_>,
+        world: &mut World,
+        notices: &mut Vec<Notice>,
+    ) -> Reply {
+        let id = request.request_id;
+        let verified = match verify(
+            env.accounts,
+            request.host,
+            request.path,
+            request.body,
+            env.now,
+        ) {
+            Ok(v) => v,
+            Err(e) => return error_reply(&e, id),
+        };
+        let sandbox = verified.environment == Environment::Sandbox;
+        let over_quota = env.quotas.is_some_and(|quotas| {
+            amazon_pay_protocol::v1::operation(&verified.action).is_some_and(|info| {
+                !quotas.admit(
+                    &verified.account.seller_id,
+                    info,
+                    sandbox,
+                    std::time::Instant::now(),
+                )
+            })
+        });
+        if over_quota {
+            return self.refuse(Refusal::Throttled, id);
+        }
+        let parsed = match AnyRequest::from_params(&verified.action, &verified.params) {
+            Ok(r) => r,
+            Err(e) => return error_reply(&parameter_error(e), id),
+        };
+        let owner = Owner {
+            seller_id: verified.account.seller_id.clone(),
+            region: verified.account.region.name().to_owned(),
+            environment: format!("{:?}", verified.environment),
+        };
+        let mut ctx = ctx(env, world, notices, owner, sandbox);
+        ctx.request_id = id.to_owned();
+        ctx.fingerprint = fingerprint(&verified.params);
+        let outcome = events::run_due(&mut ctx).and_then(|()| handlers::handle(&mut ctx, parsed));
+        match outcome.and_then(|r| r.to_xml().map_err(SimError::internal)) {
+            Ok(body) => xml(200, body),
+            Err(e) => error_reply(&e, id),
+        }
+    }
+
+    fn run_due(&self, env: &Env<'_>, world: &mut World, notices: &mut Vec<Notice>) {
+        // Events belong to no request: no seller, and simulations were read when scheduled.
+        let nobody = Owner {
+            seller_id: String::new(),
+            region: String::new(),
+            environment: String::new(),
+        };
+        if let Err(e) = events::run_due(&mut ctx(env, world, notices, nobody, true)) {
+            tracing::error!(error = ?e, "scheduled sandbox event failed");
+        }
+    }
+
+    fn notifications(&self, world: &World, notices: &[Notice], now: Timestamp) -> Vec<Outgoing> {
+        notices
+            .iter()
+            .filter_map(|notice| ipn::notification(&world.v1, notice, now))
+            .collect()
+    }
+}

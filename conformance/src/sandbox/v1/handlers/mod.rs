@@ -1,0 +1,84 @@
+//! The v1 operations: each takes the generated request type and returns the generated
+//! response type, after checking the request against the objects' state machines
+//! (`super::objects`). A handler that refuses a request returns before its first mutation, so a
+//! refused request changes nothing.
+
+mod authorization;
+mod billing_agreement;
+mod capture;
+mod order_reference;
+mod refund;
+
+use amazon_pay_protocol::v1::{self, AnyRequest, AnyResponse, ErrorCode};
+
+use super::ctx::Ctx;
+use super::error::{SimError, SimResult};
+
+/// Handles a verified request.
+pub fn handle(ctx: &mut Ctx<'_>, request: AnyRequest) -> SimResult<AnyResponse> {
+    use AnyRequest as Q;
+    use AnyResponse as A;
+    Ok(match request {
+        Q::GetBillingAgreementDetails(r) => {
+            A::GetBillingAgreementDetails(billing_agreement::get(ctx, r)?)
+        }
+        Q::SetBillingAgreementDetails(r) => {
+            A::SetBillingAgreementDetails(billing_agreement::set(ctx, r)?)
+        }
+        Q::ConfirmBillingAgreement(r) => {
+            A::ConfirmBillingAgreement(billing_agreement::confirm(ctx, r)?)
+        }
+        Q::ValidateBillingAgreement(r) => {
+            A::ValidateBillingAgreement(billing_agreement::validate(ctx, r)?)
+        }
+        Q::AuthorizeOnBillingAgreement(r) => {
+            A::AuthorizeOnBillingAgreement(billing_agreement::authorize(ctx, r)?)
+        }
+        Q::CloseBillingAgreement(r) => A::CloseBillingAgreement(billing_agreement::close(ctx, r)?),
+        Q::CreateOrderReferenceForId(r) => {
+            A::CreateOrderReferenceForId(billing_agreement::create_order_reference(ctx, r)?)
+        }
+        Q::GetOrderReferenceDetails(r) => {
+            A::GetOrderReferenceDetails(order_reference::get(ctx, r)?)
+        }
+        Q::SetOrderReferenceDetails(r) => {
+            A::SetOrderReferenceDetails(order_reference::set(ctx, r)?)
+        }
+        Q::SetOrderAttributes(r) => A::SetOrderAttributes(order_reference::set_attributes(ctx, r)?),
+        Q::ConfirmOrderReference(r) => A::ConfirmOrderReference(order_reference::confirm(ctx, r)?),
+        Q::CancelOrderReference(r) => A::CancelOrderReference(order_reference::cancel(ctx, r)?),
+        Q::CloseOrderReference(r) => A::CloseOrderReference(order_reference::close(ctx, r)?),
+        Q::Authorize(r) => A::Authorize(authorization::authorize(ctx, r)?),
+        Q::GetAuthorizationDetails(r) => A::GetAuthorizationDetails(authorization::get(ctx, r)?),
+        Q::CloseAuthorization(r) => A::CloseAuthorization(authorization::close(ctx, r)?),
+        Q::Capture(r) => A::Capture(capture::capture(ctx, r)?),
+        Q::GetCaptureDetails(r) => A::GetCaptureDetails(capture::get(ctx, r)?),
+        Q::Refund(r) => A::Refund(refund::refund(ctx, r)?),
+        Q::GetRefundDetails(r) => A::GetRefundDetails(refund::get(ctx, r)?),
+        Q::GetServiceStatus(_) => A::GetServiceStatus(v1::GetServiceStatusResponse::new(
+            v1::GetServiceStatusResult::builder()
+                .status(v1::ServiceStatusValue::Green)
+                .timestamp(ctx.now)
+                .build()?,
+            ctx.request_id.clone(),
+        )),
+        Q::GetMerchantAccountStatus(_) => {
+            A::GetMerchantAccountStatus(v1::GetMerchantAccountStatusResponse::new(
+                v1::GetMerchantAccountStatusResult::builder()
+                    .account_status(v1::AccountStatus::Active)
+                    .build()?,
+                ctx.request_id.clone(),
+            ))
+        }
+        other => {
+            return Err(SimError::new(
+                ErrorCode::InvalidAction,
+                format!(
+                    "{} is part of the API but not simulated by this sandbox (solution-provider \
+                     and listing operations); test it against Amazon's sandbox.",
+                    other.action()
+                ),
+            ));
+        }
+    })
+}

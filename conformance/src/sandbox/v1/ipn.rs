@@ -1,0 +1,57 @@
+//! What the seller hears: the IPN of each notice, carrying the object as Get*Details would
+//! show it when the request ends.
+
+use amazon_pay_protocol::Timestamp;
+use amazon_pay_protocol::ipn::Notification;
+
+use super::buyer_view::{billing_agreement_view, order_reference_view};
+use super::ctx::Notice;
+use super::records::Owner;
+use super::state::State;
+use crate::sandbox::delivery::Outgoing;
+
+fn outgoing(notification: Notification, id: &str, owner: &Owner) -> Outgoing {
+    Outgoing {
+        notification,
+        object_id: id.to_owned(),
+        seller_id: owner.seller_id.clone(),
+        environment: owner.environment.clone(),
+    }
+}
+
+/// The notification of a notice; `None` when its object is gone or cannot be shown.
+pub fn notification(state: &State, notice: &Notice, now: Timestamp) -> Option<Outgoing> {
+    Some(match notice {
+        Notice::BillingAgreement { id, event_type } => {
+            let ba = state.billing_agreement(id)?;
+            let details = billing_agreement_view(state, ba, now, false).ok()?;
+            let notification = Notification::BillingAgreement {
+                event_type: Some((*event_type).to_owned()),
+                details,
+            };
+            outgoing(notification, id, &ba.owner)
+        }
+        Notice::OrderReference(id) => {
+            let oro = state.order_reference(id)?;
+            let details = order_reference_view(oro, false).ok()?;
+            outgoing(Notification::OrderReference(details), id, &oro.owner)
+        }
+        Notice::Authorization(id) => {
+            let a = state.authorization(id)?;
+            let notification = Notification::PaymentAuthorize(a.details.clone());
+            outgoing(notification, id, &a.owner)
+        }
+        Notice::Capture(id) => {
+            let c = state.capture(id)?;
+            outgoing(
+                Notification::PaymentCapture(c.details.clone()),
+                id,
+                &c.owner,
+            )
+        }
+        Notice::Refund(id) => {
+            let r = state.refund(id)?;
+            outgoing(Notification::PaymentRefund(r.details.clone()), id, &r.owner)
+        }
+    })
+}
