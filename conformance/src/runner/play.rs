@@ -13,6 +13,7 @@ use amazon_pay_protocol::client::{
 use amazon_pay_protocol::credentials::Credentials;
 use amazon_pay_protocol::endpoint::{Clock, Endpoint};
 use amazon_pay_protocol::error::ErrorDocument;
+use amazon_pay_protocol::params::CollectedParams;
 use amazon_pay_protocol::sign::sign_param_map;
 use amazon_pay_protocol::v1::{self, AnyRequest};
 use amazon_pay_protocol::{ParamMap, Timestamp};
@@ -314,7 +315,7 @@ impl Player<'_> {
     async fn tampered(
         &self,
         action: &str,
-        mut params: BTreeMap<String, String>,
+        params: BTreeMap<String, String>,
         tamper: Tamper,
     ) -> Result<Result<Value, ClientError>, String> {
         let creds = &self.target.credentials;
@@ -322,17 +323,14 @@ impl Player<'_> {
         if tamper == Tamper::StaleTimestamp {
             now = Timestamp::from_unix(now.unix() - 20 * 60).unwrap_or(now);
         }
-        for (k, v) in [
-            ("AWSAccessKeyId", creds.access_key_id.as_str()),
-            ("Action", action),
-            ("SellerId", creds.seller_id.as_str()),
-            ("SignatureMethod", v1::SIGNATURE_METHOD),
-            ("SignatureVersion", v1::SIGNATURE_VERSION),
-            ("Version", v1::VERSION),
-        ] {
-            params.insert(k.to_owned(), v.to_owned());
-        }
-        params.insert("Timestamp".to_owned(), now.to_wire());
+        // The whole parameter set, the common parameters included, as the generated request
+        // writes it: the tampered request differs from a good one only in what is tampered.
+        let request = AnyRequest::from_params(action, &ParamMap(params))
+            .map_err(|e| format!("the step's parameters are not a valid {action}: {e}"))?;
+        let timestamp = now.to_wire();
+        let mut collected = CollectedParams::default();
+        request.write_params(&creds.common_params(&timestamp), &mut collected);
+        let params: BTreeMap<String, String> = collected.0.into_iter().collect();
         let endpoint = &self.target.endpoint;
         let signed = sign_param_map(endpoint.host(), endpoint.path(), &creds.secret_key, &params);
         let body = match tamper {

@@ -100,6 +100,19 @@ impl Credentials {
     }
 }
 
+impl Credentials {
+    /// The common parameters these credentials give a request signed at `timestamp` (already
+    /// in wire form).
+    pub fn common_params<'a>(&'a self, timestamp: &'a str) -> crate::v1::CommonParams<'a> {
+        crate::v1::CommonParams {
+            aws_access_key_id: &self.access_key_id,
+            seller_id: &self.seller_id,
+            mws_auth_token: self.mws_auth_token.as_ref().map(AuthToken::expose),
+            timestamp,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,9 +15,7 @@ use crate::endpoint::Endpoint;
 use crate::protocol::HttpRequest;
 use crate::v1::Operation;
 use crate::v1::credentials::{Credentials, SecretKey};
-use crate::v1::params::{
-    CanonicalQuery, CommonParams, encode, encode_into, reference_canonical_query,
-};
+use crate::v1::params::{CanonicalQuery, encode, encode_into, reference_canonical_query};
 
 /// What was signed and how, for a user comparing with the service's `SignatureDoesNotMatch`
 /// (or with another SDK). Never contains the secret.
@@ -99,12 +97,7 @@ pub fn sign_param_map(
 /// The canonical query of a typed request at `now`.
 fn canonical<O: Operation>(request: &O, credentials: &Credentials, now: Timestamp) -> String {
     let timestamp = now.to_wire();
-    let common = CommonParams {
-        aws_access_key_id: &credentials.access_key_id,
-        seller_id: &credentials.seller_id,
-        mws_auth_token: credentials.mws_auth_token.as_ref().map(|t| t.expose()),
-        timestamp: &timestamp,
-    };
+    let common = credentials.common_params(&timestamp);
     // Room for a typical request plus `&Signature=…`, so the body is never reallocated.
     let mut query = CanonicalQuery::with_capacity(1024);
     request.write_params(&common, &mut query);

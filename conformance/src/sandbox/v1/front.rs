@@ -3,7 +3,7 @@
 //! generated `AnyRequest::from_params`, the handlers, and answers written with the generated
 //! `to_xml` types, errors as `ErrorDocument` XML.
 
-use amazon_pay_protocol::v1::{AnyRequest, Environment, ErrorCode, Region};
+use amazon_pay_protocol::v1::{AnyRequest, Environment, ErrorCode, Region, VOLATILE_PARAMS};
 use amazon_pay_protocol::{DispatchError, ParamError, ParamMap, Timestamp};
 
 use super::ctx::{Ctx, Notice};
@@ -49,21 +49,14 @@ fn parameter_error(e: DispatchError) -> SimError {
     }
 }
 
-/// The parameters that make two requests "the same request": everything but the timestamp,
-/// the signature and the credentials, which change on every retry.
+/// The parameters that make two requests "the same request": everything but the parameters
+/// the spec marks volatile (the timestamp, the signature and the credentials, which change on
+/// every retry).
 fn fingerprint(params: &ParamMap) -> String {
-    const VOLATILE: [&str; 6] = [
-        "Timestamp",
-        "Signature",
-        "SignatureMethod",
-        "SignatureVersion",
-        "AWSAccessKeyId",
-        "MWSAuthToken",
-    ];
     params
         .0
         .iter()
-        .filter(|(k, _)| !VOLATILE.contains(&k.as_str()))
+        .filter(|(k, _)| !VOLATILE_PARAMS.contains(&k.as_str()))
         .map(|(k, v)| format!("{k}={v}\n"))
         .collect()
 }
