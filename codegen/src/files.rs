@@ -74,5 +74,12 @@ fn list_rs_files(dir: &Path) -> BTreeSet<PathBuf> {
 
 /// The repository's output directory of the v1 spec, `generated/src/gen/v1`.
 pub fn default_output_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated/src/gen/v1")
+    output_dir("v1")
+}
+
+/// The repository's output directory of a generation (`v1`, `v2`): `generated/src/gen/<it>`.
+pub fn output_dir(generation: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../generated/src/gen")
+        .join(generation)
 }

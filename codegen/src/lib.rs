@@ -14,7 +14,7 @@ use std::path::PathBuf;
 
 use amazon_pay_spec::Spec;
 
-pub use files::{default_output_dir, diff_against, write_all};
+pub use files::{default_output_dir, diff_against, output_dir, write_all};
 
 /// A generation failure: the spec is valid but something cannot be expressed in Rust.
 #[derive(Debug, thiserror::Error)]

@@ -52,7 +52,9 @@ fn types_know_whether_requests_contain_them() {
     assert!(!ir.list("IdList").unwrap().in_input);
     assert_eq!(ir.list("StatusFilter").unwrap().query_member, "State");
     assert_eq!(ir.personal_elements(), ["ContactEmail"]);
-    let Protocol::MwsQuery(q) = &ir.protocol;
+    let Protocol::MwsQuery(q) = &ir.protocol else {
+        panic!("the mini fixture is mws-query");
+    };
     let token = q.common.iter().find(|p| p.wire == "MWSAuthToken").unwrap();
     assert_eq!(token.from, ParamSource::MwsAuthToken);
     assert!(token.secret && token.volatile);

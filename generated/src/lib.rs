@@ -65,6 +65,13 @@ pub mod ipn {
 #[path = "gen/v1/mod.rs"]
 pub mod v1;
 
+/// The v2 API (Checkout v2, REST/JSON): every operation and shape of `spec/v2/`, generated
+/// into `src/gen/v2/`; each request implements [`v2_runtime::Operation`].
+#[rustfmt::skip] // prettyplease formats it; `cargo fmt` must not make it stale
+#[path = "gen/v2/mod.rs"]
+pub mod v2;
+pub use amazon_pay_runtime::v2 as v2_runtime;
+
 pub use amazon_pay_runtime::v1::{
     CommonParams, DispatchError, Operation, ParamError, ParamMap, ParamSink, ResponseMetadata,
 };

@@ -6,9 +6,11 @@
 use serde::Deserialize;
 use toml::Spanned;
 
-pub use crate::protocol::{CommonParameter, MwsQuery, ParamSource, Protocol};
+pub use crate::protocol::{
+    CommonParameter, MwsQuery, ParamSource, Protocol, RestJson, SignatureAlgorithm,
+};
 
-/// A whole API generation: `spec/v1/`.
+/// A whole API generation: `spec/v1/` or `spec/v2/`.
 #[derive(Debug, Clone)]
 pub struct Spec {
     pub service: ServiceFile,
@@ -51,8 +53,12 @@ pub struct Region {
     pub name: Spanned<String>,
     pub host: String,
     pub currencies: Vec<String>,
-    pub payment_domain: String,
-    pub billing_agreement_monthly_limit: String,
+    /// v1 (mws-query): the `PaymentDomain` of ListOrderReference.
+    pub payment_domain: Option<String>,
+    /// v1 (mws-query): what a billing agreement may authorize per month, in the first currency.
+    pub billing_agreement_monthly_limit: Option<String>,
+    /// v2 (rest-json): the region code the region header carries (`na`, `eu`, `jp`).
+    pub code: Option<String>,
     #[serde(default)]
     pub doc: String,
 }
@@ -150,11 +156,29 @@ pub struct HttpBinding {
     pub path: Spanned<String>,
     /// The status of a success answer; 200 when omitted.
     pub status: Option<Spanned<u16>>,
+    /// What the request body is; no body when omitted.
+    pub body: Option<Spanned<Body>>,
+}
+
+/// The request body of an HTTP binding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Body {
+    /// The inputs located in `body`, as the members of one JSON object.
+    Members,
+    /// The one input located in `body`, of type `json`, is the whole body (calls whose
+    /// documents the sources do not describe).
+    Document,
 }
 
 impl HttpBinding {
     pub fn status(&self) -> u16 {
         self.status.as_ref().map_or(200, |s| *s.get_ref())
+    }
+
+    /// What the body is, if there is one.
+    pub fn body(&self) -> Option<Body> {
+        self.body.as_ref().map(|b| *b.get_ref())
     }
 }
 
@@ -208,6 +232,12 @@ pub struct Member {
     /// The element holds buyer personal data: redacted in logs and recordings.
     #[serde(default)]
     pub personal: bool,
+    /// The header name of an input located in `header` (`x-amz-pay-idempotency-key`).
+    pub header: Option<Spanned<String>>,
+    /// A list whose items the service writes as JSON documents inside strings
+    /// (v2 `shippingAddressList`); reading also accepts plain items.
+    #[serde(default)]
+    pub json_strings: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -218,6 +248,8 @@ pub enum ShapeKind {
     Structure,
     List,
     Enum,
+    /// A JSON object with free keys (country codes) and values of one type.
+    Map,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -232,7 +264,7 @@ pub struct Shape {
     // structure
     #[serde(default)]
     pub members: Vec<Member>,
-    // list
+    // list (item type) and map (value type)
     pub member: Option<Spanned<String>>,
     pub member_name: Option<String>,
     pub query_member_name: Option<String>,
@@ -246,8 +278,15 @@ pub struct Shape {
     pub docs: std::collections::BTreeMap<String, String>,
 }
 
-/// The primitive types a member may have besides shapes.
-pub const PRIMITIVES: [&str; 5] = ["string", "integer", "boolean", "timestamp", "decimal"];
+/// The primitive types a member may have besides shapes (`json`: any JSON value, rest-json only).
+pub const PRIMITIVES: [&str; 6] = [
+    "string",
+    "integer",
+    "boolean",
+    "timestamp",
+    "decimal",
+    "json",
+];
 
 impl Spec {
     pub fn shape(&self, name: &str) -> Option<&Shape> {
@@ -307,5 +346,10 @@ impl Member {
         self.location
             .as_ref()
             .map_or(Location::Body, |l| *l.get_ref())
+    }
+
+    /// The name on the wire: the header name of a header input, else the member name.
+    pub fn wire(&self) -> &str {
+        self.header.as_ref().map_or(self.name(), |h| h.get_ref())
     }
 }

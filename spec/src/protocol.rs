@@ -15,14 +15,16 @@ use toml::Spanned;
 pub enum Protocol {
     /// v1: form-encoded POST to one path per environment, Signature Version 2, XML responses.
     MwsQuery(MwsQuery),
+    /// v2: JSON over REST (method, path, query, headers, JSON body), signed with RSA-PSS.
+    RestJson(RestJson),
 }
 
-/// The `kind` values; a new protocol (e.g. `rest-json`) is a new variant here and in
-/// [`Protocol`].
+/// The `kind` values; a new protocol is a new variant here and in [`Protocol`].
 #[derive(Deserialize)]
 #[serde(rename_all = "kebab-case")]
 enum Kind {
     MwsQuery,
+    RestJson,
 }
 
 impl<'de> Deserialize<'de> for Protocol {
@@ -45,6 +47,7 @@ impl<'de> Deserialize<'de> for Protocol {
                 let rest = MapAccessDeserializer::new(map);
                 match kind {
                     Kind::MwsQuery => MwsQuery::deserialize(rest).map(Protocol::MwsQuery),
+                    Kind::RestJson => RestJson::deserialize(rest).map(Protocol::RestJson),
                 }
             }
         }
@@ -64,6 +67,41 @@ pub struct MwsQuery {
     pub max_clock_skew_seconds: u32,
     /// The parameters every request carries besides the operation's inputs.
     pub common_parameters: Vec<CommonParameter>,
+}
+
+/// The v2 protocol's facts.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestJson {
+    /// The version segment of every path (`v2`).
+    pub api_version: String,
+    /// The base path for key ids that name their environment (`/v2`); other (legacy) key ids
+    /// use the `[environments]` paths (`/sandbox/v2`, `/live/v2`).
+    pub unified_path: String,
+    /// Key id prefixes that select the unified path, compared ignoring case (`LIVE`, `SANDBOX`).
+    pub unified_key_prefixes: Vec<String>,
+    /// The signing algorithms the service accepts; the first is the default.
+    pub signature_algorithms: Vec<SignatureAlgorithm>,
+    /// The media type of request and response bodies (`accept` and `content-type`).
+    pub content_type: String,
+    /// The header carrying the signing time, in the basic ISO 8601 form `YYYYMMDDTHHMMSSZ`.
+    pub date_header: String,
+    /// The header carrying the request host.
+    pub host_header: String,
+    /// The header carrying the region code.
+    pub region_header: String,
+    /// The header carrying the idempotency key.
+    pub idempotency_key_header: String,
+    /// The response header carrying the service's request id.
+    pub request_id_header: String,
+}
+
+/// A signing algorithm name and the RSASSA-PSS salt length it implies.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureAlgorithm {
+    pub name: Spanned<String>,
+    pub salt_length: u32,
 }
 
 /// A parameter the runtime adds to every request.

@@ -8,7 +8,8 @@ use super::shapes::enumeration;
 use crate::ir::{Ir, Variant};
 use crate::names;
 
-pub fn emit(ir: &Ir) -> TokenStream {
+/// `doc` says where the code is found in an error answer.
+pub fn emit(ir: &Ir, doc: &str) -> TokenStream {
     let values: Vec<Variant> = ir
         .errors
         .iter()
@@ -18,11 +19,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
             doc: e.doc.clone(),
         })
         .collect();
-    let enumeration = enumeration(
-        "ErrorCode",
-        "An error code of the service (`<Code>` of an `ErrorResponse`).",
-        &values,
-    );
+    let enumeration = enumeration("ErrorCode", doc, &values);
     let variants: Vec<_> = ir.errors.iter().map(|e| names::ty(&e.variant)).collect();
     let statuses = ir.errors.iter().map(|e| match e.status {
         Some(s) => quote!(::std::option::Option::Some(#s)),

@@ -4,6 +4,7 @@
 
 mod errors;
 mod info;
+mod rest_json;
 mod rust;
 mod service;
 mod shapes;
@@ -16,11 +17,23 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Ir, List, OperationEntry, Protocol, Structure};
+use crate::ir::{Field, Ir, List, OperationEntry, Protocol, Structure};
 use crate::{CodegenError, Options, names};
 
 /// What a protocol adds to the neutral output.
 pub trait ProtocolEmitter {
+    /// The derives a structure adds for serde (empty when it does not travel as a document).
+    fn structure_serde(&self, s: &Structure) -> TokenStream;
+    /// The `#[serde]` attribute of a structure's field (empty without serde).
+    fn field_serde(&self, ir: &Ir, s: &Structure, f: &Field) -> TokenStream;
+    /// A list's `#[serde]` attributes: on the type, and on its `items` field.
+    fn list_serde(&self, list: &List) -> (TokenStream, TokenStream);
+    /// The doc comment of `ErrorCode`: where the code is found in an error answer.
+    fn error_code_doc(&self) -> &'static str;
+    /// Methods of `Region` after `currencies()`.
+    fn region_methods(&self, ir: &Ir) -> TokenStream;
+    /// Methods of `Environment` before `parse()`.
+    fn environment_methods(&self, ir: &Ir) -> TokenStream;
     /// Constants of the protocol in `service.rs`, after `SERVICE_NAME`.
     fn service_constants(&self, ir: &Ir) -> TokenStream;
     /// Items at the end of `service.rs`, before `PERSONAL_ELEMENTS`.
@@ -40,6 +53,7 @@ pub trait ProtocolEmitter {
 fn emitter(protocol: &Protocol) -> Box<dyn ProtocolEmitter + '_> {
     match protocol {
         Protocol::MwsQuery(q) => Box::new(v1::MwsQueryEmitter { protocol: q }),
+        Protocol::RestJson(j) => Box::new(rest_json::RestJsonEmitter { protocol: j }),
     }
 }
 
@@ -105,7 +119,11 @@ pub fn files(
     let service = {
         let name = service::name(ir);
         let constants = protocol.service_constants(ir);
-        let regions = service::regions_and_environments(ir);
+        let regions = service::regions_and_environments(
+            ir,
+            protocol.region_methods(ir),
+            protocol.environment_methods(ir),
+        );
         let lists = protocol.service_lists(ir);
         let personal = service::personal_elements(ir);
         quote!(#name #constants #regions #lists #personal)
@@ -116,7 +134,11 @@ pub fn files(
     );
     files.insert(
         "errors.rs".into(),
-        render("errors.rs", &header("errors.toml"), errors::emit(ir))?,
+        render(
+            "errors.rs",
+            &header("errors.toml"),
+            errors::emit(ir, protocol.error_code_doc()),
+        )?,
     );
     let dispatch = {
         let table = info::table(ir);

@@ -13,11 +13,13 @@ pub fn rust_type(ty: &TypeRef) -> TokenStream {
         TypeRef::Scalar(Scalar::Boolean) => quote!(bool),
         TypeRef::Scalar(Scalar::Timestamp) => quote!(::amazon_pay_protocol::Timestamp),
         TypeRef::Scalar(Scalar::String | Scalar::Decimal) => quote!(::std::string::String),
+        TypeRef::Scalar(Scalar::Json) => quote!(::serde_json::Value),
         TypeRef::Money => quote!(::amazon_pay_protocol::Money),
         TypeRef::Newtype(name)
         | TypeRef::Enum(name)
         | TypeRef::Structure(name)
-        | TypeRef::List(name) => {
+        | TypeRef::List(name)
+        | TypeRef::Map(name) => {
             let ident = names::ty(name);
             quote!(#ident)
         }

@@ -17,22 +17,20 @@ pub fn name(ir: &Ir) -> TokenStream {
     }
 }
 
-/// `Region` and `Environment`.
-pub fn regions_and_environments(ir: &Ir) -> TokenStream {
-    let (sandbox, live) = (&ir.service.sandbox_path, &ir.service.live_path);
+/// `Region` and `Environment`, with the protocol's methods (`region_methods` after
+/// `currencies()`, `environment_methods` before `parse()`).
+pub fn regions_and_environments(
+    ir: &Ir,
+    region_methods: TokenStream,
+    environment_methods: TokenStream,
+) -> TokenStream {
     let regions = &ir.service.regions;
     let variants: Vec<_> = regions.iter().map(|r| names::ty(&r.variant)).collect();
     let region_names: Vec<&str> = regions.iter().map(|r| r.name.as_str()).collect();
     let hosts = regions.iter().map(|r| &r.host);
-    let domains = regions.iter().map(|r| &r.payment_domain);
     let currencies = regions.iter().map(|r| {
         let c = &r.currencies;
         quote!(&[#(#c),*])
-    });
-    let limits = regions.iter().map(|r| {
-        let amount = &r.billing_agreement_monthly_limit;
-        let currency = r.currencies.first().cloned().unwrap_or_default();
-        quote!((#amount, #currency))
     });
     let docs = regions.iter().map(|r| {
         let d = if r.doc.is_empty() {
@@ -73,17 +71,7 @@ pub fn regions_and_environments(ir: &Ir) -> TokenStream {
                 match self { #(Region::#variants => #currencies,)* }
             }
 
-            /// The `PaymentDomain` of ListOrderReference.
-            pub fn payment_domain(&self) -> &'static str {
-                match self { #(Region::#variants => #domains,)* }
-            }
-
-            /// The amount a billing agreement may authorize per calendar month (`None` only if
-            /// the spec's figure were not a valid amount, which a test rules out).
-            pub fn billing_agreement_monthly_limit(&self) -> ::std::option::Option<::amazon_pay_protocol::Money> {
-                let (amount, currency) = match self { #(Region::#variants => #limits,)* };
-                ::amazon_pay_protocol::Money::new(amount, ::amazon_pay_protocol::Currency::parse(currency)).ok()
-            }
+            #region_methods
         }
 
         impl ::std::fmt::Display for Region {
@@ -100,13 +88,7 @@ pub fn regions_and_environments(ir: &Ir) -> TokenStream {
         }
 
         impl Environment {
-            /// The request path.
-            pub fn path(&self) -> &'static str {
-                match self {
-                    Environment::Sandbox => #sandbox,
-                    Environment::Live => #live,
-                }
-            }
+            #environment_methods
 
             /// Reads `sandbox` or `live`, ignoring case.
             pub fn parse(name: &str) -> ::std::option::Option<Environment> {
@@ -117,6 +99,21 @@ pub fn regions_and_environments(ir: &Ir) -> TokenStream {
                 } else {
                     ::std::option::Option::None
                 }
+            }
+        }
+    }
+}
+
+/// `Environment::path()`: the request path (v1) or the legacy base path (v2).
+pub fn environment_path(ir: &Ir, doc: &str) -> TokenStream {
+    let (sandbox, live) = (&ir.service.sandbox_path, &ir.service.live_path);
+    let doc = format!(" {doc}");
+    quote! {
+        #[doc = #doc]
+        pub fn path(&self) -> &'static str {
+            match self {
+                Environment::Sandbox => #sandbox,
+                Environment::Live => #live,
             }
         }
     }

@@ -16,6 +16,15 @@ pub fn emit(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> Token
         TypeKind::Enum(variants) => enumeration(&entry.name, &entry.doc, variants),
         TypeKind::List(list) => self::list(ir, entry, list, protocol),
         TypeKind::Structure(s) => structure(ir, s, protocol),
+        TypeKind::Map(value) => {
+            let name = names::ty(&entry.name);
+            let doc = doc_attr(&entry.doc);
+            let value = rust_type(value);
+            quote! {
+                #doc
+                pub type #name = ::std::collections::BTreeMap<::std::string::String, #value>;
+            }
+        }
         TypeKind::Money => {
             let name = names::ty(&entry.name);
             let doc = doc_attr(&entry.doc);
@@ -153,8 +162,7 @@ fn list(ir: &Ir, entry: &TypeEntry, list: &List, protocol: &dyn ProtocolEmitter)
     let name = names::ty(&entry.name);
     let doc = doc_attr(&entry.doc);
     let rust = rust_type(&list.item);
-    let xml_member = &list.xml_member;
-    let aliases = list.member_aliases.iter().map(|a| quote!(alias = #a,));
+    let (container_serde, items_serde) = protocol.list_serde(list);
     let check = list.item.is_composite().then(|| {
         quote! {
             for item in &self.items {
@@ -166,8 +174,9 @@ fn list(ir: &Ir, entry: &TypeEntry, list: &List, protocol: &dyn ProtocolEmitter)
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #container_serde
         pub struct #name {
-            #[serde(rename = #xml_member, #(#aliases)* default)]
+            #items_serde
             pub items: ::std::vec::Vec<#rust>,
         }
 

@@ -6,19 +6,20 @@ use quote::{format_ident, quote};
 
 use super::ProtocolEmitter;
 use super::rust::{doc_attr, field_ident, rust_type};
-use crate::ir::{Field, Ir, StructRole, Structure};
+use crate::ir::{Field, Ir, Structure};
 use crate::names;
 
 pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> TokenStream {
     let name = names::ty(&s.name);
     let builder = format_ident!("{}Builder", s.name);
     let doc = doc_attr(&s.doc);
-    // Documents are read and written with serde; requests only travel as parameters.
-    let serde = matches!(s.role, StructRole::Shape { .. });
     let all_optional = s.fields.iter().all(|f| !f.required);
 
-    let fields = s.fields.iter().map(|f| field_decl(f, serde));
-    let serde_derive = serde.then(|| quote!(::serde::Serialize, ::serde::Deserialize,));
+    let fields = s
+        .fields
+        .iter()
+        .map(|f| field_decl(f, protocol.field_serde(ir, s, f)));
+    let serde_derive = protocol.structure_serde(s);
     let default_derive = all_optional.then(|| quote!(Default,));
     let builder_fields = s.fields.iter().map(|f| {
         let ident = field_ident(f);
@@ -78,19 +79,21 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
     }
 }
 
-fn field_decl(f: &Field, serde: bool) -> TokenStream {
+/// `#[serde(rename = …, <extra> default, skip_serializing_if …)]`: the wire name, and an
+/// optional member is absent when unset; `extra` is what the protocol adds.
+pub fn serde_field(f: &Field, extra: TokenStream) -> TokenStream {
+    let wire = &f.wire;
+    if f.required {
+        quote!(#[serde(rename = #wire, #extra)])
+    } else {
+        quote!(#[serde(rename = #wire, #extra default, skip_serializing_if = "Option::is_none")])
+    }
+}
+
+fn field_decl(f: &Field, serde_attr: TokenStream) -> TokenStream {
     let ident = field_ident(f);
     let rust = rust_type(&f.ty);
     let doc = doc_attr(&f.doc);
-    let wire = &f.wire;
-    let aliases = f.aliases.iter().map(|a| quote!(alias = #a,));
-    let serde_attr = serde.then(|| {
-        if f.required {
-            quote!(#[serde(rename = #wire, #(#aliases)*)])
-        } else {
-            quote!(#[serde(rename = #wire, #(#aliases)* default, skip_serializing_if = "Option::is_none")])
-        }
-    });
     let rust = if f.required {
         rust
     } else {

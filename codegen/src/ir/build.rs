@@ -6,7 +6,7 @@ use amazon_pay_spec::{Member, Operation, Shape, ShapeKind, Spec};
 
 use super::Ir;
 use super::operation::{Binding, IdempotencyKey, OperationEntry, Throttle};
-use super::service::{CommonParam, ErrorEntry, MwsQuery, Protocol, Region, Service};
+use super::service::{CommonParam, ErrorEntry, MwsQuery, Protocol, Region, RestJson, Service};
 use super::types::{
     Field, List, Scalar, StructRole, Structure, TypeEntry, TypeKind, TypeRef, Variant,
 };
@@ -66,6 +66,7 @@ fn service(spec: &Spec) -> Service {
                 currencies: r.currencies.clone(),
                 payment_domain: r.payment_domain.clone(),
                 billing_agreement_monthly_limit: r.billing_agreement_monthly_limit.clone(),
+                code: r.code.clone(),
                 doc: r.doc.clone(),
             })
             .collect(),
@@ -90,6 +91,22 @@ fn protocol(spec: &Spec) -> Protocol {
                     volatile: p.volatile,
                 })
                 .collect(),
+        }),
+        amazon_pay_spec::Protocol::RestJson(j) => Protocol::RestJson(RestJson {
+            api_version: j.api_version.clone(),
+            unified_path: j.unified_path.clone(),
+            unified_key_prefixes: j.unified_key_prefixes.clone(),
+            signature_algorithms: j
+                .signature_algorithms
+                .iter()
+                .map(|a| (a.name.get_ref().clone(), a.salt_length))
+                .collect(),
+            content_type: j.content_type.clone(),
+            date_header: j.date_header.clone(),
+            host_header: j.host_header.clone(),
+            region_header: j.region_header.clone(),
+            idempotency_key_header: j.idempotency_key_header.clone(),
+            request_id_header: j.request_id_header.clone(),
         }),
     }
 }
@@ -127,6 +144,7 @@ fn type_entry(spec: &Spec, shape: &Shape, in_input: bool) -> Result<TypeEntry, S
             member_aliases: shape.member_aliases.clone(),
             in_input,
         }),
+        ShapeKind::Map => TypeKind::Map(type_ref(spec, list_item(shape))),
     };
     Ok(TypeEntry {
         name: shape.name().to_owned(),
@@ -138,10 +156,11 @@ fn type_entry(spec: &Spec, shape: &Shape, in_input: bool) -> Result<TypeEntry, S
 fn operation(spec: &Spec, op: &Operation) -> OperationEntry {
     let idempotency_key = op.idempotency_key.as_ref().map(|key| {
         let key = key.get_ref();
+        let input = op.input.iter().find(|m| m.name() == key);
         IdempotencyKey {
-            wire: key.clone(),
+            wire: input.map_or(key.as_str(), Member::wire).to_owned(),
             rust: names::snake(key),
-            required: op.input.iter().any(|m| m.name() == key && m.required),
+            required: input.is_some_and(|m| m.required),
         }
     });
     OperationEntry {
@@ -170,6 +189,7 @@ fn operation(spec: &Spec, op: &Operation) -> OperationEntry {
             method: h.method,
             path: h.path.get_ref().clone(),
             status: h.status(),
+            body: h.body(),
         }),
     }
 }
@@ -184,7 +204,7 @@ fn fields(spec: &Spec, members: &[Member]) -> Vec<Field> {
                 .filter(|s| s.kind == ShapeKind::String)
                 .and_then(|s| s.max_length);
             Field {
-                wire: m.name().to_owned(),
+                wire: m.wire().to_owned(),
                 rust: names::snake(m.name()),
                 max_length: m.max_length.or(type_max).filter(|_| ty.is_text()),
                 ty,
@@ -194,6 +214,7 @@ fn fields(spec: &Spec, members: &[Member]) -> Vec<Field> {
                 range: m.range,
                 location: m.location(),
                 personal: m.personal,
+                json_strings: m.json_strings,
             }
         })
         .collect()
@@ -206,6 +227,7 @@ fn type_ref(spec: &Spec, name: &str) -> TypeRef {
             "boolean" => Scalar::Boolean,
             "timestamp" => Scalar::Timestamp,
             "decimal" => Scalar::Decimal,
+            "json" => Scalar::Json,
             _ => Scalar::String,
         });
     };
@@ -216,10 +238,11 @@ fn type_ref(spec: &Spec, name: &str) -> TypeRef {
         ShapeKind::Enum => TypeRef::Enum(name),
         ShapeKind::Structure => TypeRef::Structure(name),
         ShapeKind::List => TypeRef::List(name),
+        ShapeKind::Map => TypeRef::Map(name),
     }
 }
 
-/// The item type of a list (validated to be present).
+/// The item type of a list or the value type of a map (validated to be present).
 fn list_item(shape: &Shape) -> &str {
     shape
         .member
@@ -258,7 +281,9 @@ fn input_shapes(spec: &Spec) -> BTreeSet<&str> {
             ShapeKind::Structure if seen.insert(shape.name()) => {
                 stack.extend(shape.members.iter().map(Member::ty));
             }
-            ShapeKind::List if seen.insert(shape.name()) => stack.push(list_item(shape)),
+            ShapeKind::List | ShapeKind::Map if seen.insert(shape.name()) => {
+                stack.push(list_item(shape))
+            }
             _ => {}
         }
     }

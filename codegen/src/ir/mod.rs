@@ -9,7 +9,7 @@ mod types;
 
 pub use build::build;
 pub use operation::{Binding, IdempotencyKey, OperationEntry, Throttle};
-pub use service::{CommonParam, ErrorEntry, MwsQuery, Protocol, Region, Service};
+pub use service::{CommonParam, ErrorEntry, MwsQuery, Protocol, Region, RestJson, Service};
 pub use types::{
     Field, List, Scalar, StructRole, Structure, TypeEntry, TypeKind, TypeRef, Variant,
 };

@@ -1,6 +1,6 @@
 //! Operation entries.
 
-use amazon_pay_spec::{HttpMethod, Safety};
+use amazon_pay_spec::{Body, HttpMethod, Safety};
 
 use super::types::Structure;
 
@@ -49,4 +49,6 @@ pub struct Binding {
     /// The path template, `{Name}` for path inputs.
     pub path: String,
     pub status: u16,
+    /// What the request body is, if there is one.
+    pub body: Option<Body>,
 }

@@ -19,9 +19,12 @@ pub struct Region {
     pub variant: String,
     pub host: String,
     pub currencies: Vec<String>,
-    pub payment_domain: String,
-    /// In the region's first currency.
-    pub billing_agreement_monthly_limit: String,
+    /// v1: the `PaymentDomain` of ListOrderReference.
+    pub payment_domain: Option<String>,
+    /// v1: in the region's first currency.
+    pub billing_agreement_monthly_limit: Option<String>,
+    /// v2: the region header's value.
+    pub code: Option<String>,
     pub doc: String,
 }
 
@@ -29,6 +32,23 @@ pub struct Region {
 #[derive(Debug, Clone)]
 pub enum Protocol {
     MwsQuery(MwsQuery),
+    RestJson(RestJson),
+}
+
+/// v2: JSON over REST, RSA-PSS signatures.
+#[derive(Debug, Clone)]
+pub struct RestJson {
+    pub api_version: String,
+    pub unified_path: String,
+    pub unified_key_prefixes: Vec<String>,
+    /// (name, salt length), the default first.
+    pub signature_algorithms: Vec<(String, u32)>,
+    pub content_type: String,
+    pub date_header: String,
+    pub host_header: String,
+    pub region_header: String,
+    pub idempotency_key_header: String,
+    pub request_id_header: String,
 }
 
 /// v1: form POST, Signature Version 2, XML.

@@ -21,6 +21,8 @@ pub enum TypeKind {
     List(List),
     /// The runtime's amount with currency.
     Money,
+    /// A JSON object with free (text) keys and values of one type.
+    Map(TypeRef),
 }
 
 /// An enum value.
@@ -80,6 +82,8 @@ pub struct Field {
     pub location: Location,
     /// Holds buyer personal data.
     pub personal: bool,
+    /// A list whose items travel as JSON documents inside strings.
+    pub json_strings: bool,
 }
 
 /// A list shape.
@@ -104,6 +108,7 @@ pub enum TypeRef {
     Enum(String),
     Structure(String),
     List(String),
+    Map(String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +119,8 @@ pub enum Scalar {
     Timestamp,
     /// A decimal number kept as text.
     Decimal,
+    /// Any JSON value (rest-json documents the sources do not describe).
+    Json,
 }
 
 impl TypeRef {

@@ -112,6 +112,17 @@ pub(super) fn check_structure_members(
     src: &str,
 ) {
     for m in members {
+        if let Some(header) = &m.header {
+            r.at(
+                path,
+                src,
+                header,
+                format!(
+                    "`header` applies to operation inputs, not to structure member `{}`",
+                    m.name()
+                ),
+            );
+        }
         if let Some(location) = &m.location {
             r.at(
                 path,

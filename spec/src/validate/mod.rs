@@ -15,6 +15,14 @@ use crate::model::{
     ErrorsFile, Member, Operation, PRIMITIVES, Safety, ServiceFile, Shape, ShapeKind,
 };
 
+/// How a wire name starts: v1 parameters and elements, and every operation name, are
+/// `UpperCamel`; v2 JSON members are `lowerCamel`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Case {
+    Upper,
+    Lower,
+}
+
 /// Collects an error at a spanned value of a given source file.
 struct Reporter<'a> {
     errors: &'a mut Vec<SpecError>,
@@ -24,6 +32,10 @@ impl Reporter<'_> {
     fn at<T>(&mut self, path: &Path, source: &str, item: &Spanned<T>, message: String) {
         self.errors
             .push(SpecError::at(path, source, item.span(), message));
+    }
+
+    fn file(&mut self, path: &Path, message: &str) {
+        self.errors.push(SpecError::file(path, message));
     }
 }
 
@@ -44,7 +56,10 @@ pub(crate) fn validate(
             .map(|g| (&g.name, svc_path.as_path(), svc_src.as_str())),
         "region",
     );
-    protocol::check_protocol(&mut r, &svc.service.protocol, svc_path, svc_src);
+    let protocol = &svc.service.protocol;
+    protocol::check_protocol(&mut r, protocol, svc_path, svc_src);
+    protocol::check_regions(&mut r, protocol, &svc.regions, svc_path, svc_src);
+    let case = protocol::member_case(protocol);
 
     let (errs, err_path, err_src) = errors_file;
     unique(
@@ -88,15 +103,16 @@ pub(crate) fn validate(
                 format!("shape name `{}` is a primitive type", shape.name.get_ref()),
             );
         }
-        check_shape(&mut r, shape, path, src, &kinds);
+        check_shape(&mut r, shape, path, src, &kinds, case);
         binding::check_structure_members(&mut r, &shape.members, path, src);
+        protocol::check_shape(&mut r, protocol, shape, path, src);
     }
 
     for (op, path, src) in operations {
-        wire_name(&mut r, path, src, &op.name);
-        members(&mut r, &op.input, path, src, &kinds, "input");
+        wire_name(&mut r, path, src, &op.name, Case::Upper);
+        members(&mut r, &op.input, path, src, &kinds, "input", case);
         binding::check_operation(&mut r, op, path, src);
-        protocol::check_operation(&mut r, &svc.service.protocol, op, path, src);
+        protocol::check_operation(&mut r, protocol, op, &kinds, path, src);
         match &op.output {
             None => r.errors.push(SpecError::at(
                 path,
@@ -109,6 +125,7 @@ pub(crate) fn validate(
             )),
             Some(out) => match kinds.get(out.get_ref().as_str()) {
                 Some(ShapeKind::Structure) => {}
+                None if protocol::free_json_output(protocol, out.get_ref()) => {}
                 Some(_) => r.at(
                     path,
                     src,
@@ -163,6 +180,7 @@ fn check_shape(
     path: &Path,
     src: &str,
     kinds: &BTreeMap<&str, ShapeKind>,
+    case: Case,
 ) {
     let misplaced = |field: &str, kind: &str| format!("`{field}` is not allowed on a {kind} shape");
     let kind_name = match shape.kind {
@@ -171,6 +189,7 @@ fn check_shape(
         ShapeKind::Structure => "structure",
         ShapeKind::List => "list",
         ShapeKind::Enum => "enum",
+        ShapeKind::Map => "map",
     };
     let mut not_here = |present: bool, field: &str| {
         if present {
@@ -187,7 +206,7 @@ fn check_shape(
         "members",
     );
     not_here(
-        shape.member.is_some() && shape.kind != ShapeKind::List,
+        shape.member.is_some() && !matches!(shape.kind, ShapeKind::List | ShapeKind::Map),
         "member",
     );
     not_here(
@@ -199,13 +218,13 @@ fn check_shape(
         "max_length",
     );
     match shape.kind {
-        ShapeKind::Structure => members(r, &shape.members, path, src, kinds, "member"),
-        ShapeKind::List => match &shape.member {
+        ShapeKind::Structure => members(r, &shape.members, path, src, kinds, "member", case),
+        ShapeKind::List | ShapeKind::Map => match &shape.member {
             None => r.errors.push(SpecError::at(
                 path,
                 src,
                 shape.name.span(),
-                "a list shape needs `member`".to_owned(),
+                format!("a {kind_name} shape needs `member`"),
             )),
             Some(m) => type_ref(r, path, src, m, kinds),
         },
@@ -245,8 +264,12 @@ fn check_shape(
         if !(chars.next().is_some_and(|c| c.is_ascii_alphabetic())
             && chars.all(|c| c.is_ascii_alphanumeric()))
         {
-            r.errors
-                .push(SpecError::at(path, src, shape.name.span(), malformed(name)));
+            r.errors.push(SpecError::at(
+                path,
+                src,
+                shape.name.span(),
+                malformed(name, Case::Upper),
+            ));
         }
     }
 }
@@ -258,13 +281,14 @@ fn members(
     src: &str,
     kinds: &BTreeMap<&str, ShapeKind>,
     what: &str,
+    case: Case,
 ) {
     unique(r, members.iter().map(|m| (&m.name, path, src)), what);
     for m in members {
-        wire_name(r, path, src, &m.name);
+        wire_name(r, path, src, &m.name, case);
         for alias in &m.aliases {
-            if !is_wire_name(alias) {
-                r.at(path, src, &m.name, malformed(alias));
+            if !is_wire_name(alias, case) {
+                r.at(path, src, &m.name, malformed(alias, case));
             }
         }
         type_ref(r, path, src, &m.ty, kinds);
@@ -303,23 +327,32 @@ fn type_ref(
     }
 }
 
-fn wire_name(r: &mut Reporter<'_>, path: &Path, src: &str, name: &Spanned<String>) {
-    if !is_wire_name(name.get_ref()) {
-        r.at(path, src, name, malformed(name.get_ref()));
+fn wire_name(r: &mut Reporter<'_>, path: &Path, src: &str, name: &Spanned<String>, case: Case) {
+    if !is_wire_name(name.get_ref(), case) {
+        r.at(path, src, name, malformed(name.get_ref(), case));
     }
 }
 
-fn malformed(name: &str) -> String {
+fn malformed(name: &str, case: Case) -> String {
+    let first = match case {
+        Case::Upper => "an upper-case",
+        Case::Lower => "a lower-case",
+    };
     format!(
-        "malformed wire name `{name}`: use ASCII letters and digits, starting with an upper-case letter \
+        "malformed wire name `{name}`: use ASCII letters and digits, starting with {first} letter \
          (dots are added by flattening, never written inside a name)"
     )
 }
 
-/// `[A-Z][A-Za-z0-9]*`, the shape of every v1 parameter and element name segment.
-fn is_wire_name(name: &str) -> bool {
+/// `[A-Z][A-Za-z0-9]*` (every v1 parameter and element name segment) or
+/// `[a-z][A-Za-z0-9]*` (v2 JSON members).
+fn is_wire_name(name: &str, case: Case) -> bool {
     let mut chars = name.chars();
-    chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
+    let first = match case {
+        Case::Upper => |c: char| c.is_ascii_uppercase(),
+        Case::Lower => |c: char| c.is_ascii_lowercase(),
+    };
+    chars.next().is_some_and(first) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
 fn unique<'a>(

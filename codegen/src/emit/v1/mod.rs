@@ -14,7 +14,8 @@ use quote::{format_ident, quote};
 
 use super::ProtocolEmitter;
 use super::info::info;
-use crate::ir::{Ir, List, MwsQuery, OperationEntry, Structure};
+use super::types::serde_field;
+use crate::ir::{Field, Ir, List, MwsQuery, OperationEntry, StructRole, Structure};
 use crate::names;
 
 pub struct MwsQueryEmitter<'a> {
@@ -28,6 +29,45 @@ impl ProtocolEmitter for MwsQueryEmitter<'_> {
 
     fn service_lists(&self, _ir: &Ir) -> TokenStream {
         service::lists(self.protocol)
+    }
+
+    fn structure_serde(&self, s: &Structure) -> TokenStream {
+        // Documents are read and written with serde; requests only travel as parameters.
+        match s.role {
+            StructRole::Shape { .. } => quote!(::serde::Serialize, ::serde::Deserialize,),
+            StructRole::Request => quote!(),
+        }
+    }
+
+    fn field_serde(&self, _ir: &Ir, s: &Structure, f: &Field) -> TokenStream {
+        match s.role {
+            StructRole::Shape { .. } => {
+                let aliases = f.aliases.iter().map(|a| quote!(alias = #a,));
+                serde_field(f, quote!(#(#aliases)*))
+            }
+            StructRole::Request => quote!(),
+        }
+    }
+
+    fn list_serde(&self, list: &List) -> (TokenStream, TokenStream) {
+        let xml_member = &list.xml_member;
+        let aliases = list.member_aliases.iter().map(|a| quote!(alias = #a,));
+        (
+            quote!(),
+            quote!(#[serde(rename = #xml_member, #(#aliases)* default)]),
+        )
+    }
+
+    fn error_code_doc(&self) -> &'static str {
+        "An error code of the service (`<Code>` of an `ErrorResponse`)."
+    }
+
+    fn region_methods(&self, ir: &Ir) -> TokenStream {
+        service::region_methods(ir)
+    }
+
+    fn environment_methods(&self, ir: &Ir) -> TokenStream {
+        service::environment_methods(ir)
     }
 
     fn structure_methods(&self, _ir: &Ir, s: &Structure) -> TokenStream {

@@ -173,7 +173,8 @@ fn value_writes(ir: &Ir, ty: &TypeRef, v: &Ident, key: &Key, counter: &mut usize
                 };
             }
         }
-        TypeRef::Scalar(_) | TypeRef::Newtype(_) | TypeRef::Enum(_) => {}
+        // Maps never reach here: the spec refuses them under mws-query.
+        TypeRef::Scalar(_) | TypeRef::Newtype(_) | TypeRef::Enum(_) | TypeRef::Map(_) => {}
     }
     let k = key.expr();
     quote!(sink.param(#k, &::amazon_pay_protocol::wire::WireValue::to_wire(#v));)

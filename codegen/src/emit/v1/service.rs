@@ -3,7 +3,9 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use crate::emit::service::environment_path;
 use crate::ir::{Ir, MwsQuery};
+use crate::names;
 
 /// `VERSION` to `MAX_CLOCK_SKEW_SECONDS`.
 pub fn constants(ir: &Ir, q: &MwsQuery) -> TokenStream {
@@ -46,4 +48,40 @@ pub fn lists(q: &MwsQuery) -> TokenStream {
         /// they agree on everything else. Sorted.
         pub const VOLATILE_PARAMS: &[&str] = &[#(#volatile),*];
     }
+}
+
+/// `Region::payment_domain()` and `Region::billing_agreement_monthly_limit()`.
+pub fn region_methods(ir: &Ir) -> TokenStream {
+    let regions = &ir.service.regions;
+    let variants: Vec<_> = regions.iter().map(|r| names::ty(&r.variant)).collect();
+    // Both are validated present for mws-query regions.
+    let domains = regions
+        .iter()
+        .map(|r| r.payment_domain.clone().unwrap_or_default());
+    let limits = regions.iter().map(|r| {
+        let amount = r
+            .billing_agreement_monthly_limit
+            .clone()
+            .unwrap_or_default();
+        let currency = r.currencies.first().cloned().unwrap_or_default();
+        quote!((#amount, #currency))
+    });
+    quote! {
+        /// The `PaymentDomain` of ListOrderReference.
+        pub fn payment_domain(&self) -> &'static str {
+            match self { #(Region::#variants => #domains,)* }
+        }
+
+        /// The amount a billing agreement may authorize per calendar month (`None` only if
+        /// the spec's figure were not a valid amount, which a test rules out).
+        pub fn billing_agreement_monthly_limit(&self) -> ::std::option::Option<::amazon_pay_protocol::Money> {
+            let (amount, currency) = match self { #(Region::#variants => #limits,)* };
+            ::amazon_pay_protocol::Money::new(amount, ::amazon_pay_protocol::Currency::parse(currency)).ok()
+        }
+    }
+}
+
+/// `Environment::path()`.
+pub fn environment_methods(ir: &Ir) -> TokenStream {
+    environment_path(ir, "The request path.")
 }

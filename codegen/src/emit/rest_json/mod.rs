@@ -1,0 +1,74 @@
+//! The rest-json (v2) emitter: serde JSON documents (camelCase members, amounts, basic-form
+//! timestamps and string-encoded address lists through the runtime's `v2::json` modules), and
+//! per operation its HTTP binding as `v2::Operation` (path, query, headers, JSON body).
+
+mod fields;
+mod operation;
+mod service;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::ProtocolEmitter;
+use crate::ir::{Field, Ir, List, OperationEntry, RestJson, Structure};
+
+pub struct RestJsonEmitter<'a> {
+    pub protocol: &'a RestJson,
+}
+
+impl ProtocolEmitter for RestJsonEmitter<'_> {
+    fn structure_serde(&self, s: &Structure) -> TokenStream {
+        fields::structure_serde(s)
+    }
+
+    fn field_serde(&self, ir: &Ir, s: &Structure, f: &Field) -> TokenStream {
+        fields::field_serde(ir, s, f)
+    }
+
+    fn list_serde(&self, _list: &List) -> (TokenStream, TokenStream) {
+        // A JSON array: the list type is its items.
+        (quote!(#[serde(transparent)]), quote!())
+    }
+
+    fn error_code_doc(&self) -> &'static str {
+        "An error code of the service (`reasonCode` of an error body)."
+    }
+
+    fn region_methods(&self, ir: &Ir) -> TokenStream {
+        service::region_methods(ir)
+    }
+
+    fn environment_methods(&self, ir: &Ir) -> TokenStream {
+        service::environment_methods(ir)
+    }
+
+    fn service_constants(&self, ir: &Ir) -> TokenStream {
+        service::constants(ir, self.protocol)
+    }
+
+    fn service_lists(&self, _ir: &Ir) -> TokenStream {
+        quote!()
+    }
+
+    fn structure_methods(&self, ir: &Ir, s: &Structure) -> TokenStream {
+        fields::json_strings_helpers(ir, s)
+    }
+
+    fn list_methods(&self, _ir: &Ir, _list: &List) -> TokenStream {
+        quote!()
+    }
+
+    fn operation(&self, ir: &Ir, op: &OperationEntry) -> TokenStream {
+        operation::emit(ir, op)
+    }
+
+    fn dispatch(&self, _ir: &Ir) -> TokenStream {
+        // The neutral `OPERATIONS` table is the whole dispatch of v2 for now.
+        quote!()
+    }
+
+    fn client(&self, _ir: &Ir) -> TokenStream {
+        // The v2 client is generic over `v2::Operation`; it needs no per-operation methods.
+        quote!()
+    }
+}

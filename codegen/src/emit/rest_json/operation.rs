@@ -1,0 +1,140 @@
+//! An operation's `v2::Operation` impl: method, success status, path with encoded
+//! parameters, query pairs, header members and the JSON body.
+
+use amazon_pay_spec::{Body, HttpMethod, Location};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::emit::info::info;
+use crate::emit::rust::{field_ident, rust_type};
+use crate::ir::{Field, Ir, OperationEntry, Scalar, TypeRef};
+use crate::names;
+
+pub fn emit(ir: &Ir, op: &OperationEntry) -> TokenStream {
+    let request = names::ty(&op.request.name);
+    let info = info(op);
+    let Some(binding) = &op.binding else {
+        // Validated: every rest-json operation has `[http]`.
+        return quote!();
+    };
+    let method = match binding.method {
+        HttpMethod::Get => quote!(Get),
+        HttpMethod::Post => quote!(Post),
+        HttpMethod::Put | HttpMethod::Patch => quote!(Patch),
+        HttpMethod::Delete => quote!(Delete),
+    };
+    let status = binding.status;
+    let key_required = op.idempotency_key.as_ref().is_some_and(|k| k.required);
+    let response = match ir.type_entry(&op.output) {
+        Some(_) => rust_type(&TypeRef::Structure(op.output.clone())),
+        None => rust_type(&TypeRef::Scalar(Scalar::Json)),
+    };
+    let path = path(&binding.path, &op.request.fields);
+    let query = pairs(&op.request.fields, Location::Query);
+    let headers = pairs(&op.request.fields, Location::Header);
+    let body = body(op, binding.body);
+    quote! {
+        impl ::amazon_pay_protocol::v2_runtime::Operation for #request {
+            const INFO: ::amazon_pay_protocol::OperationInfo = #info;
+            const METHOD: ::amazon_pay_protocol::v2_runtime::operation::Method =
+                ::amazon_pay_protocol::v2_runtime::operation::Method::#method;
+            const SUCCESS_STATUS: u16 = #status;
+            const IDEMPOTENCY_KEY_REQUIRED: bool = #key_required;
+            type Response = #response;
+
+            fn path(&self) -> ::std::string::String {
+                #path
+            }
+
+            fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                #query
+            }
+
+            fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+                #headers
+            }
+
+            fn body(&self) -> ::std::option::Option<::std::vec::Vec<u8>> {
+                #body
+            }
+        }
+    }
+}
+
+/// The template without its leading `/`, each `{name}` replaced by the encoded member.
+fn path(template: &str, fields: &[Field]) -> TokenStream {
+    let template = template.strip_prefix('/').unwrap_or(template);
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        let (literal, after) = rest.split_at(open);
+        let Some(close) = after.find('}') else { break };
+        let name = &after[1..close];
+        if !literal.is_empty() {
+            parts.push(quote!(path.push_str(#literal);));
+        }
+        if let Some(f) = fields.iter().find(|f| f.wire == name) {
+            let ident = field_ident(f);
+            parts.push(quote! {
+                path.push_str(&::amazon_pay_protocol::params::encode(
+                    ::amazon_pay_protocol::wire::WireValue::to_wire(&self.#ident).as_ref(),
+                ));
+            });
+        }
+        rest = &after[close + 1..];
+    }
+    if parts.is_empty() {
+        return quote!(::std::string::String::from(#rest));
+    }
+    if !rest.is_empty() {
+        parts.push(quote!(path.push_str(#rest);));
+    }
+    quote! {
+        let mut path = ::std::string::String::new();
+        #(#parts)*
+        path
+    }
+}
+
+/// (wire name, text) of the members at `location`, set ones only.
+fn pairs(fields: &[Field], location: Location) -> TokenStream {
+    let located: Vec<&Field> = fields.iter().filter(|f| f.location == location).collect();
+    if located.is_empty() {
+        return quote!(::std::vec::Vec::new());
+    }
+    let pushes = located.iter().map(|f| {
+        let ident = field_ident(f);
+        let wire = &f.wire;
+        let push = quote!(pairs.push((#wire, ::amazon_pay_protocol::wire::WireValue::to_wire(v).into_owned())););
+        if f.required {
+            quote!({ let v = &self.#ident; #push })
+        } else {
+            quote!(if let ::std::option::Option::Some(v) = &self.#ident { #push })
+        }
+    });
+    quote! {
+        let mut pairs = ::std::vec::Vec::new();
+        #(#pushes)*
+        pairs
+    }
+}
+
+/// Serializing these types cannot fail (every map key is text and no serializer errs), so
+/// `ok()` never drops a body.
+fn body(op: &OperationEntry, body: Option<Body>) -> TokenStream {
+    let document = || {
+        op.request
+            .fields
+            .iter()
+            .find(|f| f.location == Location::Body)
+    };
+    match (body, document()) {
+        (Some(Body::Members), _) => quote!(::serde_json::to_vec(self).ok()),
+        // The one json member is the whole body.
+        (Some(Body::Document), Some(f)) => {
+            let ident = field_ident(f);
+            quote!(::serde_json::to_vec(&self.#ident).ok())
+        }
+        (Some(Body::Document), None) | (None, _) => quote!(::std::option::Option::None),
+    }
+}
