@@ -61,9 +61,9 @@ fn generations(args: &Args) -> Vec<Generation> {
             spec: amazon_pay_spec::v2_dir(),
             label: "spec/v2".to_owned(),
             out: amazon_pay_codegen::output_dir("v2"),
-            // The v2 client is generic over `v2::Operation`: no per-operation methods.
+            // Typed methods on `client::v2::Client`, compiled only with the `client` feature.
             options: amazon_pay_codegen::Options {
-                client_methods: false,
+                client_methods: true,
             },
         },
     ]

@@ -8,7 +8,7 @@ fn generate() -> std::collections::BTreeMap<std::path::PathBuf, String> {
         &spec,
         "spec/v2",
         amazon_pay_codegen::Options {
-            client_methods: false,
+            client_methods: true,
         },
     )
     .unwrap_or_else(|e| panic!("{e}"))

@@ -39,6 +39,7 @@ pub use amazon_pay_runtime::{builder, money, protocol, timestamp, wire};
 pub use handwritten::client;
 pub use handwritten::error;
 pub use handwritten::service::{V1, V1Service};
+pub use handwritten::v2_service::{V2, V2Service};
 
 /// Where requests go, and the clock they are signed with.
 pub mod endpoint {

@@ -29,10 +29,11 @@ pub struct ServiceError<C: ServiceCode> {
 }
 
 impl<C: ServiceCode> ServiceError<C> {
-    /// The code's class; an HTTP 500 or 503 whose code says nothing more is transient.
+    /// The code's class; an answer whose code says nothing more is transient when its HTTP
+    /// status is ([`transient_status`]).
     pub fn class(&self) -> ErrorClass {
         match self.code.class() {
-            ErrorClass::Final if matches!(self.http_status, 500 | 503) => ErrorClass::Transient,
+            ErrorClass::Final if transient_status(self.http_status) => ErrorClass::Transient,
             class => class,
         }
     }
@@ -61,13 +62,14 @@ impl<C: ServiceCode> ResponseError<C> {
     pub fn retryable(&self) -> bool {
         match self {
             ResponseError::Service(e) => e.retryable(),
-            ResponseError::Parse { http_status, .. } => unreadable_is_transient(*http_status),
+            ResponseError::Parse { http_status, .. } => transient_status(*http_status),
         }
     }
 }
 
-/// A 5xx with an unreadable body (a proxy's page, a load balancer's, a cut connection) is as
-/// temporary as the service's own 500/503.
-pub fn unreadable_is_transient(http_status: u16) -> bool {
-    matches!(http_status, 500 | 502 | 503 | 504)
+/// The statuses that say "try again later" whatever the body: request timeout (408), too
+/// early (425), too many requests (429), and the server-side 500, 502, 503 and 504 (a proxy's
+/// or load balancer's page included). The official v2 SDKs retry exactly these.
+pub fn transient_status(http_status: u16) -> bool {
+    matches!(http_status, 408 | 425 | 429 | 500 | 502 | 503 | 504)
 }

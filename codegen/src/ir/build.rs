@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use amazon_pay_spec::{Member, Operation, Shape, ShapeKind, Spec};
+use amazon_pay_spec::{Location, Member, Operation, Shape, ShapeKind, Spec};
 
 use super::Ir;
 use super::operation::{Binding, IdempotencyKey, OperationEntry, Throttle};
@@ -163,13 +163,22 @@ fn operation(spec: &Spec, op: &Operation) -> OperationEntry {
             required: input.is_some_and(|m| m.required),
         }
     });
+    let mut request_fields = fields(spec, &op.input);
+    // A key sent as a header (v2) is the service's requirement, not the caller's: the client
+    // makes one for the call when the request has none, so the builder does not insist.
+    if let Some(key) = &idempotency_key {
+        request_fields
+            .iter_mut()
+            .filter(|f| f.rust == key.rust && f.location == Location::Header)
+            .for_each(|f| f.required = false);
+    }
     OperationEntry {
         name: op.name().to_owned(),
         doc: op.doc.clone(),
         request: Structure {
             name: format!("{}Request", op.name()),
             doc: op.doc.clone(),
-            fields: fields(spec, &op.input),
+            fields: request_fields,
             role: StructRole::Request,
         },
         output: op.output_name().to_owned(),

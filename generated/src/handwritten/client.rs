@@ -71,45 +71,69 @@ pub use crate::handwritten::charge::{
     ReferenceCharge, ReferenceChargeError, ReferenceChargeOutcome,
 };
 
-use std::ops::Deref;
-
-use amazon_pay_runtime::client::Engine;
-
-use crate::credentials::Credentials;
-use crate::endpoint::Endpoint;
 use crate::handwritten::service::V1;
 
-/// Builds a [`Client`].
-pub type ClientBuilder = amazon_pay_runtime::client::ClientBuilder<V1>;
+/// Defines a generation's client type: the runtime's engine for protocol `$protocol`, wrapped
+/// so that the generated typed methods can be inherent; `send`, `send_with`, `endpoint` and
+/// `clock_offset` come from the engine through `Deref`.
+macro_rules! engine_client {
+    ($(#[$doc:meta])* $protocol:ty, $credentials:ty, $code:ty) => {
+        /// Builds a [`Client`].
+        pub type ClientBuilder = ::amazon_pay_runtime::client::ClientBuilder<$protocol>;
 
-/// Why a v1 call failed.
-pub type ClientError = amazon_pay_runtime::client::ClientError<crate::v1::ErrorCode>;
+        /// Why a call failed.
+        pub type ClientError = ::amazon_pay_runtime::client::ClientError<$code>;
 
-/// An Amazon Pay v1 client: the runtime's engine with one typed method per operation
-/// (generated) and [`Client::charge`]. Cheap to clone; clones share the connection pool, the
-/// retry budget and the learned clock offset. `send`, `send_with`, `endpoint` and
-/// `clock_offset` come from the engine.
-#[derive(Clone, Debug)]
-pub struct Client(Engine<V1>);
+        $(#[$doc])*
+        #[derive(Clone, Debug)]
+        pub struct Client(::amazon_pay_runtime::client::Engine<$protocol>);
 
-impl Client {
-    pub fn builder(credentials: Credentials, endpoint: Endpoint) -> ClientBuilder {
-        ClientBuilder::new(credentials, endpoint)
-    }
+        impl Client {
+            pub fn builder(
+                credentials: $credentials,
+                endpoint: $crate::endpoint::Endpoint,
+            ) -> ClientBuilder {
+                ClientBuilder::new(credentials, endpoint)
+            }
+        }
+
+        impl From<::amazon_pay_runtime::client::Engine<$protocol>> for Client {
+            fn from(engine: ::amazon_pay_runtime::client::Engine<$protocol>) -> Client {
+                Client(engine)
+            }
+        }
+
+        impl ::std::ops::Deref for Client {
+            type Target = ::amazon_pay_runtime::client::Engine<$protocol>;
+
+            fn deref(&self) -> &Self::Target {
+                &self.0
+            }
+        }
+    };
 }
 
-impl From<Engine<V1>> for Client {
-    fn from(engine: Engine<V1>) -> Client {
-        Client(engine)
-    }
-}
+engine_client!(
+    /// An Amazon Pay v1 client: one typed method per operation (generated) and
+    /// [`Client::charge`]. Cheap to clone; clones share the connection pool, the retry budget
+    /// and the learned clock offset.
+    V1,
+    crate::credentials::Credentials,
+    crate::v1::ErrorCode
+);
 
-impl Deref for Client {
-    type Target = Engine<V1>;
+/// The v2 (Checkout API) client.
+pub mod v2 {
+    use crate::handwritten::v2_service::V2;
 
-    fn deref(&self) -> &Engine<V1> {
-        &self.0
-    }
+    engine_client!(
+        /// An Amazon Pay v2 client: one typed method per operation (generated). Every POST
+        /// carries an idempotency key (the request's, or one made for the call and sent on
+        /// every attempt), so retries never create a second object. Cheap to clone.
+        V2,
+        amazon_pay_runtime::v2::Credentials,
+        crate::v2::ErrorCode
+    );
 }
 
 /// Redaction with the v1 service's facts: what the client's tracing and the conformance

@@ -9,3 +9,4 @@ pub mod client;
 pub mod error;
 pub mod notification;
 pub mod service;
+pub mod v2_service;

@@ -33,7 +33,7 @@ pub use transport::{
 
 use crate::clock::{Clock, SystemClock};
 use crate::endpoint::Endpoint;
-use crate::error::{ResponseError, ServiceCode, ServiceError, unreadable_is_transient};
+use crate::error::{ResponseError, ServiceCode, ServiceError, transient_status};
 use crate::operation::ErrorClass;
 use crate::protocol::{Call, Protocol};
 use crate::{Safety, Timestamp};
@@ -470,7 +470,7 @@ impl<P: Protocol> Engine<P> {
                 // it as received.
                 let logged = P::redact_response(&raw_body);
                 record(attempts, number, status, None, None, elapsed, Some(logged));
-                let failure = if unreadable_is_transient(http_status) {
+                let failure = if transient_status(http_status) {
                     Failure::Retryable
                 } else {
                     Failure::Final

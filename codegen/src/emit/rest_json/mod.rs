@@ -2,6 +2,7 @@
 //! timestamps and string-encoded address lists through the runtime's `v2::json` modules), and
 //! per operation its HTTP binding as `v2::Operation` (path, query, headers, JSON body).
 
+mod client;
 mod fields;
 mod operation;
 mod service;
@@ -67,8 +68,7 @@ impl ProtocolEmitter for RestJsonEmitter<'_> {
         quote!()
     }
 
-    fn client(&self, _ir: &Ir) -> TokenStream {
-        // The v2 client is generic over `v2::Operation`; it needs no per-operation methods.
-        quote!()
+    fn client(&self, ir: &Ir) -> TokenStream {
+        client::emit(ir)
     }
 }

@@ -10,6 +10,15 @@ use crate::emit::rust::{field_ident, rust_type};
 use crate::ir::{Field, Ir, OperationEntry, Scalar, TypeRef};
 use crate::names;
 
+/// The Rust type of an operation's success document: its output structure, or a JSON value
+/// for the operations whose documents the reference does not describe.
+pub fn response_type(ir: &Ir, op: &OperationEntry) -> TokenStream {
+    match ir.type_entry(&op.output) {
+        Some(_) => rust_type(&TypeRef::Structure(op.output.clone())),
+        None => rust_type(&TypeRef::Scalar(Scalar::Json)),
+    }
+}
+
 pub fn emit(ir: &Ir, op: &OperationEntry) -> TokenStream {
     let request = names::ty(&op.request.name);
     let info = info(op);
@@ -25,10 +34,7 @@ pub fn emit(ir: &Ir, op: &OperationEntry) -> TokenStream {
     };
     let status = binding.status;
     let key_required = op.idempotency_key.as_ref().is_some_and(|k| k.required);
-    let response = match ir.type_entry(&op.output) {
-        Some(_) => rust_type(&TypeRef::Structure(op.output.clone())),
-        None => rust_type(&TypeRef::Scalar(Scalar::Json)),
-    };
+    let response = response_type(ir, op);
     let path = path(&binding.path, &op.request.fields);
     let query = pairs(&op.request.fields, Location::Query);
     let headers = pairs(&op.request.fields, Location::Header);

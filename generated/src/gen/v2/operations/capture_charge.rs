@@ -19,7 +19,7 @@ pub struct CaptureChargeRequest {
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4).
     #[serde(skip)]
-    pub idempotency_key: IdempotencyKey,
+    pub idempotency_key: ::std::option::Option<IdempotencyKey>,
     /// Sandbox only: `x-amz-pay-simulation-code`, which overrides the simulated payment method; an invalid one gives InvalidSandboxSimulationSpecified (reference §6.2).
     #[serde(skip)]
     pub simulation_code: ::std::option::Option<::std::string::String>,
@@ -93,21 +93,17 @@ impl CaptureChargeRequestBuilder {
         if self.capture_amount.is_none() {
             errors.missing.push("captureAmount");
         }
-        if self.idempotency_key.is_none() {
-            errors.missing.push("x-amz-pay-idempotency-key");
-        }
         let (
             ::std::option::Option::Some(charge_id),
             ::std::option::Option::Some(capture_amount),
-            ::std::option::Option::Some(idempotency_key),
-        ) = (self.charge_id, self.capture_amount, self.idempotency_key) else {
+        ) = (self.charge_id, self.capture_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CaptureChargeRequest {
             charge_id,
             capture_amount,
             soft_descriptor: self.soft_descriptor,
-            idempotency_key,
+            idempotency_key: self.idempotency_key,
             simulation_code: self.simulation_code,
         };
         value.check_constraints(&mut errors);
@@ -160,8 +156,7 @@ impl ::amazon_pay_protocol::v2_runtime::Operation for CaptureChargeRequest {
     }
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut pairs = ::std::vec::Vec::new();
-        {
-            let v = &self.idempotency_key;
+        if let ::std::option::Option::Some(v) = &self.idempotency_key {
             pairs
                 .push((
                     "x-amz-pay-idempotency-key",

@@ -63,7 +63,7 @@ pub struct CreateChargeRequest {
     pub web_checkout_details: ::std::option::Option<WebCheckoutDetails>,
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4).
     #[serde(skip)]
-    pub idempotency_key: IdempotencyKey,
+    pub idempotency_key: ::std::option::Option<IdempotencyKey>,
     /// Sandbox only: `x-amz-pay-simulation-code`, which overrides the simulated payment method; an invalid one gives InvalidSandboxSimulationSpecified (reference §6.2).
     #[serde(skip)]
     pub simulation_code: ::std::option::Option<::std::string::String>,
@@ -217,14 +217,10 @@ impl CreateChargeRequestBuilder {
         if self.charge_amount.is_none() {
             errors.missing.push("chargeAmount");
         }
-        if self.idempotency_key.is_none() {
-            errors.missing.push("x-amz-pay-idempotency-key");
-        }
         let (
             ::std::option::Option::Some(charge_permission_id),
             ::std::option::Option::Some(charge_amount),
-            ::std::option::Option::Some(idempotency_key),
-        ) = (self.charge_permission_id, self.charge_amount, self.idempotency_key) else {
+        ) = (self.charge_permission_id, self.charge_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CreateChargeRequest {
@@ -239,7 +235,7 @@ impl CreateChargeRequestBuilder {
             charge_initiator: self.charge_initiator,
             channel: self.channel,
             web_checkout_details: self.web_checkout_details,
-            idempotency_key,
+            idempotency_key: self.idempotency_key,
             simulation_code: self.simulation_code,
         };
         value.check_constraints(&mut errors);
@@ -290,8 +286,7 @@ impl ::amazon_pay_protocol::v2_runtime::Operation for CreateChargeRequest {
     }
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut pairs = ::std::vec::Vec::new();
-        {
-            let v = &self.idempotency_key;
+        if let ::std::option::Option::Some(v) = &self.idempotency_key {
             pairs
                 .push((
                     "x-amz-pay-idempotency-key",

@@ -92,7 +92,7 @@ pub struct CreateCheckoutSessionRequest {
     pub charge_permission_id: ::std::option::Option<ChargePermissionId>,
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4).
     #[serde(skip)]
-    pub idempotency_key: IdempotencyKey,
+    pub idempotency_key: ::std::option::Option<IdempotencyKey>,
 }
 impl CreateCheckoutSessionRequest {
     /// A builder; `build()` reports every missing required field at once.
@@ -299,14 +299,10 @@ impl CreateCheckoutSessionRequestBuilder {
         if self.web_checkout_details.is_none() {
             errors.missing.push("webCheckoutDetails");
         }
-        if self.idempotency_key.is_none() {
-            errors.missing.push("x-amz-pay-idempotency-key");
-        }
         let (
             ::std::option::Option::Some(store_id),
             ::std::option::Option::Some(web_checkout_details),
-            ::std::option::Option::Some(idempotency_key),
-        ) = (self.store_id, self.web_checkout_details, self.idempotency_key) else {
+        ) = (self.store_id, self.web_checkout_details) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CreateCheckoutSessionRequest {
@@ -325,7 +321,7 @@ impl CreateCheckoutSessionRequestBuilder {
             address_details: self.address_details,
             scopes: self.scopes,
             charge_permission_id: self.charge_permission_id,
-            idempotency_key,
+            idempotency_key: self.idempotency_key,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
@@ -363,8 +359,7 @@ impl ::amazon_pay_protocol::v2_runtime::Operation for CreateCheckoutSessionReque
     }
     fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
         let mut pairs = ::std::vec::Vec::new();
-        {
-            let v = &self.idempotency_key;
+        if let ::std::option::Option::Some(v) = &self.idempotency_key {
             pairs
                 .push((
                     "x-amz-pay-idempotency-key",
