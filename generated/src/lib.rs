@@ -37,9 +37,9 @@ pub use amazon_pay_runtime::v1::{credentials, params, sign, xml};
 pub use amazon_pay_runtime::{builder, money, protocol, timestamp, wire};
 #[cfg(feature = "client")]
 pub use handwritten::client;
-pub use handwritten::error;
 pub use handwritten::service::{V1, V1Service};
 pub use handwritten::v2_service::{V2, V2Service};
+pub use handwritten::{button, error};
 
 /// Where requests go, and the clock they are signed with.
 pub mod endpoint {

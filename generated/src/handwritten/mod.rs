@@ -2,6 +2,7 @@
 //! facts to the runtime, the typed v1 notifications, and helpers that name operations.
 //! Everything that does not need generated types lives in `amazon-pay-runtime`.
 
+pub mod button;
 #[cfg(feature = "client")]
 pub mod charge;
 #[cfg(feature = "client")]
