@@ -123,6 +123,102 @@ engine_client!(
 );
 
 /// The v2 (Checkout API) client.
+///
+/// # Payment method on file, the seed flows end to end
+///
+/// Step 2 of each flow signs the button payload ([`crate::button`]); after the buyer returns
+/// to `checkoutResultReturnUrl?amazonCheckoutSessionId=…`, the server completes the session and
+/// keeps the charge permission id, charges it later without the buyer, and refunds.
+///
+/// ```no_run
+/// # async fn flows(private_key_pem: &[u8]) -> Result<(), Box<dyn std::error::Error>> {
+/// use std::sync::Arc;
+/// use amazon_pay_protocol::button;
+/// use amazon_pay_protocol::client::v2::Client;
+/// use amazon_pay_protocol::endpoint::Endpoint;
+/// use amazon_pay_protocol::v2::{self, ChargeInitiator, Environment, PaymentIntent, Region};
+/// use amazon_pay_protocol::v2_runtime::{Credentials, PrivateKey};
+/// use amazon_pay_protocol::Money;
+///
+/// // Load the key once; the key id decides the path (`SANDBOX-…`/`LIVE-…`: `/v2`).
+/// let key = Arc::new(PrivateKey::from_pem(private_key_pem)?);
+/// let credentials = Credentials::new("SANDBOX-AEXAMPLEKEY", key, Region::Jp.code());
+/// let store = "amzn1.application-oa2-client.0123456789abcdef0123456789abcdef";
+///
+/// // 1. Setup only: the button saves the payment method; Complete takes no amount.
+/// let payload = button::setup_only(store, "https://shop.example/return")?.build()?;
+/// let config = button::sign(&payload, &credentials)?; // → renderButton's createCheckoutSessionConfig
+/// # let _ = config;
+/// let endpoint = Endpoint::amazon(
+///     Region::Jp,
+///     Environment::Sandbox.base_path(&credentials.public_key_id),
+/// );
+/// let client = Client::builder(credentials.clone(), endpoint).build()?;
+/// let session_id = "the amazonCheckoutSessionId the buyer returned with";
+/// let completed = client
+///     .complete_checkout_session(
+///         &v2::CompleteCheckoutSessionRequest::builder()
+///             .checkout_session_id(session_id)
+///             .build()?,
+///     )
+///     .await?;
+/// let permission = completed.charge_permission_id.ok_or("no charge permission")?;
+///
+/// // 2. Checkout and setup: authorize this order too; Complete with the same amount returns
+/// //    the permission and the charge.
+/// let _payload = button::checkout_and_setup(
+///     store,
+///     "https://shop.example/review",
+///     "https://shop.example/return",
+///     PaymentIntent::Authorize,
+///     Money::jpy(3980)?,
+/// )?
+/// .build()?;
+///
+/// // 3. The Additional Payment Button: the buyer pays on Amazon's page (ProcessOrder).
+/// let address = v2::AddressDetails::builder()
+///     .name("山田 花子").address_line1("銀座1-2-3").city("中央区")
+///     .postal_code("104-0061").country_code("JP").build()?;
+/// let _payload = button::additional_payment_button(
+///     store, "https://shop.example/return", PaymentIntent::AuthorizeWithCapture,
+///     Money::jpy(1200)?, address,
+/// )?
+/// .build()?;
+///
+/// // A later charge on the saved method, without the buyer (merchant-initiated). Every POST
+/// // carries an idempotency key; give your own (stored before the call) to repeat it safely
+/// // across restarts, or let the client make one per call.
+/// let charge = client
+///     .create_charge(
+///         &v2::CreateChargeRequest::builder()
+///             .charge_permission_id(permission)
+///             .charge_amount(Money::jpy(3980)?)
+///             .capture_now(true)
+///             .charge_initiator(ChargeInitiator::Mitu)
+///             .idempotency_key("sub-42-2026-12")
+///             .build()?,
+///     )
+///     .await?;
+///
+/// // A refund of part of it (asynchronous: RefundInitiated, then Refunded by notification).
+/// client
+///     .create_refund(
+///         &v2::CreateRefundRequest::builder()
+///             .charge_id(charge.charge_id.ok_or("no charge id")?)
+///             .refund_amount(Money::jpy(1000)?)
+///             .build()?,
+///     )
+///     .await?;
+///
+/// // Going live is configuration only: the LIVE- key id and its key, the live environment.
+/// let live = Credentials::new("LIVE-AEXAMPLEKEY", Arc::new(PrivateKey::from_pem(private_key_pem)?), Region::Jp.code());
+/// let _live = Client::builder(
+///     live.clone(),
+///     Endpoint::amazon(Region::Jp, Environment::Live.base_path(&live.public_key_id)),
+/// )
+/// .build()?;
+/// # Ok(()) }
+/// ```
 pub mod v2 {
     use crate::handwritten::v2_service::V2;
 
