@@ -156,7 +156,10 @@ fn every_v2_vector_conforms() {
         ran >= MIN_V2_CASES,
         "only {ran} v2 vectors (expected at least {MIN_V2_CASES})"
     );
-    assert!(node_signatures >= 15, "only {node_signatures} Node SDK signatures");
+    assert!(
+        node_signatures >= 15,
+        "only {node_signatures} Node SDK signatures"
+    );
 }
 
 /// The v2 checker must be able to fail: a changed canonical request, a signature that is not

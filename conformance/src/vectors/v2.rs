@@ -258,7 +258,11 @@ fn endpoint_problems(request: &Request, endpoint: &EndpointContext) -> Vec<Strin
     let mut problems = Vec::new();
     for (what, got, want) in [
         ("path", Some(path.as_str()), Some(request.path.as_str())),
-        ("x-amz-pay-host", Some(region.host()), header("x-amz-pay-host")),
+        (
+            "x-amz-pay-host",
+            Some(region.host()),
+            header("x-amz-pay-host"),
+        ),
         (
             "x-amz-pay-region",
             Some(region.code()),

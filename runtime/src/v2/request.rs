@@ -65,7 +65,12 @@ pub fn sign_parts(
     now: Timestamp,
 ) -> Result<SignedRequest, KeyError> {
     let date = pay_date(now);
-    let given = |name: &str| parts.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case(name));
+    let given = |name: &str| {
+        parts
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
     let mut headers: Vec<(&str, &str)> = [
         ("accept", "application/json"),
         ("content-type", "application/json"),

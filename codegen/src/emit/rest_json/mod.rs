@@ -2,6 +2,7 @@
 //! timestamps and string-encoded address lists through the runtime's `v2::json` modules), and
 //! per operation its HTTP binding as `v2::Operation` (path, query, headers, JSON body).
 
+mod dispatch;
 mod fields;
 mod operation;
 mod service;
@@ -62,9 +63,8 @@ impl ProtocolEmitter for RestJsonEmitter<'_> {
         operation::emit(ir, op)
     }
 
-    fn dispatch(&self, _ir: &Ir) -> TokenStream {
-        // The neutral `OPERATIONS` table is the whole dispatch of v2 for now.
-        quote!()
+    fn dispatch(&self, ir: &Ir) -> TokenStream {
+        dispatch::emit(ir)
     }
 
     fn client(&self, _ir: &Ir) -> TokenStream {
