@@ -56,16 +56,20 @@ fn vector_outcomes(dir: &Folder) -> Result<Vec<CaseOutcome>, Box<dyn std::error:
             elapsed: t.elapsed(),
         });
     }
-    let key = vectors::v2::load_test_key(dir)?;
-    for case in vectors::v2::load_cases(dir)? {
-        let t = Instant::now();
-        let problems = vectors::v2::check_case(&case, &key);
-        outcomes.push(CaseOutcome {
-            suite: "signing-v2",
-            name: case.name,
-            problems,
-            elapsed: t.elapsed(),
-        });
+    let v2_cases = vectors::v2::load_cases(dir)?;
+    // The key is read only when there is a v2 case to sign (a v1-only folder has none).
+    if !v2_cases.is_empty() {
+        let key = vectors::v2::load_test_key(dir)?;
+        for case in v2_cases {
+            let t = Instant::now();
+            let problems = vectors::v2::check_case(&case, &key);
+            outcomes.push(CaseOutcome {
+                suite: "signing-v2",
+                name: case.name,
+                problems,
+                elapsed: t.elapsed(),
+            });
+        }
     }
     for case in vectors::load_hmac_cases(dir)? {
         let t = Instant::now();
