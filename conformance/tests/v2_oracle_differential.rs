@@ -402,6 +402,8 @@ fn random_requests_sign_exactly_like_the_official_node_sdk() {
         .map(|_| random_request(&mut rng, &pem))
         .collect();
 
+    assert_covers_the_pitfalls(&requests);
+
     // The user-agent the SDK signs names the Node version of this machine: ask it once.
     let probe: NodeResult = oracle
         .run("v2_canonical.js", &requests[0])
@@ -465,6 +467,43 @@ fn random_requests_sign_exactly_like_the_official_node_sdk() {
         agreed >= 1000,
         "the issue asks for at least 1,000, got {agreed}"
     );
+}
+
+/// The batch must hold what the issue lists, or agreement would prove little: every method,
+/// region, algorithm and key type, non-ASCII and reserved query values, non-ASCII bodies with
+/// `\/`, trailing slashes and caller headers.
+fn assert_covers_the_pitfalls(requests: &[NodeRequest]) {
+    let some = |what: &str, test: &dyn Fn(&NodeRequest) -> bool| {
+        assert!(requests.iter().any(test), "no request with {what}");
+    };
+    for method in METHODS {
+        some(method, &|r| r.method == *method);
+    }
+    for region in REGIONS {
+        some(region.code(), &|r| r.region == region.code());
+    }
+    for algorithm in Algorithm::ALL {
+        some(algorithm.name(), &|r| r.algorithm == algorithm.name());
+    }
+    for prefix in ["LIVE-", "SANDBOX-", "sandbox-", "A"] {
+        some(prefix, &|r| r.public_key_id.starts_with(prefix));
+    }
+    some("a non-ASCII query value", &|r| {
+        r.query.values().any(|v| !v.is_ascii())
+    });
+    some("a reserved query value", &|r| {
+        r.query
+            .values()
+            .any(|v| v.contains(['/', '&', '=', '+', '%', ' ']))
+    });
+    some("a non-ASCII body", &|r| {
+        r.body_raw.as_ref().is_some_and(|b| !b.is_ascii())
+    });
+    some("a DELETE with a body", &|r| {
+        r.method == "DELETE" && r.body_raw.is_some()
+    });
+    some("a trailing slash", &|r| r.url_fragment.ends_with('/'));
+    some("caller headers", &|r| !r.headers.is_empty());
 }
 
 /// The comparison must be able to fail without the oracle too: an SDK result that differs in
