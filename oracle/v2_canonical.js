@@ -2,7 +2,8 @@
 // What the official Node SDK for Amazon Pay API v2 (npm @amazonpay/amazon-pay-api-sdk-nodejs
 // 2.3.4) hashes and signs for a request, and whether a given RSA-PSS signature verifies.
 //
-// Reads one JSON object on stdin:
+// Reads one JSON object on stdin, or an array of them (answered with an array, in order, by
+// one process, so a differential test of a thousand requests starts Node once):
 //   {"method": "POST", "url_fragment": "charges",     the path after /v2/
 //    "query": {"k": "v"}, "headers": {"x-amz-pay-idempotency-key": "..."},   optional
 //    "body": {...} or "body_raw": "exact text",        optional (JSON.stringify'd / as is)
@@ -26,6 +27,11 @@ const crypto = require('crypto');
 // Salt lengths of the two algorithms (the SDK's constants.js).
 const SALT_LENGTH = { 'AMZN-PAY-RSASSA-PSS': 20, 'AMZN-PAY-RSASSA-PSS-V2': 32 };
 
+// What the SDK hashed and signed during the current request; emptied before each one. The
+// wrappers are installed once (installing them per request would nest them).
+const hashed = [];
+const signed = [];
+
 function recordUpdates(factory, into) {
   return function (...args) {
     const object = factory.apply(crypto, args);
@@ -37,9 +43,18 @@ function recordUpdates(factory, into) {
     return object;
   };
 }
+crypto.createHash = recordUpdates(crypto.createHash, hashed);
+crypto.createSign = recordUpdates(crypto.createSign, signed);
+const { AmazonPayClient } = require('@amazonpay/amazon-pay-api-sdk-nodejs');
 
-function freezeClock(iso) {
-  const RealDate = Date;
+// The machine's clock, or one frozen at an instant: always derived from the real Date, so
+// freezing again for the next request of a batch replaces the previous freeze.
+const RealDate = Date;
+function setClock(iso) {
+  if (!iso) {
+    global.Date = RealDate;
+    return;
+  }
   const instant = new RealDate(iso).getTime();
   global.Date = class extends RealDate {
     constructor(...args) {
@@ -62,13 +77,9 @@ function verifies(stringToSign, signature, publicKeyPem, algorithm) {
 }
 
 function canonical(input) {
-  if (input.now) freezeClock(input.now);
-  const hashed = [];
-  const signed = [];
-  crypto.createHash = recordUpdates(crypto.createHash, hashed);
-  crypto.createSign = recordUpdates(crypto.createSign, signed);
-  const { AmazonPayClient } = require('@amazonpay/amazon-pay-api-sdk-nodejs');
-
+  setClock(input.now);
+  hashed.length = 0;
+  signed.length = 0;
   const privateKeyPem = input.private_key_pem ||
     crypto.generateKeyPairSync('rsa', { modulusLength: 2048 })
       .privateKey.export({ type: 'pkcs8', format: 'pem' });
@@ -116,5 +127,7 @@ function canonical(input) {
 let text = '';
 process.stdin.on('data', (chunk) => { text += chunk; });
 process.stdin.on('end', () => {
-  process.stdout.write(JSON.stringify(canonical(JSON.parse(text)), null, 1) + '\n');
+  const input = JSON.parse(text);
+  const output = Array.isArray(input) ? input.map(canonical) : canonical(input);
+  process.stdout.write(JSON.stringify(output, null, 1) + '\n');
 });

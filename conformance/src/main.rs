@@ -27,8 +27,9 @@ enum Command {
     Buyer(cli::sandbox::BuyerCommand),
     /// Measure signed requests per second and latency against the embedded simulator.
     Load(cli::load::LoadArgs),
-    /// Sign a request read as JSON on stdin and print the canonical query, string to sign,
-    /// signature and body as JSON (the input and output shape of the oracle's v1_sign.py).
+    /// Sign a request read as JSON on stdin and print what was signed as JSON: v1 in the
+    /// shape of the oracle's v1_sign.py, v2 (an object with url_fragment) in that of
+    /// v2_canonical.js.
     Sign(cli::sign::SignArgs),
     /// Decode a response body of an operation into its typed form, printed as JSON.
     Decode(cli::decode::DecodeArgs),

@@ -1,5 +1,6 @@
 //! Loads the language-neutral signing vectors of `conformance/vectors/` (format in the README
-//! there): `v1/` (Signature Version 2 requests) and `hmac/` (bare HMAC-SHA256), from the
+//! there): `v1/` (Signature Version 2 requests), `hmac/` (bare HMAC-SHA256) and `v2/` (RSA-PSS
+//! canonical requests, module [`v2`]), from the
 //! repository, the copy compiled into the binary, or any folder of that layout. Cases are found
 //! by listing folders, never from a hand-kept list, so a new folder is picked up by every
 //! runner without a code change.
@@ -17,6 +18,8 @@ use serde::Deserialize;
 use sha2::Sha256;
 
 use crate::folder::Folder;
+
+pub mod v2;
 
 /// The folder holding `v1/` and `hmac/` in this repository (the binary embeds a copy).
 pub fn default_dir() -> PathBuf {
@@ -44,6 +47,11 @@ pub enum VectorError {
     },
     #[error("{path}: not UTF-8 text")]
     Text { path: PathBuf },
+    #[error("{path}: {source}")]
+    Key {
+        path: PathBuf,
+        source: amazon_pay_protocol::v2_runtime::KeyError,
+    },
 }
 
 /// `context.json` of a `v1` case: where the request goes and what the case pins.

@@ -45,7 +45,8 @@ fn count(dir: &Path, keep: impl Fn(&Path) -> bool) -> usize {
 fn from_an_empty_directory_every_vector_and_scenario_passes() {
     let crate_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
     let vectors = count(&crate_dir.join("vectors/v1"), |p| p.is_dir())
-        + count(&crate_dir.join("vectors/hmac"), |p| p.is_dir());
+        + count(&crate_dir.join("vectors/hmac"), |p| p.is_dir())
+        + count(&crate_dir.join("vectors/v2"), |p| p.is_dir());
     let scenarios = count(&crate_dir.join("scenarios/v1"), |p| {
         p.extension().is_some_and(|e| e == "toml")
     });
@@ -70,7 +71,12 @@ fn other_folders_run_instead_of_the_embedded_ones() {
         "description = \"the service is up\"\n[[step]]\nname = \"status\"\ncall = \"GetServiceStatus\"\nexpect = { Status = \"GREEN\" }\n",
     )
     .unwrap();
-    for case in ["v1/value-space", "hmac/python-test-sign"] {
+    for case in [
+        "v1/value-space",
+        "hmac/python-test-sign",
+        "v2/node-body-japanese",
+        "v2-test-key",
+    ] {
         let (from, to) = (
             crate_dir.join("vectors").join(case),
             dir.join("vectors").join(case),
@@ -86,7 +92,7 @@ fn other_folders_run_instead_of_the_embedded_ones() {
         &["--scenarios", "scenarios", "--vectors", "vectors"],
     ));
     assert!(
-        line.starts_with("vectors: 2 passed, 0 failed; scenarios: 1 passed, 0 failed"),
+        line.starts_with("vectors: 3 passed, 0 failed; scenarios: 1 passed, 0 failed"),
         "{line}"
     );
 

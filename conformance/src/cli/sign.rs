@@ -6,6 +6,9 @@
 //! `now`, `access_key`, `merchant_id`. Missing common parameters are filled in as the official
 //! SDK does. With `--operation`, stdin holds only the operation's flat parameters, which are
 //! checked against the spec; credentials come from flags or the environment.
+//!
+//! A v2 request (an object with `url_fragment`, the shape of the oracle's `v2_canonical.js`)
+//! is signed with RSA-PSS instead: see [`v2`].
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -20,7 +23,21 @@ use serde::Deserialize;
 
 use super::CliResult;
 
+mod v2;
+
 #[derive(clap::Args)]
+#[command(after_help = "\
+Input forms (JSON on stdin):
+  v1: {\"method\":\"POST\",\"host\",\"path\",\"secret_key\",\"params\":{...}}, optional now, \
+access_key, merchant_id (oracle/v1_sign.py's input).
+  v2: any object with \"url_fragment\" (oracle/v2_canonical.js's input): method, url_fragment, \
+optional query and headers (objects), body (JSON, written with sorted keys) or body_raw (exact \
+text), region (na/us, eu/de/uk, jp), sandbox, public_key_id, optional algorithm \
+(AMZN-PAY-RSASSA-PSS or -V2), private_key_pem (a fresh key, whose public half is printed, when \
+absent), now. Prints canonical_uri, canonical_request, string_to_sign, signed_headers, signature, \
+headers (authorization included) and url; never the private key. Every header given is signed \
+and replaces an added one of the same name: pass the Node SDK's x-amz-pay-date and user-agent \
+to reproduce its canonical request byte for byte.")]
 pub struct SignArgs {
     /// Typed form: the Action; stdin then holds its flat wire parameters as a JSON object.
     #[arg(long)]
@@ -66,6 +83,9 @@ fn post() -> String {
 pub fn run(args: SignArgs) -> CliResult {
     let mut input = String::new();
     std::io::stdin().read_to_string(&mut input)?;
+    if args.operation.is_none() && v2::is_v2(&input) {
+        return v2::run(&input);
+    }
     let (host, path, secret, params) = match &args.operation {
         None => from_oracle_shape(&input)?,
         Some(action) => from_typed(&args, action, &input)?,

@@ -23,7 +23,8 @@ pub struct SuiteArgs {
     /// built into this binary].
     #[arg(long, value_name = "DIR")]
     scenarios: Option<PathBuf>,
-    /// Vector folder, holding `v1/` and `hmac/` [default: the vectors built into this binary].
+    /// Vector folder, holding `v1/`, `hmac/`, `v2/` and `v2-test-key/` [default: the vectors
+    /// built into this binary].
     #[arg(long, value_name = "DIR")]
     vectors: Option<PathBuf>,
     /// Only scenarios whose name contains this.
@@ -54,6 +55,21 @@ fn vector_outcomes(dir: &Folder) -> Result<Vec<CaseOutcome>, Box<dyn std::error:
             problems,
             elapsed: t.elapsed(),
         });
+    }
+    let v2_cases = vectors::v2::load_cases(dir)?;
+    // The key is read only when there is a v2 case to sign (a v1-only folder has none).
+    if !v2_cases.is_empty() {
+        let key = vectors::v2::load_test_key(dir)?;
+        for case in v2_cases {
+            let t = Instant::now();
+            let problems = vectors::v2::check_case(&case, &key);
+            outcomes.push(CaseOutcome {
+                suite: "signing-v2",
+                name: case.name,
+                problems,
+                elapsed: t.elapsed(),
+            });
+        }
     }
     for case in vectors::load_hmac_cases(dir)? {
         let t = Instant::now();

@@ -54,7 +54,10 @@ impl From<SignedRequest> for HttpRequest {
 
 /// Signs raw parts at `now` for `host` (`host[:port]`, the `x-amz-pay-host` value): the
 /// service's headers (accept, content-type, x-amz-pay-date, -host, -region) are added to the
-/// caller's, and every one of them is signed.
+/// caller's, and every one of them is signed. A caller's header of the same name (any case)
+/// replaces the added one, and a caller's `user-agent` replaces ours and is signed: so a
+/// request can be signed exactly as another SDK signs it (the Node SDK's extended-form date
+/// and its signed user-agent), which is how `sign` and the differential tests compare.
 pub fn sign_parts(
     parts: &Parts<'_>,
     credentials: &Credentials,
@@ -62,13 +65,22 @@ pub fn sign_parts(
     now: Timestamp,
 ) -> Result<SignedRequest, KeyError> {
     let date = pay_date(now);
-    let mut headers: Vec<(&str, &str)> = vec![
+    let given = |name: &str| {
+        parts
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    let mut headers: Vec<(&str, &str)> = [
         ("accept", "application/json"),
         ("content-type", "application/json"),
-        ("x-amz-pay-date", &date),
+        ("x-amz-pay-date", date.as_str()),
         ("x-amz-pay-host", host),
-        ("x-amz-pay-region", &credentials.region),
-    ];
+        ("x-amz-pay-region", credentials.region.as_str()),
+    ]
+    .into_iter()
+    .filter(|(name, _)| !given(name))
+    .collect();
     headers.extend_from_slice(parts.headers);
     let explanation = Canonicalize {
         method: parts.method,
@@ -96,7 +108,9 @@ pub fn sign_parts(
             &signature,
         ),
     ));
-    sent.push(("user-agent".to_owned(), USER_AGENT.to_owned()));
+    if !given("user-agent") {
+        sent.push(("user-agent".to_owned(), USER_AGENT.to_owned()));
+    }
     let mut url = String::with_capacity(parts.path.len() + host.len() + 16);
     url.push_str(parts.path);
     if !parts.query.is_empty() {
@@ -264,5 +278,42 @@ mod tests {
             .filter(|(n, _)| n == IDEMPOTENCY_KEY)
             .collect();
         assert_eq!(keys, [&(IDEMPOTENCY_KEY.to_owned(), "mine".to_owned())]);
+    }
+
+    #[test]
+    fn caller_headers_replace_the_added_ones_and_a_caller_user_agent_is_signed() {
+        let creds = credentials();
+        let now = Timestamp::parse("2024-01-02T03:04:05Z").unwrap();
+        let parts = Parts {
+            method: "GET",
+            path: "/v2/charges/C1",
+            query: &[],
+            headers: &[
+                ("X-Amz-Pay-Date", "2024-01-02T03:04:05Z"),
+                ("user-agent", "other-sdk/1.0"),
+            ],
+            body: b"",
+        };
+        let signed = sign_parts(&parts, &creds, "pay-api.amazon.jp", now).unwrap();
+        let named = |name: &str| {
+            signed
+                .headers
+                .iter()
+                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(named("x-amz-pay-date"), ["2024-01-02T03:04:05Z"]);
+        assert_eq!(named("user-agent"), ["other-sdk/1.0"]);
+        assert_eq!(
+            signed.explanation.signed_headers,
+            "accept;content-type;user-agent;x-amz-pay-date;x-amz-pay-host;x-amz-pay-region"
+        );
+        assert!(
+            signed
+                .explanation
+                .canonical_request
+                .contains("\nx-amz-pay-date:2024-01-02T03:04:05Z\n")
+        );
     }
 }

@@ -3,6 +3,7 @@
 //! per operation its HTTP binding as `v2::Operation` (path, query, headers, JSON body).
 
 mod client;
+mod dispatch;
 mod fields;
 mod operation;
 mod service;
@@ -63,9 +64,8 @@ impl ProtocolEmitter for RestJsonEmitter<'_> {
         operation::emit(ir, op)
     }
 
-    fn dispatch(&self, _ir: &Ir) -> TokenStream {
-        // The neutral `OPERATIONS` table is the whole dispatch of v2 for now.
-        quote!()
+    fn dispatch(&self, ir: &Ir) -> TokenStream {
+        dispatch::emit(ir)
     }
 
     fn client(&self, ir: &Ir) -> TokenStream {

@@ -754,3 +754,363 @@ pub fn operation(
 ) -> ::std::option::Option<&'static ::amazon_pay_protocol::OperationInfo> {
     OPERATIONS.iter().find(|o| o.action == action)
 }
+/// The success document of any operation. Serializes as the document's JSON.
+#[derive(Debug, ::serde::Serialize)]
+#[serde(untagged)]
+pub enum AnyResponse {
+    CancelCharge(
+        <CancelChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CancelReportSchedule(
+        <CancelReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CaptureCharge(
+        <CaptureChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    ClaimMerchantAccount(
+        <ClaimMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CloseChargePermission(
+        <CloseChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CompleteCheckoutSession(
+        <CompleteCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    ContestDispute(
+        <ContestDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateCharge(
+        <CreateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateCheckoutSession(
+        <CreateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateDeliveryTracker(
+        <CreateDeliveryTrackerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateDispute(
+        <CreateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateMerchantAccount(
+        <CreateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateMerchantAccountStore(
+        <CreateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateRefund(
+        <CreateRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateReport(
+        <CreateReportRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    CreateReportSchedule(
+        <CreateReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    DeleteMerchantAccount(
+        <DeleteMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    FinalizeCheckoutSession(
+        <FinalizeCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetAuthorizationToken(
+        <GetAuthorizationTokenRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetBuyer(
+        <GetBuyerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetCharge(
+        <GetChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetChargePermission(
+        <GetChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetCheckoutSession(
+        <GetCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetDisbursements(
+        <GetDisbursementsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetDispute(
+        <GetDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetRefund(
+        <GetRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetReportById(
+        <GetReportByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetReportDocument(
+        <GetReportDocumentRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetReportScheduleById(
+        <GetReportScheduleByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetReportSchedules(
+        <GetReportSchedulesRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    GetReports(
+        <GetReportsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    InStoreCharge(
+        <InStoreChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    InStoreRefund(
+        <InStoreRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    MerchantScan(
+        <MerchantScanRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    UpdateCharge(
+        <UpdateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    UpdateChargePermission(
+        <UpdateChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    UpdateCheckoutSession(
+        <UpdateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    UpdateDispute(
+        <UpdateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    UpdateMerchantAccount(
+        <UpdateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    UpdateMerchantAccountStore(
+        <UpdateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+    UploadFile(
+        <UploadFileRequest as ::amazon_pay_protocol::v2_runtime::Operation>::Response,
+    ),
+}
+/// Why a v2 document could not be read for an operation known only at run time.
+#[derive(Debug, ::thiserror::Error)]
+pub enum DispatchError {
+    #[error("unknown operation `{0}`")]
+    UnknownOperation(::std::string::String),
+    #[error("not the JSON document of {operation}: {source}")]
+    Json { operation: &'static str, source: ::serde_json::Error },
+}
+impl AnyResponse {
+    /// Reads the success document of `operation` from a response body.
+    pub fn parse(
+        operation: &str,
+        body: &[u8],
+    ) -> ::std::result::Result<AnyResponse, DispatchError> {
+        let json = |operation: &'static str| move |source| DispatchError::Json {
+            operation,
+            source,
+        };
+        match operation {
+            "CancelCharge" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CancelCharge)
+                    .map_err(json("CancelCharge"))
+            }
+            "CancelReportSchedule" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CancelReportSchedule)
+                    .map_err(json("CancelReportSchedule"))
+            }
+            "CaptureCharge" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CaptureCharge)
+                    .map_err(json("CaptureCharge"))
+            }
+            "ClaimMerchantAccount" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::ClaimMerchantAccount)
+                    .map_err(json("ClaimMerchantAccount"))
+            }
+            "CloseChargePermission" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CloseChargePermission)
+                    .map_err(json("CloseChargePermission"))
+            }
+            "CompleteCheckoutSession" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CompleteCheckoutSession)
+                    .map_err(json("CompleteCheckoutSession"))
+            }
+            "ContestDispute" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::ContestDispute)
+                    .map_err(json("ContestDispute"))
+            }
+            "CreateCharge" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateCharge)
+                    .map_err(json("CreateCharge"))
+            }
+            "CreateCheckoutSession" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateCheckoutSession)
+                    .map_err(json("CreateCheckoutSession"))
+            }
+            "CreateDeliveryTracker" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateDeliveryTracker)
+                    .map_err(json("CreateDeliveryTracker"))
+            }
+            "CreateDispute" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateDispute)
+                    .map_err(json("CreateDispute"))
+            }
+            "CreateMerchantAccount" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateMerchantAccount)
+                    .map_err(json("CreateMerchantAccount"))
+            }
+            "CreateMerchantAccountStore" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateMerchantAccountStore)
+                    .map_err(json("CreateMerchantAccountStore"))
+            }
+            "CreateRefund" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateRefund)
+                    .map_err(json("CreateRefund"))
+            }
+            "CreateReport" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateReport)
+                    .map_err(json("CreateReport"))
+            }
+            "CreateReportSchedule" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::CreateReportSchedule)
+                    .map_err(json("CreateReportSchedule"))
+            }
+            "DeleteMerchantAccount" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::DeleteMerchantAccount)
+                    .map_err(json("DeleteMerchantAccount"))
+            }
+            "FinalizeCheckoutSession" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::FinalizeCheckoutSession)
+                    .map_err(json("FinalizeCheckoutSession"))
+            }
+            "GetAuthorizationToken" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetAuthorizationToken)
+                    .map_err(json("GetAuthorizationToken"))
+            }
+            "GetBuyer" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetBuyer)
+                    .map_err(json("GetBuyer"))
+            }
+            "GetCharge" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetCharge)
+                    .map_err(json("GetCharge"))
+            }
+            "GetChargePermission" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetChargePermission)
+                    .map_err(json("GetChargePermission"))
+            }
+            "GetCheckoutSession" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetCheckoutSession)
+                    .map_err(json("GetCheckoutSession"))
+            }
+            "GetDisbursements" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetDisbursements)
+                    .map_err(json("GetDisbursements"))
+            }
+            "GetDispute" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetDispute)
+                    .map_err(json("GetDispute"))
+            }
+            "GetRefund" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetRefund)
+                    .map_err(json("GetRefund"))
+            }
+            "GetReportById" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetReportById)
+                    .map_err(json("GetReportById"))
+            }
+            "GetReportDocument" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetReportDocument)
+                    .map_err(json("GetReportDocument"))
+            }
+            "GetReportScheduleById" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetReportScheduleById)
+                    .map_err(json("GetReportScheduleById"))
+            }
+            "GetReportSchedules" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetReportSchedules)
+                    .map_err(json("GetReportSchedules"))
+            }
+            "GetReports" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::GetReports)
+                    .map_err(json("GetReports"))
+            }
+            "InStoreCharge" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::InStoreCharge)
+                    .map_err(json("InStoreCharge"))
+            }
+            "InStoreRefund" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::InStoreRefund)
+                    .map_err(json("InStoreRefund"))
+            }
+            "MerchantScan" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::MerchantScan)
+                    .map_err(json("MerchantScan"))
+            }
+            "UpdateCharge" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::UpdateCharge)
+                    .map_err(json("UpdateCharge"))
+            }
+            "UpdateChargePermission" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::UpdateChargePermission)
+                    .map_err(json("UpdateChargePermission"))
+            }
+            "UpdateCheckoutSession" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::UpdateCheckoutSession)
+                    .map_err(json("UpdateCheckoutSession"))
+            }
+            "UpdateDispute" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::UpdateDispute)
+                    .map_err(json("UpdateDispute"))
+            }
+            "UpdateMerchantAccount" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::UpdateMerchantAccount)
+                    .map_err(json("UpdateMerchantAccount"))
+            }
+            "UpdateMerchantAccountStore" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::UpdateMerchantAccountStore)
+                    .map_err(json("UpdateMerchantAccountStore"))
+            }
+            "UploadFile" => {
+                ::serde_json::from_slice(body)
+                    .map(AnyResponse::UploadFile)
+                    .map_err(json("UploadFile"))
+            }
+            other => {
+                ::std::result::Result::Err(
+                    DispatchError::UnknownOperation(other.to_owned()),
+                )
+            }
+        }
+    }
+}
