@@ -27,9 +27,15 @@ pub fn structure(s: &Structure) -> TokenStream {
     if s.role == StructRole::Request {
         return quote!();
     }
-    let slots: Vec<_> = s.fields.iter().map(|f| format_ident!("f_{}", f.rust)).collect();
+    let slots: Vec<_> = s
+        .fields
+        .iter()
+        .map(|f| format_ident!("f_{}", f.rust))
+        .collect();
     let arms = s.fields.iter().zip(&slots).map(|(f, slot)| {
-        let names = std::iter::once(&f.wire).chain(&f.aliases).map(|n| byte_lit(n));
+        let names = std::iter::once(&f.wire)
+            .chain(&f.aliases)
+            .map(|n| byte_lit(n));
         let wire = &f.wire;
         let value = value(&f.ty);
         quote! {
@@ -145,7 +151,9 @@ fn value(ty: &TypeRef) -> TokenStream {
         // The mws-query spec has neither (the loader rejects them there); should one slip
         // through, the output fails to compile with this message instead of misreading.
         TypeRef::Scalar(Scalar::Json) | TypeRef::Map(_) => {
-            quote!(::std::compile_error!("JSON values and maps have no XML form"))
+            quote!(::std::compile_error!(
+                "JSON values and maps have no XML form"
+            ))
         }
     }
 }

@@ -248,7 +248,9 @@ impl<'a> XmlReader<'a> {
     }
 
     fn event(&mut self) -> Result<Event<'a>, XmlError> {
-        self.reader.read_event().map_err(|e| self.error(e.to_string()))
+        self.reader
+            .read_event()
+            .map_err(|e| self.error(e.to_string()))
     }
 
     /// The element's name after its namespace prefix, borrowed from the input. quick-xml
@@ -277,7 +279,6 @@ impl<'a> XmlReader<'a> {
         }
     }
 }
-
 
 fn is_blank(text: &quick_xml::events::BytesText<'_>) -> bool {
     text.iter().all(|b| is_xml_space(*b))
