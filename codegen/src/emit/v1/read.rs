@@ -27,6 +27,15 @@ pub fn structure(s: &Structure) -> TokenStream {
     if s.role == StructRole::Request {
         return quote!();
     }
+    let sig = signature();
+    if s.fields.is_empty() {
+        return quote! {
+            #sig {
+                r.skip(open)?;
+                ::std::result::Result::Ok(Self {})
+            }
+        };
+    }
     let slots: Vec<_> = s
         .fields
         .iter()
@@ -54,7 +63,6 @@ pub fn structure(s: &Structure) -> TokenStream {
             quote!(#ident: #slot,)
         }
     });
-    let sig = signature();
     quote! {
         #sig {
             #(let mut #slots = ::std::option::Option::None;)*

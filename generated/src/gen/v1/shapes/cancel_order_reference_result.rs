@@ -21,12 +21,7 @@ impl CancelOrderReferenceResult {
         r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
         open: bool,
     ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
-        let mut open = open;
-        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
-            match name {
-                _ => r.skip(child)?,
-            }
-        }
+        r.skip(open)?;
         ::std::result::Result::Ok(Self {})
     }
 }
