@@ -22,7 +22,7 @@ use crate::v1::operation::ResponseMetadata;
 /// has content (`<X>`) or none (`<X/>`).
 pub struct XmlReader<'a> {
     reader: quick_xml::Reader<&'a [u8]>,
-    input: &'a [u8],
+    input: &'a str,
     root: &'static str,
 }
 
@@ -39,7 +39,7 @@ impl<'a> XmlReader<'a> {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let mut r = XmlReader {
             reader: quick_xml::Reader::from_str(text),
-            input: text.as_bytes(),
+            input: text,
             root,
         };
         let open = loop {
@@ -105,7 +105,14 @@ impl<'a> XmlReader<'a> {
         let mut open = open;
         while open {
             let piece: Cow<'a, str> = match self.event()? {
-                Event::Text(t) => t.unescape().map_err(|e| self.error(e.to_string()))?,
+                Event::Text(t) => {
+                    // The input was checked as UTF-8 once; unescape its own slice rather than
+                    // have quick-xml check each text again.
+                    let raw = self
+                        .in_input(&t)
+                        .ok_or_else(|| self.error("text outside the input".to_owned()))?;
+                    quick_xml::escape::unescape(raw).map_err(|e| self.error(e.to_string()))?
+                }
                 Event::CData(c) => match c.into_inner() {
                     Cow::Borrowed(b) => Cow::Borrowed(self.utf8(b)?),
                     Cow::Owned(b) => Cow::Owned(self.utf8(&b)?.to_owned()),
@@ -253,13 +260,19 @@ impl<'a> XmlReader<'a> {
             .map_err(|e| self.error(e.to_string()))
     }
 
-    /// The element's name after its namespace prefix, borrowed from the input. quick-xml
-    /// hands the tag out with the event's lifetime only; a slice reader's tag lies inside
-    /// the input, so its offset there gives the same bytes for `'a`.
+    /// The same bytes as `part` (a piece of an event), borrowed from the input for `'a`.
+    /// quick-xml hands event contents out with the event's lifetime only; a slice reader's
+    /// events lie inside the input, so their offset there gives the same text. Events start
+    /// and end at markup (`<`, `>`), so the slice is on character boundaries.
+    fn in_input(&self, part: &[u8]) -> Option<&'a str> {
+        let at = (part.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        self.input.get(at..at.saturating_add(part.len()))
+    }
+
+    /// The element's name after its namespace prefix, borrowed from the input.
     fn local_name(&self, start: BytesStart<'_>) -> Result<&'a [u8], XmlError> {
-        let len = start.name().as_ref().len();
-        let at = (start.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
-        let Some(name) = self.input.get(at..at.saturating_add(len)) else {
+        let name = start.name();
+        let Some(name) = self.in_input(name.as_ref()).map(str::as_bytes) else {
             return Err(self.error("an element name outside the input".to_owned()));
         };
         Ok(match name.iter().position(|b| *b == b':') {
