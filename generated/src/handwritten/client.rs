@@ -62,9 +62,9 @@
 //! ```
 
 pub use amazon_pay_runtime::client::{
-    Attempt, CallOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, HttpRequest,
-    HttpResponse, ReqwestTransport, RetryBudget, RetryPolicy, Transport, TransportError,
-    TransportErrorKind, TransportFuture, retry, transport,
+    Attempt, CallOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ANSWER_BYTES,
+    DEFAULT_REQUEST_TIMEOUT, HttpRequest, HttpResponse, ReqwestTransport, RetryBudget, RetryPolicy,
+    Transport, TransportError, TransportErrorKind, TransportFuture, retry, transport,
 };
 
 pub use crate::handwritten::charge::{

@@ -28,7 +28,8 @@ pub use crate::protocol::{HttpRequest, HttpResponse, SignError};
 pub use error::{Attempt, ClientError};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::{
-    ReqwestTransport, Transport, TransportError, TransportErrorKind, TransportFuture,
+    DEFAULT_MAX_ANSWER_BYTES, ReqwestTransport, Transport, TransportError, TransportErrorKind,
+    TransportFuture,
 };
 
 use crate::clock::{Clock, SystemClock};
@@ -62,6 +63,7 @@ struct Inner<P: Protocol> {
     clock: Arc<dyn Clock>,
     learn_clock_skew: bool,
     redact_bodies: bool,
+    max_answer_bytes: usize,
     /// Seconds added to the clock, learned from the service's Date header.
     offset: AtomicI64,
 }
@@ -107,6 +109,7 @@ pub struct ClientBuilder<P: Protocol> {
     clock: Arc<dyn Clock>,
     learn_clock_skew: bool,
     redact_bodies: bool,
+    max_answer_bytes: usize,
 }
 
 impl<P: Protocol> ClientBuilder<P> {
@@ -122,6 +125,7 @@ impl<P: Protocol> ClientBuilder<P> {
             clock: Arc::new(SystemClock),
             learn_clock_skew: true,
             redact_bodies: true,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
         }
     }
 
@@ -168,13 +172,24 @@ impl<P: Protocol> ClientBuilder<P> {
         self.redact_bodies = redact;
         self
     }
+
+    /// The longest answer read (default [`DEFAULT_MAX_ANSWER_BYTES`], 16 MiB): the default
+    /// transport stops reading past it, a transport of your own has its answer refused, and
+    /// the attempt fails with [`TransportErrorKind::TooLarge`] without a retry.
+    pub fn max_answer_bytes(mut self, bytes: usize) -> ClientBuilder<P> {
+        self.max_answer_bytes = bytes;
+        self
+    }
 }
 
 impl<P: ClientProtocol> ClientBuilder<P> {
     pub fn build(self) -> Result<P::Client, TransportError> {
         let transport = match self.transport {
             Some(t) => t,
-            None => Arc::new(ReqwestTransport::new(self.connect_timeout)?),
+            None => Arc::new(
+                ReqwestTransport::new(self.connect_timeout)?
+                    .max_answer_bytes(self.max_answer_bytes),
+            ),
         };
         Ok(P::Client::from(Engine {
             inner: Arc::new(Inner {
@@ -187,6 +202,7 @@ impl<P: ClientProtocol> ClientBuilder<P> {
                 clock: self.clock,
                 learn_clock_skew: self.learn_clock_skew,
                 redact_bodies: self.redact_bodies,
+                max_answer_bytes: self.max_answer_bytes,
                 offset: AtomicI64::new(0),
             }),
         }))
@@ -331,7 +347,12 @@ impl<P: Protocol> Engine<P> {
             };
             self.trace_body("request", number, &signed.body, true);
             let sent = Instant::now();
-            let outcome = inner.transport.send(signed, timeout).await;
+            let outcome = match inner.transport.send(signed, timeout).await {
+                Ok(response) if response.body.len() > inner.max_answer_bytes => {
+                    Err(transport::too_large(inner.max_answer_bytes))
+                }
+                outcome => outcome,
+            };
             let elapsed = sent.elapsed();
             span.record("attempts", number);
             let answer = match outcome {
@@ -342,7 +363,12 @@ impl<P: Protocol> Engine<P> {
                     let kind = error.kind;
                     record(&mut attempts, number, None, None, Some(kind), elapsed, None);
                     ambiguous |= kind.may_have_been_received();
-                    Answer::Failed(Failure::Transport(kind), Last::Transport(error))
+                    let failure = match kind {
+                        // The same request would get the same oversized answer.
+                        TransportErrorKind::TooLarge => Failure::Final,
+                        _ => Failure::Transport(kind),
+                    };
+                    Answer::Failed(failure, Last::Transport(error))
                 }
             };
             let (failure, last) = match answer {

@@ -16,6 +16,9 @@ pub enum TransportErrorKind {
     Timeout,
     /// The connection broke after the request was sent: the service may have applied it.
     Interrupted,
+    /// The answer was longer than the client's cap, so reading stopped: the service received
+    /// the request. Not retried (the same request would get the same answer).
+    TooLarge,
 }
 
 impl TransportErrorKind {
@@ -29,6 +32,7 @@ impl TransportErrorKind {
             TransportErrorKind::Connect => "connect",
             TransportErrorKind::Timeout => "timeout",
             TransportErrorKind::Interrupted => "interrupted",
+            TransportErrorKind::TooLarge => "too_large",
         }
     }
 
@@ -41,6 +45,9 @@ impl TransportErrorKind {
             }
             TransportErrorKind::Interrupted => {
                 "the connection broke after sending; the service may have received the request"
+            }
+            TransportErrorKind::TooLarge => {
+                "the answer exceeds the size cap; reading stopped (the service received the request)"
             }
         }
     }
@@ -63,10 +70,24 @@ pub trait Transport: Send + Sync + 'static {
     fn send(&self, request: HttpRequest, timeout: Duration) -> TransportFuture<'_>;
 }
 
-/// The default transport: reqwest with rustls, connection pooling, a connect timeout.
+/// The answer size a client reads at most unless told otherwise: far above any real answer
+/// (the largest, ListOrderReference pages, are tens of kilobytes), far below what would hurt.
+pub const DEFAULT_MAX_ANSWER_BYTES: usize = 16 * 1024 * 1024;
+
+/// The error of an answer longer than `cap` bytes.
+pub fn too_large(cap: usize) -> TransportError {
+    TransportError {
+        kind: TransportErrorKind::TooLarge,
+        message: format!("more than {cap} bytes"),
+    }
+}
+
+/// The default transport: reqwest with rustls, connection pooling, a connect timeout, and a
+/// cap on the answer size ([`DEFAULT_MAX_ANSWER_BYTES`] unless set).
 #[derive(Debug, Clone)]
 pub struct ReqwestTransport {
     client: reqwest::Client,
+    max_answer_bytes: usize,
 }
 
 impl ReqwestTransport {
@@ -78,12 +99,22 @@ impl ReqwestTransport {
                 kind: TransportErrorKind::Connect,
                 message: format!("cannot build the HTTP client: {e}"),
             })?;
-        Ok(ReqwestTransport { client })
+        Ok(ReqwestTransport::from_client(client))
     }
 
     /// Uses a client configured by the caller (proxy, roots, pool settings).
     pub fn from_client(client: reqwest::Client) -> ReqwestTransport {
-        ReqwestTransport { client }
+        ReqwestTransport {
+            client,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+        }
+    }
+
+    /// Stops reading an answer longer than `bytes` and fails with
+    /// [`TransportErrorKind::TooLarge`].
+    pub fn max_answer_bytes(mut self, bytes: usize) -> ReqwestTransport {
+        self.max_answer_bytes = bytes;
+        self
     }
 }
 
@@ -131,7 +162,7 @@ impl Transport for ReqwestTransport {
                 .iter()
                 .filter_map(|(n, v)| Some((n.as_str().to_owned(), v.to_str().ok()?.to_owned())))
                 .collect();
-            let body = response.bytes().await.map_err(transport_error)?.to_vec();
+            let body = read_capped(response, self.max_answer_bytes).await?;
             Ok(HttpResponse {
                 status,
                 headers,
@@ -139,4 +170,26 @@ impl Transport for ReqwestTransport {
             })
         })
     }
+}
+
+/// Reads the body chunk by chunk, stopping as soon as it would pass `cap` (a declared
+/// `Content-Length` above it stops before reading anything).
+async fn read_capped(
+    mut response: reqwest::Response,
+    cap: usize,
+) -> Result<Vec<u8>, TransportError> {
+    if response
+        .content_length()
+        .is_some_and(|n| n > u64::try_from(cap).unwrap_or(u64::MAX))
+    {
+        return Err(too_large(cap));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        if body.len() + chunk.len() > cap {
+            return Err(too_large(cap));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }

@@ -31,7 +31,7 @@ pub struct ErrorDetail {
 
 impl ErrorDocument {
     pub fn from_xml(body: &[u8]) -> Result<ErrorDocument, XmlError> {
-        xml::from_bytes("ErrorResponse", body)
+        xml::XmlReader::document("ErrorResponse", body, |r, open| r.error_document(open))
     }
 
     /// Writes the document as the service does, in the service's XML `namespace` (the
@@ -67,5 +67,5 @@ pub fn parse_response<O: Operation, C: ServiceCode>(
             "HTTP status {status} without an ErrorResponse document"
         )));
     }
-    xml::from_bytes::<O::Response>(O::ACTION, body).map_err(|e| parse_error(e.to_string()))
+    O::read_response(body).map_err(|e| parse_error(e.to_string()))
 }

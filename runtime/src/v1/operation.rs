@@ -23,6 +23,12 @@ pub trait Operation {
 
     /// The service's request id of a response (for logs and support cases).
     fn request_id(response: &Self::Response) -> &str;
+
+    /// Reads the `<{Action}Response>` document of a success answer. The generated operations
+    /// use their generated pull reader; the default is the serde reader.
+    fn read_response(body: &[u8]) -> Result<Self::Response, crate::v1::xml::XmlError> {
+        crate::v1::xml::from_bytes(Self::ACTION, body)
+    }
 }
 
 /// `<ResponseMetadata>` of every success response.

@@ -1,7 +1,13 @@
-//! Reading and writing XML documents with quick-xml's serde support.
+//! Reading and writing XML documents: the generated pull readers over [`XmlReader`], and
+//! quick-xml's serde support, which writes documents (the simulator) and stays as the
+//! reference reader the pull readers are tested against.
 //!
-//! Tolerates what real responses contain: a UTF-8 byte-order mark, no XML declaration,
+//! Both tolerate what real responses contain: a UTF-8 byte-order mark, no XML declaration,
 //! namespaces, unknown elements (ignored) and elements in any order.
+
+mod read;
+
+pub use read::XmlReader;
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -17,7 +23,7 @@ pub enum XmlError {
     Write(String),
 }
 
-/// Parses a whole document whose root element maps to `T`.
+/// Parses a whole document whose root element maps to `T` with serde (the reference reader).
 pub fn from_bytes<T: DeserializeOwned>(root: &'static str, body: &[u8]) -> Result<T, XmlError> {
     let text = std::str::from_utf8(body).map_err(|e| XmlError::NotUtf8(e.to_string()))?;
     from_str(root, text)

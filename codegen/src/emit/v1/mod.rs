@@ -6,6 +6,7 @@ mod client;
 mod dispatch;
 mod from_params;
 mod params;
+mod read;
 mod response;
 mod service;
 
@@ -71,11 +72,15 @@ impl ProtocolEmitter for MwsQueryEmitter<'_> {
     }
 
     fn structure_methods(&self, _ir: &Ir, s: &Structure) -> TokenStream {
-        from_params::structure(s)
+        let from_params = from_params::structure(s);
+        let read = read::structure(s);
+        quote!(#from_params #read)
     }
 
     fn list_methods(&self, _ir: &Ir, list: &List) -> TokenStream {
-        from_params::list(list)
+        let from_params = from_params::list(list);
+        let read = read::list(list);
+        quote!(#from_params #read)
     }
 
     fn operation(&self, ir: &Ir, op: &OperationEntry) -> TokenStream {
@@ -123,6 +128,12 @@ fn operation(ir: &Ir, q: &MwsQuery, op: &OperationEntry) -> TokenStream {
 
             fn request_id(response: &Self::Response) -> &str {
                 &response.response_metadata.request_id
+            }
+
+            fn read_response(
+                body: &[u8],
+            ) -> ::std::result::Result<Self::Response, ::amazon_pay_protocol::xml::XmlError> {
+                #response_ident::from_xml(body)
             }
         }
 

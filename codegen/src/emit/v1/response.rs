@@ -3,6 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::read;
 use crate::ir::OperationEntry;
 use crate::names;
 
@@ -19,6 +20,7 @@ pub fn response(op: &OperationEntry) -> TokenStream {
         let note = " The service sends no result element for this operation.".to_string();
         quote!(#[doc = #note] #[serde(rename = #result_element, default, skip_serializing)])
     };
+    let read = read::response(&result_element, &op.output, op.result_element);
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
@@ -34,10 +36,12 @@ pub fn response(op: &OperationEntry) -> TokenStream {
             /// The root element name.
             pub const ROOT: &'static str = #root;
 
-            /// Reads the document from a response body.
+            /// Reads the document from a response body with the generated pull reader.
             pub fn from_xml(body: &[u8]) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
-                ::amazon_pay_protocol::xml::from_bytes(#root, body)
+                ::amazon_pay_protocol::xml::XmlReader::document(#root, body, Self::read_xml)
             }
+
+            #read
 
             /// Builds a response (the simulator renders these).
             pub fn new(result: #output, request_id: impl ::std::convert::Into<::std::string::String>) -> Self {

@@ -35,6 +35,61 @@ impl ChargeAgreementResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_charge_id = ::std::option::Option::None;
+        let mut f_state = ::std::option::Option::None;
+        let mut f_amount = ::std::option::Option::None;
+        let mut f_created_at = ::std::option::Option::None;
+        let mut f_ids = ::std::option::Option::None;
+        let mut f_last_updated_timestamp = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"ChargeId" => {
+                    r.once(&f_charge_id, "ChargeId")?;
+                    f_charge_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"State" => {
+                    r.once(&f_state, "State")?;
+                    f_state = ::std::option::Option::Some(State::parse(&r.text(child)?));
+                }
+                b"Amount" => {
+                    r.once(&f_amount, "Amount")?;
+                    f_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"CreatedAt" => {
+                    r.once(&f_created_at, "CreatedAt")?;
+                    f_created_at = ::std::option::Option::Some(r.timestamp(child)?);
+                }
+                b"Ids" => {
+                    r.once(&f_ids, "Ids")?;
+                    f_ids = ::std::option::Option::Some(IdList::read_xml(r, child)?);
+                }
+                b"LastUpdatedTimestamp" | b"LastUpdateTimestamp" => {
+                    r.once(&f_last_updated_timestamp, "LastUpdatedTimestamp")?;
+                    f_last_updated_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            charge_id: r.required(f_charge_id, "ChargeId")?,
+            state: f_state,
+            amount: f_amount,
+            created_at: f_created_at,
+            ids: f_ids,
+            last_updated_timestamp: f_last_updated_timestamp,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ChargeAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -35,6 +35,35 @@ impl ChargeAttributes {
                 .optional(&::amazon_pay_protocol::params::join_key(prefix, "Store"))?,
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_store_name = ::std::option::Option::None;
+        let mut f_store = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"StoreName" => {
+                    r.once(&f_store_name, "StoreName")?;
+                    f_store_name = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"Store" => {
+                    r.once(&f_store, "Store")?;
+                    f_store = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            store_name: f_store_name,
+            store: f_store,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ChargeAttributes), "`].")]
 #[derive(Debug, Clone, Default)]

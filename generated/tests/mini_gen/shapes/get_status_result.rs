@@ -19,6 +19,37 @@ impl GetStatusResult {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_status = ::std::option::Option::None;
+        let mut f_contact_email = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"Status" => {
+                    r.once(&f_status, "Status")?;
+                    f_status = ::std::option::Option::Some(
+                        State::parse(&r.text(child)?),
+                    );
+                }
+                b"ContactEmail" => {
+                    r.once(&f_contact_email, "ContactEmail")?;
+                    f_contact_email = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            status: f_status,
+            contact_email: f_contact_email,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(GetStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]

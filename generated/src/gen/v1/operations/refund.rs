@@ -303,6 +303,11 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
     fn request_id(response: &Self::Response) -> &str {
         &response.response_metadata.request_id
     }
+    fn read_response(
+        body: &[u8],
+    ) -> ::std::result::Result<Self::Response, ::amazon_pay_protocol::xml::XmlError> {
+        RefundResponse::from_xml(body)
+    }
 }
 impl RefundRequest {
     /// Reads the request from the decoded form parameters of an HTTP body.
@@ -335,11 +340,46 @@ pub struct RefundResponse {
 impl RefundResponse {
     /// The root element name.
     pub const ROOT: &'static str = "RefundResponse";
-    /// Reads the document from a response body.
+    /// Reads the document from a response body with the generated pull reader.
     pub fn from_xml(
         body: &[u8],
     ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
-        ::amazon_pay_protocol::xml::from_bytes("RefundResponse", body)
+        ::amazon_pay_protocol::xml::XmlReader::document(
+            "RefundResponse",
+            body,
+            Self::read_xml,
+        )
+    }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let (mut result, mut metadata) = (
+            ::std::option::Option::None,
+            ::std::option::Option::None,
+        );
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"RefundResult" => {
+                    r.once(&result, "RefundResult")?;
+                    result = ::std::option::Option::Some(
+                        RefundResult::read_xml(r, child)?,
+                    );
+                }
+                b"ResponseMetadata" => {
+                    r.once(&metadata, "ResponseMetadata")?;
+                    metadata = ::std::option::Option::Some(r.response_metadata(child)?);
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            result: r.required(result, "RefundResult")?,
+            response_metadata: metadata.unwrap_or_default(),
+        })
     }
     /// Builds a response (the simulator renders these).
     pub fn new(

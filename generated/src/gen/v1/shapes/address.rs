@@ -49,6 +49,101 @@ impl Address {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_name = ::std::option::Option::None;
+        let mut f_address_line1 = ::std::option::Option::None;
+        let mut f_address_line2 = ::std::option::Option::None;
+        let mut f_address_line3 = ::std::option::Option::None;
+        let mut f_city = ::std::option::Option::None;
+        let mut f_county = ::std::option::Option::None;
+        let mut f_district = ::std::option::Option::None;
+        let mut f_state_or_region = ::std::option::Option::None;
+        let mut f_postal_code = ::std::option::Option::None;
+        let mut f_country_code = ::std::option::Option::None;
+        let mut f_phone = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"Name" => {
+                    r.once(&f_name, "Name")?;
+                    f_name = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"AddressLine1" => {
+                    r.once(&f_address_line1, "AddressLine1")?;
+                    f_address_line1 = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"AddressLine2" => {
+                    r.once(&f_address_line2, "AddressLine2")?;
+                    f_address_line2 = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"AddressLine3" => {
+                    r.once(&f_address_line3, "AddressLine3")?;
+                    f_address_line3 = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"City" => {
+                    r.once(&f_city, "City")?;
+                    f_city = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"County" => {
+                    r.once(&f_county, "County")?;
+                    f_county = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"District" => {
+                    r.once(&f_district, "District")?;
+                    f_district = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"StateOrRegion" => {
+                    r.once(&f_state_or_region, "StateOrRegion")?;
+                    f_state_or_region = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"PostalCode" => {
+                    r.once(&f_postal_code, "PostalCode")?;
+                    f_postal_code = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"CountryCode" => {
+                    r.once(&f_country_code, "CountryCode")?;
+                    f_country_code = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"Phone" => {
+                    r.once(&f_phone, "Phone")?;
+                    f_phone = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f_name,
+            address_line1: f_address_line1,
+            address_line2: f_address_line2,
+            address_line3: f_address_line3,
+            city: f_city,
+            county: f_county,
+            district: f_district,
+            state_or_region: f_state_or_region,
+            postal_code: f_postal_code,
+            country_code: f_country_code,
+            phone: f_phone,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(Address), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -121,6 +121,144 @@ impl AuthorizationDetails {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_authorization_id = ::std::option::Option::None;
+        let mut f_authorization_reference_id = ::std::option::Option::None;
+        let mut f_authorization_billing_address = ::std::option::Option::None;
+        let mut f_seller_authorization_note = ::std::option::Option::None;
+        let mut f_authorization_amount = ::std::option::Option::None;
+        let mut f_captured_amount = ::std::option::Option::None;
+        let mut f_authorization_fee = ::std::option::Option::None;
+        let mut f_id_list = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_expiration_timestamp = ::std::option::Option::None;
+        let mut f_authorization_status = ::std::option::Option::None;
+        let mut f_order_item_categories = ::std::option::Option::None;
+        let mut f_capture_now = ::std::option::Option::None;
+        let mut f_soft_descriptor = ::std::option::Option::None;
+        let mut f_address_verification_code = ::std::option::Option::None;
+        let mut f_soft_decline = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonAuthorizationId" => {
+                    r.once(&f_amazon_authorization_id, "AmazonAuthorizationId")?;
+                    f_amazon_authorization_id = ::std::option::Option::Some(
+                        AuthorizationId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"AuthorizationReferenceId" => {
+                    r.once(&f_authorization_reference_id, "AuthorizationReferenceId")?;
+                    f_authorization_reference_id = ::std::option::Option::Some(
+                        ReferenceId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"AuthorizationBillingAddress" => {
+                    r.once(
+                        &f_authorization_billing_address,
+                        "AuthorizationBillingAddress",
+                    )?;
+                    f_authorization_billing_address = ::std::option::Option::Some(
+                        Address::read_xml(r, child)?,
+                    );
+                }
+                b"SellerAuthorizationNote" => {
+                    r.once(&f_seller_authorization_note, "SellerAuthorizationNote")?;
+                    f_seller_authorization_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"AuthorizationAmount" => {
+                    r.once(&f_authorization_amount, "AuthorizationAmount")?;
+                    f_authorization_amount = ::std::option::Option::Some(
+                        r.money(child)?,
+                    );
+                }
+                b"CapturedAmount" => {
+                    r.once(&f_captured_amount, "CapturedAmount")?;
+                    f_captured_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"AuthorizationFee" => {
+                    r.once(&f_authorization_fee, "AuthorizationFee")?;
+                    f_authorization_fee = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"IdList" => {
+                    r.once(&f_id_list, "IdList")?;
+                    f_id_list = ::std::option::Option::Some(IdList::read_xml(r, child)?);
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"ExpirationTimestamp" => {
+                    r.once(&f_expiration_timestamp, "ExpirationTimestamp")?;
+                    f_expiration_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"AuthorizationStatus" => {
+                    r.once(&f_authorization_status, "AuthorizationStatus")?;
+                    f_authorization_status = ::std::option::Option::Some(
+                        AuthorizationStatus::read_xml(r, child)?,
+                    );
+                }
+                b"OrderItemCategories" => {
+                    r.once(&f_order_item_categories, "OrderItemCategories")?;
+                    f_order_item_categories = ::std::option::Option::Some(
+                        OrderItemCategories::read_xml(r, child)?,
+                    );
+                }
+                b"CaptureNow" => {
+                    r.once(&f_capture_now, "CaptureNow")?;
+                    f_capture_now = ::std::option::Option::Some(r.boolean(child)?);
+                }
+                b"SoftDescriptor" => {
+                    r.once(&f_soft_descriptor, "SoftDescriptor")?;
+                    f_soft_descriptor = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"AddressVerificationCode" => {
+                    r.once(&f_address_verification_code, "AddressVerificationCode")?;
+                    f_address_verification_code = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"SoftDecline" => {
+                    r.once(&f_soft_decline, "SoftDecline")?;
+                    f_soft_decline = ::std::option::Option::Some(r.boolean(child)?);
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_authorization_id: r
+                .required(f_amazon_authorization_id, "AmazonAuthorizationId")?,
+            authorization_reference_id: f_authorization_reference_id,
+            authorization_billing_address: f_authorization_billing_address,
+            seller_authorization_note: f_seller_authorization_note,
+            authorization_amount: f_authorization_amount,
+            captured_amount: f_captured_amount,
+            authorization_fee: f_authorization_fee,
+            id_list: f_id_list,
+            creation_timestamp: f_creation_timestamp,
+            expiration_timestamp: f_expiration_timestamp,
+            authorization_status: r
+                .required(f_authorization_status, "AuthorizationStatus")?,
+            order_item_categories: f_order_item_categories,
+            capture_now: f_capture_now,
+            soft_descriptor: f_soft_descriptor,
+            address_verification_code: f_address_verification_code,
+            soft_decline: f_soft_decline,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(AuthorizationDetails), "`].")]
 #[derive(Debug, Clone, Default)]

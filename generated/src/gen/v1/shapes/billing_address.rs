@@ -29,6 +29,37 @@ impl BillingAddress {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_address_type = ::std::option::Option::None;
+        let mut f_physical_address = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AddressType" => {
+                    r.once(&f_address_type, "AddressType")?;
+                    f_address_type = ::std::option::Option::Some(
+                        AddressType::parse(&r.text(child)?),
+                    );
+                }
+                b"PhysicalAddress" => {
+                    r.once(&f_physical_address, "PhysicalAddress")?;
+                    f_physical_address = ::std::option::Option::Some(
+                        Address::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            address_type: f_address_type,
+            physical_address: f_physical_address,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(BillingAddress), "`].")]
 #[derive(Debug, Clone, Default)]

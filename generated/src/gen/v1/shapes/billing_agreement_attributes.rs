@@ -94,6 +94,62 @@ impl BillingAgreementAttributes {
                 )?,
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_platform_id = ::std::option::Option::None;
+        let mut f_seller_note = ::std::option::Option::None;
+        let mut f_seller_billing_agreement_attributes = ::std::option::Option::None;
+        let mut f_billing_agreement_type = ::std::option::Option::None;
+        let mut f_subscription_amount = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"PlatformId" => {
+                    r.once(&f_platform_id, "PlatformId")?;
+                    f_platform_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"SellerNote" => {
+                    r.once(&f_seller_note, "SellerNote")?;
+                    f_seller_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"SellerBillingAgreementAttributes" => {
+                    r.once(
+                        &f_seller_billing_agreement_attributes,
+                        "SellerBillingAgreementAttributes",
+                    )?;
+                    f_seller_billing_agreement_attributes = ::std::option::Option::Some(
+                        SellerBillingAgreementAttributes::read_xml(r, child)?,
+                    );
+                }
+                b"BillingAgreementType" => {
+                    r.once(&f_billing_agreement_type, "BillingAgreementType")?;
+                    f_billing_agreement_type = ::std::option::Option::Some(
+                        BillingAgreementType::parse(&r.text(child)?),
+                    );
+                }
+                b"SubscriptionAmount" => {
+                    r.once(&f_subscription_amount, "SubscriptionAmount")?;
+                    f_subscription_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            platform_id: f_platform_id,
+            seller_note: f_seller_note,
+            seller_billing_agreement_attributes: f_seller_billing_agreement_attributes,
+            billing_agreement_type: f_billing_agreement_type,
+            subscription_amount: f_subscription_amount,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementAttributes), "`].")]
 #[derive(Debug, Clone, Default)]

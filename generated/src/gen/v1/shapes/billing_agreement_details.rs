@@ -124,6 +124,158 @@ impl BillingAgreementDetails {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_billing_agreement_id = ::std::option::Option::None;
+        let mut f_billing_agreement_limits = ::std::option::Option::None;
+        let mut f_buyer = ::std::option::Option::None;
+        let mut f_seller_note = ::std::option::Option::None;
+        let mut f_platform_id = ::std::option::Option::None;
+        let mut f_destination = ::std::option::Option::None;
+        let mut f_billing_address = ::std::option::Option::None;
+        let mut f_release_environment = ::std::option::Option::None;
+        let mut f_seller_billing_agreement_attributes = ::std::option::Option::None;
+        let mut f_billing_agreement_status = ::std::option::Option::None;
+        let mut f_constraints = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_expiration_timestamp = ::std::option::Option::None;
+        let mut f_billing_agreement_consent = ::std::option::Option::None;
+        let mut f_order_language = ::std::option::Option::None;
+        let mut f_subscription_amount = ::std::option::Option::None;
+        let mut f_billing_agreement_type = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonBillingAgreementId" => {
+                    r.once(&f_amazon_billing_agreement_id, "AmazonBillingAgreementId")?;
+                    f_amazon_billing_agreement_id = ::std::option::Option::Some(
+                        BillingAgreementId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"BillingAgreementLimits" => {
+                    r.once(&f_billing_agreement_limits, "BillingAgreementLimits")?;
+                    f_billing_agreement_limits = ::std::option::Option::Some(
+                        BillingAgreementLimits::read_xml(r, child)?,
+                    );
+                }
+                b"Buyer" => {
+                    r.once(&f_buyer, "Buyer")?;
+                    f_buyer = ::std::option::Option::Some(Buyer::read_xml(r, child)?);
+                }
+                b"SellerNote" => {
+                    r.once(&f_seller_note, "SellerNote")?;
+                    f_seller_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"PlatformId" => {
+                    r.once(&f_platform_id, "PlatformId")?;
+                    f_platform_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"Destination" => {
+                    r.once(&f_destination, "Destination")?;
+                    f_destination = ::std::option::Option::Some(
+                        Destination::read_xml(r, child)?,
+                    );
+                }
+                b"BillingAddress" => {
+                    r.once(&f_billing_address, "BillingAddress")?;
+                    f_billing_address = ::std::option::Option::Some(
+                        BillingAddress::read_xml(r, child)?,
+                    );
+                }
+                b"ReleaseEnvironment" => {
+                    r.once(&f_release_environment, "ReleaseEnvironment")?;
+                    f_release_environment = ::std::option::Option::Some(
+                        ReleaseEnvironment::parse(&r.text(child)?),
+                    );
+                }
+                b"SellerBillingAgreementAttributes" => {
+                    r.once(
+                        &f_seller_billing_agreement_attributes,
+                        "SellerBillingAgreementAttributes",
+                    )?;
+                    f_seller_billing_agreement_attributes = ::std::option::Option::Some(
+                        SellerBillingAgreementAttributes::read_xml(r, child)?,
+                    );
+                }
+                b"BillingAgreementStatus" => {
+                    r.once(&f_billing_agreement_status, "BillingAgreementStatus")?;
+                    f_billing_agreement_status = ::std::option::Option::Some(
+                        BillingAgreementStatus::read_xml(r, child)?,
+                    );
+                }
+                b"Constraints" => {
+                    r.once(&f_constraints, "Constraints")?;
+                    f_constraints = ::std::option::Option::Some(
+                        ConstraintList::read_xml(r, child)?,
+                    );
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"ExpirationTimestamp" => {
+                    r.once(&f_expiration_timestamp, "ExpirationTimestamp")?;
+                    f_expiration_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"BillingAgreementConsent" => {
+                    r.once(&f_billing_agreement_consent, "BillingAgreementConsent")?;
+                    f_billing_agreement_consent = ::std::option::Option::Some(
+                        r.boolean(child)?,
+                    );
+                }
+                b"OrderLanguage" => {
+                    r.once(&f_order_language, "OrderLanguage")?;
+                    f_order_language = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"SubscriptionAmount" => {
+                    r.once(&f_subscription_amount, "SubscriptionAmount")?;
+                    f_subscription_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"BillingAgreementType" => {
+                    r.once(&f_billing_agreement_type, "BillingAgreementType")?;
+                    f_billing_agreement_type = ::std::option::Option::Some(
+                        BillingAgreementType::parse(&r.text(child)?),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_billing_agreement_id: r
+                .required(f_amazon_billing_agreement_id, "AmazonBillingAgreementId")?,
+            billing_agreement_limits: f_billing_agreement_limits,
+            buyer: f_buyer,
+            seller_note: f_seller_note,
+            platform_id: f_platform_id,
+            destination: f_destination,
+            billing_address: f_billing_address,
+            release_environment: f_release_environment,
+            seller_billing_agreement_attributes: f_seller_billing_agreement_attributes,
+            billing_agreement_status: r
+                .required(f_billing_agreement_status, "BillingAgreementStatus")?,
+            constraints: f_constraints,
+            creation_timestamp: f_creation_timestamp,
+            expiration_timestamp: f_expiration_timestamp,
+            billing_agreement_consent: f_billing_agreement_consent,
+            order_language: f_order_language,
+            subscription_amount: f_subscription_amount,
+            billing_agreement_type: f_billing_agreement_type,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementDetails), "`].")]
 #[derive(Debug, Clone, Default)]

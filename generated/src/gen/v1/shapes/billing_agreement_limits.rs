@@ -28,6 +28,57 @@ impl BillingAgreementLimits {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amount_limit_per_time_period = ::std::option::Option::None;
+        let mut f_time_period_start_date = ::std::option::Option::None;
+        let mut f_time_period_end_date = ::std::option::Option::None;
+        let mut f_current_remaining_balance = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmountLimitPerTimePeriod" => {
+                    r.once(&f_amount_limit_per_time_period, "AmountLimitPerTimePeriod")?;
+                    f_amount_limit_per_time_period = ::std::option::Option::Some(
+                        r.money(child)?,
+                    );
+                }
+                b"TimePeriodStartDate" => {
+                    r.once(&f_time_period_start_date, "TimePeriodStartDate")?;
+                    f_time_period_start_date = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"TimePeriodEndDate" => {
+                    r.once(&f_time_period_end_date, "TimePeriodEndDate")?;
+                    f_time_period_end_date = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"CurrentRemainingBalance" => {
+                    r.once(&f_current_remaining_balance, "CurrentRemainingBalance")?;
+                    f_current_remaining_balance = ::std::option::Option::Some(
+                        r.money(child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amount_limit_per_time_period: r
+                .required(f_amount_limit_per_time_period, "AmountLimitPerTimePeriod")?,
+            time_period_start_date: r
+                .required(f_time_period_start_date, "TimePeriodStartDate")?,
+            time_period_end_date: r
+                .required(f_time_period_end_date, "TimePeriodEndDate")?,
+            current_remaining_balance: r
+                .required(f_current_remaining_balance, "CurrentRemainingBalance")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementLimits), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -45,6 +45,53 @@ impl BillingAgreementStatus {
                 );
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_state = ::std::option::Option::None;
+        let mut f_last_updated_timestamp = ::std::option::Option::None;
+        let mut f_reason_code = ::std::option::Option::None;
+        let mut f_reason_description = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"State" => {
+                    r.once(&f_state, "State")?;
+                    f_state = ::std::option::Option::Some(
+                        BillingAgreementState::parse(&r.text(child)?),
+                    );
+                }
+                b"LastUpdatedTimestamp" | b"LastUpdateTimestamp" => {
+                    r.once(&f_last_updated_timestamp, "LastUpdatedTimestamp")?;
+                    f_last_updated_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"ReasonCode" => {
+                    r.once(&f_reason_code, "ReasonCode")?;
+                    f_reason_code = ::std::option::Option::Some(
+                        BillingAgreementReasonCode::parse(&r.text(child)?),
+                    );
+                }
+                b"ReasonDescription" => {
+                    r.once(&f_reason_description, "ReasonDescription")?;
+                    f_reason_description = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: r.required(f_state, "State")?,
+            last_updated_timestamp: f_last_updated_timestamp,
+            reason_code: f_reason_code,
+            reason_description: f_reason_description,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementStatus), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -25,6 +25,39 @@ impl Buyer {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_name = ::std::option::Option::None;
+        let mut f_email = ::std::option::Option::None;
+        let mut f_phone = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"Name" => {
+                    r.once(&f_name, "Name")?;
+                    f_name = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"Email" => {
+                    r.once(&f_email, "Email")?;
+                    f_email = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"Phone" => {
+                    r.once(&f_phone, "Phone")?;
+                    f_phone = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f_name,
+            email: f_email,
+            phone: f_phone,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(Buyer), "`].")]
 #[derive(Debug, Clone, Default)]

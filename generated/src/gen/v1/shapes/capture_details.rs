@@ -93,6 +93,118 @@ impl CaptureDetails {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_capture_id = ::std::option::Option::None;
+        let mut f_capture_reference_id = ::std::option::Option::None;
+        let mut f_seller_capture_note = ::std::option::Option::None;
+        let mut f_capture_amount = ::std::option::Option::None;
+        let mut f_refunded_amount = ::std::option::Option::None;
+        let mut f_capture_fee = ::std::option::Option::None;
+        let mut f_id_list = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_capture_status = ::std::option::Option::None;
+        let mut f_soft_descriptor = ::std::option::Option::None;
+        let mut f_provider_credit_summary_list = ::std::option::Option::None;
+        let mut f_converted_amount = ::std::option::Option::None;
+        let mut f_conversion_rate = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonCaptureId" => {
+                    r.once(&f_amazon_capture_id, "AmazonCaptureId")?;
+                    f_amazon_capture_id = ::std::option::Option::Some(
+                        CaptureId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"CaptureReferenceId" => {
+                    r.once(&f_capture_reference_id, "CaptureReferenceId")?;
+                    f_capture_reference_id = ::std::option::Option::Some(
+                        ReferenceId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"SellerCaptureNote" => {
+                    r.once(&f_seller_capture_note, "SellerCaptureNote")?;
+                    f_seller_capture_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"CaptureAmount" => {
+                    r.once(&f_capture_amount, "CaptureAmount")?;
+                    f_capture_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"RefundedAmount" => {
+                    r.once(&f_refunded_amount, "RefundedAmount")?;
+                    f_refunded_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"CaptureFee" => {
+                    r.once(&f_capture_fee, "CaptureFee")?;
+                    f_capture_fee = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"IdList" => {
+                    r.once(&f_id_list, "IdList")?;
+                    f_id_list = ::std::option::Option::Some(IdList::read_xml(r, child)?);
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"CaptureStatus" => {
+                    r.once(&f_capture_status, "CaptureStatus")?;
+                    f_capture_status = ::std::option::Option::Some(
+                        CaptureStatus::read_xml(r, child)?,
+                    );
+                }
+                b"SoftDescriptor" => {
+                    r.once(&f_soft_descriptor, "SoftDescriptor")?;
+                    f_soft_descriptor = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"ProviderCreditSummaryList" => {
+                    r.once(
+                        &f_provider_credit_summary_list,
+                        "ProviderCreditSummaryList",
+                    )?;
+                    f_provider_credit_summary_list = ::std::option::Option::Some(
+                        ProviderCreditSummaryList::read_xml(r, child)?,
+                    );
+                }
+                b"ConvertedAmount" => {
+                    r.once(&f_converted_amount, "ConvertedAmount")?;
+                    f_converted_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"ConversionRate" => {
+                    r.once(&f_conversion_rate, "ConversionRate")?;
+                    f_conversion_rate = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_capture_id: r.required(f_amazon_capture_id, "AmazonCaptureId")?,
+            capture_reference_id: f_capture_reference_id,
+            seller_capture_note: f_seller_capture_note,
+            capture_amount: f_capture_amount,
+            refunded_amount: f_refunded_amount,
+            capture_fee: f_capture_fee,
+            id_list: f_id_list,
+            creation_timestamp: f_creation_timestamp,
+            capture_status: r.required(f_capture_status, "CaptureStatus")?,
+            soft_descriptor: f_soft_descriptor,
+            provider_credit_summary_list: f_provider_credit_summary_list,
+            converted_amount: f_converted_amount,
+            conversion_rate: f_conversion_rate,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(CaptureDetails), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -61,6 +61,76 @@ impl ChargebackDetails {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_chargeback_id = ::std::option::Option::None;
+        let mut f_amazon_order_reference_id = ::std::option::Option::None;
+        let mut f_amazon_capture_reference_id = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_chargeback_amount = ::std::option::Option::None;
+        let mut f_chargeback_state = ::std::option::Option::None;
+        let mut f_chargeback_reason = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonChargebackId" => {
+                    r.once(&f_amazon_chargeback_id, "AmazonChargebackId")?;
+                    f_amazon_chargeback_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"AmazonOrderReferenceId" => {
+                    r.once(&f_amazon_order_reference_id, "AmazonOrderReferenceId")?;
+                    f_amazon_order_reference_id = ::std::option::Option::Some(
+                        OrderReferenceId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"AmazonCaptureReferenceId" => {
+                    r.once(&f_amazon_capture_reference_id, "AmazonCaptureReferenceId")?;
+                    f_amazon_capture_reference_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"ChargebackAmount" => {
+                    r.once(&f_chargeback_amount, "ChargebackAmount")?;
+                    f_chargeback_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"ChargebackState" => {
+                    r.once(&f_chargeback_state, "ChargebackState")?;
+                    f_chargeback_state = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"ChargebackReason" => {
+                    r.once(&f_chargeback_reason, "ChargebackReason")?;
+                    f_chargeback_reason = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_chargeback_id: r
+                .required(f_amazon_chargeback_id, "AmazonChargebackId")?,
+            amazon_order_reference_id: f_amazon_order_reference_id,
+            amazon_capture_reference_id: f_amazon_capture_reference_id,
+            creation_timestamp: f_creation_timestamp,
+            chargeback_amount: f_chargeback_amount,
+            chargeback_state: f_chargeback_state,
+            chargeback_reason: f_chargeback_reason,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ChargebackDetails), "`].")]
 #[derive(Debug, Clone, Default)]

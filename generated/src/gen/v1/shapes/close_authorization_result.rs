@@ -15,6 +15,15 @@ impl CloseAuthorizationResult {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        r.skip(open)?;
+        ::std::result::Result::Ok(Self {})
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(CloseAuthorizationResult), "`].")]
 #[derive(Debug, Clone, Default)]

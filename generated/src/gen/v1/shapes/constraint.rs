@@ -22,6 +22,37 @@ impl Constraint {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_constraint_id = ::std::option::Option::None;
+        let mut f_description = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"ConstraintID" => {
+                    r.once(&f_constraint_id, "ConstraintID")?;
+                    f_constraint_id = ::std::option::Option::Some(
+                        ConstraintId::parse(&r.text(child)?),
+                    );
+                }
+                b"Description" => {
+                    r.once(&f_description, "Description")?;
+                    f_description = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            constraint_id: r.required(f_constraint_id, "ConstraintID")?,
+            description: f_description,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(Constraint), "`].")]
 #[derive(Debug, Clone, Default)]

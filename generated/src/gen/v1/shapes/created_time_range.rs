@@ -38,6 +38,33 @@ impl CreatedTimeRange {
                 .optional(&::amazon_pay_protocol::params::join_key(prefix, "EndTime"))?,
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_start_time = ::std::option::Option::None;
+        let mut f_end_time = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"StartTime" => {
+                    r.once(&f_start_time, "StartTime")?;
+                    f_start_time = ::std::option::Option::Some(r.timestamp(child)?);
+                }
+                b"EndTime" => {
+                    r.once(&f_end_time, "EndTime")?;
+                    f_end_time = ::std::option::Option::Some(r.timestamp(child)?);
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            start_time: f_start_time,
+            end_time: f_end_time,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(CreatedTimeRange), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -33,6 +33,37 @@ impl Destination {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_destination_type = ::std::option::Option::None;
+        let mut f_physical_destination = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"DestinationType" => {
+                    r.once(&f_destination_type, "DestinationType")?;
+                    f_destination_type = ::std::option::Option::Some(
+                        DestinationType::parse(&r.text(child)?),
+                    );
+                }
+                b"PhysicalDestination" => {
+                    r.once(&f_physical_destination, "PhysicalDestination")?;
+                    f_physical_destination = ::std::option::Option::Some(
+                        Address::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            destination_type: f_destination_type,
+            physical_destination: f_physical_destination,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(Destination), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -22,6 +22,29 @@ impl GetCaptureDetailsResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_capture_details = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"CaptureDetails" => {
+                    r.once(&f_capture_details, "CaptureDetails")?;
+                    f_capture_details = ::std::option::Option::Some(
+                        CaptureDetails::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            capture_details: r.required(f_capture_details, "CaptureDetails")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(GetCaptureDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]

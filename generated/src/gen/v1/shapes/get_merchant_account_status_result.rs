@@ -18,6 +18,29 @@ impl GetMerchantAccountStatusResult {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_account_status = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AccountStatus" => {
+                    r.once(&f_account_status, "AccountStatus")?;
+                    f_account_status = ::std::option::Option::Some(
+                        AccountStatus::parse(&r.text(child)?),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            account_status: r.required(f_account_status, "AccountStatus")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(GetMerchantAccountStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]

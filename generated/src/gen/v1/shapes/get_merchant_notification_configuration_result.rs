@@ -27,6 +27,32 @@ impl GetMerchantNotificationConfigurationResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_notification_configuration_list = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"NotificationConfigurationList" => {
+                    r.once(
+                        &f_notification_configuration_list,
+                        "NotificationConfigurationList",
+                    )?;
+                    f_notification_configuration_list = ::std::option::Option::Some(
+                        NotificationConfigurationList::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            notification_configuration_list: f_notification_configuration_list,
+        })
+    }
 }
 #[doc = concat!(
     "Builder of [`", stringify!(GetMerchantNotificationConfigurationResult), "`]."

@@ -22,6 +22,30 @@ impl GetOrderReferenceDetailsResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_order_reference_details = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"OrderReferenceDetails" => {
+                    r.once(&f_order_reference_details, "OrderReferenceDetails")?;
+                    f_order_reference_details = ::std::option::Option::Some(
+                        OrderReferenceDetails::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            order_reference_details: r
+                .required(f_order_reference_details, "OrderReferenceDetails")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(GetOrderReferenceDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -22,6 +22,36 @@ impl GetProviderCreditReversalDetailsResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_provider_credit_reversal_details = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"ProviderCreditReversalDetails" => {
+                    r.once(
+                        &f_provider_credit_reversal_details,
+                        "ProviderCreditReversalDetails",
+                    )?;
+                    f_provider_credit_reversal_details = ::std::option::Option::Some(
+                        ProviderCreditReversalDetails::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            provider_credit_reversal_details: r
+                .required(
+                    f_provider_credit_reversal_details,
+                    "ProviderCreditReversalDetails",
+                )?,
+        })
+    }
 }
 #[doc = concat!(
     "Builder of [`", stringify!(GetProviderCreditReversalDetailsResult), "`]."

@@ -31,6 +31,51 @@ impl GetServiceStatusResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_status = ::std::option::Option::None;
+        let mut f_timestamp = ::std::option::Option::None;
+        let mut f_message_id = ::std::option::Option::None;
+        let mut f_messages = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"Status" => {
+                    r.once(&f_status, "Status")?;
+                    f_status = ::std::option::Option::Some(
+                        ServiceStatusValue::parse(&r.text(child)?),
+                    );
+                }
+                b"Timestamp" => {
+                    r.once(&f_timestamp, "Timestamp")?;
+                    f_timestamp = ::std::option::Option::Some(r.timestamp(child)?);
+                }
+                b"MessageId" => {
+                    r.once(&f_message_id, "MessageId")?;
+                    f_message_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"Messages" => {
+                    r.once(&f_messages, "Messages")?;
+                    f_messages = ::std::option::Option::Some(
+                        ServiceMessageList::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            status: r.required(f_status, "Status")?,
+            timestamp: f_timestamp,
+            message_id: f_message_id,
+            messages: f_messages,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(GetServiceStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -29,6 +29,37 @@ impl ListOrderReferenceByNextTokenResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_order_reference_list = ::std::option::Option::None;
+        let mut f_next_page_token = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"OrderReferenceList" => {
+                    r.once(&f_order_reference_list, "OrderReferenceList")?;
+                    f_order_reference_list = ::std::option::Option::Some(
+                        OrderReferenceList::read_xml(r, child)?,
+                    );
+                }
+                b"NextPageToken" => {
+                    r.once(&f_next_page_token, "NextPageToken")?;
+                    f_next_page_token = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            order_reference_list: f_order_reference_list,
+            next_page_token: f_next_page_token,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ListOrderReferenceByNextTokenResult), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -28,6 +28,43 @@ impl MerchantRegistrationDetails {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_seller_id = ::std::option::Option::None;
+        let mut f_type = ::std::option::Option::None;
+        let mut f_options = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"SellerId" => {
+                    r.once(&f_seller_id, "SellerId")?;
+                    f_seller_id = ::std::option::Option::Some(
+                        SellerId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"Type" => {
+                    r.once(&f_type, "Type")?;
+                    f_type = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"Options" => {
+                    r.once(&f_options, "Options")?;
+                    f_options = ::std::option::Option::Some(
+                        SolutionProviderOptionList::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            seller_id: f_seller_id,
+            r#type: f_type,
+            options: f_options,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(MerchantRegistrationDetails), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -49,6 +49,37 @@ impl NotificationConfiguration {
             },
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_notification_url = ::std::option::Option::None;
+        let mut f_event_types = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"NotificationUrl" => {
+                    r.once(&f_notification_url, "NotificationUrl")?;
+                    f_notification_url = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"EventTypes" => {
+                    r.once(&f_event_types, "EventTypes")?;
+                    f_event_types = ::std::option::Option::Some(
+                        EventTypeList::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            notification_url: r.required(f_notification_url, "NotificationUrl")?,
+            event_types: f_event_types,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(NotificationConfiguration), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -110,6 +110,73 @@ impl OrderAttributes {
             },
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_order_total = ::std::option::Option::None;
+        let mut f_platform_id = ::std::option::Option::None;
+        let mut f_seller_note = ::std::option::Option::None;
+        let mut f_seller_order_attributes = ::std::option::Option::None;
+        let mut f_request_payment_authorization = ::std::option::Option::None;
+        let mut f_payment_service_provider_attributes = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"OrderTotal" => {
+                    r.once(&f_order_total, "OrderTotal")?;
+                    f_order_total = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"PlatformId" => {
+                    r.once(&f_platform_id, "PlatformId")?;
+                    f_platform_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"SellerNote" => {
+                    r.once(&f_seller_note, "SellerNote")?;
+                    f_seller_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"SellerOrderAttributes" => {
+                    r.once(&f_seller_order_attributes, "SellerOrderAttributes")?;
+                    f_seller_order_attributes = ::std::option::Option::Some(
+                        SellerOrderAttributes::read_xml(r, child)?,
+                    );
+                }
+                b"RequestPaymentAuthorization" => {
+                    r.once(
+                        &f_request_payment_authorization,
+                        "RequestPaymentAuthorization",
+                    )?;
+                    f_request_payment_authorization = ::std::option::Option::Some(
+                        r.boolean(child)?,
+                    );
+                }
+                b"PaymentServiceProviderAttributes" => {
+                    r.once(
+                        &f_payment_service_provider_attributes,
+                        "PaymentServiceProviderAttributes",
+                    )?;
+                    f_payment_service_provider_attributes = ::std::option::Option::Some(
+                        PaymentServiceProviderAttributes::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            order_total: f_order_total,
+            platform_id: f_platform_id,
+            seller_note: f_seller_note,
+            seller_order_attributes: f_seller_order_attributes,
+            request_payment_authorization: f_request_payment_authorization,
+            payment_service_provider_attributes: f_payment_service_provider_attributes,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(OrderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]

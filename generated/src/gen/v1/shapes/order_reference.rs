@@ -62,6 +62,84 @@ impl OrderReference {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_order_reference_id = ::std::option::Option::None;
+        let mut f_release_environment = ::std::option::Option::None;
+        let mut f_order_reference_status = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_seller_order_attributes = ::std::option::Option::None;
+        let mut f_order_total = ::std::option::Option::None;
+        let mut f_seller_note = ::std::option::Option::None;
+        let mut f_order_language = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonOrderReferenceId" => {
+                    r.once(&f_amazon_order_reference_id, "AmazonOrderReferenceId")?;
+                    f_amazon_order_reference_id = ::std::option::Option::Some(
+                        OrderReferenceId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"ReleaseEnvironment" => {
+                    r.once(&f_release_environment, "ReleaseEnvironment")?;
+                    f_release_environment = ::std::option::Option::Some(
+                        ReleaseEnvironment::parse(&r.text(child)?),
+                    );
+                }
+                b"OrderReferenceStatus" => {
+                    r.once(&f_order_reference_status, "OrderReferenceStatus")?;
+                    f_order_reference_status = ::std::option::Option::Some(
+                        OrderReferenceStatus::read_xml(r, child)?,
+                    );
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"SellerOrderAttributes" => {
+                    r.once(&f_seller_order_attributes, "SellerOrderAttributes")?;
+                    f_seller_order_attributes = ::std::option::Option::Some(
+                        SellerOrderAttributes::read_xml(r, child)?,
+                    );
+                }
+                b"OrderTotal" => {
+                    r.once(&f_order_total, "OrderTotal")?;
+                    f_order_total = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"SellerNote" => {
+                    r.once(&f_seller_note, "SellerNote")?;
+                    f_seller_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"OrderLanguage" => {
+                    r.once(&f_order_language, "OrderLanguage")?;
+                    f_order_language = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_order_reference_id: r
+                .required(f_amazon_order_reference_id, "AmazonOrderReferenceId")?,
+            release_environment: f_release_environment,
+            order_reference_status: f_order_reference_status,
+            creation_timestamp: f_creation_timestamp,
+            seller_order_attributes: f_seller_order_attributes,
+            order_total: f_order_total,
+            seller_note: f_seller_note,
+            order_language: f_order_language,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(OrderReference), "`].")]
 #[derive(Debug, Clone, Default)]

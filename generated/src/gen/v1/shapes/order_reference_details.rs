@@ -157,6 +157,194 @@ impl OrderReferenceDetails {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_order_reference_id = ::std::option::Option::None;
+        let mut f_buyer = ::std::option::Option::None;
+        let mut f_order_total = ::std::option::Option::None;
+        let mut f_seller_note = ::std::option::Option::None;
+        let mut f_platform_id = ::std::option::Option::None;
+        let mut f_destination = ::std::option::Option::None;
+        let mut f_payment_descriptor = ::std::option::Option::None;
+        let mut f_billing_address = ::std::option::Option::None;
+        let mut f_release_environment = ::std::option::Option::None;
+        let mut f_seller_order_attributes = ::std::option::Option::None;
+        let mut f_order_reference_status = ::std::option::Option::None;
+        let mut f_constraints = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_expiration_timestamp = ::std::option::Option::None;
+        let mut f_parent_details = ::std::option::Option::None;
+        let mut f_id_list = ::std::option::Option::None;
+        let mut f_order_language = ::std::option::Option::None;
+        let mut f_request_payment_authorization = ::std::option::Option::None;
+        let mut f_payment_service_provider_attributes = ::std::option::Option::None;
+        let mut f_payment_reference = ::std::option::Option::None;
+        let mut f_payment_authentication_status = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonOrderReferenceId" => {
+                    r.once(&f_amazon_order_reference_id, "AmazonOrderReferenceId")?;
+                    f_amazon_order_reference_id = ::std::option::Option::Some(
+                        OrderReferenceId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"Buyer" => {
+                    r.once(&f_buyer, "Buyer")?;
+                    f_buyer = ::std::option::Option::Some(Buyer::read_xml(r, child)?);
+                }
+                b"OrderTotal" => {
+                    r.once(&f_order_total, "OrderTotal")?;
+                    f_order_total = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"SellerNote" => {
+                    r.once(&f_seller_note, "SellerNote")?;
+                    f_seller_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"PlatformId" => {
+                    r.once(&f_platform_id, "PlatformId")?;
+                    f_platform_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"Destination" => {
+                    r.once(&f_destination, "Destination")?;
+                    f_destination = ::std::option::Option::Some(
+                        Destination::read_xml(r, child)?,
+                    );
+                }
+                b"PaymentDescriptor" => {
+                    r.once(&f_payment_descriptor, "PaymentDescriptor")?;
+                    f_payment_descriptor = ::std::option::Option::Some(
+                        PaymentDescriptor::read_xml(r, child)?,
+                    );
+                }
+                b"BillingAddress" => {
+                    r.once(&f_billing_address, "BillingAddress")?;
+                    f_billing_address = ::std::option::Option::Some(
+                        BillingAddress::read_xml(r, child)?,
+                    );
+                }
+                b"ReleaseEnvironment" => {
+                    r.once(&f_release_environment, "ReleaseEnvironment")?;
+                    f_release_environment = ::std::option::Option::Some(
+                        ReleaseEnvironment::parse(&r.text(child)?),
+                    );
+                }
+                b"SellerOrderAttributes" => {
+                    r.once(&f_seller_order_attributes, "SellerOrderAttributes")?;
+                    f_seller_order_attributes = ::std::option::Option::Some(
+                        SellerOrderAttributes::read_xml(r, child)?,
+                    );
+                }
+                b"OrderReferenceStatus" => {
+                    r.once(&f_order_reference_status, "OrderReferenceStatus")?;
+                    f_order_reference_status = ::std::option::Option::Some(
+                        OrderReferenceStatus::read_xml(r, child)?,
+                    );
+                }
+                b"Constraints" => {
+                    r.once(&f_constraints, "Constraints")?;
+                    f_constraints = ::std::option::Option::Some(
+                        ConstraintList::read_xml(r, child)?,
+                    );
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"ExpirationTimestamp" => {
+                    r.once(&f_expiration_timestamp, "ExpirationTimestamp")?;
+                    f_expiration_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"ParentDetails" => {
+                    r.once(&f_parent_details, "ParentDetails")?;
+                    f_parent_details = ::std::option::Option::Some(
+                        ParentDetails::read_xml(r, child)?,
+                    );
+                }
+                b"IdList" => {
+                    r.once(&f_id_list, "IdList")?;
+                    f_id_list = ::std::option::Option::Some(IdList::read_xml(r, child)?);
+                }
+                b"OrderLanguage" => {
+                    r.once(&f_order_language, "OrderLanguage")?;
+                    f_order_language = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"RequestPaymentAuthorization" => {
+                    r.once(
+                        &f_request_payment_authorization,
+                        "RequestPaymentAuthorization",
+                    )?;
+                    f_request_payment_authorization = ::std::option::Option::Some(
+                        r.boolean(child)?,
+                    );
+                }
+                b"PaymentServiceProviderAttributes" => {
+                    r.once(
+                        &f_payment_service_provider_attributes,
+                        "PaymentServiceProviderAttributes",
+                    )?;
+                    f_payment_service_provider_attributes = ::std::option::Option::Some(
+                        PaymentServiceProviderAttributes::read_xml(r, child)?,
+                    );
+                }
+                b"PaymentReference" => {
+                    r.once(&f_payment_reference, "PaymentReference")?;
+                    f_payment_reference = ::std::option::Option::Some(
+                        PaymentReference::read_xml(r, child)?,
+                    );
+                }
+                b"PaymentAuthenticationStatus" => {
+                    r.once(
+                        &f_payment_authentication_status,
+                        "PaymentAuthenticationStatus",
+                    )?;
+                    f_payment_authentication_status = ::std::option::Option::Some(
+                        PaymentAuthenticationStatus::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_order_reference_id: r
+                .required(f_amazon_order_reference_id, "AmazonOrderReferenceId")?,
+            buyer: f_buyer,
+            order_total: f_order_total,
+            seller_note: f_seller_note,
+            platform_id: f_platform_id,
+            destination: f_destination,
+            payment_descriptor: f_payment_descriptor,
+            billing_address: f_billing_address,
+            release_environment: f_release_environment,
+            seller_order_attributes: f_seller_order_attributes,
+            order_reference_status: r
+                .required(f_order_reference_status, "OrderReferenceStatus")?,
+            constraints: f_constraints,
+            creation_timestamp: f_creation_timestamp,
+            expiration_timestamp: f_expiration_timestamp,
+            parent_details: f_parent_details,
+            id_list: f_id_list,
+            order_language: f_order_language,
+            request_payment_authorization: f_request_payment_authorization,
+            payment_service_provider_attributes: f_payment_service_provider_attributes,
+            payment_reference: f_payment_reference,
+            payment_authentication_status: f_payment_authentication_status,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(OrderReferenceDetails), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -22,6 +22,35 @@ impl ParentDetails {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_id = ::std::option::Option::None;
+        let mut f_type = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"Id" => {
+                    r.once(&f_id, "Id")?;
+                    f_id = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"Type" => {
+                    r.once(&f_type, "Type")?;
+                    f_type = ::std::option::Option::Some(
+                        ParentType::parse(&r.text(child)?),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            id: r.required(f_id, "Id")?,
+            r#type: r.required(f_type, "Type")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ParentDetails), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -19,6 +19,29 @@ impl PaymentAuthenticationStatus {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_state = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"State" => {
+                    r.once(&f_state, "State")?;
+                    f_state = ::std::option::Option::Some(
+                        PaymentAuthenticationState::parse(&r.text(child)?),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            state: r.required(f_state, "State")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(PaymentAuthenticationStatus), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -36,6 +36,51 @@ impl PaymentDescriptor {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_name = ::std::option::Option::None;
+        let mut f_account_number_tail = ::std::option::Option::None;
+        let mut f_full_descriptor = ::std::option::Option::None;
+        let mut f_use_amazon_balance_first = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"Name" => {
+                    r.once(&f_name, "Name")?;
+                    f_name = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"AccountNumberTail" => {
+                    r.once(&f_account_number_tail, "AccountNumberTail")?;
+                    f_account_number_tail = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"FullDescriptor" => {
+                    r.once(&f_full_descriptor, "FullDescriptor")?;
+                    f_full_descriptor = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"UseAmazonBalanceFirst" => {
+                    r.once(&f_use_amazon_balance_first, "UseAmazonBalanceFirst")?;
+                    f_use_amazon_balance_first = ::std::option::Option::Some(
+                        r.boolean(child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            name: f_name,
+            account_number_tail: f_account_number_tail,
+            full_descriptor: f_full_descriptor,
+            use_amazon_balance_first: f_use_amazon_balance_first,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(PaymentDescriptor), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -19,6 +19,29 @@ impl PaymentReference {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_static_token = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"StaticToken" => {
+                    r.once(&f_static_token, "StaticToken")?;
+                    f_static_token = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            static_token: f_static_token,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(PaymentReference), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -54,6 +54,40 @@ impl PaymentServiceProviderAttributes {
                 )?,
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_payment_service_provider_id = ::std::option::Option::None;
+        let mut f_payment_service_provider_order_id = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"PaymentServiceProviderId" => {
+                    r.once(&f_payment_service_provider_id, "PaymentServiceProviderId")?;
+                    f_payment_service_provider_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"PaymentServiceProviderOrderId" => {
+                    r.once(
+                        &f_payment_service_provider_order_id,
+                        "PaymentServiceProviderOrderId",
+                    )?;
+                    f_payment_service_provider_order_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            payment_service_provider_id: f_payment_service_provider_id,
+            payment_service_provider_order_id: f_payment_service_provider_order_id,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(PaymentServiceProviderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -72,6 +72,100 @@ impl ProviderCreditDetails {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_provider_credit_id = ::std::option::Option::None;
+        let mut f_seller_id = ::std::option::Option::None;
+        let mut f_provider_id = ::std::option::Option::None;
+        let mut f_provider_seller_id = ::std::option::Option::None;
+        let mut f_credit_reference_id = ::std::option::Option::None;
+        let mut f_credit_amount = ::std::option::Option::None;
+        let mut f_credit_reversal_amount = ::std::option::Option::None;
+        let mut f_credit_reversal_id_list = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_credit_status = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonProviderCreditId" => {
+                    r.once(&f_amazon_provider_credit_id, "AmazonProviderCreditId")?;
+                    f_amazon_provider_credit_id = ::std::option::Option::Some(
+                        ProviderCreditId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"SellerId" => {
+                    r.once(&f_seller_id, "SellerId")?;
+                    f_seller_id = ::std::option::Option::Some(
+                        SellerId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"ProviderId" => {
+                    r.once(&f_provider_id, "ProviderId")?;
+                    f_provider_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"ProviderSellerId" => {
+                    r.once(&f_provider_seller_id, "ProviderSellerId")?;
+                    f_provider_seller_id = ::std::option::Option::Some(
+                        SellerId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"CreditReferenceId" => {
+                    r.once(&f_credit_reference_id, "CreditReferenceId")?;
+                    f_credit_reference_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"CreditAmount" => {
+                    r.once(&f_credit_amount, "CreditAmount")?;
+                    f_credit_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"CreditReversalAmount" => {
+                    r.once(&f_credit_reversal_amount, "CreditReversalAmount")?;
+                    f_credit_reversal_amount = ::std::option::Option::Some(
+                        r.money(child)?,
+                    );
+                }
+                b"CreditReversalIdList" => {
+                    r.once(&f_credit_reversal_id_list, "CreditReversalIdList")?;
+                    f_credit_reversal_id_list = ::std::option::Option::Some(
+                        CreditReversalIdList::read_xml(r, child)?,
+                    );
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"CreditStatus" => {
+                    r.once(&f_credit_status, "CreditStatus")?;
+                    f_credit_status = ::std::option::Option::Some(
+                        ProviderCreditStatus::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_provider_credit_id: r
+                .required(f_amazon_provider_credit_id, "AmazonProviderCreditId")?,
+            seller_id: f_seller_id,
+            provider_id: f_provider_id,
+            provider_seller_id: f_provider_seller_id,
+            credit_reference_id: f_credit_reference_id,
+            credit_amount: f_credit_amount,
+            credit_reversal_amount: f_credit_reversal_amount,
+            credit_reversal_id_list: f_credit_reversal_id_list,
+            creation_timestamp: f_creation_timestamp,
+            credit_status: f_credit_status,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditDetails), "`].")]
 #[derive(Debug, Clone, Default)]

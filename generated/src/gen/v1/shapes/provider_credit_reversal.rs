@@ -43,6 +43,38 @@ impl ProviderCreditReversal {
                 )?,
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_provider_id = ::std::option::Option::None;
+        let mut f_credit_reversal_amount = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"ProviderId" => {
+                    r.once(&f_provider_id, "ProviderId")?;
+                    f_provider_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"CreditReversalAmount" => {
+                    r.once(&f_credit_reversal_amount, "CreditReversalAmount")?;
+                    f_credit_reversal_amount = ::std::option::Option::Some(
+                        r.money(child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            provider_id: r.required(f_provider_id, "ProviderId")?,
+            credit_reversal_amount: r
+                .required(f_credit_reversal_amount, "CreditReversalAmount")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditReversal), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -29,6 +29,22 @@ impl ProviderCreditReversalList {
         }
         ::std::result::Result::Ok(Self { items })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut items = ::std::vec::Vec::new();
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"member" => items.push(ProviderCreditReversal::read_xml(r, child)?),
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { items })
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<ProviderCreditReversal>>
 for ProviderCreditReversalList {

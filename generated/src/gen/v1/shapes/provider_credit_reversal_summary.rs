@@ -26,6 +26,37 @@ impl ProviderCreditReversalSummary {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_provider_id = ::std::option::Option::None;
+        let mut f_provider_credit_reversal_id = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"ProviderId" => {
+                    r.once(&f_provider_id, "ProviderId")?;
+                    f_provider_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"ProviderCreditReversalId" => {
+                    r.once(&f_provider_credit_reversal_id, "ProviderCreditReversalId")?;
+                    f_provider_credit_reversal_id = ::std::option::Option::Some(
+                        ProviderCreditReversalId(r.text(child)?.into_owned()),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            provider_id: f_provider_id,
+            provider_credit_reversal_id: f_provider_credit_reversal_id,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditReversalSummary), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -91,6 +91,114 @@ impl RefundDetails {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_amazon_refund_id = ::std::option::Option::None;
+        let mut f_refund_reference_id = ::std::option::Option::None;
+        let mut f_seller_refund_note = ::std::option::Option::None;
+        let mut f_refund_type = ::std::option::Option::None;
+        let mut f_refund_amount = ::std::option::Option::None;
+        let mut f_fee_refunded = ::std::option::Option::None;
+        let mut f_creation_timestamp = ::std::option::Option::None;
+        let mut f_refund_status = ::std::option::Option::None;
+        let mut f_soft_descriptor = ::std::option::Option::None;
+        let mut f_provider_credit_reversal_summary_list = ::std::option::Option::None;
+        let mut f_converted_amount = ::std::option::Option::None;
+        let mut f_conversion_rate = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"AmazonRefundId" => {
+                    r.once(&f_amazon_refund_id, "AmazonRefundId")?;
+                    f_amazon_refund_id = ::std::option::Option::Some(
+                        RefundId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"RefundReferenceId" => {
+                    r.once(&f_refund_reference_id, "RefundReferenceId")?;
+                    f_refund_reference_id = ::std::option::Option::Some(
+                        ReferenceId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"SellerRefundNote" => {
+                    r.once(&f_seller_refund_note, "SellerRefundNote")?;
+                    f_seller_refund_note = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"RefundType" => {
+                    r.once(&f_refund_type, "RefundType")?;
+                    f_refund_type = ::std::option::Option::Some(
+                        RefundType::parse(&r.text(child)?),
+                    );
+                }
+                b"RefundAmount" => {
+                    r.once(&f_refund_amount, "RefundAmount")?;
+                    f_refund_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"FeeRefunded" => {
+                    r.once(&f_fee_refunded, "FeeRefunded")?;
+                    f_fee_refunded = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"CreationTimestamp" => {
+                    r.once(&f_creation_timestamp, "CreationTimestamp")?;
+                    f_creation_timestamp = ::std::option::Option::Some(
+                        r.timestamp(child)?,
+                    );
+                }
+                b"RefundStatus" => {
+                    r.once(&f_refund_status, "RefundStatus")?;
+                    f_refund_status = ::std::option::Option::Some(
+                        RefundStatus::read_xml(r, child)?,
+                    );
+                }
+                b"SoftDescriptor" => {
+                    r.once(&f_soft_descriptor, "SoftDescriptor")?;
+                    f_soft_descriptor = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"ProviderCreditReversalSummaryList" => {
+                    r.once(
+                        &f_provider_credit_reversal_summary_list,
+                        "ProviderCreditReversalSummaryList",
+                    )?;
+                    f_provider_credit_reversal_summary_list = ::std::option::Option::Some(
+                        ProviderCreditReversalSummaryList::read_xml(r, child)?,
+                    );
+                }
+                b"ConvertedAmount" => {
+                    r.once(&f_converted_amount, "ConvertedAmount")?;
+                    f_converted_amount = ::std::option::Option::Some(r.money(child)?);
+                }
+                b"ConversionRate" => {
+                    r.once(&f_conversion_rate, "ConversionRate")?;
+                    f_conversion_rate = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            amazon_refund_id: r.required(f_amazon_refund_id, "AmazonRefundId")?,
+            refund_reference_id: f_refund_reference_id,
+            seller_refund_note: f_seller_refund_note,
+            refund_type: f_refund_type,
+            refund_amount: f_refund_amount,
+            fee_refunded: f_fee_refunded,
+            creation_timestamp: f_creation_timestamp,
+            refund_status: r.required(f_refund_status, "RefundStatus")?,
+            soft_descriptor: f_soft_descriptor,
+            provider_credit_reversal_summary_list: f_provider_credit_reversal_summary_list,
+            converted_amount: f_converted_amount,
+            conversion_rate: f_conversion_rate,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(RefundDetails), "`].")]
 #[derive(Debug, Clone, Default)]

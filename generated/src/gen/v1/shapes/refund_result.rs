@@ -22,6 +22,29 @@ impl RefundResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_refund_details = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"RefundDetails" => {
+                    r.once(&f_refund_details, "RefundDetails")?;
+                    f_refund_details = ::std::option::Option::Some(
+                        RefundDetails::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            refund_details: r.required(f_refund_details, "RefundDetails")?,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(RefundResult), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -63,6 +63,53 @@ impl SellerBillingAgreementAttributes {
                 )?,
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_seller_id = ::std::option::Option::None;
+        let mut f_seller_billing_agreement_id = ::std::option::Option::None;
+        let mut f_store_name = ::std::option::Option::None;
+        let mut f_custom_information = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"SellerId" => {
+                    r.once(&f_seller_id, "SellerId")?;
+                    f_seller_id = ::std::option::Option::Some(
+                        SellerId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"SellerBillingAgreementId" => {
+                    r.once(&f_seller_billing_agreement_id, "SellerBillingAgreementId")?;
+                    f_seller_billing_agreement_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"StoreName" => {
+                    r.once(&f_store_name, "StoreName")?;
+                    f_store_name = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"CustomInformation" => {
+                    r.once(&f_custom_information, "CustomInformation")?;
+                    f_custom_information = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            seller_id: f_seller_id,
+            seller_billing_agreement_id: f_seller_billing_agreement_id,
+            store_name: f_store_name,
+            custom_information: f_custom_information,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(SellerBillingAgreementAttributes), "`].")]
 #[derive(Debug, Clone, Default)]

@@ -90,6 +90,69 @@ impl SellerOrderAttributes {
             },
         })
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_seller_id = ::std::option::Option::None;
+        let mut f_seller_order_id = ::std::option::Option::None;
+        let mut f_store_name = ::std::option::Option::None;
+        let mut f_custom_information = ::std::option::Option::None;
+        let mut f_supplementary_data = ::std::option::Option::None;
+        let mut f_order_item_categories = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"SellerId" => {
+                    r.once(&f_seller_id, "SellerId")?;
+                    f_seller_id = ::std::option::Option::Some(
+                        SellerId(r.text(child)?.into_owned()),
+                    );
+                }
+                b"SellerOrderId" => {
+                    r.once(&f_seller_order_id, "SellerOrderId")?;
+                    f_seller_order_id = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"StoreName" => {
+                    r.once(&f_store_name, "StoreName")?;
+                    f_store_name = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"CustomInformation" => {
+                    r.once(&f_custom_information, "CustomInformation")?;
+                    f_custom_information = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"SupplementaryData" => {
+                    r.once(&f_supplementary_data, "SupplementaryData")?;
+                    f_supplementary_data = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"OrderItemCategories" => {
+                    r.once(&f_order_item_categories, "OrderItemCategories")?;
+                    f_order_item_categories = ::std::option::Option::Some(
+                        OrderItemCategories::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            seller_id: f_seller_id,
+            seller_order_id: f_seller_order_id,
+            store_name: f_store_name,
+            custom_information: f_custom_information,
+            supplementary_data: f_supplementary_data,
+            order_item_categories: f_order_item_categories,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(SellerOrderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]

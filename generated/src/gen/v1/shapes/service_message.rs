@@ -22,6 +22,33 @@ impl ServiceMessage {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_locale = ::std::option::Option::None;
+        let mut f_text = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"Locale" => {
+                    r.once(&f_locale, "Locale")?;
+                    f_locale = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                b"Text" => {
+                    r.once(&f_text, "Text")?;
+                    f_text = ::std::option::Option::Some(r.text(child)?.into_owned());
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            locale: f_locale,
+            text: f_text,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ServiceMessage), "`].")]
 #[derive(Debug, Clone, Default)]

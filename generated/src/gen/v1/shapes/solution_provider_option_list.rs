@@ -12,6 +12,22 @@ impl SolutionProviderOptionList {
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut items = ::std::vec::Vec::new();
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"SolutionProviderOption" => items.push(r.text(child)?.into_owned()),
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self { items })
+    }
 }
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for SolutionProviderOptionList {

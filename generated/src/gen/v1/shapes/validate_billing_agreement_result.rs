@@ -36,6 +36,45 @@ impl ValidateBillingAgreementResult {
             v.check_constraints(errors);
         }
     }
+    /// Reads the element the reader just entered (`open`: it has content), ignoring
+    /// unknown children, in any order (the generated pull reader).
+    pub fn read_xml(
+        r: &mut ::amazon_pay_protocol::xml::XmlReader<'_>,
+        open: bool,
+    ) -> ::std::result::Result<Self, ::amazon_pay_protocol::xml::XmlError> {
+        let mut f_validation_result = ::std::option::Option::None;
+        let mut f_failure_reason_code = ::std::option::Option::None;
+        let mut f_billing_agreement_status = ::std::option::Option::None;
+        let mut open = open;
+        while let ::std::option::Option::Some((name, child)) = r.next_child(&mut open)? {
+            match name {
+                b"ValidationResult" => {
+                    r.once(&f_validation_result, "ValidationResult")?;
+                    f_validation_result = ::std::option::Option::Some(
+                        ValidationResult::parse(&r.text(child)?),
+                    );
+                }
+                b"FailureReasonCode" => {
+                    r.once(&f_failure_reason_code, "FailureReasonCode")?;
+                    f_failure_reason_code = ::std::option::Option::Some(
+                        r.text(child)?.into_owned(),
+                    );
+                }
+                b"BillingAgreementStatus" => {
+                    r.once(&f_billing_agreement_status, "BillingAgreementStatus")?;
+                    f_billing_agreement_status = ::std::option::Option::Some(
+                        BillingAgreementStatus::read_xml(r, child)?,
+                    );
+                }
+                _ => r.skip(child)?,
+            }
+        }
+        ::std::result::Result::Ok(Self {
+            validation_result: r.required(f_validation_result, "ValidationResult")?,
+            failure_reason_code: f_failure_reason_code,
+            billing_agreement_status: f_billing_agreement_status,
+        })
+    }
 }
 #[doc = concat!("Builder of [`", stringify!(ValidateBillingAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]
