@@ -144,6 +144,17 @@ pub fn refund<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a RefundRecord> {
     )
 }
 
+/// The billing agreement an order reference was made from (CreateOrderReferenceForId or
+/// AuthorizeOnBillingAgreement): the agreement whose monthly limit its authorizations count
+/// against, whichever operation made them.
+pub fn agreement_of(oro: &OrderReferenceRecord) -> Option<&str> {
+    oro.details
+        .parent_details
+        .as_ref()
+        .filter(|p| p.r#type == v1::ParentType::BillingAgreement)
+        .map(|p| p.id.as_str())
+}
+
 /// The ids of an IdList (none when it is absent).
 pub fn listed(list: &Option<v1::IdList>) -> impl Iterator<Item = &str> {
     list.iter().flat_map(|l| l.items.iter().map(String::as_str))

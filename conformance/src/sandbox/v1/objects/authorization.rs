@@ -69,6 +69,14 @@ fn outcome(simulation: Option<&Simulation>, method: PaymentMethod) -> Outcome {
 /// authorizations, so the authorization cannot name them.
 pub type CaptureInFull = fn(&mut Ctx<'_>, &str) -> SimResult<()>;
 
+/// The agreement whose monthly ledger counts authorizations on this order reference.
+fn charged_agreement(ctx: &Ctx<'_>, oro_id: &str) -> Option<String> {
+    ctx.state
+        .order_reference(oro_id)
+        .and_then(status::agreement_of)
+        .map(str::to_owned)
+}
+
 /// Creates an authorization; synchronous ones (TransactionTimeout=0) reach their final state
 /// now (captured with `capture_in_full` if CaptureNow), the others are Pending until
 /// `Timing::settle_after` has passed.
@@ -117,10 +125,8 @@ pub fn create(
     if let Some(oro) = ctx.state.order_reference_mut(&n.order_reference_id) {
         push_id(&mut oro.details.id_list, &auth_id);
     }
-    if let Some(ba) = n
-        .billing_agreement_id
-        .as_deref()
-        .and_then(|id| ctx.state.billing_agreement_mut(id))
+    if let Some(ba) = charged_agreement(ctx, &n.order_reference_id)
+        .and_then(|id| ctx.state.billing_agreement_mut(&id))
     {
         ba.ledger.push(LedgerEntry {
             authorization_id: auth_id.clone(),
@@ -174,11 +180,10 @@ pub fn settle(ctx: &mut Ctx<'_>, auth_id: &str, synchronous: bool) -> SimResult<
             auth.details.soft_decline = Some(*soft);
         }
     }
+    let charged = charged_agreement(ctx, &oro_id);
     if let (Outcome::Declined { .. }, Some(ba)) = (
         &target,
-        ba_id
-            .as_deref()
-            .and_then(|id| ctx.state.billing_agreement_mut(id)),
+        charged.and_then(|id| ctx.state.billing_agreement_mut(&id)),
     ) {
         if let Some(charge) = ba
             .ledger
