@@ -10,7 +10,7 @@ use super::error::{SimError, SimResult};
 use super::lifetimes::{order_reference_expiry, schedule_stale_cancel};
 use super::objects::{billing_agreement, order_reference};
 use super::records::{BillingAgreementRecord, BuyerProfile, OrderReferenceRecord, PaymentMethod};
-use super::status::{self, agreement_status, order_status, release_environment};
+use super::status::{self, agreement_status, order_language, order_status, release_environment};
 
 /// What the buyer did before the seller's first call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -122,12 +122,7 @@ pub fn create_billing_agreement(
         )?)
         .creation_timestamp(ctx.now)
         .release_environment(release_environment(ctx))
-        .order_language(match ctx.owner.region() {
-            Region::Jp => "ja-JP",
-            Region::Na => "en-US",
-            Region::Eu => "de-DE",
-            Region::Uk => "en-GB",
-        })
+        .order_language(order_language(ctx.owner.region()))
         .build()?;
     ctx.state.insert_billing_agreement(
         id.clone(),
@@ -164,6 +159,7 @@ pub fn create_order_reference(
         .creation_timestamp(ctx.now)
         .expiration_timestamp(expires)
         .release_environment(release_environment(ctx))
+        .order_language(order_language(ctx.owner.region()))
         .build()?;
     ctx.state.insert_order_reference(
         id.clone(),

@@ -91,7 +91,7 @@ pub fn create(
     let auth_id = ctx.common.new_child_id(&n.order_reference_id, 'A');
     // Authorizations may be captured for 30 days, 2 in the sandbox (reference §4.3).
     let validity_days = if ctx.sandbox { 2 } else { 30 };
-    let mut b = v1::AuthorizationDetails::builder()
+    let b = v1::AuthorizationDetails::builder()
         .amazon_authorization_id(auth_id.as_str())
         .authorization_reference_id(n.reference_id.as_str())
         .authorization_amount(n.amount.clone())
@@ -104,13 +104,14 @@ pub fn create(
         .creation_timestamp(ctx.now)
         .expiration_timestamp(ctx.later(validity_days * 24 * 3600))
         .authorization_status(authorization_status(A::Pending, None, ctx.now)?)
-        .capture_now(n.capture_now);
-    if let Some(v) = n.note {
-        b = b.seller_authorization_note(v);
-    }
-    if let Some(v) = n.soft_descriptor {
-        b = b.soft_descriptor(v);
-    }
+        .capture_now(n.capture_now)
+        // Amazon always sends these: an empty list and an empty note when there are none.
+        .id_list(v1::IdList::default())
+        .seller_authorization_note(n.note.unwrap_or_default())
+        .soft_descriptor(status::soft_descriptor(
+            n.soft_descriptor.as_deref(),
+            &owner,
+        ));
     let details = b.build()?;
     ctx.state.insert_authorization(
         auth_id.clone(),
