@@ -162,3 +162,55 @@ pub async fn buyer_order(sandbox: &Sandbox) -> String {
         .unwrap()
         .to_owned()
 }
+
+/// Whether XML 1.0 can carry `c` (its `Char` production).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Checks a document as a strict (expat-like) parser would: one root, matching end tags, and
+/// only XML 1.0 characters in text, attributes and references.
+pub fn strict_xml(body: &str) -> Result<(), String> {
+    use quick_xml::events::Event;
+    if let Some(c) = body.chars().find(|c| !xml_char(*c)) {
+        return Err(format!("raw character U+{:04X}", u32::from(c)));
+    }
+    let mut reader = quick_xml::Reader::from_str(body);
+    let (mut depth, mut roots) = (0usize, 0usize);
+    loop {
+        let event = reader.read_event().map_err(|e| e.to_string())?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                if depth == 0 {
+                    roots += 1;
+                }
+                for attribute in e.attributes() {
+                    let attribute = attribute.map_err(|e| e.to_string())?;
+                    let value = attribute.unescape_value().map_err(|e| e.to_string())?;
+                    if let Some(c) = value.chars().find(|c| !xml_char(*c)) {
+                        return Err(format!("attribute holds U+{:04X}", u32::from(c)));
+                    }
+                }
+                if matches!(event, Event::Start(_)) {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => depth -= 1,
+            Event::Text(t) => {
+                let text = t.unescape().map_err(|e| e.to_string())?;
+                if let Some(c) = text.chars().find(|c| !xml_char(*c)) {
+                    return Err(format!("text holds U+{:04X}", u32::from(c)));
+                }
+                if depth == 0 && !text.trim().is_empty() {
+                    return Err("text outside the root".into());
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    match (roots, depth) {
+        (1, 0) => Ok(()),
+        _ => Err(format!("{roots} root elements, {depth} left open")),
+    }
+}
