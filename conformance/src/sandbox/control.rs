@@ -57,9 +57,10 @@ fn refuse(status: StatusCode, message: impl std::fmt::Display) -> Refusal {
     Refusal(status, message.to_string())
 }
 
+/// With the code's status: a change that could not be saved is a 500, as on the API path.
 fn sim_error(e: SimError) -> Refusal {
     refuse(
-        StatusCode::BAD_REQUEST,
+        StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
         format!("{}: {}", e.code.as_str(), e.message),
     )
 }
@@ -73,11 +74,10 @@ pub(super) fn act<T>(
     region: Region,
     action: impl FnOnce(&mut Ctx<'_>) -> SimResult<T>,
 ) -> SimResult<T> {
-    let (result, saved) = server::apply(shared, &shared.v1, |env, world, notices| {
+    server::apply(shared, &shared.v1, |env, world, notices| {
         shared.v1.as_buyer(env, world, notices, region, action)
-    });
-    saved.map_err(SimError::internal)?;
-    result
+    })
+    .map_err(SimError::internal)?
 }
 
 fn as_buyer<T>(

@@ -34,6 +34,8 @@ pub enum Refusal {
     Throttled,
     Unavailable,
     ServerError,
+    /// The change could not be written; nothing was applied.
+    NotSaved,
 }
 
 /// An HTTP answer; the core adds the `Date` header.

@@ -138,7 +138,11 @@ impl Sandbox {
         })?;
         let shared = Arc::new(Shared {
             accounts: config.accounts,
-            inner: Mutex::new(Inner { world, store }),
+            inner: Mutex::new(Inner {
+                world,
+                store,
+                stale: false,
+            }),
             faults: Mutex::new(config.faults),
             timing: config.timing,
             delivery: IpnDelivery::start(config.ipn_url),

@@ -2,13 +2,19 @@
 //! JSON (the generated types' serde form) in one table keyed by kind and id; after every
 //! request the rows it changed are written in one transaction.
 //!
+//! A request is answered only once its rows are written; a failed write leaves the store as it
+//! was (the transaction rolls back) and the caller puts the world back from it. One simulator
+//! at a time owns a state file: it holds an OS lock on `FILE.lock` while it runs.
+//!
 //! The store knows rows, not objects: each part of the world (the shared ids and reference
 //! ids, each API generation's objects) marks the rows it changes in a [`Dirty`] set, turns them
 //! into [`Row`]s, and reads its own kinds back on load. A new generation adds kinds, not code
 //! here.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::fs::{File, TryLockError};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -18,6 +24,13 @@ use serde::de::DeserializeOwned;
 pub enum StoreError {
     #[error("state file: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("state file {}: another simulator is using it (its lock {} is held)", .path.display(), .lock.display())]
+    InUse { path: PathBuf, lock: PathBuf },
+    #[error("state file lock {}: {source}", .lock.display())]
+    Lock {
+        lock: PathBuf,
+        source: std::io::Error,
+    },
     #[error("state file row {kind}/{id}: {reason}")]
     Row {
         kind: String,
@@ -57,11 +70,41 @@ impl Dirty {
 
 pub struct Store {
     connection: Connection,
+    /// Held (locked) for as long as the store is open.
+    _owner: File,
 }
+
+/// How long a write waits for another process holding the database (a `sqlite3` shell, say)
+/// before it fails and the request is answered 500.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut lock = path.as_os_str().to_owned();
+        lock.push(".lock");
+        let lock = PathBuf::from(lock);
+        let failed = |source| StoreError::Lock {
+            lock: lock.clone(),
+            source,
+        };
+        let owner = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock)
+            .map_err(failed)?;
+        match owner.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                return Err(StoreError::InUse {
+                    path: path.to_owned(),
+                    lock,
+                });
+            }
+            Err(TryLockError::Error(e)) => return Err(failed(e)),
+        }
         let connection = Connection::open(path)?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
@@ -72,7 +115,10 @@ impl Store {
                  PRIMARY KEY (kind, id)
              );",
         )?;
-        Ok(Store { connection })
+        Ok(Store {
+            connection,
+            _owner: owner,
+        })
     }
 
     /// Every stored row as `(kind, id, body)`.

@@ -12,7 +12,7 @@ use super::clock::{Clock, Timing};
 use super::delivery::IpnDelivery;
 use super::faults::Faults;
 use super::front::Env;
-use super::persist::Store;
+use super::persist::{Store, StoreError};
 use super::throttle::Quotas;
 use super::v1::front::V1Front;
 use super::world::World;
@@ -21,6 +21,24 @@ use super::world::World;
 pub struct Inner {
     pub world: World,
     pub store: Option<Store>,
+    /// The world holds changes the store refused and could not yet be read back: nothing runs
+    /// until it is.
+    pub stale: bool,
+}
+
+impl Inner {
+    /// Puts the world back to what the store holds: the state after the last request that was
+    /// answered with success.
+    pub fn reload(&mut self) -> Result<(), StoreError> {
+        if let Some(store) = &self.store {
+            self.stale = true;
+            let mut world = World::restore(store.rows()?)?;
+            world.common.keep_salts(&mut self.world.common);
+            self.world = world;
+        }
+        self.stale = false;
+        Ok(())
+    }
 }
 
 pub struct Shared {

@@ -125,6 +125,11 @@ impl Front for V1Front {
                 ErrorCode::InternalServerError,
                 "There was an internal service failure (fault injection).",
             ),
+            Refusal::NotSaved => SimError::new(
+                ErrorCode::InternalServerError,
+                "There was an internal service failure: the change could not be saved and was \
+                 not applied.",
+            ),
         };
         error_reply(&error, request_id)
     }
