@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v1::Region;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -14,6 +13,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::clock;
 use super::faults::Faults;
 use super::notify::CERT_PEM;
 use super::server;
@@ -188,34 +188,15 @@ struct MoveClock {
 }
 
 async fn move_clock(State(shared): State<Arc<Shared>>, Json(body): Json<MoveClock>) -> Answer {
-    let seconds = {
-        let inner = shared.lock();
-        let now = shared.now(&inner.world);
-        match (body.advance_seconds, body.set.as_deref()) {
-            (Some(s), None) if s >= 0 => s,
-            (None, Some(t)) => match Timestamp::parse(t) {
-                Ok(t) if t.unix() >= now.unix() => t.unix() - now.unix(),
-                Ok(_) => {
-                    return Err(refuse(
-                        StatusCode::BAD_REQUEST,
-                        "the clock only moves forward",
-                    ));
-                }
-                Err(e) => return Err(refuse(StatusCode::BAD_REQUEST, e)),
-            },
-            _ => {
-                return Err(refuse(
-                    StatusCode::BAD_REQUEST,
-                    "give either advance_seconds (>= 0) or set",
-                ));
-            }
-        }
-    };
-    {
-        let mut inner = shared.lock();
-        let common = &mut inner.world.common;
-        common.set_clock_offset(common.clock_offset + seconds);
-    }
+    // Saved like a request: the move is answered only once it is durable.
+    let moved = server::apply(&shared, &shared.v1, |env, world, _| {
+        let seconds = clock::step(env.now, body.advance_seconds, body.set.as_deref())?;
+        let common = &mut world.common;
+        common.set_clock_offset(common.clock_offset.saturating_add(seconds));
+        Ok::<(), String>(())
+    })
+    .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    moved.map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
     // Events that came due happen now, before the caller's next request.
     server::tick(&shared);
     Ok(clock_json(&shared))

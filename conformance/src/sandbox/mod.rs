@@ -99,6 +99,8 @@ pub enum SandboxError {
     Store(#[from] persist::StoreError),
     #[error("invalid faults: {0}")]
     Faults(String),
+    #[error("the clock cannot start after 9999-01-01T00:00:00Z")]
+    Clock,
 }
 
 /// A running simulator; stops when dropped or on [`Sandbox::shutdown`].
@@ -113,6 +115,12 @@ impl Sandbox {
     /// Binds 127.0.0.1 and serves in the background of the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         config.faults.validate().map_err(SandboxError::Faults)?;
+        if config
+            .frozen_clock
+            .is_some_and(|t| t.unix() > clock::LATEST)
+        {
+            return Err(SandboxError::Clock);
+        }
         let (mut world, store) = match &config.state_file {
             Some(path) => {
                 let store = Store::open(path)?;
