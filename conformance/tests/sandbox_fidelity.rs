@@ -459,3 +459,73 @@ async fn every_object_carries_every_element_the_public_fixtures_show_for_its_kin
     );
     sandbox.shutdown().await;
 }
+
+#[tokio::test]
+async fn sandbox_objects_are_unknown_on_the_live_path() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let c = client(&sandbox, Environment::Sandbox);
+    let live = client(&sandbox, Environment::Live);
+    let ba = common::confirmed_agreement(&sandbox, &c).await;
+    let read = live
+        .get_billing_agreement_details(
+            &v1::GetBillingAgreementDetailsRequest::builder()
+                .amazon_billing_agreement_id(ba.as_str())
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(service_code(read), v1::ErrorCode::InvalidParameterValue);
+    let charge = live
+        .authorize_on_billing_agreement(
+            &v1::AuthorizeOnBillingAgreementRequest::builder()
+                .amazon_billing_agreement_id(ba.as_str())
+                .authorization_reference_id("live-1")
+                .authorization_amount(Money::jpy(1000).unwrap())
+                .transaction_timeout(0)
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap_err();
+    assert_eq!(service_code(charge), v1::ErrorCode::InvalidParameterValue);
+    assert_eq!(sandbox.inspect(|w| w.v1.authorizations.len()), 0);
+    sandbox.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_buyer_updates_the_payment_method_only_in_the_region_that_owns_the_agreement() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let c = client(&sandbox, Environment::Sandbox);
+    let ba = common::confirmed_agreement(&sandbox, &c).await;
+    let update =
+        async |region: &str| {
+            reqwest::Client::new()
+            .post(format!("{}/__sandbox/buyer/payment-method", sandbox.base_url()))
+            .json(&serde_json::json!({ "id": ba, "region": region, "payment_method": "declining" }))
+            .send()
+            .await
+            .unwrap()
+            .status()
+            .as_u16()
+        };
+    assert_eq!(update("NA").await, 400, "another region's seller");
+    let validate = v1::ValidateBillingAgreementRequest::builder()
+        .amazon_billing_agreement_id(ba.as_str())
+        .build()
+        .unwrap();
+    let result = c
+        .validate_billing_agreement(&validate)
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(result.validation_result, v1::ValidationResult::Success);
+    assert_eq!(update("JP").await, 200);
+    let result = c
+        .validate_billing_agreement(&validate)
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(result.validation_result, v1::ValidationResult::Failure);
+    sandbox.shutdown().await;
+}
