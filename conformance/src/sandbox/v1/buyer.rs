@@ -177,7 +177,12 @@ pub fn create_order_reference(
 /// Amazon's pages). A valid method lifts an InvalidPaymentMethod suspension at once, as the
 /// sandbox's `PaymentMethodUpdateTimeInMins` does.
 pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod) -> SimResult<()> {
-    if let Some(ba) = ctx.state.billing_agreement_mut(id) {
+    // Only the objects of the region's seller, as for consent.
+    let agreement = status::agreement(ctx, id).is_ok();
+    if !agreement && status::order_reference(ctx, id).is_err() {
+        return Err(unknown(id));
+    }
+    if let Some(ba) = ctx.state.billing_agreement_mut(id).filter(|_| agreement) {
         ba.buyer.payment_method = method;
         let suspended =
             ba.details.billing_agreement_status.state == v1::BillingAgreementState::Suspended;
