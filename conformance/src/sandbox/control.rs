@@ -145,7 +145,7 @@ async fn payment_method(
     let region = region_of(body.region.as_deref())?;
     let method = body.payment_method.unwrap_or(PaymentMethod::Valid);
     as_buyer(&shared, region, |ctx| {
-        buyer::update_payment_method(ctx, &body.id, method)
+        buyer::choose_payment_method(ctx, &body.id, method)
     })?;
     Ok(Json(json!({ "updated": body.id })).into_response())
 }

@@ -173,16 +173,11 @@ pub fn create_order_reference(
     Ok((id, token))
 }
 
-/// The buyer chooses another payment method for a billing agreement or order reference (on
-/// Amazon's pages). A valid method lifts an InvalidPaymentMethod suspension at once, as the
-/// sandbox's `PaymentMethodUpdateTimeInMins` does.
+/// A new payment method for a billing agreement or order reference (the buyer on Amazon's
+/// pages, or the sandbox's `PaymentMethodUpdateTimeInMins` event; no owner check). A valid
+/// method lifts an InvalidPaymentMethod suspension at once.
 pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod) -> SimResult<()> {
-    // Only the objects of the region's seller, as for consent.
-    let agreement = status::agreement(ctx, id).is_ok();
-    if !agreement && status::order_reference(ctx, id).is_err() {
-        return Err(unknown(id));
-    }
-    if let Some(ba) = ctx.state.billing_agreement_mut(id).filter(|_| agreement) {
+    if let Some(ba) = ctx.state.billing_agreement_mut(id) {
         ba.buyer.payment_method = method;
         let suspended =
             ba.details.billing_agreement_status.state == v1::BillingAgreementState::Suspended;
@@ -205,6 +200,15 @@ pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod)
         return Ok(());
     }
     Err(unknown(id))
+}
+
+/// The buyer chooses another payment method on Amazon's pages of the region's seller: only
+/// that seller's objects, as for consent.
+pub fn choose_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod) -> SimResult<()> {
+    if status::agreement(ctx, id).is_err() && status::order_reference(ctx, id).is_err() {
+        return Err(unknown(id));
+    }
+    update_payment_method(ctx, id, method)
 }
 
 /// The buyer gives (or had not given) consent to future charges on a Draft agreement.
