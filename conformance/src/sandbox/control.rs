@@ -1,12 +1,17 @@
 //! Test-only endpoints under `/__sandbox/`: the buyer's side, the simulator clock, faults,
 //! what the buyer was told, the IPNs sent, and the stored objects. JSON in, JSON out.
 //! Nothing here exists on Amazon; the runner skips steps that need it on the real sandbox.
+//!
+//! They answer only requests addressed to a loopback host name: a page in the developer's
+//! browser could otherwise reach them by DNS rebinding (its own name resolving to 127.0.0.1),
+//! since nothing here is signed. `SandboxConfig::control = false` leaves them out entirely.
 
 use std::sync::Arc;
 
 use amazon_pay_protocol::v1::Region;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -41,7 +46,35 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/__sandbox/ipn", get(ipn_log).put(set_ipn_url))
         .route("/__sandbox/ipn-certificate.pem", get(certificate))
         .route("/__sandbox/objects/{kind}", get(objects))
+        .layer(middleware::from_fn(only_loopback))
         .with_state(shared)
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn loopback_host(host: &str) -> bool {
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(name, _)| name);
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "[::1]"
+    )
+}
+
+async fn only_loopback(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if host.is_some_and(loopback_host) {
+        return next.run(request).await;
+    }
+    refuse(
+        StatusCode::FORBIDDEN,
+        "the control endpoints answer only requests to localhost, 127.0.0.1 or [::1]",
+    )
+    .into_response()
 }
 
 /// A refused control request: a status and a message, answered as `{"error": ...}`.

@@ -73,6 +73,8 @@ pub struct SandboxConfig {
     pub frozen_clock: Option<Timestamp>,
     /// Seed for the random-looking parts of ids and request ids.
     pub seed: Option<u64>,
+    /// Serve the test-only `/__sandbox/` endpoints (`--no-control` turns them off).
+    pub control: bool,
 }
 
 impl Default for SandboxConfig {
@@ -87,6 +89,7 @@ impl Default for SandboxConfig {
             throttle_quotas: false,
             frozen_clock: None,
             seed: None,
+            control: true,
         }
     }
 }
@@ -162,7 +165,10 @@ impl Sandbox {
             v1: v1::front::V1Front,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = server::router(shared.clone()).merge(control::router(shared.clone()));
+        let mut app = server::router(shared.clone());
+        if config.control {
+            app = app.merge(control::router(shared.clone()));
+        }
         let ticker = tokio::spawn(server::tick_forever(
             shared.clone(),
             Duration::from_millis(250),
