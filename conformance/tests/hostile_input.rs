@@ -152,3 +152,38 @@ fn every_recorded_answer_of_the_scenario_suite_is_well_formed_xml() {
     }
     assert!(answers > 100, "{answers} answers");
 }
+
+#[tokio::test]
+async fn oversized_bodies_unknown_paths_and_other_methods_get_xml_error_documents() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    // About 390,000 empty parameters in 2 MiB.
+    let (status, answer) = post_form(&sandbox, SANDBOX_PATH, "a=&".repeat(700_000)).await;
+    strict_xml(&answer).unwrap();
+    assert_eq!(
+        (status, error_code(&answer).as_str()),
+        (413, "InvalidParameterValue"),
+        "{answer}"
+    );
+    // Under the size cap but over the parameter cap: refused before the signature is computed.
+    let (status, answer) = post_form(&sandbox, SANDBOX_PATH, "a=&".repeat(2000)).await;
+    assert_eq!(
+        (status, error_code(&answer).as_str()),
+        (400, "InvalidParameterValue"),
+        "{answer}"
+    );
+    let (status, answer) = post_form(&sandbox, "/no/such/path/here", "a=1").await;
+    strict_xml(&answer).unwrap();
+    assert_eq!(
+        (status, error_code(&answer).as_str()),
+        (404, "InvalidAddress"),
+        "{answer}"
+    );
+    let get = reqwest::get(format!("{}{SANDBOX_PATH}", sandbox.base_url()))
+        .await
+        .unwrap();
+    assert_eq!(get.status().as_u16(), 405);
+    let answer = get.text().await.unwrap();
+    strict_xml(&answer).unwrap();
+    assert_eq!(error_code(&answer), "InvalidAddress", "{answer}");
+    sandbox.shutdown().await;
+}

@@ -36,6 +36,12 @@ pub enum Refusal {
     ServerError,
     /// The change could not be written; nothing was applied.
     NotSaved,
+    /// No such path (404).
+    NotFound,
+    /// The path is answered with another method (405).
+    MethodNotAllowed,
+    /// The body is larger than any request (413).
+    TooLarge,
 }
 
 /// An HTTP answer; the core adds the `Date` header.

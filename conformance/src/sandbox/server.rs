@@ -10,6 +10,7 @@ use std::time::Duration;
 use amazon_pay_protocol::Timestamp;
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -29,12 +30,33 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(
             V1Front::ROUTE,
             post(
-                |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes| async move {
-                    api(&shared, &shared.v1, &uri, &headers, &body).await
+                |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Body| async move {
+                    match axum::body::to_bytes(body, MAX_BODY).await {
+                        Ok(body) => api(&shared, &shared.v1, &uri, &headers, &body).await,
+                        Err(_) => refused(&shared, Refusal::TooLarge),
+                    }
                 },
             ),
         )
+        .fallback(|State(shared): State<Arc<Shared>>| async move {
+            refused(&shared, Refusal::NotFound)
+        })
+        .method_not_allowed_fallback(|State(shared): State<Arc<Shared>>| async move {
+            refused(&shared, Refusal::MethodNotAllowed)
+        })
+        // The limit is ours (MAX_BODY), answered in the service's format.
+        .layer(DefaultBodyLimit::disable())
         .with_state(shared)
+}
+
+/// Larger than any request of the API (1,000 parameters of the longest documented values):
+/// a bigger body is refused unread (413).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// An answer of the HTTP layer, in the v1 front's format.
+fn refused(shared: &Shared, refusal: Refusal) -> Response {
+    let now = shared.now(&shared.lock().world);
+    respond(shared.v1.refuse(refusal, &shared.request_id()), now)
 }
 
 fn respond(reply: Reply, now: Timestamp) -> Response {

@@ -113,25 +113,51 @@ impl Front for V1Front {
     type Notice = Notice;
 
     fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply {
-        let error = match refusal {
-            Refusal::Throttled => {
-                SimError::new(ErrorCode::RequestThrottled, "Request is throttled.")
-            }
-            Refusal::Unavailable => SimError::new(
-                ErrorCode::ServiceUnavailable,
-                "Service is temporarily unavailable (fault injection).",
+        let fault = "There was an internal service failure (fault injection).";
+        let not_saved = "There was an internal service failure: the change could not be saved \
+                         and was not applied.";
+        // What the HTTP layer refuses keeps its own status (`Some`), in Amazon's format.
+        let (status, error) = match refusal {
+            Refusal::Throttled => (
+                None,
+                SimError::new(ErrorCode::RequestThrottled, "Request is throttled."),
             ),
-            Refusal::ServerError => SimError::new(
-                ErrorCode::InternalServerError,
-                "There was an internal service failure (fault injection).",
+            Refusal::Unavailable => (
+                None,
+                SimError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "Service is temporarily unavailable (fault injection).",
+                ),
             ),
-            Refusal::NotSaved => SimError::new(
-                ErrorCode::InternalServerError,
-                "There was an internal service failure: the change could not be saved and was \
-                 not applied.",
+            Refusal::ServerError => (None, SimError::new(ErrorCode::InternalServerError, fault)),
+            Refusal::NotSaved => (
+                None,
+                SimError::new(ErrorCode::InternalServerError, not_saved),
+            ),
+            Refusal::NotFound => (
+                Some(404),
+                SimError::new(ErrorCode::InvalidAddress, "There is nothing at this path."),
+            ),
+            Refusal::MethodNotAllowed => (
+                Some(405),
+                SimError::new(
+                    ErrorCode::InvalidAddress,
+                    "Requests to this path are POSTs.",
+                ),
+            ),
+            Refusal::TooLarge => (
+                Some(413),
+                SimError::new(
+                    ErrorCode::InvalidParameterValue,
+                    "The request body is larger than any request of this API.",
+                ),
             ),
         };
-        error_reply(&error, request_id)
+        let mut reply = error_reply(&error, request_id);
+        if let Some(status) = status {
+            reply.status = status;
+        }
+        reply
     }
 
     fn serve(
