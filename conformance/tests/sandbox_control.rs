@@ -55,13 +55,9 @@ async fn clock_moves_outside_the_representable_range_are_400_and_change_nothing(
         clock_now(&sandbox).await.starts_with("9998-06-01T00:01"),
         "never jumps back"
     );
-    // Still serving the API.
+    // Still serving the API, to a client that signs with the machine's clock.
     let (status, body) = common::call_raw(&sandbox, "GetServiceStatus", &[]).await;
-    assert_eq!(
-        status, 400,
-        "signed with the wall clock, far from 9998: {body}"
-    );
-    assert_eq!(common::error_code(&body), "RequestExpired");
+    assert_eq!(status, 200, "{body}");
     sandbox.shutdown().await;
 }
 

@@ -36,6 +36,19 @@ impl Clock {
     }
 }
 
+impl Clock {
+    /// The time request Timestamps are checked against. Clients sign with the machine's clock
+    /// (an unmodified SDK cannot know the simulator's), so a moved clock must not expire their
+    /// requests: the machine's time, or with a frozen clock the simulator's own, which is the
+    /// one its clients are told to sign with (`GET /__sandbox/clock`).
+    pub fn signing_time(&self, offset: i64) -> Timestamp {
+        match self.frozen {
+            Some(_) => self.now(offset),
+            None => Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()),
+        }
+    }
+}
+
 /// The latest time the clock may be moved to, 9999-01-01T00:00:00Z: everything the simulator
 /// schedules (at most 180 days ahead) and every month window around it stay representable.
 pub const LATEST: i64 = 253_370_764_800;

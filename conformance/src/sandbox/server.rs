@@ -118,8 +118,16 @@ async fn api<F: Front>(
         body,
         request_id: &id,
     };
+    // The costly part (parsing, the signature) runs before the lock.
+    let checked = match front.check(&shared.gate(), &request) {
+        Ok(checked) => checked,
+        Err(reply) => {
+            let now = shared.now(&shared.lock().world);
+            return respond(reply, now);
+        }
+    };
     let applied = apply(shared, front, |env, world, notices| {
-        respond(front.serve(env, &request, world, notices), env.now)
+        respond(front.serve(env, checked, world, notices), env.now)
     });
     let response = match applied {
         Ok(response) => response,

@@ -11,7 +11,7 @@ use super::accounts::Accounts;
 use super::clock::{Clock, Timing};
 use super::delivery::IpnDelivery;
 use super::faults::Faults;
-use super::front::Env;
+use super::front::{Env, Gate};
 use super::persist::{Store, StoreError};
 use super::throttle::Quotas;
 use super::v1::front::V1Front;
@@ -75,11 +75,24 @@ impl Shared {
         self.clock.now(world.common.clock_offset)
     }
 
+    /// What a front may use before the state lock. The world is read (briefly) only for a
+    /// frozen clock's offset.
+    pub fn gate(&self) -> Gate<'_> {
+        let signing_time = match self.clock.frozen {
+            Some(_) => self.now(&self.lock().world),
+            None => self.clock.signing_time(0),
+        };
+        Gate {
+            accounts: &self.accounts,
+            quotas: self.quotas.as_ref(),
+            signing_time,
+        }
+    }
+
     /// What a front is given for work done at `now`.
     pub fn env(&self, now: Timestamp) -> Env<'_> {
         Env {
             accounts: &self.accounts,
-            quotas: self.quotas.as_ref(),
             timing: self.timing,
             now,
         }
