@@ -4,7 +4,8 @@
 //!
 //! A request is answered only once its rows are written; a failed write leaves the store as it
 //! was (the transaction rolls back) and the caller puts the world back from it. One simulator
-//! at a time owns a state file: it holds an OS lock on `FILE.lock` while it runs.
+//! at a time owns a state file: it holds SQLite's exclusive lock on a small `FILE.lock`
+//! database while it runs (portable, and released by the OS if the process dies).
 //!
 //! The store knows rows, not objects: each part of the world (the shared ids and reference
 //! ids, each API generation's objects) marks the rows it changes in a [`Dirty`] set, turns them
@@ -12,7 +13,6 @@
 //! here.
 
 use std::collections::BTreeSet;
-use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -26,11 +26,6 @@ pub enum StoreError {
     Sqlite(#[from] rusqlite::Error),
     #[error("state file {}: another simulator is using it (its lock {} is held)", .path.display(), .lock.display())]
     InUse { path: PathBuf, lock: PathBuf },
-    #[error("state file lock {}: {source}", .lock.display())]
-    Lock {
-        lock: PathBuf,
-        source: std::io::Error,
-    },
     #[error("state file row {kind}/{id}: {reason}")]
     Row {
         kind: String,
@@ -70,8 +65,8 @@ impl Dirty {
 
 pub struct Store {
     connection: Connection,
-    /// Held (locked) for as long as the store is open.
-    _owner: File,
+    /// Holds the exclusive lock of `FILE.lock` for as long as the store is open.
+    _owner: Connection,
 }
 
 /// How long a write waits for another process holding the database (a `sqlite3` shell, say)
@@ -83,26 +78,15 @@ impl Store {
         let mut lock = path.as_os_str().to_owned();
         lock.push(".lock");
         let lock = PathBuf::from(lock);
-        let failed = |source| StoreError::Lock {
-            lock: lock.clone(),
-            source,
-        };
-        let owner = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock)
-            .map_err(failed)?;
-        match owner.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(StoreError::InUse {
+        let owner = own(&lock).map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::InUse {
                     path: path.to_owned(),
-                    lock,
-                });
+                    lock: lock.clone(),
+                }
             }
-            Err(TryLockError::Error(e)) => return Err(failed(e)),
-        }
+            _ => StoreError::Sqlite(e),
+        })?;
         let connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
         connection.execute_batch(
@@ -158,6 +142,21 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Takes the lock database's exclusive lock and keeps it: in EXCLUSIVE locking mode SQLite
+/// never releases a lock its connection took, and a write takes the exclusive one. Another
+/// simulator's attempt fails at once (no busy wait).
+fn own(lock: &Path) -> Result<Connection, rusqlite::Error> {
+    let connection = Connection::open(lock)?;
+    connection.busy_timeout(Duration::ZERO)?;
+    connection.execute_batch(
+        "PRAGMA locking_mode = EXCLUSIVE;
+         CREATE TABLE IF NOT EXISTS owner (pid INTEGER NOT NULL);
+         DELETE FROM owner;",
+    )?;
+    connection.execute("INSERT INTO owner (pid) VALUES (?1)", [std::process::id()])?;
+    Ok(connection)
 }
 
 /// A row's body: the value's JSON.
