@@ -187,13 +187,24 @@ async fn a_per_call_timeout_is_honoured_and_a_lost_charge_is_reported_as_such() 
 
 #[tokio::test]
 async fn clock_skew_is_learned_from_the_date_header_or_reported() {
-    let (sandbox, client, ba) = setup().await;
-    // The service's clock runs an hour ahead of this machine's.
-    reqwest::Client::new()
-        .post(format!("{}/__sandbox/clock", sandbox.base_url()))
-        .json(&serde_json::json!({ "advance_seconds": 3600 }))
-        .send()
-        .await
+    // The service's clock runs an hour ahead of this machine's. (A frozen clock is the one
+    // the simulator checks timestamps against; a moved clock alone no longer expires them.)
+    let ahead = time::OffsetDateTime::now_utc().unix_timestamp() + 3600;
+    let sandbox = Sandbox::start(SandboxConfig {
+        frozen_clock: amazon_pay_protocol::Timestamp::from_unix(ahead),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
+    let client = Client::builder(
+        sandbox.account(Region::Jp).unwrap().credentials(),
+        sandbox.endpoint(Environment::Sandbox),
+    )
+    .retry_policy(fast_retries())
+    .build()
+    .unwrap();
+    let (ba, _) = sandbox
+        .buyer_creates_billing_agreement(Region::Jp, &Default::default())
         .unwrap();
     let get = v1::GetBillingAgreementDetailsRequest::builder()
         .amazon_billing_agreement_id(ba.as_str())

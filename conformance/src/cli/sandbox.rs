@@ -46,6 +46,9 @@ pub struct SandboxArgs {
     /// Seed for the random-looking parts of ids and request ids.
     #[arg(long)]
     seed: Option<u64>,
+    /// Leave out the test-only `/__sandbox/` endpoints (buyer, clock, faults, objects).
+    #[arg(long)]
+    no_control: bool,
 }
 
 fn parse_time(text: &str) -> Result<Timestamp, String> {
@@ -68,6 +71,7 @@ pub fn run(args: SandboxArgs) -> CliResult {
         throttle_quotas: args.throttle_quotas,
         frozen_clock: args.frozen_clock,
         seed: args.seed,
+        control: !args.no_control,
         faults: Faults {
             throttle: args.fault_throttle,
             server_error: args.fault_server_error,

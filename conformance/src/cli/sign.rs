@@ -8,7 +8,7 @@
 //! checked against the spec; credentials come from flags or the environment.
 //!
 //! A v2 request (an object with `url_fragment`, the shape of the oracle's `v2_canonical.js`)
-//! is signed with RSA-PSS instead: see [`v2`].
+//! is signed with RSA-PSS instead: see the `v2` submodule.
 
 use std::collections::BTreeMap;
 use std::io::Read;

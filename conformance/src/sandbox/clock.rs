@@ -29,9 +29,52 @@ impl Clock {
             Some(t) => t.unix(),
             None => time::OffsetDateTime::now_utc().unix_timestamp(),
         };
-        Timestamp::from_unix(base + offset)
+        // Moves are bounded by LATEST; a state file from before the bound cannot wrap or jump
+        // back either.
+        Timestamp::from_unix(base.saturating_add(offset).min(LATEST))
             .unwrap_or_else(|| Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()))
     }
+}
+
+impl Clock {
+    /// The time request Timestamps are checked against. Clients sign with the machine's clock
+    /// (an unmodified SDK cannot know the simulator's), so a moved clock must not expire their
+    /// requests: the machine's time, or with a frozen clock the simulator's own, which is the
+    /// one its clients are told to sign with (`GET /__sandbox/clock`).
+    pub fn signing_time(&self, offset: i64) -> Timestamp {
+        match self.frozen {
+            Some(_) => self.now(offset),
+            None => Timestamp::from_offset_date_time(time::OffsetDateTime::now_utc()),
+        }
+    }
+}
+
+/// The latest time the clock may be moved to, 9999-01-01T00:00:00Z: everything the simulator
+/// schedules (at most 180 days ahead) and every month window around it stay representable.
+pub const LATEST: i64 = 253_370_764_800;
+
+/// How far forward a clock move goes, from `now`: `advance_seconds` or a time to `set`, never
+/// backward and never past [`LATEST`].
+pub fn step(
+    now: Timestamp,
+    advance_seconds: Option<i64>,
+    set: Option<&str>,
+) -> Result<i64, String> {
+    let room = LATEST - now.unix();
+    let seconds = match (advance_seconds, set) {
+        (Some(s), None) => s,
+        (None, Some(t)) => Timestamp::parse(t).map_err(|e| e.to_string())?.unix() - now.unix(),
+        _ => return Err("give either advance_seconds or set".to_owned()),
+    };
+    if seconds < 0 {
+        return Err("the clock only moves forward".to_owned());
+    }
+    if seconds > room {
+        return Err(format!(
+            "the clock cannot go past 9999-01-01T00:00:00Z ({room} seconds from now)"
+        ));
+    }
+    Ok(seconds)
 }
 
 /// `Date` header text of a simulator time (RFC 7231 IMF-fixdate).

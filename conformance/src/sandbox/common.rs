@@ -72,6 +72,11 @@ impl Common {
         self.salts = Salts(rng);
     }
 
+    /// Carries the random stream over to a world read back from the store.
+    pub fn keep_salts(&mut self, from: &mut Common) {
+        std::mem::swap(&mut self.salts, &mut from.salts);
+    }
+
     /// Amazon-looking ids (`C01-0000012-3456789`) that stay unique across restarts.
     pub fn new_root_id(&mut self, prefix: &str) -> String {
         let n = self.next_sequence();

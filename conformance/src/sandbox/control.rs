@@ -1,19 +1,24 @@
 //! Test-only endpoints under `/__sandbox/`: the buyer's side, the simulator clock, faults,
 //! what the buyer was told, the IPNs sent, and the stored objects. JSON in, JSON out.
 //! Nothing here exists on Amazon; the runner skips steps that need it on the real sandbox.
+//!
+//! They answer only requests addressed to a loopback host name: a page in the developer's
+//! browser could otherwise reach them by DNS rebinding (its own name resolving to 127.0.0.1),
+//! since nothing here is signed. `SandboxConfig::control = false` leaves them out entirely.
 
 use std::sync::Arc;
 
-use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v1::Region;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use super::clock;
 use super::faults::Faults;
 use super::notify::CERT_PEM;
 use super::server;
@@ -41,7 +46,35 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/__sandbox/ipn", get(ipn_log).put(set_ipn_url))
         .route("/__sandbox/ipn-certificate.pem", get(certificate))
         .route("/__sandbox/objects/{kind}", get(objects))
+        .layer(middleware::from_fn(only_loopback))
         .with_state(shared)
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn loopback_host(host: &str) -> bool {
+    let name = host
+        .rsplit_once(':')
+        .filter(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+        .map_or(host, |(name, _)| name);
+    matches!(
+        name.to_ascii_lowercase().as_str(),
+        "localhost" | "127.0.0.1" | "[::1]"
+    )
+}
+
+async fn only_loopback(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok());
+    if host.is_some_and(loopback_host) {
+        return next.run(request).await;
+    }
+    refuse(
+        StatusCode::FORBIDDEN,
+        "the control endpoints answer only requests to localhost, 127.0.0.1 or [::1]",
+    )
+    .into_response()
 }
 
 /// A refused control request: a status and a message, answered as `{"error": ...}`.
@@ -57,9 +90,10 @@ fn refuse(status: StatusCode, message: impl std::fmt::Display) -> Refusal {
     Refusal(status, message.to_string())
 }
 
+/// With the code's status: a change that could not be saved is a 500, as on the API path.
 fn sim_error(e: SimError) -> Refusal {
     refuse(
-        StatusCode::BAD_REQUEST,
+        StatusCode::from_u16(e.http_status()).unwrap_or(StatusCode::BAD_REQUEST),
         format!("{}: {}", e.code.as_str(), e.message),
     )
 }
@@ -73,11 +107,10 @@ pub(super) fn act<T>(
     region: Region,
     action: impl FnOnce(&mut Ctx<'_>) -> SimResult<T>,
 ) -> SimResult<T> {
-    let (result, saved) = server::apply(shared, &shared.v1, |env, world, notices| {
+    server::apply(shared, &shared.v1, |env, world, notices| {
         shared.v1.as_buyer(env, world, notices, region, action)
-    });
-    saved.map_err(SimError::internal)?;
-    result
+    })
+    .map_err(SimError::internal)?
 }
 
 fn as_buyer<T>(
@@ -145,7 +178,7 @@ async fn payment_method(
     let region = region_of(body.region.as_deref())?;
     let method = body.payment_method.unwrap_or(PaymentMethod::Valid);
     as_buyer(&shared, region, |ctx| {
-        buyer::update_payment_method(ctx, &body.id, method)
+        buyer::choose_payment_method(ctx, &body.id, method)
     })?;
     Ok(Json(json!({ "updated": body.id })).into_response())
 }
@@ -188,34 +221,15 @@ struct MoveClock {
 }
 
 async fn move_clock(State(shared): State<Arc<Shared>>, Json(body): Json<MoveClock>) -> Answer {
-    let seconds = {
-        let inner = shared.lock();
-        let now = shared.now(&inner.world);
-        match (body.advance_seconds, body.set.as_deref()) {
-            (Some(s), None) if s >= 0 => s,
-            (None, Some(t)) => match Timestamp::parse(t) {
-                Ok(t) if t.unix() >= now.unix() => t.unix() - now.unix(),
-                Ok(_) => {
-                    return Err(refuse(
-                        StatusCode::BAD_REQUEST,
-                        "the clock only moves forward",
-                    ));
-                }
-                Err(e) => return Err(refuse(StatusCode::BAD_REQUEST, e)),
-            },
-            _ => {
-                return Err(refuse(
-                    StatusCode::BAD_REQUEST,
-                    "give either advance_seconds (>= 0) or set",
-                ));
-            }
-        }
-    };
-    {
-        let mut inner = shared.lock();
-        let common = &mut inner.world.common;
-        common.set_clock_offset(common.clock_offset + seconds);
-    }
+    // Saved like a request: the move is answered only once it is durable.
+    let moved = server::apply(&shared, &shared.v1, |env, world, _| {
+        let seconds = clock::step(env.now, body.advance_seconds, body.set.as_deref())?;
+        let common = &mut world.common;
+        common.set_clock_offset(common.clock_offset.saturating_add(seconds));
+        Ok::<(), String>(())
+    })
+    .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, e))?;
+    moved.map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
     // Events that came due happen now, before the caller's next request.
     server::tick(&shared);
     Ok(clock_json(&shared))

@@ -14,10 +14,18 @@ use super::world::World;
 /// What the core hands a front with every piece of work.
 pub struct Env<'a> {
     pub accounts: &'a Accounts,
-    /// `Some` when the documented quotas are enforced (`--throttle-quotas`).
-    pub quotas: Option<&'a Quotas>,
     pub timing: Timing,
     pub now: Timestamp,
+}
+
+/// What a front may use before the state lock is taken: checking a request needs the accounts
+/// and the time to check its timestamp against, not the world.
+pub struct Gate<'a> {
+    pub accounts: &'a Accounts,
+    /// `Some` when the documented quotas are enforced (`--throttle-quotas`).
+    pub quotas: Option<&'a Quotas>,
+    /// The time request timestamps are checked against (`Clock::signing_time`).
+    pub signing_time: Timestamp,
 }
 
 /// One API request as it came in.
@@ -34,6 +42,14 @@ pub enum Refusal {
     Throttled,
     Unavailable,
     ServerError,
+    /// The change could not be written; nothing was applied.
+    NotSaved,
+    /// No such path (404).
+    NotFound,
+    /// The path is answered with another method (405).
+    MethodNotAllowed,
+    /// The body is larger than any request (413).
+    TooLarge,
 }
 
 /// An HTTP answer; the core adds the `Date` header.
@@ -52,12 +68,18 @@ pub trait Front {
     /// The answer to a request the core refused.
     fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply;
 
-    /// Verifies, reads and applies one request, after the events due, under the state lock.
-    /// A refused request changes nothing.
+    /// A request verified and read, ready to be applied.
+    type Checked;
+
+    /// Verifies and reads one request, before and without the state lock (parsing and the
+    /// signature cost the most and need no state). A refused request changes nothing.
+    fn check(&self, gate: &Gate<'_>, request: &Incoming<'_>) -> Result<Self::Checked, Reply>;
+
+    /// Applies a checked request, after the events due, under the state lock.
     fn serve(
         &self,
         env: &Env<'_>,
-        request: &Incoming<'_>,
+        request: Self::Checked,
         world: &mut World,
         notices: &mut Vec<Self::Notice>,
     ) -> Reply;

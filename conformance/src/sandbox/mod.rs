@@ -73,6 +73,8 @@ pub struct SandboxConfig {
     pub frozen_clock: Option<Timestamp>,
     /// Seed for the random-looking parts of ids and request ids.
     pub seed: Option<u64>,
+    /// Serve the test-only `/__sandbox/` endpoints (`--no-control` turns them off).
+    pub control: bool,
 }
 
 impl Default for SandboxConfig {
@@ -87,6 +89,7 @@ impl Default for SandboxConfig {
             throttle_quotas: false,
             frozen_clock: None,
             seed: None,
+            control: true,
         }
     }
 }
@@ -99,6 +102,8 @@ pub enum SandboxError {
     Store(#[from] persist::StoreError),
     #[error("invalid faults: {0}")]
     Faults(String),
+    #[error("the clock cannot start after 9999-01-01T00:00:00Z")]
+    Clock,
 }
 
 /// A running simulator; stops when dropped or on [`Sandbox::shutdown`].
@@ -113,6 +118,12 @@ impl Sandbox {
     /// Binds 127.0.0.1 and serves in the background of the current tokio runtime.
     pub async fn start(config: SandboxConfig) -> Result<Sandbox, SandboxError> {
         config.faults.validate().map_err(SandboxError::Faults)?;
+        if config
+            .frozen_clock
+            .is_some_and(|t| t.unix() > clock::LATEST)
+        {
+            return Err(SandboxError::Clock);
+        }
         let (mut world, store) = match &config.state_file {
             Some(path) => {
                 let store = Store::open(path)?;
@@ -138,7 +149,11 @@ impl Sandbox {
         })?;
         let shared = Arc::new(Shared {
             accounts: config.accounts,
-            inner: Mutex::new(Inner { world, store }),
+            inner: Mutex::new(Inner {
+                world,
+                store,
+                stale: false,
+            }),
             faults: Mutex::new(config.faults),
             timing: config.timing,
             delivery: IpnDelivery::start(config.ipn_url),
@@ -150,7 +165,10 @@ impl Sandbox {
             v1: v1::front::V1Front,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let app = server::router(shared.clone()).merge(control::router(shared.clone()));
+        let mut app = server::router(shared.clone());
+        if config.control {
+            app = app.merge(control::router(shared.clone()));
+        }
         let ticker = tokio::spawn(server::tick_forever(
             shared.clone(),
             Duration::from_millis(250),

@@ -2,13 +2,19 @@
 //! JSON (the generated types' serde form) in one table keyed by kind and id; after every
 //! request the rows it changed are written in one transaction.
 //!
+//! A request is answered only once its rows are written; a failed write leaves the store as it
+//! was (the transaction rolls back) and the caller puts the world back from it. One simulator
+//! at a time owns a state file: it holds SQLite's exclusive lock on a small `FILE.lock`
+//! database while it runs (portable, and released by the OS if the process dies).
+//!
 //! The store knows rows, not objects: each part of the world (the shared ids and reference
 //! ids, each API generation's objects) marks the rows it changes in a [`Dirty`] set, turns them
 //! into [`Row`]s, and reads its own kinds back on load. A new generation adds kinds, not code
 //! here.
 
 use std::collections::BTreeSet;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use rusqlite::{Connection, params};
 use serde::Serialize;
@@ -18,6 +24,8 @@ use serde::de::DeserializeOwned;
 pub enum StoreError {
     #[error("state file: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("state file {}: another simulator is using it (its lock {} is held)", .path.display(), .lock.display())]
+    InUse { path: PathBuf, lock: PathBuf },
     #[error("state file row {kind}/{id}: {reason}")]
     Row {
         kind: String,
@@ -57,11 +65,30 @@ impl Dirty {
 
 pub struct Store {
     connection: Connection,
+    /// Holds the exclusive lock of `FILE.lock` for as long as the store is open.
+    _owner: Connection,
 }
+
+/// How long a write waits for another process holding the database (a `sqlite3` shell, say)
+/// before it fails and the request is answered 500.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut lock = path.as_os_str().to_owned();
+        lock.push(".lock");
+        let lock = PathBuf::from(lock);
+        let owner = own(&lock).map_err(|e| match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked) => {
+                StoreError::InUse {
+                    path: path.to_owned(),
+                    lock: lock.clone(),
+                }
+            }
+            _ => StoreError::Sqlite(e),
+        })?;
         let connection = Connection::open(path)?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
@@ -72,7 +99,10 @@ impl Store {
                  PRIMARY KEY (kind, id)
              );",
         )?;
-        Ok(Store { connection })
+        Ok(Store {
+            connection,
+            _owner: owner,
+        })
     }
 
     /// Every stored row as `(kind, id, body)`.
@@ -112,6 +142,21 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// Takes the lock database's exclusive lock and keeps it: in EXCLUSIVE locking mode SQLite
+/// never releases a lock its connection took, and a write takes the exclusive one. Another
+/// simulator's attempt fails at once (no busy wait).
+fn own(lock: &Path) -> Result<Connection, rusqlite::Error> {
+    let connection = Connection::open(lock)?;
+    connection.busy_timeout(Duration::ZERO)?;
+    connection.execute_batch(
+        "PRAGMA locking_mode = EXCLUSIVE;
+         CREATE TABLE IF NOT EXISTS owner (pid INTEGER NOT NULL);
+         DELETE FROM owner;",
+    )?;
+    connection.execute("INSERT INTO owner (pid) VALUES (?1)", [std::process::id()])?;
+    Ok(connection)
 }
 
 /// A row's body: the value's JSON.

@@ -1,6 +1,8 @@
 //! The request pipeline, the same for every API generation: fault injection, then under one
 //! lock the front's work (verification, reading, events due, the operation), persistence of
 //! what changed, and the IPNs; the answer carries a `Date` header from the simulator clock.
+//! A change is answered with success only once it is written: when the write fails the world
+//! is put back from the store and the answer is a 500, which clients retry safely.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,6 +10,7 @@ use std::time::Duration;
 use amazon_pay_protocol::Timestamp;
 use axum::Router;
 use axum::body::{Body, Bytes};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
@@ -27,12 +30,33 @@ pub fn router(shared: Arc<Shared>) -> Router {
         .route(
             V1Front::ROUTE,
             post(
-                |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Bytes| async move {
-                    api(&shared, &shared.v1, &uri, &headers, &body).await
+                |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Body| async move {
+                    match axum::body::to_bytes(body, MAX_BODY).await {
+                        Ok(body) => api(&shared, &shared.v1, &uri, &headers, &body).await,
+                        Err(_) => refused(&shared, Refusal::TooLarge),
+                    }
                 },
             ),
         )
+        .fallback(|State(shared): State<Arc<Shared>>| async move {
+            refused(&shared, Refusal::NotFound)
+        })
+        .method_not_allowed_fallback(|State(shared): State<Arc<Shared>>| async move {
+            refused(&shared, Refusal::MethodNotAllowed)
+        })
+        // The limit is ours (MAX_BODY), answered in the service's format.
+        .layer(DefaultBodyLimit::disable())
         .with_state(shared)
+}
+
+/// Larger than any request of the API (1,000 parameters of the longest documented values):
+/// a bigger body is refused unread (413).
+pub const MAX_BODY: usize = 1024 * 1024;
+
+/// An answer of the HTTP layer, in the v1 front's format.
+fn refused(shared: &Shared, refusal: Refusal) -> Response {
+    let now = shared.now(&shared.lock().world);
+    respond(shared.v1.refuse(refusal, &shared.request_id()), now)
 }
 
 fn respond(reply: Reply, now: Timestamp) -> Response {
@@ -94,9 +118,24 @@ async fn api<F: Front>(
         body,
         request_id: &id,
     };
-    let (response, _) = apply(shared, front, |env, world, notices| {
-        respond(front.serve(env, &request, world, notices), env.now)
+    // The costly part (parsing, the signature) runs before the lock.
+    let checked = match front.check(&shared.gate(), &request) {
+        Ok(checked) => checked,
+        Err(reply) => {
+            let now = shared.now(&shared.lock().world);
+            return respond(reply, now);
+        }
+    };
+    let applied = apply(shared, front, |env, world, notices| {
+        respond(front.serve(env, checked, world, notices), env.now)
     });
+    let response = match applied {
+        Ok(response) => response,
+        Err(_) => {
+            let now = shared.now(&shared.lock().world);
+            return respond(front.refuse(Refusal::NotSaved, &id), now);
+        }
+    };
     if fault == Fault::DropAfterApply {
         return dropped();
     }
@@ -104,30 +143,39 @@ async fn api<F: Front>(
 }
 
 /// Runs one piece of work of `front` under the state lock, then writes what changed and sends
-/// the IPNs. A failed write is logged and returned; the work's result stands.
+/// the IPNs. When the write fails, the world is put back as it was before the work, no IPN is
+/// sent, and the error is returned: the work did not happen.
 pub fn apply<F: Front, R>(
     shared: &Shared,
     front: &F,
     work: impl FnOnce(&Env<'_>, &mut World, &mut Vec<F::Notice>) -> R,
-) -> (R, Result<(), StoreError>) {
+) -> Result<R, StoreError> {
     let mut inner = shared.lock();
+    if inner.stale {
+        inner.reload()?;
+    }
     let now = shared.now(&inner.world);
-    let Inner { world, store } = &mut *inner;
+    let Inner { world, store, .. } = &mut *inner;
     let mut notices = Vec::new();
     let result = work(&shared.env(now), world, &mut notices);
     let saved = match store {
         Some(store) => store.write(world.changes()),
         None => Ok(()),
     };
-    if let Err(e) = &saved {
-        tracing::error!(error = %e, "could not save the sandbox state");
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "could not save the sandbox state; the change is undone");
+        inner.stale = true;
+        if let Err(again) = inner.reload() {
+            tracing::error!(error = %again, "could not read the sandbox state back yet");
+        }
+        return Err(e);
     }
     if !notices.is_empty() && shared.delivery.wanted() {
         shared
             .delivery
             .send(front.notifications(world, &notices, now), now);
     }
-    (result, saved)
+    Ok(result)
 }
 
 /// Applies due events even when no request comes (asynchronous IPNs arrive on their own).
@@ -141,8 +189,8 @@ pub async fn tick_forever(shared: Arc<Shared>, every: Duration) {
 
 /// Applies the events due now, of every front.
 pub fn tick(shared: &Shared) {
-    // A failed write is logged by `apply`; there is no one to answer.
-    let ((), _) = apply(shared, &shared.v1, |env, world, notices| {
+    // A failed write is logged by `apply` and the events stay due; there is no one to answer.
+    let _ = apply(shared, &shared.v1, |env, world, notices| {
         shared.v1.run_due(env, world, notices);
     });
 }

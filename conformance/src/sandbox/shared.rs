@@ -11,8 +11,8 @@ use super::accounts::Accounts;
 use super::clock::{Clock, Timing};
 use super::delivery::IpnDelivery;
 use super::faults::Faults;
-use super::front::Env;
-use super::persist::Store;
+use super::front::{Env, Gate};
+use super::persist::{Store, StoreError};
 use super::throttle::Quotas;
 use super::v1::front::V1Front;
 use super::world::World;
@@ -21,6 +21,24 @@ use super::world::World;
 pub struct Inner {
     pub world: World,
     pub store: Option<Store>,
+    /// The world holds changes the store refused and could not yet be read back: nothing runs
+    /// until it is.
+    pub stale: bool,
+}
+
+impl Inner {
+    /// Puts the world back to what the store holds: the state after the last request that was
+    /// answered with success.
+    pub fn reload(&mut self) -> Result<(), StoreError> {
+        if let Some(store) = &self.store {
+            self.stale = true;
+            let mut world = World::restore(store.rows()?)?;
+            world.common.keep_salts(&mut self.world.common);
+            self.world = world;
+        }
+        self.stale = false;
+        Ok(())
+    }
 }
 
 pub struct Shared {
@@ -57,11 +75,24 @@ impl Shared {
         self.clock.now(world.common.clock_offset)
     }
 
+    /// What a front may use before the state lock. The world is read (briefly) only for a
+    /// frozen clock's offset.
+    pub fn gate(&self) -> Gate<'_> {
+        let signing_time = match self.clock.frozen {
+            Some(_) => self.now(&self.lock().world),
+            None => self.clock.signing_time(0),
+        };
+        Gate {
+            accounts: &self.accounts,
+            quotas: self.quotas.as_ref(),
+            signing_time,
+        }
+    }
+
     /// What a front is given for work done at `now`.
     pub fn env(&self, now: Timestamp) -> Env<'_> {
         Env {
             accounts: &self.accounts,
-            quotas: self.quotas.as_ref(),
             timing: self.timing,
             now,
         }

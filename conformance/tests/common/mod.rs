@@ -62,3 +62,155 @@ pub async fn charge_now(
         .result
         .authorization_details
 }
+
+/// The sandbox path of v1 requests.
+pub const SANDBOX_PATH: &str = "/OffAmazonPayments_Sandbox/2013-01-01";
+
+/// Every parameter of a JP request at `at`, the common ones included, unsigned.
+pub fn raw_params(
+    sandbox: &Sandbox,
+    action: &str,
+    extra: &[(&str, &str)],
+    at: amazon_pay_protocol::Timestamp,
+) -> std::collections::BTreeMap<String, String> {
+    let account = sandbox.account(Region::Jp).unwrap();
+    let mut p: std::collections::BTreeMap<String, String> = [
+        ("AWSAccessKeyId", account.access_key_id.as_str()),
+        ("Action", action),
+        ("SellerId", account.seller_id.as_str()),
+        ("SignatureMethod", "HmacSHA256"),
+        ("SignatureVersion", "2"),
+        ("Version", "2013-01-01"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    p.insert("Timestamp".into(), at.to_wire());
+    for (k, v) in extra {
+        p.insert((*k).to_owned(), (*v).to_owned());
+    }
+    p
+}
+
+/// The form body of `params` signed for `path` with the JP secret.
+pub fn signed_body(
+    sandbox: &Sandbox,
+    path: &str,
+    params: &std::collections::BTreeMap<String, String>,
+) -> String {
+    let secret = &sandbox.account(Region::Jp).unwrap().secret;
+    amazon_pay_protocol::sign::sign_param_map(&sandbox.addr().to_string(), path, secret, params)
+        .body
+}
+
+/// Posts a form body as an SDK would; returns the status and the body as text.
+pub async fn post_form(
+    sandbox: &Sandbox,
+    path: &str,
+    body: impl Into<reqwest::Body>,
+) -> (u16, String) {
+    let response = reqwest::Client::new()
+        .post(format!("{}{path}", sandbox.base_url()))
+        .header(
+            "Content-Type",
+            "application/x-www-form-urlencoded; charset=UTF-8",
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+/// A JP request signed now and sent to the sandbox path: the status and the raw XML.
+pub async fn call_raw(sandbox: &Sandbox, action: &str, extra: &[(&str, &str)]) -> (u16, String) {
+    let now =
+        amazon_pay_protocol::Timestamp::from_unix(time::OffsetDateTime::now_utc().unix_timestamp())
+            .unwrap();
+    let params = raw_params(sandbox, action, extra, now);
+    post_form(
+        sandbox,
+        SANDBOX_PATH,
+        signed_body(sandbox, SANDBOX_PATH, &params),
+    )
+    .await
+}
+
+/// The error code of an error document (or why the body is not one).
+pub fn error_code(body: &str) -> String {
+    amazon_pay_protocol::error::ErrorDocument::from_xml(body.as_bytes())
+        .map(|d| d.error.code)
+        .unwrap_or_else(|e| format!("not an error document: {e}: {body}"))
+}
+
+/// The buyer leaves a JP Draft order reference behind (`/__sandbox/buyer/order-references`).
+pub async fn buyer_order(sandbox: &Sandbox) -> String {
+    let answer: serde_json::Value = reqwest::Client::new()
+        .post(format!(
+            "{}/__sandbox/buyer/order-references",
+            sandbox.base_url()
+        ))
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    answer["amazon_order_reference_id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Whether XML 1.0 can carry `c` (its `Char` production).
+fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Checks a document as a strict (expat-like) parser would: one root, matching end tags, and
+/// only XML 1.0 characters in text, attributes and references.
+pub fn strict_xml(body: &str) -> Result<(), String> {
+    use quick_xml::events::Event;
+    if let Some(c) = body.chars().find(|c| !xml_char(*c)) {
+        return Err(format!("raw character U+{:04X}", u32::from(c)));
+    }
+    let mut reader = quick_xml::Reader::from_str(body);
+    let (mut depth, mut roots) = (0usize, 0usize);
+    loop {
+        let event = reader.read_event().map_err(|e| e.to_string())?;
+        match &event {
+            Event::Start(e) | Event::Empty(e) => {
+                if depth == 0 {
+                    roots += 1;
+                }
+                for attribute in e.attributes() {
+                    let attribute = attribute.map_err(|e| e.to_string())?;
+                    let value = attribute.unescape_value().map_err(|e| e.to_string())?;
+                    if let Some(c) = value.chars().find(|c| !xml_char(*c)) {
+                        return Err(format!("attribute holds U+{:04X}", u32::from(c)));
+                    }
+                }
+                if matches!(event, Event::Start(_)) {
+                    depth += 1;
+                }
+            }
+            Event::End(_) => depth -= 1,
+            Event::Text(t) => {
+                let text = t.unescape().map_err(|e| e.to_string())?;
+                if let Some(c) = text.chars().find(|c| !xml_char(*c)) {
+                    return Err(format!("text holds U+{:04X}", u32::from(c)));
+                }
+                if depth == 0 && !text.trim().is_empty() {
+                    return Err("text outside the root".into());
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    match (roots, depth) {
+        (1, 0) => Ok(()),
+        _ => Err(format!("{roots} root elements, {depth} left open")),
+    }
+}

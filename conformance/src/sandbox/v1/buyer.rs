@@ -10,7 +10,7 @@ use super::error::{SimError, SimResult};
 use super::lifetimes::{order_reference_expiry, schedule_stale_cancel};
 use super::objects::{billing_agreement, order_reference};
 use super::records::{BillingAgreementRecord, BuyerProfile, OrderReferenceRecord, PaymentMethod};
-use super::status::{self, agreement_status, order_status, release_environment};
+use super::status::{self, agreement_status, order_language, order_status, release_environment};
 
 /// What the buyer did before the seller's first call.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -122,12 +122,7 @@ pub fn create_billing_agreement(
         )?)
         .creation_timestamp(ctx.now)
         .release_environment(release_environment(ctx))
-        .order_language(match ctx.owner.region() {
-            Region::Jp => "ja-JP",
-            Region::Na => "en-US",
-            Region::Eu => "de-DE",
-            Region::Uk => "en-GB",
-        })
+        .order_language(order_language(ctx.owner.region()))
         .build()?;
     ctx.state.insert_billing_agreement(
         id.clone(),
@@ -164,6 +159,7 @@ pub fn create_order_reference(
         .creation_timestamp(ctx.now)
         .expiration_timestamp(expires)
         .release_environment(release_environment(ctx))
+        .order_language(order_language(ctx.owner.region()))
         .build()?;
     ctx.state.insert_order_reference(
         id.clone(),
@@ -177,9 +173,9 @@ pub fn create_order_reference(
     Ok((id, token))
 }
 
-/// The buyer chooses another payment method for a billing agreement or order reference (on
-/// Amazon's pages). A valid method lifts an InvalidPaymentMethod suspension at once, as the
-/// sandbox's `PaymentMethodUpdateTimeInMins` does.
+/// A new payment method for a billing agreement or order reference (the buyer on Amazon's
+/// pages, or the sandbox's `PaymentMethodUpdateTimeInMins` event; no owner check). A valid
+/// method lifts an InvalidPaymentMethod suspension at once.
 pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod) -> SimResult<()> {
     if let Some(ba) = ctx.state.billing_agreement_mut(id) {
         ba.buyer.payment_method = method;
@@ -204,6 +200,15 @@ pub fn update_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod)
         return Ok(());
     }
     Err(unknown(id))
+}
+
+/// The buyer chooses another payment method on Amazon's pages of the region's seller: only
+/// that seller's objects, as for consent.
+pub fn choose_payment_method(ctx: &mut Ctx<'_>, id: &str, method: PaymentMethod) -> SimResult<()> {
+    if status::agreement(ctx, id).is_err() && status::order_reference(ctx, id).is_err() {
+        return Err(unknown(id));
+    }
+    update_payment_method(ctx, id, method)
 }
 
 /// The buyer gives (or had not given) consent to future charges on a Draft agreement.

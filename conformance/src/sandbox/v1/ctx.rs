@@ -117,7 +117,8 @@ impl Ctx<'_> {
         self.common.record_reference(key, used);
     }
 
-    /// Refuses objects of other sellers as if they did not exist.
+    /// Refuses objects of other sellers, and of the other environment (sandbox objects on the
+    /// live path and the reverse, as Amazon keeps them apart), as if they did not exist.
     pub fn owned<'a, T>(
         &self,
         found: Option<&'a T>,
@@ -125,7 +126,12 @@ impl Ctx<'_> {
         missing: impl FnOnce() -> SimError,
     ) -> SimResult<&'a T> {
         match found {
-            Some(t) if owner(t).seller_id == self.owner.seller_id => Ok(t),
+            Some(t)
+                if owner(t).seller_id == self.owner.seller_id
+                    && owner(t).environment == self.owner.environment =>
+            {
+                Ok(t)
+            }
             _ => Err(missing()),
         }
     }

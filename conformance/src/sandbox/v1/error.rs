@@ -45,7 +45,13 @@ impl SimError {
             error: ErrorDetail {
                 error_type: error_type.to_owned(),
                 code: self.code.as_str().to_owned(),
-                message: self.message.clone(),
+                // Requests with such characters are refused before anything echoes them; this
+                // keeps every answer well-formed XML should a message still carry one.
+                message: self
+                    .message
+                    .chars()
+                    .map(|c| if xml_char(c) { c } else { '\u{FFFD}' })
+                    .collect(),
             },
             request_id: request_id.to_owned(),
         }
@@ -56,6 +62,11 @@ impl From<amazon_pay_protocol::BuildError> for SimError {
     fn from(e: amazon_pay_protocol::BuildError) -> SimError {
         SimError::internal(e)
     }
+}
+
+/// Whether XML 1.0 can carry `c` (the `Char` production; Rust strings hold no surrogates).
+pub fn xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
 pub type SimResult<T> = Result<T, SimError>;

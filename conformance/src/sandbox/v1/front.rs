@@ -12,7 +12,7 @@ use super::records::Owner;
 use super::verify::verify;
 use super::{events, handlers, ipn};
 use crate::sandbox::delivery::Outgoing;
-use crate::sandbox::front::{Env, Front, Incoming, Refusal, Reply};
+use crate::sandbox::front::{Env, Front, Gate, Incoming, Refusal, Reply};
 use crate::sandbox::world::World;
 
 /// The v1 API generation (form POST, Signature V2, XML).
@@ -59,6 +59,16 @@ fn fingerprint(params: &ParamMap) -> String {
         .filter(|(k, _)| !VOLATILE_PARAMS.contains(&k.as_str()))
         .map(|(k, v)| format!("{k}={v}\n"))
         .collect()
+}
+
+/// A request whose signature, timestamp and parameters were accepted, read into its
+/// operation, with who sent it.
+pub struct Checked {
+    owner: Owner,
+    sandbox: bool,
+    fingerprint: String,
+    request: AnyRequest,
+    request_id: String,
 }
 
 /// The work of one request or event run on the world's v1 part.
@@ -111,44 +121,68 @@ impl V1Front {
 impl Front for V1Front {
     const ROUTE: &'static str = "/{section}/{version}";
     type Notice = Notice;
+    type Checked = Checked;
 
     fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply {
-        let error = match refusal {
-            Refusal::Throttled => {
-                SimError::new(ErrorCode::RequestThrottled, "Request is throttled.")
-            }
-            Refusal::Unavailable => SimError::new(
-                ErrorCode::ServiceUnavailable,
-                "Service is temporarily unavailable (fault injection).",
+        let fault = "There was an internal service failure (fault injection).";
+        let not_saved = "There was an internal service failure: the change could not be saved \
+                         and was not applied.";
+        // What the HTTP layer refuses keeps its own status (`Some`), in Amazon's format.
+        let (status, error) = match refusal {
+            Refusal::Throttled => (
+                None,
+                SimError::new(ErrorCode::RequestThrottled, "Request is throttled."),
             ),
-            Refusal::ServerError => SimError::new(
-                ErrorCode::InternalServerError,
-                "There was an internal service failure (fault injection).",
+            Refusal::Unavailable => (
+                None,
+                SimError::new(
+                    ErrorCode::ServiceUnavailable,
+                    "Service is temporarily unavailable (fault injection).",
+                ),
+            ),
+            Refusal::ServerError => (None, SimError::new(ErrorCode::InternalServerError, fault)),
+            Refusal::NotSaved => (
+                None,
+                SimError::new(ErrorCode::InternalServerError, not_saved),
+            ),
+            Refusal::NotFound => (
+                Some(404),
+                SimError::new(ErrorCode::InvalidAddress, "There is nothing at this path."),
+            ),
+            Refusal::MethodNotAllowed => (
+                Some(405),
+                SimError::new(
+                    ErrorCode::InvalidAddress,
+                    "Requests to this path are POSTs.",
+                ),
+            ),
+            Refusal::TooLarge => (
+                Some(413),
+                SimError::new(
+                    ErrorCode::InvalidParameterValue,
+                    "The request body is larger than any request of this API.",
+                ),
             ),
         };
-        error_reply(&error, request_id)
+        let mut reply = error_reply(&error, request_id);
+        if let Some(status) = status {
+            reply.status = status;
+        }
+        reply
     }
 
-    fn serve(
-        &self,
-        env: &Env<'_>,
-        request: &Incoming<'_>,
-        world: &mut World,
-        notices: &mut Vec<Notice>,
-    ) -> Reply {
+    fn check(&self, gate: &Gate<'_>, request: &Incoming<'_>) -> Result<Checked, Reply> {
         let id = request.request_id;
-        let verified = match verify(
-            env.accounts,
+        let verified = verify(
+            gate.accounts,
             request.host,
             request.path,
             request.body,
-            env.now,
-        ) {
-            Ok(v) => v,
-            Err(e) => return error_reply(&e, id),
-        };
+            gate.signing_time,
+        )
+        .map_err(|e| error_reply(&e, id))?;
         let sandbox = verified.environment == Environment::Sandbox;
-        let over_quota = env.quotas.is_some_and(|quotas| {
+        let over_quota = gate.quotas.is_some_and(|quotas| {
             amazon_pay_protocol::v1::operation(&verified.action).is_some_and(|info| {
                 !quotas.admit(
                     &verified.account.seller_id,
@@ -159,24 +193,44 @@ impl Front for V1Front {
             })
         });
         if over_quota {
-            return self.refuse(Refusal::Throttled, id);
+            return Err(self.refuse(Refusal::Throttled, id));
         }
-        let parsed = match AnyRequest::from_params(&verified.action, &verified.params) {
-            Ok(r) => r,
-            Err(e) => return error_reply(&parameter_error(e), id),
-        };
-        let owner = Owner {
-            seller_id: verified.account.seller_id.clone(),
-            region: verified.account.region.name().to_owned(),
-            environment: format!("{:?}", verified.environment),
-        };
+        let parsed = AnyRequest::from_params(&verified.action, &verified.params)
+            .map_err(|e| error_reply(&parameter_error(e), id))?;
+        Ok(Checked {
+            owner: Owner {
+                seller_id: verified.account.seller_id.clone(),
+                region: verified.account.region.name().to_owned(),
+                environment: format!("{:?}", verified.environment),
+            },
+            sandbox,
+            fingerprint: fingerprint(&verified.params),
+            request: parsed,
+            request_id: id.to_owned(),
+        })
+    }
+
+    fn serve(
+        &self,
+        env: &Env<'_>,
+        checked: Checked,
+        world: &mut World,
+        notices: &mut Vec<Notice>,
+    ) -> Reply {
+        let Checked {
+            owner,
+            sandbox,
+            fingerprint,
+            request,
+            request_id,
+        } = checked;
         let mut ctx = ctx(env, world, notices, owner, sandbox);
-        ctx.request_id = id.to_owned();
-        ctx.fingerprint = fingerprint(&verified.params);
-        let outcome = events::run_due(&mut ctx).and_then(|()| handlers::handle(&mut ctx, parsed));
+        ctx.request_id = request_id.clone();
+        ctx.fingerprint = fingerprint;
+        let outcome = events::run_due(&mut ctx).and_then(|()| handlers::handle(&mut ctx, request));
         match outcome.and_then(|r| r.to_xml().map_err(SimError::internal)) {
             Ok(body) => xml(200, body),
-            Err(e) => error_reply(&e, id),
+            Err(e) => error_reply(&e, &request_id),
         }
     }
 

@@ -5,7 +5,7 @@
 //! Files import only files below them, in this order (lowest first): `error`, `simulation`,
 //! `records`, `state`, `ctx`, `amounts`, `lifetimes`, `status`, `buyer_view`, `objects`
 //! (billing agreement ← order reference ← authorization ← capture ← refund), `buyer`,
-//! `events`, `handlers`, `ipn`, `verify`, `front`.
+//! `events`, `handlers`, `ipn`, `form`, `verify`, `front`.
 
 mod amounts;
 pub mod buyer;
@@ -13,6 +13,7 @@ mod buyer_view;
 pub mod ctx;
 pub mod error;
 mod events;
+mod form;
 pub mod front;
 mod handlers;
 mod ipn;

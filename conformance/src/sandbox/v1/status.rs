@@ -1,12 +1,13 @@
 //! Status values, object lookups and small shared checks of the v1 objects.
 
 use amazon_pay_protocol::Timestamp;
-use amazon_pay_protocol::v1::{self, ErrorCode};
+use amazon_pay_protocol::v1::{self, ErrorCode, Region};
 
 use super::ctx::Ctx;
 use super::error::{SimError, SimResult};
 use super::records::{
-    AuthorizationRecord, BillingAgreementRecord, CaptureRecord, OrderReferenceRecord, RefundRecord,
+    AuthorizationRecord, BillingAgreementRecord, CaptureRecord, OrderReferenceRecord, Owner,
+    RefundRecord,
 };
 
 pub fn agreement_status(
@@ -144,6 +145,17 @@ pub fn refund<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a RefundRecord> {
     )
 }
 
+/// The billing agreement an order reference was made from (CreateOrderReferenceForId or
+/// AuthorizeOnBillingAgreement): the agreement whose monthly limit its authorizations count
+/// against, whichever operation made them.
+pub fn agreement_of(oro: &OrderReferenceRecord) -> Option<&str> {
+    oro.details
+        .parent_details
+        .as_ref()
+        .filter(|p| p.r#type == v1::ParentType::BillingAgreement)
+        .map(|p| p.id.as_str())
+}
+
 /// The ids of an IdList (none when it is absent).
 pub fn listed(list: &Option<v1::IdList>) -> impl Iterator<Item = &str> {
     list.iter().flat_map(|l| l.items.iter().map(String::as_str))
@@ -175,6 +187,26 @@ pub fn check_token(
             "The token is invalid, expired, or belongs to another buyer.",
         )),
         (None, None) => Ok(false),
+    }
+}
+
+/// What the buyer's statement shows (reference §3.C): `AMZ*` and the seller's descriptor, or
+/// the seller's name when the request gave none. The simulator's sellers are named after
+/// their region (GUESSES.md).
+pub fn soft_descriptor(given: Option<&str>, owner: &Owner) -> String {
+    match given {
+        Some(text) => format!("AMZ*{text}"),
+        None => format!("AMZ*Simulator {}", owner.region),
+    }
+}
+
+/// The language of the buyer's pages in the seller's region.
+pub fn order_language(region: Region) -> &'static str {
+    match region {
+        Region::Jp => "ja-JP",
+        Region::Na => "en-US",
+        Region::Eu => "de-DE",
+        Region::Uk => "en-GB",
     }
 }
 

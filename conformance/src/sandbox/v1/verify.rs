@@ -8,6 +8,7 @@ use amazon_pay_protocol::{ParamMap, Timestamp};
 use subtle::ConstantTimeEq;
 
 use super::error::{SimError, SimResult};
+use super::form;
 use crate::sandbox::accounts::{Account, Accounts};
 
 /// A request whose signature, key, version and timestamp were accepted.
@@ -41,7 +42,7 @@ pub fn verify<'a>(
     now: Timestamp,
 ) -> SimResult<Verified<'a>> {
     let environment = environment_of(path)?;
-    let params = ParamMap::from_form(body);
+    let params = form::parse(body)?;
     let required = |key: &str| {
         params.get(key).ok_or_else(|| {
             SimError::new(

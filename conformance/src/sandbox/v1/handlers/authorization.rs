@@ -7,7 +7,7 @@ use crate::sandbox::v1::amounts::{allowance_above, check_currency, check_timeout
 use crate::sandbox::v1::ctx::Ctx;
 use crate::sandbox::v1::error::{SimError, SimResult};
 use crate::sandbox::v1::objects::authorization::{self, MAX_AUTHORIZATIONS, NewAuthorization};
-use crate::sandbox::v1::objects::capture;
+use crate::sandbox::v1::objects::{billing_agreement, capture};
 use crate::sandbox::v1::records::AuthorizationRecord;
 use crate::sandbox::v1::simulation::NoteField;
 use crate::sandbox::v1::status;
@@ -76,6 +76,11 @@ pub fn authorize(ctx: &mut Ctx<'_>, r: v1::AuthorizeRequest) -> SimResult<v1::Au
                 cur = total.currency().as_str(),
             ),
         ));
+    }
+    // An order reference made from an agreement charges the agreement: its monthly limit
+    // holds whichever operation authorizes.
+    if let Some(agreement) = status::agreement_of(oro).map(str::to_owned) {
+        billing_agreement::check_monthly_limit(ctx, &agreement, &r.authorization_amount)?;
     }
     let auth_id = authorization::create(
         ctx,

@@ -45,13 +45,14 @@ pub fn capture(ctx: &mut Ctx<'_>, r: v1::CaptureRequest) -> SimResult<v1::Captur
             ),
         ));
     }
+    let descriptor = status::soft_descriptor(r.soft_descriptor.as_deref(), &auth.owner);
     let capture_id = capture::create(
         ctx,
         &auth_id,
         &reference,
         r.capture_amount,
         r.seller_capture_note,
-        r.soft_descriptor,
+        descriptor,
         simulation,
     )?;
     ctx.record_reference(

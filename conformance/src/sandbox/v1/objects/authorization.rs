@@ -69,6 +69,14 @@ fn outcome(simulation: Option<&Simulation>, method: PaymentMethod) -> Outcome {
 /// authorizations, so the authorization cannot name them.
 pub type CaptureInFull = fn(&mut Ctx<'_>, &str) -> SimResult<()>;
 
+/// The agreement whose monthly ledger counts authorizations on this order reference.
+fn charged_agreement(ctx: &Ctx<'_>, oro_id: &str) -> Option<String> {
+    ctx.state
+        .order_reference(oro_id)
+        .and_then(status::agreement_of)
+        .map(str::to_owned)
+}
+
 /// Creates an authorization; synchronous ones (TransactionTimeout=0) reach their final state
 /// now (captured with `capture_in_full` if CaptureNow), the others are Pending until
 /// `Timing::settle_after` has passed.
@@ -83,7 +91,7 @@ pub fn create(
     let auth_id = ctx.common.new_child_id(&n.order_reference_id, 'A');
     // Authorizations may be captured for 30 days, 2 in the sandbox (reference §4.3).
     let validity_days = if ctx.sandbox { 2 } else { 30 };
-    let mut b = v1::AuthorizationDetails::builder()
+    let b = v1::AuthorizationDetails::builder()
         .amazon_authorization_id(auth_id.as_str())
         .authorization_reference_id(n.reference_id.as_str())
         .authorization_amount(n.amount.clone())
@@ -96,13 +104,14 @@ pub fn create(
         .creation_timestamp(ctx.now)
         .expiration_timestamp(ctx.later(validity_days * 24 * 3600))
         .authorization_status(authorization_status(A::Pending, None, ctx.now)?)
-        .capture_now(n.capture_now);
-    if let Some(v) = n.note {
-        b = b.seller_authorization_note(v);
-    }
-    if let Some(v) = n.soft_descriptor {
-        b = b.soft_descriptor(v);
-    }
+        .capture_now(n.capture_now)
+        // Amazon always sends these: an empty list and an empty note when there are none.
+        .id_list(v1::IdList::default())
+        .seller_authorization_note(n.note.unwrap_or_default())
+        .soft_descriptor(status::soft_descriptor(
+            n.soft_descriptor.as_deref(),
+            &owner,
+        ));
     let details = b.build()?;
     ctx.state.insert_authorization(
         auth_id.clone(),
@@ -117,10 +126,8 @@ pub fn create(
     if let Some(oro) = ctx.state.order_reference_mut(&n.order_reference_id) {
         push_id(&mut oro.details.id_list, &auth_id);
     }
-    if let Some(ba) = n
-        .billing_agreement_id
-        .as_deref()
-        .and_then(|id| ctx.state.billing_agreement_mut(id))
+    if let Some(ba) = charged_agreement(ctx, &n.order_reference_id)
+        .and_then(|id| ctx.state.billing_agreement_mut(&id))
     {
         ba.ledger.push(LedgerEntry {
             authorization_id: auth_id.clone(),
@@ -174,11 +181,10 @@ pub fn settle(ctx: &mut Ctx<'_>, auth_id: &str, synchronous: bool) -> SimResult<
             auth.details.soft_decline = Some(*soft);
         }
     }
+    let charged = charged_agreement(ctx, &oro_id);
     if let (Outcome::Declined { .. }, Some(ba)) = (
         &target,
-        ba_id
-            .as_deref()
-            .and_then(|id| ctx.state.billing_agreement_mut(id)),
+        charged.and_then(|id| ctx.state.billing_agreement_mut(&id)),
     ) {
         if let Some(charge) = ba
             .ledger

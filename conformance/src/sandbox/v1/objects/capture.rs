@@ -29,20 +29,25 @@ pub fn capture_in_full(ctx: &mut Ctx<'_>, auth_id: &str) -> SimResult<()> {
         .as_ref()
         .map(|r| r.as_str().to_owned())
         .unwrap_or_default();
-    let descriptor = auth.details.soft_descriptor.clone();
+    let descriptor = auth
+        .details
+        .soft_descriptor
+        .clone()
+        .unwrap_or_else(|| status::soft_descriptor(None, &auth.owner));
     create(ctx, auth_id, &reference, amount, None, descriptor, None)?;
     Ok(())
 }
 
 /// Creates a capture on an Open authorization and closes the authorization behind it (one
 /// capture per authorization, `MaxCapturesProcessed`), unless the capture was declined.
+/// `descriptor` is the statement text as shown (see `status::soft_descriptor`).
 pub fn create(
     ctx: &mut Ctx<'_>,
     auth_id: &str,
     reference: &str,
     amount: Money,
     note: Option<String>,
-    descriptor: Option<String>,
+    descriptor: String,
     simulation: Option<Simulation>,
 ) -> SimResult<String> {
     let auth = authorization::stored(ctx, auth_id)?;
@@ -68,21 +73,19 @@ pub fn create(
     let declined = state == v1::CaptureState::Declined;
     let pending = state == v1::CaptureState::Pending;
     let completed = state == v1::CaptureState::Completed;
-    let mut b = v1::CaptureDetails::builder()
+    let details = v1::CaptureDetails::builder()
         .amazon_capture_id(capture_id.as_str())
         .capture_reference_id(reference)
         .capture_amount(amount.clone())
         .refunded_amount(zero.clone())
         .capture_fee(zero)
         .creation_timestamp(ctx.now)
-        .capture_status(capture_status(state, reason, ctx.now)?);
-    if let Some(v) = note {
-        b = b.seller_capture_note(v);
-    }
-    if let Some(v) = descriptor {
-        b = b.soft_descriptor(v);
-    }
-    let details = b.build()?;
+        .capture_status(capture_status(state, reason, ctx.now)?)
+        // Amazon always sends these: an empty list and an empty note when there are none.
+        .id_list(v1::IdList::default())
+        .seller_capture_note(note.unwrap_or_default())
+        .soft_descriptor(descriptor)
+        .build()?;
     ctx.state.insert_capture(
         capture_id.clone(),
         CaptureRecord {

@@ -8,7 +8,7 @@ use crate::sandbox::v1::ctx::{Ctx, Notice};
 use crate::sandbox::v1::error::SimResult;
 use crate::sandbox::v1::lifetimes::order_reference_expiry;
 use crate::sandbox::v1::records::OrderReferenceRecord;
-use crate::sandbox::v1::status::{self, order_status, release_environment};
+use crate::sandbox::v1::status::{self, order_language, order_status, release_environment};
 
 fn set_status(ctx: &mut Ctx<'_>, id: &str, status: v1::OrderReferenceStatus) {
     if let Some(oro) = ctx.state.order_reference_mut(id) {
@@ -116,6 +116,7 @@ pub fn create_for_agreement(
         .creation_timestamp(ctx.now)
         .expiration_timestamp(expires)
         .release_environment(release_environment(ctx))
+        .order_language(order_language(owner.region()))
         .parent_details(
             v1::ParentDetails::builder()
                 .id(agreement_id)

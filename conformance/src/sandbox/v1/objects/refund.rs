@@ -35,26 +35,27 @@ pub fn create(ctx: &mut Ctx<'_>, owner: Owner, n: NewRefund) -> SimResult<String
         .to_owned();
     let refund_id = ctx.common.new_child_id(&base, 'R');
     let zero = Money::from_minor(0, n.amount.currency().clone()).map_err(SimError::internal)?;
-    let mut b = v1::RefundDetails::builder()
+    let details = v1::RefundDetails::builder()
         .amazon_refund_id(refund_id.as_str())
         .refund_reference_id(n.reference_id.as_str())
         .refund_type(v1::RefundType::SellerInitiated)
         .refund_amount(n.amount)
         .fee_refunded(zero)
         .creation_timestamp(ctx.now)
-        .refund_status(refund_status(v1::RefundState::Pending, None, ctx.now)?);
-    if let Some(v) = n.note {
-        b = b.seller_refund_note(v);
-    }
-    if let Some(v) = n.soft_descriptor {
-        b = b.soft_descriptor(v);
-    }
+        .refund_status(refund_status(v1::RefundState::Pending, None, ctx.now)?)
+        // Amazon always sends the note, empty when there is none.
+        .seller_refund_note(n.note.unwrap_or_default())
+        .soft_descriptor(status::soft_descriptor(
+            n.soft_descriptor.as_deref(),
+            &owner,
+        ))
+        .build()?;
     ctx.state.insert_refund(
         refund_id.clone(),
         RefundRecord {
             owner,
             capture_id: n.capture_id.clone(),
-            details: b.build()?,
+            details,
             declines: n.simulation == Some(Simulation::Rejected),
         },
     );
