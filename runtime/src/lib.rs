@@ -22,6 +22,7 @@ pub mod error;
 pub mod ipn;
 pub mod money;
 pub mod operation;
+pub mod percent;
 pub mod protocol;
 pub mod timestamp;
 pub mod v1;

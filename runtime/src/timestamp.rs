@@ -71,6 +71,17 @@ impl Timestamp {
         out
     }
 
+    /// The basic ISO 8601 form of v2 (`YYYYMMDDTHHMMSSZ`): the wire form without its
+    /// separators (a year before 0 keeps its sign).
+    pub fn to_basic(&self) -> String {
+        let wire = self.to_wire();
+        let (sign, rest) = wire.split_at(usize::from(wire.starts_with('-')));
+        let mut out = String::with_capacity(wire.len());
+        out.push_str(sign);
+        out.extend(rest.chars().filter(|c| !matches!(c, '-' | ':')));
+        out
+    }
+
     /// The form documents use: to the second, or to the millisecond when there is one
     /// (`2015-11-02T17:36:30.173Z`), so a parsed document writes back unchanged.
     pub fn to_document(&self) -> String {
@@ -126,6 +137,12 @@ impl<'de> Deserialize<'de> for Timestamp {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn basic_form() {
+        let t = Timestamp::parse("2024-01-02T03:04:05Z").unwrap();
+        assert_eq!(t.to_basic(), "20240102T030405Z");
+    }
 
     #[test]
     fn accepts_both_sdk_styles_and_writes_seconds() {

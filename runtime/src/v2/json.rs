@@ -69,7 +69,7 @@ pub mod timestamp {
     use super::*;
 
     pub fn serialize<S: Serializer>(value: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&basic(value).map_err(S::Error::custom)?)
+        serializer.serialize_str(&value.to_basic())
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
@@ -178,13 +178,6 @@ impl<'de> Deserialize<'de> for AmountText {
         }
         deserializer.deserialize_any(AmountVisitor)
     }
-}
-
-/// `YYYYMMDDTHHMMSSZ`.
-fn basic(t: &Timestamp) -> Result<String, time::error::Format> {
-    t.as_offset_date_time().format(format_description!(
-        "[year][month][day]T[hour][minute][second]Z"
-    ))
 }
 
 /// The basic form, else the extended ISO form.

@@ -4,7 +4,7 @@
 use super::credentials::Credentials;
 use super::key::KeyError;
 use super::operation::{Method, Operation};
-use super::sign::{Canonicalize, Explanation, authorization, pay_date, signature};
+use super::sign::{Canonicalize, Explanation, authorization, signature};
 use crate::Timestamp;
 use crate::endpoint::Endpoint;
 use crate::protocol::HttpRequest;
@@ -64,7 +64,8 @@ pub fn sign_parts(
     host: &str,
     now: Timestamp,
 ) -> Result<SignedRequest, KeyError> {
-    let date = pay_date(now);
+    // `x-amz-pay-date` in the basic form the SDKs send.
+    let date = now.to_basic();
     let given = |name: &str| {
         parts
             .headers

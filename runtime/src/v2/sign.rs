@@ -10,37 +10,31 @@
 //! The body is hashed exactly as it is sent: the caller hands over bytes, never a value to be
 //! serialised again, so `\/` escapes, umlauts and Japanese text cannot differ between the two.
 
-use std::fmt::Write as _;
-
 use base64::Engine as _;
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
 
 use super::key::{Algorithm, KeyError, PrivateKey};
-use crate::Timestamp;
-
-/// RFC 3986 unreserved characters stay bare; every other UTF-8 byte becomes `%XX`.
-const UNRESERVED: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
-
-/// The same set with `/` kept, for paths.
-const PATH: &AsciiSet = &UNRESERVED.remove(b'/');
+use crate::percent::{encode, encode_into};
 
 /// The canonical URI of a path: a leading `/`, runs of `/` collapsed to one, every byte outside
 /// the unreserved set and `/` percent-encoded (upper-case hex). A trailing `/` is kept, as the
 /// .NET SDK sends and signs it.
 pub fn canonical_uri(path: &str) -> String {
-    let mut collapsed = String::with_capacity(path.len() + 1);
-    collapsed.push('/');
-    for c in path.chars() {
-        if !(c == '/' && collapsed.ends_with('/')) {
-            collapsed.push(c);
+    let mut uri = String::with_capacity(path.len() + 1);
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, segment) in segments.iter().enumerate() {
+        // Empty segments are the runs of `/`; the last one keeps a trailing slash.
+        if !segment.is_empty() {
+            uri.push('/');
+            encode_into(&mut uri, segment);
+        } else if i + 1 == segments.len() && i > 0 {
+            uri.push('/');
         }
     }
-    utf8_percent_encode(&collapsed, PATH).to_string()
+    if uri.is_empty() {
+        uri.push('/');
+    }
+    uri
 }
 
 /// The canonical query: keys and values percent-encoded, pairs sorted by encoded key and then
@@ -61,10 +55,6 @@ pub fn canonical_query<K: AsRef<str>, V: AsRef<str>>(pairs: &[(K, V)]) -> String
         out.push_str(v);
     }
     out
-}
-
-fn encode(text: &str) -> String {
-    utf8_percent_encode(text, UNRESERVED).to_string()
 }
 
 /// Canonical headers (`name:value\n` lines, names lower-cased and trimmed, values trimmed with
@@ -105,13 +95,7 @@ pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> (S
 
 /// Lower-case hex SHA-256.
 pub fn hex_sha256(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(64);
-    for b in digest {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{b:02x}");
-    }
-    out
+    hex::encode(Sha256::digest(bytes))
 }
 
 /// A request as the signer sees it: the path exactly as sent (base path included), the query
@@ -187,20 +171,6 @@ pub fn authorization(
     )
 }
 
-/// `x-amz-pay-date` in the basic ISO 8601 form the SDKs send (`20240102T030405Z`).
-pub fn pay_date(now: Timestamp) -> String {
-    let t = now.as_offset_date_time();
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -267,11 +237,5 @@ mod tests {
             string_to_sign(Algorithm::Pss, payload),
             "AMZN-PAY-RSASSA-PSS\n8dec52d799607be40f82d5c8e7ecb6c171e6591c41b1111a576b16076c89381c"
         );
-    }
-
-    #[test]
-    fn dates() {
-        let t = Timestamp::parse("2024-01-02T03:04:05Z").unwrap();
-        assert_eq!(pay_date(t), "20240102T030405Z");
     }
 }
