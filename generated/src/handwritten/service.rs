@@ -1,10 +1,8 @@
-//! The v1 service's facts, stated to the runtime: its error codes and their classes, which
+//! The v1 service's facts, stated to the runtime: its error codes (whose `ServiceCode` impl is generated), which
 //! form parameters are secret, which elements are personal data, hosts and paths. Every fact
 //! is generated from the spec; this only connects them to the runtime's traits.
 
-use amazon_pay_runtime::ErrorClass;
 use amazon_pay_runtime::endpoint::{EnvironmentPath, RegionHost};
-use amazon_pay_runtime::error::ServiceCode;
 use amazon_pay_runtime::v1::{Mws, MwsService};
 
 use crate::v1;
@@ -31,20 +29,6 @@ impl MwsService for V1Service {
 
     #[cfg(feature = "client")]
     type Client = crate::client::Client;
-}
-
-impl ServiceCode for v1::ErrorCode {
-    fn parse(text: &str) -> v1::ErrorCode {
-        v1::ErrorCode::parse(text)
-    }
-
-    fn as_str(&self) -> &str {
-        v1::ErrorCode::as_str(self)
-    }
-
-    fn class(&self) -> ErrorClass {
-        v1::ErrorCode::class(self)
-    }
 }
 
 impl RegionHost for v1::Region {

@@ -1,10 +1,8 @@
-//! The v2 service's facts, stated to the runtime: its error codes and their classes, which
+//! The v2 service's facts, stated to the runtime: its error codes (whose `ServiceCode` impl is generated), which
 //! JSON members are personal data, hosts and paths. Every fact is generated from `spec/v2/`;
 //! this only connects them to the runtime's traits.
 
-use amazon_pay_runtime::ErrorClass;
 use amazon_pay_runtime::endpoint::RegionHost;
-use amazon_pay_runtime::error::ServiceCode;
 use amazon_pay_runtime::v2::{Rest, RestService};
 
 use crate::v2;
@@ -27,20 +25,6 @@ impl RestService for V2Service {
 
     #[cfg(feature = "client")]
     type Client = crate::client::v2::Client;
-}
-
-impl ServiceCode for v2::ErrorCode {
-    fn parse(text: &str) -> v2::ErrorCode {
-        v2::ErrorCode::parse(text)
-    }
-
-    fn as_str(&self) -> &str {
-        v2::ErrorCode::as_str(self)
-    }
-
-    fn class(&self) -> ErrorClass {
-        v2::ErrorCode::class(self)
-    }
 }
 
 impl RegionHost for v2::Region {

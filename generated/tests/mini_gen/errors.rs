@@ -87,3 +87,15 @@ impl ErrorCode {
         }
     }
 }
+/// What the runtime's client engine reads of a code.
+impl ::amazon_pay_protocol::error::ServiceCode for ErrorCode {
+    fn parse(text: &str) -> ErrorCode {
+        ErrorCode::parse(text)
+    }
+    fn as_str(&self) -> &str {
+        ErrorCode::as_str(self)
+    }
+    fn class(&self) -> ::amazon_pay_protocol::ErrorClass {
+        ErrorCode::class(self)
+    }
+}
