@@ -42,7 +42,9 @@ fn newtype(entry: &TypeEntry) -> TokenStream {
     let doc = doc_attr(&entry.doc);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        // `Default` (the empty text) lets a request read from its body stand in for a path
+        // member until the path is read.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
         #[serde(transparent)]
         pub struct #name(pub ::std::string::String);
 

@@ -3,6 +3,7 @@
 
 pub mod credentials;
 pub mod error;
+pub mod incoming;
 pub mod json;
 pub mod key;
 pub mod operation;

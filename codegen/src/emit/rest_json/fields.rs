@@ -10,17 +10,16 @@ use crate::emit::types::serde_field;
 use crate::ir::{Field, Ir, Scalar, StructRole, Structure, TypeRef};
 use crate::names;
 
-/// Documents are read and written; requests are only written (their body members).
-pub fn structure_serde(s: &Structure) -> TokenStream {
-    match s.role {
-        StructRole::Shape { .. } => quote!(::serde::Serialize, ::serde::Deserialize,),
-        StructRole::Request => quote!(::serde::Serialize,),
-    }
+/// Documents and requests are read and written: clients write requests and read documents,
+/// the simulator the other way round. A request's serde form is its JSON body.
+pub fn structure_serde() -> TokenStream {
+    quote!(::serde::Serialize, ::serde::Deserialize,)
 }
 
 pub fn field_serde(ir: &Ir, s: &Structure, f: &Field) -> TokenStream {
     if s.role == StructRole::Request && f.location != Location::Body {
-        // Path, query and header members are not part of the JSON body.
+        // Path, query and header members are not part of the JSON body; `from_incoming`
+        // fills them in.
         return quote!(#[serde(skip)]);
     }
     let json = |module: &str| {

@@ -19,8 +19,8 @@ pub struct RestJsonEmitter<'a> {
 }
 
 impl ProtocolEmitter for RestJsonEmitter<'_> {
-    fn structure_serde(&self, s: &Structure) -> TokenStream {
-        fields::structure_serde(s)
+    fn structure_serde(&self, _s: &Structure) -> TokenStream {
+        fields::structure_serde()
     }
 
     fn field_serde(&self, ir: &Ir, s: &Structure, f: &Field) -> TokenStream {

@@ -39,7 +39,10 @@ pub fn emit(ir: &Ir, op: &OperationEntry) -> TokenStream {
     let query = pairs(&op.request.fields, Location::Query);
     let headers = pairs(&op.request.fields, Location::Header);
     let body = body(op, binding.body);
+    let reader = reader(op, binding.body, &binding.path);
     quote! {
+        #reader
+
         impl ::amazon_pay_protocol::v2_runtime::Operation for #request {
             const INFO: ::amazon_pay_protocol::OperationInfo = #info;
             const METHOD: ::amazon_pay_protocol::v2_runtime::operation::Method =
@@ -142,5 +145,103 @@ fn body(op: &OperationEntry, body: Option<Body>) -> TokenStream {
             quote!(::serde_json::to_vec(&self.#ident).ok())
         }
         (Some(Body::Document), None) | (None, _) => quote!(::std::option::Option::None),
+    }
+}
+
+/// `from_incoming`: the request as the service reads it, the body first (the members it does
+/// not hold are skipped by serde and stand at their defaults), then the path, header and query
+/// members.
+fn reader(op: &OperationEntry, body: Option<Body>, template: &str) -> TokenStream {
+    let request = names::ty(&op.request.name);
+    let fields = &op.request.fields;
+    // Members outside the body are set after it is read.
+    let located = fields.iter().any(|f| f.location != Location::Body);
+    let binding = if located {
+        quote!(mut request)
+    } else {
+        quote!(request)
+    };
+    let read_body = match (body, fields.iter().find(|f| f.location == Location::Body)) {
+        // The one json member is the whole body.
+        (Some(Body::Document), Some(f)) => {
+            let wire = &f.wire;
+            quote! {
+                let document: ::serde_json::Value =
+                    ::serde_json::from_slice(incoming.json_body()).map_err(ReadError::json)?;
+                let #binding: Self =
+                    ::serde_json::from_value(::serde_json::json!({ #wire: document }))
+                        .map_err(ReadError::json)?;
+            }
+        }
+        (Some(Body::Members), _) => quote! {
+            let #binding: Self =
+                ::serde_json::from_slice(incoming.json_body()).map_err(ReadError::json)?;
+        },
+        // Nothing to read: the operation has no members at all.
+        _ if !located => quote! {
+            let _ = incoming;
+            let request: Self = ::serde_json::from_slice(b"{}").map_err(ReadError::json)?;
+        },
+        _ => quote! {
+            let mut request: Self =
+                ::serde_json::from_slice(b"{}").map_err(ReadError::json)?;
+        },
+    };
+    let path_names: Vec<&str> = template
+        .split('/')
+        .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        .collect();
+    let path_reads = fields
+        .iter()
+        .filter(|f| f.location == Location::Path)
+        .filter_map(|f| {
+            let index = path_names.iter().position(|n| *n == f.wire)?;
+            let ident = field_ident(f);
+            let wire = &f.wire;
+            Some(quote! {
+                request.#ident = ::amazon_pay_protocol::wire::WireValue::from_wire(incoming.path_param(#index))
+                    .map_err(|reason| ReadError::Path { name: #wire, reason })?;
+            })
+        });
+    let located_reads = fields
+        .iter()
+        .filter(|f| matches!(f.location, Location::Header | Location::Query))
+        .map(|f| {
+            let ident = field_ident(f);
+            let wire = &f.wire;
+            let (lookup, error, missing) = match f.location {
+                Location::Header => (quote!(header), quote!(Header), quote!(MissingHeader)),
+                _ => (quote!(query), quote!(Query), quote!(MissingQuery)),
+            };
+            let parse = quote! {
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::#error { name: #wire, reason })?
+            };
+            if f.required {
+                quote! {
+                    let text = incoming.#lookup(#wire).ok_or(ReadError::#missing(#wire))?;
+                    request.#ident = #parse;
+                }
+            } else {
+                quote! {
+                    if let ::std::option::Option::Some(text) = incoming.#lookup(#wire) {
+                        request.#ident = ::std::option::Option::Some(#parse);
+                    }
+                }
+            }
+        });
+    quote! {
+        impl #request {
+            /// Reads the request as the service receives it (the simulator's side).
+            pub fn from_incoming(
+                incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+            ) -> ::std::result::Result<Self, ::amazon_pay_protocol::v2_runtime::incoming::ReadError> {
+                use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+                #read_body
+                #(#path_reads)*
+                #(#located_reads)*
+                ::std::result::Result::Ok(request)
+            }
+        }
     }
 }

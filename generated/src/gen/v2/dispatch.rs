@@ -754,6 +754,1396 @@ pub fn operation(
 ) -> ::std::option::Option<&'static ::amazon_pay_protocol::OperationInfo> {
     OPERATIONS.iter().find(|o| o.action == action)
 }
+/// Where each operation is served: method and path template below `v2/`.
+pub const ROUTES: &[::amazon_pay_protocol::v2_runtime::incoming::Route] = &[
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CancelCharge",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Delete,
+        segments: &["charges", "{chargeId}", "cancel"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CancelReportSchedule",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Delete,
+        segments: &["report-schedules", "{reportScheduleId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CaptureCharge",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["charges", "{chargeId}", "capture"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "ClaimMerchantAccount",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["merchantAccounts", "{merchantAccountId}", "claim"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CloseChargePermission",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Delete,
+        segments: &["chargePermissions", "{chargePermissionId}", "close"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CompleteCheckoutSession",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["checkoutSessions", "{checkoutSessionId}", "complete"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "ContestDispute",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["disputes", "{disputeId}", "contest"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateCharge",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["charges"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateCheckoutSession",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["checkoutSessions"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateDeliveryTracker",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["deliveryTrackers"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateDispute",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["disputes"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateMerchantAccount",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["merchantAccounts"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateMerchantAccountStore",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["merchantAccounts", "{merchantAccountId}", "stores"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateRefund",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["refunds"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateReport",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["reports"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "CreateReportSchedule",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["report-schedules"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "DeleteMerchantAccount",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Delete,
+        segments: &["merchantAccounts", "{merchantAccountId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "FinalizeCheckoutSession",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["checkoutSessions", "{checkoutSessionId}", "finalize"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetAuthorizationToken",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["authorizationTokens", "{mwsAuthToken}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetBuyer",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["buyers", "{buyerToken}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetCharge",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["charges", "{chargeId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetChargePermission",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["chargePermissions", "{chargePermissionId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetCheckoutSession",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["checkoutSessions", "{checkoutSessionId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetDisbursements",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["disbursements"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetDispute",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["disputes", "{disputeId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetRefund",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["refunds", "{refundId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetReportById",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["reports", "{reportId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetReportDocument",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["report-documents", "{reportDocumentId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetReportScheduleById",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["report-schedules", "{reportScheduleId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetReportSchedules",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["report-schedules"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "GetReports",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Get,
+        segments: &["reports"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "InStoreCharge",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["in-store", "charge"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "InStoreRefund",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["in-store", "refund"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "MerchantScan",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["in-store", "merchantScan"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "UpdateCharge",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Patch,
+        segments: &["charges", "{chargeId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "UpdateChargePermission",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Patch,
+        segments: &["chargePermissions", "{chargePermissionId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "UpdateCheckoutSession",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Patch,
+        segments: &["checkoutSessions", "{checkoutSessionId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "UpdateDispute",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Patch,
+        segments: &["disputes", "{disputeId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "UpdateMerchantAccount",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Patch,
+        segments: &["merchantAccounts", "{merchantAccountId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "UpdateMerchantAccountStore",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Patch,
+        segments: &["merchantAccounts", "{merchantAccountId}", "stores", "{storeId}"],
+    },
+    ::amazon_pay_protocol::v2_runtime::incoming::Route {
+        action: "UploadFile",
+        method: ::amazon_pay_protocol::v2_runtime::Method::Post,
+        segments: &["files"],
+    },
+];
+/// A request of any operation, as the service reads it.
+#[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)]
+pub enum AnyRequest {
+    CancelCharge(CancelChargeRequest),
+    CancelReportSchedule(CancelReportScheduleRequest),
+    CaptureCharge(CaptureChargeRequest),
+    ClaimMerchantAccount(ClaimMerchantAccountRequest),
+    CloseChargePermission(CloseChargePermissionRequest),
+    CompleteCheckoutSession(CompleteCheckoutSessionRequest),
+    ContestDispute(ContestDisputeRequest),
+    CreateCharge(CreateChargeRequest),
+    CreateCheckoutSession(CreateCheckoutSessionRequest),
+    CreateDeliveryTracker(CreateDeliveryTrackerRequest),
+    CreateDispute(CreateDisputeRequest),
+    CreateMerchantAccount(CreateMerchantAccountRequest),
+    CreateMerchantAccountStore(CreateMerchantAccountStoreRequest),
+    CreateRefund(CreateRefundRequest),
+    CreateReport(CreateReportRequest),
+    CreateReportSchedule(CreateReportScheduleRequest),
+    DeleteMerchantAccount(DeleteMerchantAccountRequest),
+    FinalizeCheckoutSession(FinalizeCheckoutSessionRequest),
+    GetAuthorizationToken(GetAuthorizationTokenRequest),
+    GetBuyer(GetBuyerRequest),
+    GetCharge(GetChargeRequest),
+    GetChargePermission(GetChargePermissionRequest),
+    GetCheckoutSession(GetCheckoutSessionRequest),
+    GetDisbursements(GetDisbursementsRequest),
+    GetDispute(GetDisputeRequest),
+    GetRefund(GetRefundRequest),
+    GetReportById(GetReportByIdRequest),
+    GetReportDocument(GetReportDocumentRequest),
+    GetReportScheduleById(GetReportScheduleByIdRequest),
+    GetReportSchedules(GetReportSchedulesRequest),
+    GetReports(GetReportsRequest),
+    InStoreCharge(InStoreChargeRequest),
+    InStoreRefund(InStoreRefundRequest),
+    MerchantScan(MerchantScanRequest),
+    UpdateCharge(UpdateChargeRequest),
+    UpdateChargePermission(UpdateChargePermissionRequest),
+    UpdateCheckoutSession(UpdateCheckoutSessionRequest),
+    UpdateDispute(UpdateDisputeRequest),
+    UpdateMerchantAccount(UpdateMerchantAccountRequest),
+    UpdateMerchantAccountStore(UpdateMerchantAccountStoreRequest),
+    UploadFile(UploadFileRequest),
+}
+impl AnyRequest {
+    /// Reads a request from its method, its path below `v2/` (no leading slash; a
+    /// trailing slash is tolerated), its decoded query pairs, its headers (lower-case
+    /// names) and its body.
+    pub fn from_http(
+        method: ::amazon_pay_protocol::v2_runtime::Method,
+        path: &str,
+        query: &[(::std::string::String, ::std::string::String)],
+        headers: &[(::std::string::String, ::std::string::String)],
+        body: &[u8],
+    ) -> ::std::result::Result<
+        AnyRequest,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        let (route, path_params) = ::amazon_pay_protocol::v2_runtime::incoming::route(
+            ROUTES,
+            method,
+            path,
+        )?;
+        let incoming = ::amazon_pay_protocol::v2_runtime::incoming::Incoming {
+            path_params: &path_params,
+            query,
+            headers,
+            body,
+        };
+        match route.action {
+            "CancelCharge" => {
+                CancelChargeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CancelCharge)
+            }
+            "CancelReportSchedule" => {
+                CancelReportScheduleRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CancelReportSchedule)
+            }
+            "CaptureCharge" => {
+                CaptureChargeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CaptureCharge)
+            }
+            "ClaimMerchantAccount" => {
+                ClaimMerchantAccountRequest::from_incoming(&incoming)
+                    .map(AnyRequest::ClaimMerchantAccount)
+            }
+            "CloseChargePermission" => {
+                CloseChargePermissionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CloseChargePermission)
+            }
+            "CompleteCheckoutSession" => {
+                CompleteCheckoutSessionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CompleteCheckoutSession)
+            }
+            "ContestDispute" => {
+                ContestDisputeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::ContestDispute)
+            }
+            "CreateCharge" => {
+                CreateChargeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateCharge)
+            }
+            "CreateCheckoutSession" => {
+                CreateCheckoutSessionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateCheckoutSession)
+            }
+            "CreateDeliveryTracker" => {
+                CreateDeliveryTrackerRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateDeliveryTracker)
+            }
+            "CreateDispute" => {
+                CreateDisputeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateDispute)
+            }
+            "CreateMerchantAccount" => {
+                CreateMerchantAccountRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateMerchantAccount)
+            }
+            "CreateMerchantAccountStore" => {
+                CreateMerchantAccountStoreRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateMerchantAccountStore)
+            }
+            "CreateRefund" => {
+                CreateRefundRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateRefund)
+            }
+            "CreateReport" => {
+                CreateReportRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateReport)
+            }
+            "CreateReportSchedule" => {
+                CreateReportScheduleRequest::from_incoming(&incoming)
+                    .map(AnyRequest::CreateReportSchedule)
+            }
+            "DeleteMerchantAccount" => {
+                DeleteMerchantAccountRequest::from_incoming(&incoming)
+                    .map(AnyRequest::DeleteMerchantAccount)
+            }
+            "FinalizeCheckoutSession" => {
+                FinalizeCheckoutSessionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::FinalizeCheckoutSession)
+            }
+            "GetAuthorizationToken" => {
+                GetAuthorizationTokenRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetAuthorizationToken)
+            }
+            "GetBuyer" => {
+                GetBuyerRequest::from_incoming(&incoming).map(AnyRequest::GetBuyer)
+            }
+            "GetCharge" => {
+                GetChargeRequest::from_incoming(&incoming).map(AnyRequest::GetCharge)
+            }
+            "GetChargePermission" => {
+                GetChargePermissionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetChargePermission)
+            }
+            "GetCheckoutSession" => {
+                GetCheckoutSessionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetCheckoutSession)
+            }
+            "GetDisbursements" => {
+                GetDisbursementsRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetDisbursements)
+            }
+            "GetDispute" => {
+                GetDisputeRequest::from_incoming(&incoming).map(AnyRequest::GetDispute)
+            }
+            "GetRefund" => {
+                GetRefundRequest::from_incoming(&incoming).map(AnyRequest::GetRefund)
+            }
+            "GetReportById" => {
+                GetReportByIdRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetReportById)
+            }
+            "GetReportDocument" => {
+                GetReportDocumentRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetReportDocument)
+            }
+            "GetReportScheduleById" => {
+                GetReportScheduleByIdRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetReportScheduleById)
+            }
+            "GetReportSchedules" => {
+                GetReportSchedulesRequest::from_incoming(&incoming)
+                    .map(AnyRequest::GetReportSchedules)
+            }
+            "GetReports" => {
+                GetReportsRequest::from_incoming(&incoming).map(AnyRequest::GetReports)
+            }
+            "InStoreCharge" => {
+                InStoreChargeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::InStoreCharge)
+            }
+            "InStoreRefund" => {
+                InStoreRefundRequest::from_incoming(&incoming)
+                    .map(AnyRequest::InStoreRefund)
+            }
+            "MerchantScan" => {
+                MerchantScanRequest::from_incoming(&incoming)
+                    .map(AnyRequest::MerchantScan)
+            }
+            "UpdateCharge" => {
+                UpdateChargeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::UpdateCharge)
+            }
+            "UpdateChargePermission" => {
+                UpdateChargePermissionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::UpdateChargePermission)
+            }
+            "UpdateCheckoutSession" => {
+                UpdateCheckoutSessionRequest::from_incoming(&incoming)
+                    .map(AnyRequest::UpdateCheckoutSession)
+            }
+            "UpdateDispute" => {
+                UpdateDisputeRequest::from_incoming(&incoming)
+                    .map(AnyRequest::UpdateDispute)
+            }
+            "UpdateMerchantAccount" => {
+                UpdateMerchantAccountRequest::from_incoming(&incoming)
+                    .map(AnyRequest::UpdateMerchantAccount)
+            }
+            "UpdateMerchantAccountStore" => {
+                UpdateMerchantAccountStoreRequest::from_incoming(&incoming)
+                    .map(AnyRequest::UpdateMerchantAccountStore)
+            }
+            "UploadFile" => {
+                UploadFileRequest::from_incoming(&incoming).map(AnyRequest::UploadFile)
+            }
+            other => {
+                ::std::result::Result::Err(
+                    ::amazon_pay_protocol::v2_runtime::incoming::ReadError::NotFound(
+                        other.to_owned(),
+                    ),
+                )
+            }
+        }
+    }
+    /// The operation's name.
+    pub fn action(&self) -> &'static str {
+        match self {
+            AnyRequest::CancelCharge(_) => "CancelCharge",
+            AnyRequest::CancelReportSchedule(_) => "CancelReportSchedule",
+            AnyRequest::CaptureCharge(_) => "CaptureCharge",
+            AnyRequest::ClaimMerchantAccount(_) => "ClaimMerchantAccount",
+            AnyRequest::CloseChargePermission(_) => "CloseChargePermission",
+            AnyRequest::CompleteCheckoutSession(_) => "CompleteCheckoutSession",
+            AnyRequest::ContestDispute(_) => "ContestDispute",
+            AnyRequest::CreateCharge(_) => "CreateCharge",
+            AnyRequest::CreateCheckoutSession(_) => "CreateCheckoutSession",
+            AnyRequest::CreateDeliveryTracker(_) => "CreateDeliveryTracker",
+            AnyRequest::CreateDispute(_) => "CreateDispute",
+            AnyRequest::CreateMerchantAccount(_) => "CreateMerchantAccount",
+            AnyRequest::CreateMerchantAccountStore(_) => "CreateMerchantAccountStore",
+            AnyRequest::CreateRefund(_) => "CreateRefund",
+            AnyRequest::CreateReport(_) => "CreateReport",
+            AnyRequest::CreateReportSchedule(_) => "CreateReportSchedule",
+            AnyRequest::DeleteMerchantAccount(_) => "DeleteMerchantAccount",
+            AnyRequest::FinalizeCheckoutSession(_) => "FinalizeCheckoutSession",
+            AnyRequest::GetAuthorizationToken(_) => "GetAuthorizationToken",
+            AnyRequest::GetBuyer(_) => "GetBuyer",
+            AnyRequest::GetCharge(_) => "GetCharge",
+            AnyRequest::GetChargePermission(_) => "GetChargePermission",
+            AnyRequest::GetCheckoutSession(_) => "GetCheckoutSession",
+            AnyRequest::GetDisbursements(_) => "GetDisbursements",
+            AnyRequest::GetDispute(_) => "GetDispute",
+            AnyRequest::GetRefund(_) => "GetRefund",
+            AnyRequest::GetReportById(_) => "GetReportById",
+            AnyRequest::GetReportDocument(_) => "GetReportDocument",
+            AnyRequest::GetReportScheduleById(_) => "GetReportScheduleById",
+            AnyRequest::GetReportSchedules(_) => "GetReportSchedules",
+            AnyRequest::GetReports(_) => "GetReports",
+            AnyRequest::InStoreCharge(_) => "InStoreCharge",
+            AnyRequest::InStoreRefund(_) => "InStoreRefund",
+            AnyRequest::MerchantScan(_) => "MerchantScan",
+            AnyRequest::UpdateCharge(_) => "UpdateCharge",
+            AnyRequest::UpdateChargePermission(_) => "UpdateChargePermission",
+            AnyRequest::UpdateCheckoutSession(_) => "UpdateCheckoutSession",
+            AnyRequest::UpdateDispute(_) => "UpdateDispute",
+            AnyRequest::UpdateMerchantAccount(_) => "UpdateMerchantAccount",
+            AnyRequest::UpdateMerchantAccountStore(_) => "UpdateMerchantAccountStore",
+            AnyRequest::UploadFile(_) => "UploadFile",
+        }
+    }
+    /// The facts about the operation.
+    pub fn info(&self) -> &'static ::amazon_pay_protocol::OperationInfo {
+        match self {
+            AnyRequest::CancelCharge(_) => {
+                &<CancelChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CancelReportSchedule(_) => {
+                &<CancelReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CaptureCharge(_) => {
+                &<CaptureChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::ClaimMerchantAccount(_) => {
+                &<ClaimMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CloseChargePermission(_) => {
+                &<CloseChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CompleteCheckoutSession(_) => {
+                &<CompleteCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::ContestDispute(_) => {
+                &<ContestDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateCharge(_) => {
+                &<CreateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateCheckoutSession(_) => {
+                &<CreateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateDeliveryTracker(_) => {
+                &<CreateDeliveryTrackerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateDispute(_) => {
+                &<CreateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateMerchantAccount(_) => {
+                &<CreateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateMerchantAccountStore(_) => {
+                &<CreateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateRefund(_) => {
+                &<CreateRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateReport(_) => {
+                &<CreateReportRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::CreateReportSchedule(_) => {
+                &<CreateReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::DeleteMerchantAccount(_) => {
+                &<DeleteMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::FinalizeCheckoutSession(_) => {
+                &<FinalizeCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetAuthorizationToken(_) => {
+                &<GetAuthorizationTokenRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetBuyer(_) => {
+                &<GetBuyerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetCharge(_) => {
+                &<GetChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetChargePermission(_) => {
+                &<GetChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetCheckoutSession(_) => {
+                &<GetCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetDisbursements(_) => {
+                &<GetDisbursementsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetDispute(_) => {
+                &<GetDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetRefund(_) => {
+                &<GetRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetReportById(_) => {
+                &<GetReportByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetReportDocument(_) => {
+                &<GetReportDocumentRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetReportScheduleById(_) => {
+                &<GetReportScheduleByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetReportSchedules(_) => {
+                &<GetReportSchedulesRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::GetReports(_) => {
+                &<GetReportsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::InStoreCharge(_) => {
+                &<InStoreChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::InStoreRefund(_) => {
+                &<InStoreRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::MerchantScan(_) => {
+                &<MerchantScanRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::UpdateCharge(_) => {
+                &<UpdateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::UpdateChargePermission(_) => {
+                &<UpdateChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::UpdateCheckoutSession(_) => {
+                &<UpdateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::UpdateDispute(_) => {
+                &<UpdateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::UpdateMerchantAccount(_) => {
+                &<UpdateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::UpdateMerchantAccountStore(_) => {
+                &<UpdateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+            AnyRequest::UploadFile(_) => {
+                &<UploadFileRequest as ::amazon_pay_protocol::v2_runtime::Operation>::INFO
+            }
+        }
+    }
+    /// The HTTP method.
+    pub fn method(&self) -> ::amazon_pay_protocol::v2_runtime::Method {
+        match self {
+            AnyRequest::CancelCharge(_) => {
+                <CancelChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CancelReportSchedule(_) => {
+                <CancelReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CaptureCharge(_) => {
+                <CaptureChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::ClaimMerchantAccount(_) => {
+                <ClaimMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CloseChargePermission(_) => {
+                <CloseChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CompleteCheckoutSession(_) => {
+                <CompleteCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::ContestDispute(_) => {
+                <ContestDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateCharge(_) => {
+                <CreateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateCheckoutSession(_) => {
+                <CreateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateDeliveryTracker(_) => {
+                <CreateDeliveryTrackerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateDispute(_) => {
+                <CreateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateMerchantAccount(_) => {
+                <CreateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateMerchantAccountStore(_) => {
+                <CreateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateRefund(_) => {
+                <CreateRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateReport(_) => {
+                <CreateReportRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::CreateReportSchedule(_) => {
+                <CreateReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::DeleteMerchantAccount(_) => {
+                <DeleteMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::FinalizeCheckoutSession(_) => {
+                <FinalizeCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetAuthorizationToken(_) => {
+                <GetAuthorizationTokenRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetBuyer(_) => {
+                <GetBuyerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetCharge(_) => {
+                <GetChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetChargePermission(_) => {
+                <GetChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetCheckoutSession(_) => {
+                <GetCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetDisbursements(_) => {
+                <GetDisbursementsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetDispute(_) => {
+                <GetDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetRefund(_) => {
+                <GetRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetReportById(_) => {
+                <GetReportByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetReportDocument(_) => {
+                <GetReportDocumentRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetReportScheduleById(_) => {
+                <GetReportScheduleByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetReportSchedules(_) => {
+                <GetReportSchedulesRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::GetReports(_) => {
+                <GetReportsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::InStoreCharge(_) => {
+                <InStoreChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::InStoreRefund(_) => {
+                <InStoreRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::MerchantScan(_) => {
+                <MerchantScanRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::UpdateCharge(_) => {
+                <UpdateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::UpdateChargePermission(_) => {
+                <UpdateChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::UpdateCheckoutSession(_) => {
+                <UpdateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::UpdateDispute(_) => {
+                <UpdateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::UpdateMerchantAccount(_) => {
+                <UpdateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::UpdateMerchantAccountStore(_) => {
+                <UpdateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+            AnyRequest::UploadFile(_) => {
+                <UploadFileRequest as ::amazon_pay_protocol::v2_runtime::Operation>::METHOD
+            }
+        }
+    }
+    /// The path below `v2/`, parameters filled in (see `Operation::path`).
+    pub fn path(&self) -> ::std::string::String {
+        match self {
+            AnyRequest::CancelCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CancelReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CaptureCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::ClaimMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CloseChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CompleteCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::ContestDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateDeliveryTracker(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateReport(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::CreateReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::DeleteMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::FinalizeCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetAuthorizationToken(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetBuyer(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetDisbursements(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetReportById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetReportDocument(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetReportScheduleById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetReportSchedules(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::GetReports(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::InStoreCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::InStoreRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::MerchantScan(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::UpdateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::UpdateChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::UpdateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::UpdateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::UpdateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::UpdateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+            AnyRequest::UploadFile(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::path(r)
+            }
+        }
+    }
+    /// The query pairs (see `Operation::query`).
+    pub fn query(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        match self {
+            AnyRequest::CancelCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CancelReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CaptureCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::ClaimMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CloseChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CompleteCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::ContestDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateDeliveryTracker(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateReport(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::CreateReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::DeleteMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::FinalizeCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetAuthorizationToken(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetBuyer(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetDisbursements(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetReportById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetReportDocument(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetReportScheduleById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetReportSchedules(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::GetReports(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::InStoreCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::InStoreRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::MerchantScan(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::UpdateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::UpdateChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::UpdateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::UpdateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::UpdateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::UpdateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+            AnyRequest::UploadFile(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::query(r)
+            }
+        }
+    }
+    /// The header members (see `Operation::headers`).
+    pub fn headers(&self) -> ::std::vec::Vec<(&'static str, ::std::string::String)> {
+        match self {
+            AnyRequest::CancelCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CancelReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CaptureCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::ClaimMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CloseChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CompleteCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::ContestDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateDeliveryTracker(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateReport(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::CreateReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::DeleteMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::FinalizeCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetAuthorizationToken(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetBuyer(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetDisbursements(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetReportById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetReportDocument(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetReportScheduleById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetReportSchedules(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::GetReports(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::InStoreCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::InStoreRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::MerchantScan(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::UpdateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::UpdateChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::UpdateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::UpdateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::UpdateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::UpdateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+            AnyRequest::UploadFile(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::headers(r)
+            }
+        }
+    }
+    /// The JSON body (see `Operation::body`).
+    pub fn body(&self) -> ::std::option::Option<::std::vec::Vec<u8>> {
+        match self {
+            AnyRequest::CancelCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CancelReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CaptureCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::ClaimMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CloseChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CompleteCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::ContestDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateDeliveryTracker(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateReport(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::CreateReportSchedule(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::DeleteMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::FinalizeCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetAuthorizationToken(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetBuyer(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetDisbursements(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetReportById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetReportDocument(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetReportScheduleById(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetReportSchedules(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::GetReports(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::InStoreCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::InStoreRefund(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::MerchantScan(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::UpdateCharge(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::UpdateChargePermission(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::UpdateCheckoutSession(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::UpdateDispute(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::UpdateMerchantAccount(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::UpdateMerchantAccountStore(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+            AnyRequest::UploadFile(r) => {
+                ::amazon_pay_protocol::v2_runtime::Operation::body(r)
+            }
+        }
+    }
+    /// The status a success is answered with.
+    pub fn success_status(&self) -> u16 {
+        match self {
+            AnyRequest::CancelCharge(_) => {
+                <CancelChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CancelReportSchedule(_) => {
+                <CancelReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CaptureCharge(_) => {
+                <CaptureChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::ClaimMerchantAccount(_) => {
+                <ClaimMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CloseChargePermission(_) => {
+                <CloseChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CompleteCheckoutSession(_) => {
+                <CompleteCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::ContestDispute(_) => {
+                <ContestDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateCharge(_) => {
+                <CreateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateCheckoutSession(_) => {
+                <CreateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateDeliveryTracker(_) => {
+                <CreateDeliveryTrackerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateDispute(_) => {
+                <CreateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateMerchantAccount(_) => {
+                <CreateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateMerchantAccountStore(_) => {
+                <CreateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateRefund(_) => {
+                <CreateRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateReport(_) => {
+                <CreateReportRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::CreateReportSchedule(_) => {
+                <CreateReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::DeleteMerchantAccount(_) => {
+                <DeleteMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::FinalizeCheckoutSession(_) => {
+                <FinalizeCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetAuthorizationToken(_) => {
+                <GetAuthorizationTokenRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetBuyer(_) => {
+                <GetBuyerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetCharge(_) => {
+                <GetChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetChargePermission(_) => {
+                <GetChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetCheckoutSession(_) => {
+                <GetCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetDisbursements(_) => {
+                <GetDisbursementsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetDispute(_) => {
+                <GetDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetRefund(_) => {
+                <GetRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetReportById(_) => {
+                <GetReportByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetReportDocument(_) => {
+                <GetReportDocumentRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetReportScheduleById(_) => {
+                <GetReportScheduleByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetReportSchedules(_) => {
+                <GetReportSchedulesRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::GetReports(_) => {
+                <GetReportsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::InStoreCharge(_) => {
+                <InStoreChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::InStoreRefund(_) => {
+                <InStoreRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::MerchantScan(_) => {
+                <MerchantScanRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::UpdateCharge(_) => {
+                <UpdateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::UpdateChargePermission(_) => {
+                <UpdateChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::UpdateCheckoutSession(_) => {
+                <UpdateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::UpdateDispute(_) => {
+                <UpdateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::UpdateMerchantAccount(_) => {
+                <UpdateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::UpdateMerchantAccountStore(_) => {
+                <UpdateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+            AnyRequest::UploadFile(_) => {
+                <UploadFileRequest as ::amazon_pay_protocol::v2_runtime::Operation>::SUCCESS_STATUS
+            }
+        }
+    }
+}
 /// The success document of any operation. Serializes as the document's JSON.
 #[derive(Debug, ::serde::Serialize)]
 #[serde(untagged)]

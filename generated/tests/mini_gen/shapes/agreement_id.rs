@@ -4,6 +4,7 @@ use super::super::*;
 #[derive(
     Debug,
     Clone,
+    Default,
     PartialEq,
     Eq,
     Hash,

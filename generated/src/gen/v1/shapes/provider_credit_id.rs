@@ -5,6 +5,7 @@ use super::super::*;
 #[derive(
     Debug,
     Clone,
+    Default,
     PartialEq,
     Eq,
     Hash,

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Closes a Charge Permission (cancels a Saved Wallet): state Closed, reason MerchantClosed. A DELETE with a JSON body (reference §3.3 item 4, §3.5).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CloseChargePermissionRequest {
     /// The Charge Permission.
@@ -108,6 +108,38 @@ impl CloseChargePermissionRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl CloseChargePermissionRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(incoming.json_body())
+            .map_err(ReadError::json)?;
+        request.charge_permission_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "chargePermissionId",
+                reason,
+            })?;
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-simulation-code")
+        {
+            request.simulation_code = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-simulation-code",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for CloseChargePermissionRequest {

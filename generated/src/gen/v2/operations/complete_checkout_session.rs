@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Completes a Checkout Session after the buyer returned: the answer carries `chargePermissionId` and, when money was authorized, `chargeId`. 200 when completed; 202 while an authorization is pending (`canHandlePendingAuthorization`). PMoF setup-only needs no amount (reference §3.2, §3.3). Safety `keyed`: the service enforces idempotency on every POST, so a client that sends a key can retry safely.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CompleteCheckoutSessionRequest {
     /// The session.
@@ -119,6 +119,49 @@ impl CompleteCheckoutSessionRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl CompleteCheckoutSessionRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(incoming.json_body())
+            .map_err(ReadError::json)?;
+        request.checkout_session_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "checkoutSessionId",
+                reason,
+            })?;
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-idempotency-key")
+        {
+            request.idempotency_key = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-idempotency-key",
+                        reason,
+                    })?,
+            );
+        }
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-simulation-code")
+        {
+            request.simulation_code = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-simulation-code",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for CompleteCheckoutSessionRequest {

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Charges a Charge Permission: a later (merchant- or customer-initiated) Saved Wallet charge. 201 when the authorization is done or initiated; a synchronous decline is an error with the decline reason (reference §3.3 item 3, §3.6, §4.3).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateChargeRequest {
     /// The permission to charge.
@@ -240,6 +240,42 @@ impl CreateChargeRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl CreateChargeRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(incoming.json_body())
+            .map_err(ReadError::json)?;
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-idempotency-key")
+        {
+            request.idempotency_key = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-idempotency-key",
+                        reason,
+                    })?,
+            );
+        }
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-simulation-code")
+        {
+            request.simulation_code = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-simulation-code",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for CreateChargeRequest {

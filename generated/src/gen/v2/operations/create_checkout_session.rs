@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Creates a Checkout Session (the API-created variant; usually checkout.js creates it from the signed button payload). PMoF setup-only: `chargePermissionType = PaymentMethodOnFile`, `paymentMethodOnFileMetadata.setupOnly = true`, `paymentIntent = Confirm` (reference §3.2, §3.3).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateCheckoutSessionRequest {
     /// The store.
@@ -325,6 +325,31 @@ impl CreateCheckoutSessionRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl CreateCheckoutSessionRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(incoming.json_body())
+            .map_err(ReadError::json)?;
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-idempotency-key")
+        {
+            request.idempotency_key = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-idempotency-key",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for CreateCheckoutSessionRequest {

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Onboards a merchant account. The reference names this call but not its document, so the body and the answer are free JSON (reference §3.9).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct CreateMerchantAccountRequest {
     /// The request body.
@@ -68,6 +68,37 @@ impl CreateMerchantAccountRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl CreateMerchantAccountRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let document: ::serde_json::Value = ::serde_json::from_slice(
+                incoming.json_body(),
+            )
+            .map_err(ReadError::json)?;
+        let mut request: Self = ::serde_json::from_value(
+                ::serde_json::json!({ "document" : document }),
+            )
+            .map_err(ReadError::json)?;
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-idempotency-key")
+        {
+            request.idempotency_key = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-idempotency-key",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for CreateMerchantAccountRequest {

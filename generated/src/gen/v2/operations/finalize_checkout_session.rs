@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Validates the checkout attributes and finalizes the session for JavaScript-based integrations; on success returns the charge permission id and charge id (reference §3.2, .NET CHANGES 2.7.2; success status unverified).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct FinalizeCheckoutSessionRequest {
     /// The session.
@@ -188,6 +188,38 @@ impl FinalizeCheckoutSessionRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl FinalizeCheckoutSessionRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(incoming.json_body())
+            .map_err(ReadError::json)?;
+        request.checkout_session_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "checkoutSessionId",
+                reason,
+            })?;
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-idempotency-key")
+        {
+            request.idempotency_key = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-idempotency-key",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for FinalizeCheckoutSessionRequest {

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Exchanges a delegated MWS auth token for a v2 token (solution providers; live only per the Java Javadoc). The reference names this call but not its document, so the body and the answer are free JSON (reference §3.9).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetAuthorizationTokenRequest {
     /// The MWS auth token.
@@ -74,6 +74,35 @@ impl GetAuthorizationTokenRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl GetAuthorizationTokenRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(b"{}")
+            .map_err(ReadError::json)?;
+        request.mws_auth_token = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "mwsAuthToken",
+                reason,
+            })?;
+        let text = incoming
+            .query("merchantId")
+            .ok_or(ReadError::MissingQuery("merchantId"))?;
+        request.merchant_id = ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+            .map_err(|reason| ReadError::Query {
+                name: "merchantId",
+                reason,
+            })?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for GetAuthorizationTokenRequest {

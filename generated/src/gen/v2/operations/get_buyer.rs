@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Reads the buyer behind a Sign-in-with-Amazon token (reference §3.8).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetBuyerRequest {
     /// The token from the sign-in redirect.
@@ -48,6 +48,27 @@ impl GetBuyerRequestBuilder {
         let value = GetBuyerRequest { buyer_token };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl GetBuyerRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(b"{}")
+            .map_err(ReadError::json)?;
+        request.buyer_token = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "buyerToken",
+                reason,
+            })?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for GetBuyerRequest {

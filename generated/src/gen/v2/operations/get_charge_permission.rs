@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Reads a Charge Permission; call it before every Saved Wallet charge: NonChargeable with a payment-method reason sends the buyer to the hosted Update page, Closed needs a new setup (reference §3.3, §3.5).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetChargePermissionRequest {
     /// The Charge Permission.
@@ -57,6 +57,27 @@ impl GetChargePermissionRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl GetChargePermissionRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(b"{}")
+            .map_err(ReadError::json)?;
+        request.charge_permission_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "chargePermissionId",
+                reason,
+            })?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for GetChargePermissionRequest {

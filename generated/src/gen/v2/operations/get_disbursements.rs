@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Lists disbursements (query parameters not documented in the reference). The reference names this call but not its document, so the body and the answer are free JSON (reference §3.9).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetDisbursementsRequest {}
 impl GetDisbursementsRequest {
@@ -33,6 +33,20 @@ impl GetDisbursementsRequestBuilder {
         let value = GetDisbursementsRequest {};
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl GetDisbursementsRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let _ = incoming;
+        let request: Self = ::serde_json::from_slice(b"{}").map_err(ReadError::json)?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for GetDisbursementsRequest {

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Reads a report document. The reference names this call but not its document, so the body and the answer are free JSON (reference §3.9).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetReportDocumentRequest {
     /// The document.
@@ -57,6 +57,27 @@ impl GetReportDocumentRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl GetReportDocumentRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(b"{}")
+            .map_err(ReadError::json)?;
+        request.report_document_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "reportDocumentId",
+                reason,
+            })?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for GetReportDocumentRequest {

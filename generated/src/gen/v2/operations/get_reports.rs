@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Lists reports. The reference names this call but not its document, so the body and the answer are free JSON (reference §3.9).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetReportsRequest {
     /// Report types, comma-separated.
@@ -106,6 +106,74 @@ impl GetReportsRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl GetReportsRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(b"{}")
+            .map_err(ReadError::json)?;
+        if let ::std::option::Option::Some(text) = incoming.query("reportTypes") {
+            request.report_types = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Query {
+                        name: "reportTypes",
+                        reason,
+                    })?,
+            );
+        }
+        if let ::std::option::Option::Some(text) = incoming.query("processingStatuses") {
+            request.processing_statuses = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Query {
+                        name: "processingStatuses",
+                        reason,
+                    })?,
+            );
+        }
+        if let ::std::option::Option::Some(text) = incoming.query("createdSince") {
+            request.created_since = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Query {
+                        name: "createdSince",
+                        reason,
+                    })?,
+            );
+        }
+        if let ::std::option::Option::Some(text) = incoming.query("createdUntil") {
+            request.created_until = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Query {
+                        name: "createdUntil",
+                        reason,
+                    })?,
+            );
+        }
+        if let ::std::option::Option::Some(text) = incoming.query("pageSize") {
+            request.page_size = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Query {
+                        name: "pageSize",
+                        reason,
+                    })?,
+            );
+        }
+        if let ::std::option::Option::Some(text) = incoming.query("nextToken") {
+            request.next_token = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Query {
+                        name: "nextToken",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for GetReportsRequest {

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Updates a Charge Permission's merchant or recurring metadata (reference §3.5).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateChargePermissionRequest {
     /// The Charge Permission.
@@ -97,6 +97,27 @@ impl UpdateChargePermissionRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl UpdateChargePermissionRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(incoming.json_body())
+            .map_err(ReadError::json)?;
+        request.charge_permission_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "chargePermissionId",
+                reason,
+            })?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for UpdateChargePermissionRequest {

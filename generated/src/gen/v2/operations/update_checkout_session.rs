@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Updates an Open Checkout Session with any subset of its details; once the result URL and payment details are set, `amazonPayRedirectUrl` is returned (reference §3.2).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateCheckoutSessionRequest {
     /// The session.
@@ -239,6 +239,38 @@ impl UpdateCheckoutSessionRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl UpdateCheckoutSessionRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let mut request: Self = ::serde_json::from_slice(incoming.json_body())
+            .map_err(ReadError::json)?;
+        request.checkout_session_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "checkoutSessionId",
+                reason,
+            })?;
+        if let ::std::option::Option::Some(text) = incoming
+            .header("x-amz-pay-simulation-code")
+        {
+            request.simulation_code = ::std::option::Option::Some(
+                ::amazon_pay_protocol::wire::WireValue::from_wire(text)
+                    .map_err(|reason| ReadError::Header {
+                        name: "x-amz-pay-simulation-code",
+                        reason,
+                    })?,
+            );
+        }
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for UpdateCheckoutSessionRequest {

@@ -2,7 +2,7 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Updates a merchant account. The reference names this call but not its document, so the body and the answer are free JSON (reference §3.9).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct UpdateMerchantAccountRequest {
     /// The merchant account.
@@ -74,6 +74,33 @@ impl UpdateMerchantAccountRequestBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl UpdateMerchantAccountRequest {
+    /// Reads the request as the service receives it (the simulator's side).
+    pub fn from_incoming(
+        incoming: &::amazon_pay_protocol::v2_runtime::incoming::Incoming<'_>,
+    ) -> ::std::result::Result<
+        Self,
+        ::amazon_pay_protocol::v2_runtime::incoming::ReadError,
+    > {
+        use ::amazon_pay_protocol::v2_runtime::incoming::ReadError;
+        let document: ::serde_json::Value = ::serde_json::from_slice(
+                incoming.json_body(),
+            )
+            .map_err(ReadError::json)?;
+        let mut request: Self = ::serde_json::from_value(
+                ::serde_json::json!({ "document" : document }),
+            )
+            .map_err(ReadError::json)?;
+        request.merchant_account_id = ::amazon_pay_protocol::wire::WireValue::from_wire(
+                incoming.path_param(0usize),
+            )
+            .map_err(|reason| ReadError::Path {
+                name: "merchantAccountId",
+                reason,
+            })?;
+        ::std::result::Result::Ok(request)
     }
 }
 impl ::amazon_pay_protocol::v2_runtime::Operation for UpdateMerchantAccountRequest {
