@@ -39,6 +39,19 @@ pub enum Reuse<'a> {
     OtherParameters,
 }
 
+/// Sixteen bytes in the UUID text form (`8-4-4-4-12` hex digits).
+pub fn uuid_text(bytes: [u8; 16]) -> String {
+    let h = hex::encode(bytes);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
 #[derive(Debug, Default)]
 pub struct Common {
     /// Seconds added to the machine's clock (`/__sandbox/clock`).
@@ -82,6 +95,11 @@ impl Common {
         let n = self.next_sequence();
         let salt: u32 = self.salts.0.gen_range(0..10_000_000);
         format!("{prefix}-{:07}-{salt:07}", n % 10_000_000)
+    }
+
+    /// A UUID-looking id (checkout session ids, §1.3), from the seeded stream.
+    pub fn new_uuid(&mut self) -> String {
+        uuid_text(self.salts.0.r#gen())
     }
 
     /// Child ids as Amazon forms them: the parent id, a letter, a number.

@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::clock;
+use super::control_v2;
 use super::faults::Faults;
 use super::notify::CERT_PEM;
 use super::server;
@@ -46,6 +47,7 @@ pub(super) fn router(shared: Arc<Shared>) -> Router {
         .route("/__sandbox/ipn", get(ipn_log).put(set_ipn_url))
         .route("/__sandbox/ipn-certificate.pem", get(certificate))
         .route("/__sandbox/objects/{kind}", get(objects))
+        .merge(control_v2::routes())
         .layer(middleware::from_fn(only_loopback))
         .with_state(shared)
 }
@@ -78,7 +80,7 @@ async fn only_loopback(request: Request, next: Next) -> Response {
 }
 
 /// A refused control request: a status and a message, answered as `{"error": ...}`.
-struct Refusal(StatusCode, String);
+pub(super) struct Refusal(StatusCode, String);
 
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
@@ -86,7 +88,7 @@ impl IntoResponse for Refusal {
     }
 }
 
-fn refuse(status: StatusCode, message: impl std::fmt::Display) -> Refusal {
+pub(super) fn refuse(status: StatusCode, message: impl std::fmt::Display) -> Refusal {
     Refusal(status, message.to_string())
 }
 
@@ -98,7 +100,7 @@ fn sim_error(e: SimError) -> Refusal {
     )
 }
 
-type Answer = Result<Response, Refusal>;
+pub(super) type Answer = Result<Response, Refusal>;
 
 /// Runs a buyer's action (on Amazon's pages, not a seller request) as the seller of `region`,
 /// with the same persistence and notifications as a request.

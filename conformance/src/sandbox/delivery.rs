@@ -26,9 +26,17 @@ pub struct IpnRecord {
     pub body: String,
 }
 
+/// What a notification says, by API generation.
+pub enum Payload {
+    /// A v1 notification (its XML `NotificationData` is written when signing).
+    V1(Box<Notification>),
+    /// A v2 notification: the `Message` JSON.
+    V2(String),
+}
+
 /// A notification to send: the object as it is when the request ends, and whose it is.
 pub struct Outgoing {
-    pub notification: Notification,
+    pub notification: Payload,
     pub object_id: String,
     pub seller_id: String,
     /// `Sandbox` or `Live`.
@@ -98,13 +106,19 @@ async fn post_forever(mut queue: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Ve
         .build();
     while let Some(Job { url, outgoing, at }) = queue.recv().await {
         let message_id = format!("{:032x}", rand::random::<u128>());
-        let Some(envelope) = signer.envelope(
-            &outgoing.notification,
-            &outgoing.seller_id,
-            &outgoing.environment,
-            at,
-            &message_id,
-        ) else {
+        let envelope = match &outgoing.notification {
+            Payload::V1(notification) => signer.envelope(
+                notification,
+                &outgoing.seller_id,
+                &outgoing.environment,
+                at,
+                &message_id,
+            ),
+            Payload::V2(message) => {
+                Some(signer.envelope_v2(message.clone(), &outgoing.seller_id, at, &message_id))
+            }
+        };
+        let Some(envelope) = envelope else {
             continue;
         };
         let body = serde_json::to_string(&envelope).unwrap_or_default();

@@ -4,6 +4,7 @@
 //! read and applied, how answers and errors are written, and which objects its IPNs carry.
 
 use amazon_pay_protocol::Timestamp;
+use axum::http::HeaderMap;
 
 use super::accounts::Accounts;
 use super::clock::Timing;
@@ -30,8 +31,12 @@ pub struct Gate<'a> {
 
 /// One API request as it came in.
 pub struct Incoming<'a> {
+    pub method: &'a str,
     pub host: &'a str,
     pub path: &'a str,
+    /// The query string as received (without `?`).
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
     pub body: &'a [u8],
     pub request_id: &'a str,
 }
@@ -57,11 +62,11 @@ pub struct Reply {
     pub status: u16,
     pub content_type: &'static str,
     pub body: String,
+    /// Sent as `x-amz-pay-request-id` (v2 answers; v1 carries it in the body).
+    pub request_id: Option<String>,
 }
 
 pub trait Front {
-    /// The path pattern of this generation's requests (`POST`).
-    const ROUTE: &'static str;
     /// A state change a handler reports, turned into an IPN when IPNs are posted.
     type Notice;
 

@@ -10,13 +10,14 @@
 //! reference is silent or unconfirmed.
 //!
 //! Files import only files below them: `persist`, `schedule`, `common`, `clock`, `faults`,
-//! `throttle`, `notify`, `delivery`, `accounts`; then `v1/` below its front; `world`; `front`;
-//! `v1/front`; `shared`; `server`; `control`; this file.
+//! `throttle`, `notify`, `delivery`, `accounts`; then `v1/` and `v2/` below their fronts;
+//! `world`; `front`; `v1/front`, `v2/front`; `shared`; `server`; `control`; this file.
 
 pub mod accounts;
 mod clock;
 mod common;
 mod control;
+mod control_v2;
 mod delivery;
 pub mod faults;
 mod front;
@@ -27,6 +28,7 @@ mod server;
 mod shared;
 mod throttle;
 pub mod v1;
+pub mod v2;
 mod world;
 
 use std::net::SocketAddr;
@@ -40,7 +42,7 @@ use amazon_pay_protocol::v1::{Environment, Region};
 use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 
-pub use accounts::{Account, Accounts};
+pub use accounts::{Account, Accounts, Merchant};
 pub use clock::Timing;
 pub use common::Common;
 pub use delivery::IpnDelivery;
@@ -163,6 +165,7 @@ impl Sandbox {
             },
             request_ids: Mutex::new(rng(1)),
             v1: v1::front::V1Front,
+            v2: v2::front::V2Front,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let mut app = server::router(shared.clone());
@@ -225,6 +228,44 @@ impl Sandbox {
     ) -> SimResult<(String, String)> {
         control::act(&self.shared, region, |ctx| {
             v1::buyer::create_billing_agreement(ctx, choices)
+        })
+    }
+
+    /// The built-in v2 merchant of a region.
+    pub fn merchant(&self, region: amazon_pay_protocol::v2::Region) -> Option<&Merchant> {
+        self.shared.accounts.merchant(region)
+    }
+
+    /// The endpoint a v2 client with `public_key_id` uses to reach this simulator (the
+    /// unified `/v2` for `SANDBOX-`/`LIVE-` keys, `/sandbox/v2` or `/live/v2` otherwise).
+    pub fn v2_endpoint(
+        &self,
+        public_key_id: &str,
+        environment: amazon_pay_protocol::v2::Environment,
+    ) -> Endpoint {
+        Endpoint::loopback_http(&self.addr.to_string(), environment.base_path(public_key_id))
+            .unwrap_or_else(|_| unreachable!("127.0.0.1 is loopback"))
+    }
+
+    /// The buyer acts on Amazon's checkout page for the region's merchant
+    /// (`POST /__sandbox/v2/buyer/checkout`); returns the merchant's return URL.
+    pub fn buyer_checks_out(
+        &self,
+        region: amazon_pay_protocol::v2::Region,
+        action: v2::buyer::Checkout,
+    ) -> v2::error::ApiResult<String> {
+        control_v2::act(&self.shared, region, |ctx| v2::buyer::checkout(ctx, action))
+    }
+
+    /// The buyer chooses a new card for a saved wallet on the hosted Update page.
+    pub fn buyer_updates_payment_method(
+        &self,
+        region: amazon_pay_protocol::v2::Region,
+        charge_permission_id: &str,
+        card: &str,
+    ) -> v2::error::ApiResult<()> {
+        control_v2::act(&self.shared, region, |ctx| {
+            v2::buyer::update_payment_method(ctx, charge_permission_id, card)
         })
     }
 

@@ -89,6 +89,28 @@ impl NotificationSigner {
             event_type: event_type.map(str::to_owned),
         };
         let message = serde_json::to_string(&message).ok()?;
+        Some(self.sign(message, seller_id, timestamp, message_id))
+    }
+
+    /// The signed SNS envelope of a v2 notification: its `Message` is the v2 JSON (§7).
+    pub fn envelope_v2(
+        &self,
+        message: String,
+        merchant_id: &str,
+        now: Timestamp,
+        message_id: &str,
+    ) -> SnsEnvelope {
+        self.sign(message, merchant_id, sns_timestamp(now), message_id)
+    }
+
+    /// Wraps a message in an envelope of the seller's topic and signs it.
+    fn sign(
+        &self,
+        message: String,
+        seller_id: &str,
+        timestamp: String,
+        message_id: &str,
+    ) -> SnsEnvelope {
         let mut envelope = SnsEnvelope {
             message_type: "Notification".to_owned(),
             message_id: message_id.to_owned(),
@@ -103,7 +125,7 @@ impl NotificationSigner {
         };
         let signature = self.key.sign(envelope.string_to_sign().as_bytes());
         envelope.signature = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
-        Some(envelope)
+        envelope
     }
 }
 

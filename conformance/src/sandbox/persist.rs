@@ -172,3 +172,28 @@ pub fn decode<T: DeserializeOwned>(kind: &str, id: &str, body: &str) -> Result<T
         reason: e.to_string(),
     })
 }
+
+/// Getters, `*_mut` accessors that mark the row dirty, and `insert_*`, for maps of records
+/// of a state struct with a `dirty: Dirty` field: every mutation is written by the store.
+macro_rules! dirty_accessors {
+    ($($field:ident, $get:ident, $get_mut:ident, $insert:ident, $ty:ty, $kind:expr;)*) => {$(
+        pub fn $get(&self, id: &str) -> Option<&$ty> {
+            self.$field.get(id)
+        }
+
+        pub fn $get_mut(&mut self, id: &str) -> Option<&mut $ty> {
+            let found = self.$field.get_mut(id);
+            if found.is_some() {
+                self.dirty.mark($kind, id);
+            }
+            found
+        }
+
+        pub fn $insert(&mut self, id: String, value: $ty) {
+            self.dirty.mark($kind, id.clone());
+            self.$field.insert(id, value);
+        }
+    )*};
+}
+
+pub(crate) use dirty_accessors;

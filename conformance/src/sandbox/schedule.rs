@@ -10,20 +10,30 @@ use serde::de::DeserializeOwned;
 
 use super::persist::{Dirty, Row, StoreError, decode, encode};
 
-/// The store's kind for scheduled events.
+/// The store's kind for scheduled events of the first generation (v1); each other
+/// generation names its own (`Schedule::named`).
 const KIND: &str = "schedule";
 
 #[derive(Debug)]
 pub struct Schedule<E> {
     /// Due events, keyed by `(unix seconds, sequence)` so equal times keep their order.
     events: BTreeMap<(i64, u64), E>,
+    kind: &'static str,
     dirty: Dirty,
 }
 
 impl<E> Default for Schedule<E> {
     fn default() -> Schedule<E> {
+        Schedule::named(KIND)
+    }
+}
+
+impl<E> Schedule<E> {
+    /// A schedule whose rows are stored under `kind`.
+    pub fn named(kind: &'static str) -> Schedule<E> {
         Schedule {
             events: BTreeMap::new(),
+            kind,
             dirty: Dirty::default(),
         }
     }
@@ -42,7 +52,7 @@ impl<E: Serialize + DeserializeOwned> Schedule<E> {
     /// Schedules `event` at `at`; `sequence` is a number never handed out before.
     pub fn add(&mut self, at: Timestamp, sequence: u64, event: E) {
         let key = (at.unix(), sequence);
-        self.dirty.mark(KIND, row_id(key));
+        self.dirty.mark(self.kind, row_id(key));
         self.events.insert(key, event);
     }
 
@@ -52,7 +62,7 @@ impl<E: Serialize + DeserializeOwned> Schedule<E> {
         let due = std::mem::replace(&mut self.events, later);
         due.into_iter()
             .map(|(key, event)| {
-                self.dirty.mark(KIND, row_id(key));
+                self.dirty.mark(self.kind, row_id(key));
                 event
             })
             .collect()
@@ -60,11 +70,11 @@ impl<E: Serialize + DeserializeOwned> Schedule<E> {
 
     /// Reads a stored row back; `Ok(false)` when the row is not a scheduled event.
     pub fn restore(&mut self, kind: &str, id: &str, body: &str) -> Result<bool, StoreError> {
-        if kind != KIND {
+        if kind != self.kind {
             return Ok(false);
         }
         let key = key_of(id).ok_or_else(|| StoreError::Row {
-            kind: KIND.to_owned(),
+            kind: self.kind.to_owned(),
             id: id.to_owned(),
             reason: "not `at:sequence`".into(),
         })?;

@@ -12,9 +12,9 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{any, post};
 
 use super::clock::http_date;
 use super::faults::Fault;
@@ -23,26 +23,53 @@ use super::persist::StoreError;
 use super::shared::{Inner, Shared};
 use super::v1::front::V1Front;
 use super::world::World;
+use amazon_pay_protocol::v2_runtime::error::REQUEST_ID;
 
-/// The API routes: one per front.
+/// The v2 paths: legacy keys name the environment, `LIVE-`/`SANDBOX-` keys use `/v2` (§1.2).
+const V2_ROUTES: &[&str] = &["/v2/{*rest}", "/sandbox/v2/{*rest}", "/live/v2/{*rest}"];
+
+fn is_v2(path: &str) -> bool {
+    ["/v2/", "/sandbox/v2/", "/live/v2/"]
+        .iter()
+        .any(|prefix| path.starts_with(prefix))
+}
+
+/// The API routes: v1's POST path, and every method on the v2 paths.
 pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .route(
-            V1Front::ROUTE,
-            post(
-                |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Body| async move {
+    let mut router = Router::new().route(
+        V1Front::ROUTE,
+        post(
+            |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Body| async move {
+                match axum::body::to_bytes(body, MAX_BODY).await {
+                    Ok(body) => api(&shared, &shared.v1, &Method::POST, &uri, &headers, &body).await,
+                    Err(_) => refused(&shared, uri.path(), Refusal::TooLarge),
+                }
+            },
+        ),
+    );
+    for route in V2_ROUTES {
+        router = router.route(
+            route,
+            any(
+                |State(shared): State<Arc<Shared>>,
+                 method: Method,
+                 uri: Uri,
+                 headers: HeaderMap,
+                 body: Body| async move {
                     match axum::body::to_bytes(body, MAX_BODY).await {
-                        Ok(body) => api(&shared, &shared.v1, &uri, &headers, &body).await,
-                        Err(_) => refused(&shared, Refusal::TooLarge),
+                        Ok(body) => api(&shared, &shared.v2, &method, &uri, &headers, &body).await,
+                        Err(_) => refused(&shared, uri.path(), Refusal::TooLarge),
                     }
                 },
             ),
-        )
-        .fallback(|State(shared): State<Arc<Shared>>| async move {
-            refused(&shared, Refusal::NotFound)
+        );
+    }
+    router
+        .fallback(|State(shared): State<Arc<Shared>>, uri: Uri| async move {
+            refused(&shared, uri.path(), Refusal::NotFound)
         })
-        .method_not_allowed_fallback(|State(shared): State<Arc<Shared>>| async move {
-            refused(&shared, Refusal::MethodNotAllowed)
+        .method_not_allowed_fallback(|State(shared): State<Arc<Shared>>, uri: Uri| async move {
+            refused(&shared, uri.path(), Refusal::MethodNotAllowed)
         })
         // The limit is ours (MAX_BODY), answered in the service's format.
         .layer(DefaultBodyLimit::disable())
@@ -53,13 +80,20 @@ pub fn router(shared: Arc<Shared>) -> Router {
 /// a bigger body is refused unread (413).
 pub const MAX_BODY: usize = 1024 * 1024;
 
-/// An answer of the HTTP layer, in the v1 front's format.
-fn refused(shared: &Shared, refusal: Refusal) -> Response {
+/// An answer of the HTTP layer, in the format of the generation whose path it is.
+fn refused(shared: &Shared, path: &str, refusal: Refusal) -> Response {
     let now = shared.now(&shared.lock().world);
-    respond(shared.v1.refuse(refusal, &shared.request_id()), now)
+    let id = shared.request_id();
+    let reply = if is_v2(path) {
+        shared.v2.refuse(refusal, &id)
+    } else {
+        shared.v1.refuse(refusal, &id)
+    };
+    respond(reply, now)
 }
 
 fn respond(reply: Reply, now: Timestamp) -> Response {
+    let reply_id = reply.request_id.clone();
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
     let mut response = (status, reply.body).into_response();
     let headers = response.headers_mut();
@@ -69,6 +103,9 @@ fn respond(reply: Reply, now: Timestamp) -> Response {
     );
     if let Ok(date) = HeaderValue::from_str(&http_date(now)) {
         headers.insert(header::DATE, date);
+    }
+    if let Some(id) = reply_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+        headers.insert(REQUEST_ID, id);
     }
     response
 }
@@ -88,6 +125,7 @@ fn dropped() -> Response {
 async fn api<F: Front>(
     shared: &Shared,
     front: &F,
+    method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
@@ -113,8 +151,11 @@ async fn api<F: Front>(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
     let request = Incoming {
+        method: method.as_str(),
         host,
         path: uri.path(),
+        query: uri.query(),
+        headers,
         body,
         request_id: &id,
     };
@@ -192,5 +233,8 @@ pub fn tick(shared: &Shared) {
     // A failed write is logged by `apply` and the events stay due; there is no one to answer.
     let _ = apply(shared, &shared.v1, |env, world, notices| {
         shared.v1.run_due(env, world, notices);
+    });
+    let _ = apply(shared, &shared.v2, |env, world, notices| {
+        shared.v2.run_due(env, world, notices);
     });
 }

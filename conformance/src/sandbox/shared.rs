@@ -9,12 +9,14 @@ use rand::rngs::StdRng;
 
 use super::accounts::Accounts;
 use super::clock::{Clock, Timing};
+use super::common::uuid_text;
 use super::delivery::IpnDelivery;
 use super::faults::Faults;
 use super::front::{Env, Gate};
 use super::persist::{Store, StoreError};
 use super::throttle::Quotas;
 use super::v1::front::V1Front;
+use super::v2::front::V2Front;
 use super::world::World;
 
 /// The mutable part: the world and where it is kept.
@@ -51,6 +53,7 @@ pub struct Shared {
     pub clock: Clock,
     pub request_ids: Mutex<StdRng>,
     pub v1: V1Front,
+    pub v2: V2Front,
 }
 
 impl Shared {
@@ -100,19 +103,11 @@ impl Shared {
 
     /// A request id in the service's form (a UUID).
     pub fn request_id(&self) -> String {
-        let b: [u8; 16] = self
-            .request_ids
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .r#gen();
-        let h = hex::encode(b);
-        format!(
-            "{}-{}-{}-{}-{}",
-            &h[0..8],
-            &h[8..12],
-            &h[12..16],
-            &h[16..20],
-            &h[20..32]
+        uuid_text(
+            self.request_ids
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .r#gen(),
         )
     }
 }

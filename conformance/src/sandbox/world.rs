@@ -4,11 +4,13 @@
 use super::common::Common;
 use super::persist::{Row, StoreError};
 use super::v1::state::State;
+use super::v2::state::State as V2State;
 
 #[derive(Debug, Default)]
 pub struct World {
     pub common: Common,
     pub v1: State,
+    pub v2: V2State,
 }
 
 impl World {
@@ -16,9 +18,9 @@ impl World {
     pub fn restore(rows: Vec<(String, String, String)>) -> Result<World, StoreError> {
         let mut world = World::default();
         for (kind, id, body) in rows {
-            if !world.common.restore(&kind, &id, &body)? {
-                world.v1.restore(&kind, &id, &body)?;
-            }
+            let _known = world.common.restore(&kind, &id, &body)?
+                || world.v1.restore(&kind, &id, &body)?
+                || world.v2.restore(&kind, &id, &body)?;
         }
         world.v1.restored();
         Ok(world)
@@ -28,6 +30,7 @@ impl World {
     pub fn changes(&mut self) -> Vec<Row> {
         let mut rows = self.common.changes();
         rows.extend(self.v1.changes());
+        rows.extend(self.v2.changes());
         rows
     }
 }

@@ -74,7 +74,7 @@ pub mod timestamp {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
         let text = String::deserialize(deserializer)?;
-        parse(&text).map_err(de::Error::custom)
+        parse_timestamp(&text).map_err(de::Error::custom)
     }
 }
 
@@ -96,7 +96,7 @@ pub mod optional_timestamp {
         deserializer: D,
     ) -> Result<Option<Timestamp>, D::Error> {
         Option::<String>::deserialize(deserializer)?
-            .map(|text| parse(&text).map_err(de::Error::custom))
+            .map(|text| parse_timestamp(&text).map_err(de::Error::custom))
             .transpose()
     }
 }
@@ -181,7 +181,9 @@ impl<'de> Deserialize<'de> for AmountText {
 }
 
 /// The basic form, else the extended ISO form.
-fn parse(text: &str) -> Result<Timestamp, String> {
+/// A timestamp in the basic (`20201023T211909Z`) or the extended form
+/// (`2020-10-23T21:19:09Z`, which the Node SDK sends in `x-amz-pay-date`).
+pub fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
     let text = text.trim();
     PrimitiveDateTime::parse(
         text,

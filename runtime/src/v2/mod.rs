@@ -6,6 +6,7 @@ pub mod error;
 pub mod incoming;
 pub mod json;
 pub mod key;
+pub mod notification;
 pub mod operation;
 pub mod protocol;
 pub mod redact;

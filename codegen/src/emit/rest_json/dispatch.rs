@@ -123,6 +123,13 @@ pub fn emit(ir: &Ir) -> TokenStream {
                 }
             }
 
+            /// Whether the service requires an idempotency key.
+            pub fn idempotency_key_required(&self) -> bool {
+                match self {
+                    #(AnyRequest::#variants(_) => <#requests as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED,)*
+                }
+            }
+
             /// The status a success is answered with.
             pub fn success_status(&self) -> u16 {
                 match self {

@@ -24,6 +24,7 @@ fn xml(status: u16, body: String) -> Reply {
         status,
         content_type: "text/xml",
         body,
+        request_id: None,
     }
 }
 
@@ -118,8 +119,12 @@ impl V1Front {
     }
 }
 
+impl V1Front {
+    /// The path pattern of v1 requests (`POST`).
+    pub const ROUTE: &'static str = "/{section}/{version}";
+}
+
 impl Front for V1Front {
-    const ROUTE: &'static str = "/{section}/{version}";
     type Notice = Notice;
     type Checked = Checked;
 

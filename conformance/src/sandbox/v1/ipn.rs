@@ -8,11 +8,11 @@ use super::buyer_view::{billing_agreement_view, order_reference_view};
 use super::ctx::Notice;
 use super::records::Owner;
 use super::state::State;
-use crate::sandbox::delivery::Outgoing;
+use crate::sandbox::delivery::{Outgoing, Payload};
 
 fn outgoing(notification: Notification, id: &str, owner: &Owner) -> Outgoing {
     Outgoing {
-        notification,
+        notification: Payload::V1(Box::new(notification)),
         object_id: id.to_owned(),
         seller_id: owner.seller_id.clone(),
         environment: owner.environment.clone(),

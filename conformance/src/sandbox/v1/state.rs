@@ -11,7 +11,7 @@ use super::records::{
     AuthorizationRecord, BillingAgreementRecord, BuyerMessage, CaptureRecord, Event,
     OrderReferenceRecord, RefundRecord,
 };
-use crate::sandbox::persist::{Dirty, Row, StoreError, decode, encode};
+use crate::sandbox::persist::{Dirty, Row, StoreError, decode, dirty_accessors, encode};
 use crate::sandbox::schedule::Schedule;
 
 const BILLING_AGREEMENT: &str = "billing_agreement";
@@ -33,29 +33,8 @@ pub struct State {
     dirty: Dirty,
 }
 
-macro_rules! accessors {
-    ($($field:ident, $get:ident, $get_mut:ident, $insert:ident, $ty:ty, $kind:expr;)*) => {$(
-        pub fn $get(&self, id: &str) -> Option<&$ty> {
-            self.$field.get(id)
-        }
-
-        pub fn $get_mut(&mut self, id: &str) -> Option<&mut $ty> {
-            let found = self.$field.get_mut(id);
-            if found.is_some() {
-                self.dirty.mark($kind, id);
-            }
-            found
-        }
-
-        pub fn $insert(&mut self, id: String, value: $ty) {
-            self.dirty.mark($kind, id.clone());
-            self.$field.insert(id, value);
-        }
-    )*};
-}
-
 impl State {
-    accessors! {
+    dirty_accessors! {
         billing_agreements, billing_agreement, billing_agreement_mut, insert_billing_agreement, BillingAgreementRecord, BILLING_AGREEMENT;
         order_references, order_reference, order_reference_mut, insert_order_reference, OrderReferenceRecord, ORDER_REFERENCE;
         authorizations, authorization, authorization_mut, insert_authorization, AuthorizationRecord, AUTHORIZATION;

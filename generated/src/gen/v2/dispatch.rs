@@ -2015,6 +2015,134 @@ impl AnyRequest {
             }
         }
     }
+    /// Whether the service requires an idempotency key.
+    pub fn idempotency_key_required(&self) -> bool {
+        match self {
+            AnyRequest::CancelCharge(_) => {
+                <CancelChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CancelReportSchedule(_) => {
+                <CancelReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CaptureCharge(_) => {
+                <CaptureChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::ClaimMerchantAccount(_) => {
+                <ClaimMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CloseChargePermission(_) => {
+                <CloseChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CompleteCheckoutSession(_) => {
+                <CompleteCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::ContestDispute(_) => {
+                <ContestDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateCharge(_) => {
+                <CreateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateCheckoutSession(_) => {
+                <CreateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateDeliveryTracker(_) => {
+                <CreateDeliveryTrackerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateDispute(_) => {
+                <CreateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateMerchantAccount(_) => {
+                <CreateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateMerchantAccountStore(_) => {
+                <CreateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateRefund(_) => {
+                <CreateRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateReport(_) => {
+                <CreateReportRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::CreateReportSchedule(_) => {
+                <CreateReportScheduleRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::DeleteMerchantAccount(_) => {
+                <DeleteMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::FinalizeCheckoutSession(_) => {
+                <FinalizeCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetAuthorizationToken(_) => {
+                <GetAuthorizationTokenRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetBuyer(_) => {
+                <GetBuyerRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetCharge(_) => {
+                <GetChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetChargePermission(_) => {
+                <GetChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetCheckoutSession(_) => {
+                <GetCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetDisbursements(_) => {
+                <GetDisbursementsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetDispute(_) => {
+                <GetDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetRefund(_) => {
+                <GetRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetReportById(_) => {
+                <GetReportByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetReportDocument(_) => {
+                <GetReportDocumentRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetReportScheduleById(_) => {
+                <GetReportScheduleByIdRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetReportSchedules(_) => {
+                <GetReportSchedulesRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::GetReports(_) => {
+                <GetReportsRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::InStoreCharge(_) => {
+                <InStoreChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::InStoreRefund(_) => {
+                <InStoreRefundRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::MerchantScan(_) => {
+                <MerchantScanRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::UpdateCharge(_) => {
+                <UpdateChargeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::UpdateChargePermission(_) => {
+                <UpdateChargePermissionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::UpdateCheckoutSession(_) => {
+                <UpdateCheckoutSessionRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::UpdateDispute(_) => {
+                <UpdateDisputeRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::UpdateMerchantAccount(_) => {
+                <UpdateMerchantAccountRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::UpdateMerchantAccountStore(_) => {
+                <UpdateMerchantAccountStoreRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+            AnyRequest::UploadFile(_) => {
+                <UploadFileRequest as ::amazon_pay_protocol::v2_runtime::Operation>::IDEMPOTENCY_KEY_REQUIRED
+            }
+        }
+    }
     /// The status a success is answered with.
     pub fn success_status(&self) -> u16 {
         match self {

@@ -1,0 +1,492 @@
+//! Charges (§4.3): AuthorizationInitiated → Authorized → CaptureInitiated → Captured, or
+//! Declined or Canceled before the capture. An authorization expires after 30 days. A
+//! synchronous decline is an error answer with the decline reason; an asynchronous one (the
+//! pending simulated card 4354) ends Declined/HardDeclined, and a hard decline makes the
+//! permission NonChargeable until the buyer updates the payment method.
+
+use amazon_pay_protocol::Money;
+use amazon_pay_protocol::v2::{
+    Channel, Charge, ChargeId, ChargeInitiator, ChargePermissionType, ErrorCode, MerchantMetadata,
+    ProviderMetadata, ReasonCode, State, WebCheckoutDetails,
+};
+
+use super::charge_permission;
+use crate::sandbox::v2::ctx::{Ctx, ObjectType};
+use crate::sandbox::v2::error::{ApiError, ApiResult};
+use crate::sandbox::v2::limits;
+use crate::sandbox::v2::records::{ChargeRecord, Event};
+
+/// The simulated cards that stay pending, and how they end (§6.1).
+const PENDS_THEN_AUTHORIZED: &str = "0701";
+const PENDS_THEN_HARD_DECLINED: &str = "4354";
+
+/// What a new charge asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewCharge {
+    pub amount: Option<Money>,
+    pub capture_now: bool,
+    pub can_handle_pending: bool,
+    pub soft_descriptor: Option<String>,
+    pub merchant_metadata: Option<MerchantMetadata>,
+    pub provider_metadata: Option<ProviderMetadata>,
+    pub platform_id: Option<String>,
+    pub charge_initiator: Option<ChargeInitiator>,
+    pub channel: Option<Channel>,
+    pub web_checkout_details: Option<WebCheckoutDetails>,
+}
+
+/// How a simulation code or the saved card makes the authorization go.
+enum Path {
+    Now,
+    Pending { declines_with: Option<String> },
+    CaptureInitiated,
+}
+
+pub fn get<'a>(ctx: &'a Ctx<'_>, id: &str) -> ApiResult<&'a ChargeRecord> {
+    ctx.state
+        .charge(id)
+        .filter(|c| ctx.sees(&c.owner))
+        .ok_or_else(|| ApiError::not_found("charge", id))
+}
+
+pub fn state_of(record: &ChargeRecord) -> Option<&State> {
+    record.document.status_details.as_ref()?.state.as_ref()
+}
+
+/// Not yet captured, declined or canceled.
+pub fn cancelable(record: &ChargeRecord) -> bool {
+    matches!(
+        state_of(record),
+        Some(State::AuthorizationInitiated | State::Authorized)
+    )
+}
+
+fn decline(code: ErrorCode, what: &str) -> ApiError {
+    ApiError::new(code, format!("The charge was declined: {what}."))
+}
+
+/// A decline or a path chosen by `x-amz-pay-simulation-code` on Create Charge (§6.2).
+fn simulated_path(ctx: &Ctx<'_>, new: &NewCharge) -> ApiResult<Option<Path>> {
+    let Some(code) = ctx.simulation.as_deref() else {
+        return Ok(None);
+    };
+    let path = match code {
+        "HardDeclined" => return Err(decline(ErrorCode::HardDeclined, "simulated HardDeclined")),
+        "SoftDeclined" => return Err(decline(ErrorCode::SoftDeclined, "simulated SoftDeclined")),
+        "AmazonRejected" => {
+            return Err(decline(
+                ErrorCode::AmazonRejected,
+                "simulated AmazonRejected",
+            ));
+        }
+        "TransactionTimedOut" => {
+            return Err(decline(
+                ErrorCode::TransactionTimedOut,
+                "simulated TransactionTimedOut",
+            ));
+        }
+        "ProcessingFailure" => {
+            return Err(decline(
+                ErrorCode::ProcessingFailure,
+                "simulated ProcessingFailure",
+            ));
+        }
+        "CaptureInitiated" if new.capture_now => Path::CaptureInitiated,
+        "AuthorizationInitiated" if new.can_handle_pending => Path::Pending {
+            declines_with: None,
+        },
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidSandboxSimulationSpecified,
+                format!("The simulation code {code} does not fit this Create Charge request."),
+            ));
+        }
+    };
+    Ok(Some(path))
+}
+
+/// The path the saved card takes (the pending cards need `canHandlePendingAuthorization`).
+fn card_path(card: &str, new: &NewCharge) -> ApiResult<Path> {
+    let declines_with = match card {
+        PENDS_THEN_AUTHORIZED => None,
+        PENDS_THEN_HARD_DECLINED => Some("HardDeclined".to_owned()),
+        _ => return Ok(Path::Now),
+    };
+    if !new.can_handle_pending {
+        return Err(decline(
+            ErrorCode::TransactionTimedOut,
+            "the authorization could not complete at once and canHandlePendingAuthorization is not true",
+        ));
+    }
+    Ok(Path::Pending { declines_with })
+}
+
+/// The amount charged on a permission this calendar month (UTC), declined and canceled
+/// charges left out.
+fn charged_this_month(ctx: &Ctx<'_>, permission_id: &str) -> i64 {
+    let now = ctx.now.as_offset_date_time();
+    ctx.state
+        .charges_of(permission_id)
+        .filter(|c| !matches!(state_of(c), Some(State::Declined | State::Canceled)))
+        .filter(|c| {
+            c.document.creation_timestamp.is_some_and(|t| {
+                let t = t.as_offset_date_time();
+                (t.year(), t.month()) == (now.year(), now.month())
+            })
+        })
+        .filter_map(|c| c.document.charge_amount.as_ref().map(Money::minor_units))
+        .sum()
+}
+
+/// Checks the amount against the region's currencies, the single-charge maximum, a OneTime
+/// permission's balance and a Saved Wallet's monthly limit.
+fn check_amount(ctx: &Ctx<'_>, permission_id: &str, amount: &Money) -> ApiResult<()> {
+    let currency = amount.currency();
+    if let Some(region) = ctx.region
+        && !region.currencies().contains(&currency.as_str())
+    {
+        return Err(ApiError::new(
+            ErrorCode::CurrencyMismatch,
+            format!(
+                "{currency} is not a ledger currency of the {} region.",
+                region.name()
+            ),
+        ));
+    }
+    if limits::max_charge(currency).is_some_and(|max| amount.minor_units() > max.minor_units()) {
+        return Err(ApiError::new(
+            ErrorCode::TransactionAmountExceeded,
+            format!("{amount} is more than a single charge may be."),
+        ));
+    }
+    let permission = charge_permission::get(ctx, permission_id)?;
+    let balance = permission
+        .document
+        .limits
+        .as_ref()
+        .and_then(|l| l.amount_balance.as_ref());
+    if let Some(balance) = balance {
+        if balance.currency() != currency {
+            return Err(ApiError::new(
+                ErrorCode::CurrencyMismatch,
+                format!("The charge permission is in {}.", balance.currency()),
+            ));
+        }
+        if amount.minor_units() > balance.minor_units() {
+            return Err(ApiError::new(
+                ErrorCode::TransactionAmountExceeded,
+                format!("{amount} is more than the permission's balance {balance}."),
+            ));
+        }
+    }
+    if charge_permission::kind_of(permission) == ChargePermissionType::PaymentMethodOnFile
+        && let Some(cap) = limits::saved_wallet_monthly(currency)
+        && charged_this_month(ctx, permission_id) + amount.minor_units() > cap.minor_units()
+    {
+        return Err(ApiError::new(
+            ErrorCode::PeriodicAmountExceeded,
+            format!("The charge exceeds the maximum monthly charge amount allowed ({cap})."),
+        ));
+    }
+    Ok(())
+}
+
+/// Authorizes on a Chargeable permission. Returns the charge id and whether it is still
+/// pending (AuthorizationInitiated: 202 from Complete Checkout Session).
+pub fn create(ctx: &mut Ctx<'_>, permission_id: &str, new: NewCharge) -> ApiResult<(String, bool)> {
+    let permission = charge_permission::get(ctx, permission_id)?;
+    if charge_permission::state_of(permission) != Some(&State::Chargeable) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidChargePermissionStatus,
+            format!("The charge permission {permission_id} is not Chargeable."),
+        ));
+    }
+    let owner = permission.owner.clone();
+    let card = permission.card.clone();
+    let amount = new.amount.clone().ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::MissingParameterValue,
+            "chargeAmount is required.",
+        )
+    })?;
+    if new.soft_descriptor.is_some() && !new.capture_now {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterCombination,
+            "softDescriptor can only be set with captureNow true.",
+        ));
+    }
+    check_amount(ctx, permission_id, &amount)?;
+    if ctx.simulation.as_deref() == Some("HardDeclined") {
+        // A hard decline leaves the permission waiting for the buyer's new payment method.
+        charge_permission::set_state(
+            ctx,
+            permission_id,
+            State::NonChargeable,
+            vec![ReasonCode::PaymentMethodInvalid],
+        );
+    }
+    let path = match simulated_path(ctx, &new)? {
+        Some(path) => path,
+        None => card_path(&card, &new)?,
+    };
+    let id = ctx.common.new_child_id(permission_id, 'C');
+    let (state, pending) = match (&path, new.capture_now) {
+        (Path::Pending { .. }, _) => (State::AuthorizationInitiated, true),
+        (Path::CaptureInitiated, _) => (State::CaptureInitiated, false),
+        (Path::Now, true) => (State::Captured, false),
+        (Path::Now, false) => (State::Authorized, false),
+    };
+    let mut document = Charge::default();
+    document.charge_id = Some(ChargeId::new(id.clone()));
+    document.charge_permission_id = Some(permission_id.into());
+    document.charge_amount = Some(amount.clone());
+    document.capture_amount = (state == State::Captured).then(|| amount.clone());
+    document.soft_descriptor = new.soft_descriptor;
+    document.merchant_metadata = new.merchant_metadata;
+    document.provider_metadata = new.provider_metadata;
+    document.platform_id = new.platform_id;
+    document.capture_now = Some(new.capture_now);
+    document.can_handle_pending_authorization = Some(new.can_handle_pending);
+    document.charge_initiator = new.charge_initiator;
+    document.channel = new.channel;
+    document.status_details = Some(ctx.status(state.clone(), None));
+    document.creation_timestamp = Some(ctx.now);
+    document.expiration_timestamp = Some(ctx.later(limits::AUTHORIZATION_LIFETIME));
+    document.release_environment = Some(ctx.release_environment());
+    document.web_checkout_details = new.web_checkout_details;
+    ctx.state.insert_charge(
+        id.clone(),
+        ChargeRecord {
+            owner: owner.clone(),
+            document,
+        },
+    );
+    spend_balance(ctx, permission_id, &amount);
+    match path {
+        Path::Pending { declines_with } => ctx.schedule(
+            limits::PENDING_AUTHORIZATION,
+            Event::SettleAuthorization {
+                charge_id: id.clone(),
+                declines_with,
+            },
+        ),
+        Path::CaptureInitiated => ctx.schedule(
+            ctx.settle_after,
+            Event::SettleCapture {
+                charge_id: id.clone(),
+            },
+        ),
+        Path::Now if state == State::Authorized => ctx.schedule(
+            limits::AUTHORIZATION_LIFETIME,
+            Event::ExpireAuthorization {
+                charge_id: id.clone(),
+            },
+        ),
+        Path::Now => {}
+    }
+    ctx.notify(ObjectType::Charge, &id, permission_id, &owner);
+    Ok((id, pending))
+}
+
+/// A OneTime permission's balance shrinks by what is charged.
+fn spend_balance(ctx: &mut Ctx<'_>, permission_id: &str, amount: &Money) {
+    let Some(permission) = ctx.state.permission_mut(permission_id) else {
+        return;
+    };
+    let Some(limits) = permission.document.limits.as_mut() else {
+        return;
+    };
+    if let Some(left) = limits
+        .amount_balance
+        .as_ref()
+        .and_then(|b| b.checked_sub(amount))
+    {
+        limits.amount_balance = Some(left);
+    }
+}
+
+/// Moves a charge to `state` (with `reason`), and tells the merchant.
+fn set_state(ctx: &mut Ctx<'_>, id: &str, state: State, reason: Option<ReasonCode>) {
+    let status = ctx.status(state, reason);
+    let Some(record) = ctx.state.charge_mut(id) else {
+        return;
+    };
+    record.document.status_details = Some(status);
+    let owner = record.owner.clone();
+    let permission_id = record
+        .document
+        .charge_permission_id
+        .as_ref()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    ctx.notify(ObjectType::Charge, id, &permission_id, &owner);
+}
+
+/// Captures an Authorized charge, up to its amount.
+pub fn capture(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    amount: &Money,
+    soft_descriptor: Option<String>,
+) -> ApiResult<()> {
+    let charge = get(ctx, id)?;
+    if state_of(charge) != Some(&State::Authorized) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidChargeStatus,
+            format!("The charge {id} is not Authorized."),
+        ));
+    }
+    let authorized = charge.document.charge_amount.clone();
+    if let Some(authorized) = &authorized {
+        if authorized.currency() != amount.currency() {
+            return Err(ApiError::new(
+                ErrorCode::CurrencyMismatch,
+                format!("The charge is in {}.", authorized.currency()),
+            ));
+        }
+        if amount.minor_units() > authorized.minor_units() {
+            return Err(ApiError::new(
+                ErrorCode::TransactionAmountExceeded,
+                format!("{amount} is more than the authorized {authorized}."),
+            ));
+        }
+    }
+    let pending = match ctx.simulation.as_deref() {
+        None => false,
+        Some("CaptureInitiated") => true,
+        Some("AmazonRejected") => {
+            return Err(decline(
+                ErrorCode::AmazonRejected,
+                "simulated AmazonRejected",
+            ));
+        }
+        Some("ProcessingFailure") => {
+            return Err(decline(
+                ErrorCode::ProcessingFailure,
+                "simulated ProcessingFailure",
+            ));
+        }
+        Some(code) => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidSandboxSimulationSpecified,
+                format!("The simulation code {code} does not fit Capture Charge."),
+            ));
+        }
+    };
+    if let Some(record) = ctx.state.charge_mut(id) {
+        record.document.capture_amount = Some(amount.clone());
+        if soft_descriptor.is_some() {
+            record.document.soft_descriptor = soft_descriptor;
+        }
+    }
+    if pending {
+        set_state(ctx, id, State::CaptureInitiated, None);
+        ctx.schedule(
+            ctx.settle_after,
+            Event::SettleCapture {
+                charge_id: id.to_owned(),
+            },
+        );
+    } else {
+        set_state(ctx, id, State::Captured, None);
+    }
+    Ok(())
+}
+
+/// Cancels a charge not yet captured.
+pub fn cancel(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<()> {
+    let charge = get(ctx, id)?;
+    if !cancelable(charge) {
+        return Err(ApiError::new(
+            ErrorCode::InvalidChargeStatus,
+            format!("The charge {id} cannot be canceled in its state."),
+        ));
+    }
+    mark_canceled(ctx, id, ReasonCode::MerchantCanceled);
+    Ok(())
+}
+
+pub fn mark_canceled(ctx: &mut Ctx<'_>, id: &str, reason: ReasonCode) {
+    set_state(ctx, id, State::Canceled, Some(reason));
+}
+
+/// Cancels every charge of a permission not yet captured (Close with `cancelPendingCharges`).
+pub fn cancel_pending(ctx: &mut Ctx<'_>, permission_id: &str) {
+    let pending: Vec<String> = ctx
+        .state
+        .charges_of(permission_id)
+        .filter(|c| cancelable(c))
+        .filter_map(|c| c.document.charge_id.as_ref().map(|i| i.as_str().to_owned()))
+        .collect();
+    for id in pending {
+        mark_canceled(ctx, &id, ReasonCode::ChargePermissionCanceled);
+    }
+}
+
+/// A pending authorization ends (§6.1: after about 30 seconds).
+pub fn settle_authorization(ctx: &mut Ctx<'_>, id: &str, declines_with: Option<&str>) {
+    let Some(charge) = ctx.state.charge(id) else {
+        return;
+    };
+    if state_of(charge) != Some(&State::AuthorizationInitiated) {
+        return;
+    }
+    let capture_now = charge.document.capture_now == Some(true);
+    let amount = charge.document.charge_amount.clone();
+    let permission_id = charge
+        .document
+        .charge_permission_id
+        .as_ref()
+        .map(|p| p.as_str().to_owned())
+        .unwrap_or_default();
+    match declines_with {
+        Some(reason) => {
+            let reason = ReasonCode::parse(reason);
+            let hard = reason == ReasonCode::HardDeclined;
+            set_state(ctx, id, State::Declined, Some(reason));
+            if hard {
+                charge_permission::set_state(
+                    ctx,
+                    &permission_id,
+                    State::NonChargeable,
+                    vec![ReasonCode::PaymentMethodInvalid],
+                );
+            }
+        }
+        None if capture_now => {
+            if let Some(record) = ctx.state.charge_mut(id) {
+                record.document.capture_amount = amount;
+            }
+            set_state(ctx, id, State::Captured, None);
+        }
+        None => {
+            set_state(ctx, id, State::Authorized, None);
+            ctx.schedule(
+                limits::AUTHORIZATION_LIFETIME,
+                Event::ExpireAuthorization {
+                    charge_id: id.to_owned(),
+                },
+            );
+        }
+    }
+}
+
+pub fn settle_capture(ctx: &mut Ctx<'_>, id: &str) {
+    let Some(record) = ctx.state.charge_mut(id) else {
+        return;
+    };
+    if state_of(record) != Some(&State::CaptureInitiated) {
+        return;
+    }
+    if record.document.capture_amount.is_none() {
+        record.document.capture_amount = record.document.charge_amount.clone();
+    }
+    set_state(ctx, id, State::Captured, None);
+}
+
+/// An authorization not captured within 30 days is canceled (ExpiredUnused).
+pub fn expire_authorization(ctx: &mut Ctx<'_>, id: &str) {
+    if ctx.state.charge(id).and_then(state_of) == Some(&State::Authorized) {
+        set_state(ctx, id, State::Canceled, Some(ReasonCode::ExpiredUnused));
+    }
+}

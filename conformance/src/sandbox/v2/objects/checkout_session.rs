@@ -1,0 +1,566 @@
+//! Checkout sessions (§3.2, §4.1): Open → Completed or Canceled (24 h expiry, buyer cancel,
+//! decline). While Open, `constraints` list what is missing; once the merchant has set the
+//! return URL and the payment details, the session carries `amazonPayRedirectUrl` and the
+//! buyer acts on Amazon's pages (`buyer.rs`). Completing it makes the charge permission (or
+//! repairs the one named in `chargePermissionId`) and, for Authorize intents, the charge.
+
+use amazon_pay_protocol::Money;
+use amazon_pay_protocol::v2::{
+    Address, AddressDetails, ChargePermissionType, CheckoutMode, CheckoutSession,
+    CheckoutSessionId, Constraint, ConstraintId, CreateCheckoutSessionRequest, ErrorCode,
+    PaymentDetails, PaymentIntent, ProductType, ReasonCode, State, UpdateCheckoutSessionRequest,
+};
+
+use super::{charge, charge_permission};
+use crate::sandbox::v2::ctx::Ctx;
+use crate::sandbox::v2::error::{ApiError, ApiResult};
+use crate::sandbox::v2::limits;
+use crate::sandbox::v2::records::{BuyerChoice, Event, SessionRecord};
+
+pub fn get<'a>(ctx: &'a Ctx<'_>, id: &str) -> ApiResult<&'a SessionRecord> {
+    ctx.state
+        .session(id)
+        .filter(|s| ctx.sees(&s.owner))
+        .ok_or_else(|| ApiError::not_found("checkout session", id))
+}
+
+pub fn state_of(record: &SessionRecord) -> Option<&State> {
+    record.document.status_details.as_ref()?.state.as_ref()
+}
+
+fn setup_only(session: &CheckoutSession) -> bool {
+    session
+        .payment_method_on_file_metadata
+        .as_ref()
+        .and_then(|m| m.setup_only)
+        == Some(true)
+}
+
+fn intent(session: &CheckoutSession) -> Option<&PaymentIntent> {
+    session.payment_details.as_ref()?.payment_intent.as_ref()
+}
+
+fn charge_amount(session: &CheckoutSession) -> Option<&Money> {
+    session.payment_details.as_ref()?.charge_amount.as_ref()
+}
+
+fn authorizes(session: &CheckoutSession) -> bool {
+    matches!(
+        intent(session),
+        Some(PaymentIntent::Authorize | PaymentIntent::AuthorizeWithCapture)
+    )
+}
+
+fn invalid(message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::InvalidParameterCombination, message)
+}
+
+/// The documented combinations (§3.3, §3.4) and amounts: a setup-only Saved Wallet checkout
+/// confirms without an amount, an Additional Payment Button checkout (ProcessOrder) needs
+/// its result URL, intent and amount, and every amount fits the region and the maximum.
+fn check(ctx: &Ctx<'_>, session: &CheckoutSession) -> ApiResult<()> {
+    if setup_only(session) {
+        if session.charge_permission_type != Some(ChargePermissionType::PaymentMethodOnFile) {
+            return Err(invalid(
+                "setupOnly is only for chargePermissionType PaymentMethodOnFile.",
+            ));
+        }
+        if intent(session).is_some_and(|i| *i != PaymentIntent::Confirm) {
+            return Err(invalid("A setup-only checkout uses paymentIntent Confirm."));
+        }
+        if charge_amount(session).is_some() {
+            return Err(invalid("A setup-only checkout has no chargeAmount."));
+        }
+    }
+    let details = session.web_checkout_details.as_ref();
+    if details.and_then(|d| d.checkout_mode.as_ref()) == Some(&CheckoutMode::ProcessOrder) {
+        if details
+            .and_then(|d| d.checkout_result_return_url.as_ref())
+            .is_none()
+        {
+            return Err(ApiError::new(
+                ErrorCode::MissingParameterValue,
+                "checkoutMode ProcessOrder needs webCheckoutDetails.checkoutResultReturnUrl.",
+            ));
+        }
+        if !authorizes(session) || charge_amount(session).is_none() {
+            return Err(invalid(
+                "checkoutMode ProcessOrder needs paymentIntent Authorize or AuthorizeWithCapture and a chargeAmount.",
+            ));
+        }
+    }
+    if details.is_none_or(|d| {
+        d.checkout_review_return_url.is_none() && d.checkout_result_return_url.is_none()
+    }) {
+        return Err(ApiError::new(
+            ErrorCode::MissingParameterValue,
+            "webCheckoutDetails needs checkoutReviewReturnUrl or checkoutResultReturnUrl.",
+        ));
+    }
+    if let Some(amount) = charge_amount(session) {
+        let currency = amount.currency();
+        if let Some(region) = ctx.region
+            && !region.currencies().contains(&currency.as_str())
+        {
+            return Err(ApiError::new(
+                ErrorCode::CurrencyMismatch,
+                format!(
+                    "{currency} is not a ledger currency of the {} region.",
+                    region.name()
+                ),
+            ));
+        }
+        if limits::max_charge(currency).is_some_and(|max| amount.minor_units() > max.minor_units())
+        {
+            return Err(ApiError::new(
+                ErrorCode::TransactionAmountExceeded,
+                format!("{amount} is more than a single charge may be."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// What is still missing, and the redirect URL once the merchant's part is done.
+fn refresh(ctx: &Ctx<'_>, record: &mut SessionRecord) {
+    let session = &mut record.document;
+    if state_of_document(session) != Some(&State::Open) {
+        session.constraints = None;
+        return;
+    }
+    let mut missing = Vec::new();
+    let result_url = session
+        .web_checkout_details
+        .as_ref()
+        .and_then(|d| d.checkout_result_return_url.clone());
+    if result_url.is_none() {
+        missing.push(ConstraintId::CheckoutResultReturnUrlNotSet);
+    }
+    if authorizes(session) && charge_amount(session).is_none() {
+        missing.push(ConstraintId::ChargeAmountNotSet);
+    }
+    let merchant_done = missing.is_empty() && intent(session).is_some()
+        || missing.is_empty() && setup_only(session);
+    if record.buyer.is_none() {
+        missing.push(ConstraintId::BuyerNotAssociated);
+        missing.push(ConstraintId::PaymentMethodNotSet);
+    }
+    let id = session
+        .checkout_session_id
+        .as_ref()
+        .map(|i| i.as_str().to_owned())
+        .unwrap_or_default();
+    if let Some(details) = session.web_checkout_details.as_mut() {
+        details.amazon_pay_redirect_url = merchant_done.then(|| redirect_url(ctx, &id));
+    }
+    session.constraints = (!missing.is_empty()).then(|| {
+        missing
+            .into_iter()
+            .map(|id| {
+                let mut constraint = Constraint::default();
+                constraint.description =
+                    Some(format!("{} must be resolved before Complete.", id.as_str()));
+                constraint.constraint_id = Some(id);
+                constraint
+            })
+            .collect::<Vec<_>>()
+            .into()
+    });
+}
+
+fn state_of_document(session: &CheckoutSession) -> Option<&State> {
+    session.status_details.as_ref()?.state.as_ref()
+}
+
+/// Where the buyer is sent (the sandbox's processing page of the region, §3.2). The buyer
+/// acts there through the simulator's buyer endpoint, which takes this URL.
+pub fn redirect_url(ctx: &Ctx<'_>, id: &str) -> String {
+    let host = match ctx.region.map(|r| r.code()) {
+        Some("eu") => "apay-eu.amazon.com",
+        Some("jp") => "apay-fe.amazon.com",
+        _ => "apay-us.amazon.com",
+    };
+    format!("https://{host}/checkout/processing?amazonCheckoutSessionId={id}")
+}
+
+fn shipping_from(details: &AddressDetails) -> Address {
+    let mut address = Address::default();
+    address.name = details.name.clone();
+    address.address_line1 = details.address_line1.clone();
+    address.address_line2 = details.address_line2.clone();
+    address.address_line3 = details.address_line3.clone();
+    address.city = details.city.clone();
+    address.county = details.district_or_county.clone();
+    address.state_or_region = details.state_or_region.clone();
+    address.postal_code = details.postal_code.clone();
+    address.country_code = details.country_code.clone();
+    address.phone_number = details.phone_number.clone();
+    address
+}
+
+pub fn create(
+    ctx: &mut Ctx<'_>,
+    request: CreateCheckoutSessionRequest,
+    store_id: &str,
+) -> ApiResult<CheckoutSession> {
+    let owner = ctx.asker()?;
+    if request.store_id.as_str() != store_id {
+        return Err(ApiError::new(
+            ErrorCode::InvalidParameterValue,
+            format!(
+                "The storeId {} is not a store of this merchant.",
+                request.store_id.as_str()
+            ),
+        ));
+    }
+    if let Some(permission_id) = &request.charge_permission_id {
+        let permission = charge_permission::get(ctx, permission_id.as_str())?;
+        if charge_permission::kind_of(permission) != ChargePermissionType::PaymentMethodOnFile {
+            return Err(invalid(
+                "chargePermissionId names a permission that is not a Saved Wallet.",
+            ));
+        }
+        if charge_permission::state_of(permission) == Some(&State::Closed) {
+            return Err(ApiError::new(
+                ErrorCode::InvalidChargePermissionStatus,
+                "A Closed charge permission cannot be updated; start a new setup.",
+            ));
+        }
+    }
+    let id = ctx.common.new_uuid();
+    let mut session = CheckoutSession::default();
+    session.checkout_session_id = Some(CheckoutSessionId::new(id.clone()));
+    session.product_type = Some(if request.address_details.is_some() {
+        ProductType::PayAndShip
+    } else {
+        ProductType::PayOnly
+    });
+    session.shipping_address = request.address_details.as_ref().map(shipping_from);
+    session.web_checkout_details = Some(request.web_checkout_details);
+    session.payment_details = request.payment_details;
+    session.charge_permission_type = Some(
+        request
+            .charge_permission_type
+            .unwrap_or(ChargePermissionType::OneTime),
+    );
+    session.recurring_metadata = request.recurring_metadata;
+    session.payment_method_on_file_metadata = request.payment_method_on_file_metadata;
+    session.merchant_metadata = request.merchant_metadata;
+    session.supplementary_data = request.supplementary_data;
+    session.multi_addresses_checkout_metadata = request.multi_addresses_checkout_metadata;
+    session.platform_id = request.platform_id;
+    session.charge_permission_id = request.charge_permission_id;
+    session.store_id = Some(request.store_id);
+    session.provider_metadata = request.provider_metadata;
+    session.delivery_specifications = request.delivery_specifications;
+    session.status_details = Some(ctx.status(State::Open, None));
+    session.creation_timestamp = Some(ctx.now);
+    session.expiration_timestamp = Some(ctx.later(limits::SESSION_LIFETIME));
+    session.release_environment = Some(ctx.release_environment());
+    check(ctx, &session)?;
+    let mut record = SessionRecord {
+        owner,
+        document: session,
+        buyer: None,
+        simulation: None,
+    };
+    refresh(ctx, &mut record);
+    let answer = record.document.clone();
+    ctx.state.insert_session(id.clone(), record);
+    ctx.schedule(
+        limits::SESSION_LIFETIME,
+        Event::ExpireSession {
+            checkout_session_id: id,
+        },
+    );
+    Ok(answer)
+}
+
+fn require_open(record: &SessionRecord, id: &str) -> ApiResult<()> {
+    match state_of(record) {
+        Some(State::Open) => Ok(()),
+        Some(State::Canceled) => Err(ApiError::new(
+            ErrorCode::CheckoutSessionCanceled,
+            format!("The checkout session {id} was canceled; start a new checkout."),
+        )),
+        _ => Err(ApiError::new(
+            ErrorCode::InvalidCheckoutSessionStatus,
+            format!("The checkout session {id} is not Open."),
+        )),
+    }
+}
+
+/// The codes a checkout session takes (§6.2), sent on Update or on Complete.
+fn check_session_code(code: &str) -> ApiResult<()> {
+    match code {
+        "BuyerCanceled" | "Declined" | "AmazonCanceled" | "AuthorizationInitiated" => Ok(()),
+        other => Err(ApiError::new(
+            ErrorCode::InvalidSandboxSimulationSpecified,
+            format!("The simulation code {other} does not fit a checkout session."),
+        )),
+    }
+}
+
+pub fn update(
+    ctx: &mut Ctx<'_>,
+    request: UpdateCheckoutSessionRequest,
+) -> ApiResult<CheckoutSession> {
+    let id = request.checkout_session_id.as_str().to_owned();
+    let record = get(ctx, &id)?;
+    require_open(record, &id)?;
+    if let Some(code) = ctx.simulation.as_deref() {
+        check_session_code(code)?;
+    }
+    let mut record = record.clone();
+    let session = &mut record.document;
+    if let Some(details) = request.web_checkout_details {
+        session.web_checkout_details = Some(details);
+    }
+    if let Some(payment) = request.payment_details {
+        session.payment_details = Some(merge_payment(session.payment_details.take(), payment));
+    }
+    macro_rules! replace {
+        ($($field:ident),*) => {$(
+            if request.$field.is_some() {
+                session.$field = request.$field;
+            }
+        )*};
+    }
+    replace!(
+        merchant_metadata,
+        supplementary_data,
+        platform_id,
+        provider_metadata,
+        charge_permission_type,
+        recurring_metadata,
+        multi_addresses_checkout_metadata
+    );
+    check(ctx, session)?;
+    if ctx.simulation.is_some() {
+        record.simulation = ctx.simulation.clone();
+    }
+    refresh(ctx, &mut record);
+    let answer = record.document.clone();
+    ctx.state.insert_session(id, record);
+    Ok(answer)
+}
+
+/// Update's payment details replace the members they set and keep the others.
+fn merge_payment(before: Option<PaymentDetails>, update: PaymentDetails) -> PaymentDetails {
+    let Some(mut merged) = before else {
+        return update;
+    };
+    macro_rules! take {
+        ($($field:ident),*) => {$(
+            if update.$field.is_some() {
+                merged.$field = update.$field;
+            }
+        )*};
+    }
+    take!(
+        payment_intent,
+        can_handle_pending_authorization,
+        charge_amount,
+        total_order_amount,
+        presentment_currency,
+        allow_overcharge,
+        extend_expiration,
+        soft_descriptor,
+        estimate_order_total
+    );
+    merged
+}
+
+/// The buyer signed in, chose a payment method and an address and consented. The cards of
+/// §6.1 that cancel do so here; the pending cards need an Authorize intent that can wait.
+pub fn buyer_chose(ctx: &mut Ctx<'_>, id: &str, choice: BuyerChoice) -> ApiResult<String> {
+    let record = get(ctx, id)?;
+    require_open(record, id)?;
+    let session = &record.document;
+    let pending_card = matches!(choice.card.as_str(), "0701" | "4354");
+    let can_pend = session
+        .payment_details
+        .as_ref()
+        .and_then(|p| p.can_handle_pending_authorization)
+        == Some(true);
+    if pending_card && (intent(session) != Some(&PaymentIntent::Authorize) || !can_pend) {
+        return Err(invalid(format!(
+            "The card ending {} needs paymentIntent Authorize and canHandlePendingAuthorization true.",
+            choice.card
+        )));
+    }
+    let return_url = session
+        .web_checkout_details
+        .as_ref()
+        .and_then(|d| {
+            d.checkout_result_return_url
+                .clone()
+                .or_else(|| d.checkout_review_return_url.clone())
+        })
+        .unwrap_or_default();
+    let cancels = match choice.card.as_str() {
+        "3064" => Some(ReasonCode::BuyerCanceled),
+        "3434" => Some(ReasonCode::Declined),
+        _ => None,
+    };
+    let mut record = record.clone();
+    if let Some(reason) = cancels {
+        record.document.status_details = Some(ctx.status(State::Canceled, Some(reason)));
+    } else {
+        let session = &mut record.document;
+        let mut buyer = amazon_pay_protocol::v2::Buyer::default();
+        buyer.buyer_id = Some(format!("amzn1.account.SIMULATOR{}", choice.card).into());
+        buyer.name = choice.address.name.clone();
+        buyer.email = Some("buyer@example.com".to_owned());
+        buyer.country_code = choice.address.country_code.clone();
+        buyer.postal_code = choice.address.postal_code.clone();
+        session.buyer = Some(buyer);
+        if session.shipping_address.is_none() && session.product_type != Some(ProductType::PayOnly)
+        {
+            session.shipping_address = Some(choice.address.clone());
+        }
+        session.billing_address = Some(choice.address.clone());
+        session.payment_preferences =
+            Some(vec![charge_permission::descriptor(&choice.card)].into());
+        record.buyer = Some(choice);
+    }
+    refresh(ctx, &mut record);
+    ctx.state.insert_session(id.to_owned(), record);
+    let separator = if return_url.contains('?') { '&' } else { '?' };
+    Ok(format!(
+        "{return_url}{separator}amazonCheckoutSessionId={id}"
+    ))
+}
+
+/// The buyer left Amazon's page with Cancel.
+pub fn buyer_canceled(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<()> {
+    let record = get(ctx, id)?;
+    require_open(record, id)?;
+    let status = ctx.status(State::Canceled, Some(ReasonCode::BuyerCanceled));
+    if let Some(record) = ctx.state.session_mut(id) {
+        record.document.status_details = Some(status);
+        record.document.constraints = None;
+    }
+    Ok(())
+}
+
+/// Completes an Open session whose buyer has acted. Returns the session and whether an
+/// authorization is still pending (answered 202).
+pub fn complete(
+    ctx: &mut Ctx<'_>,
+    id: &str,
+    amount: Option<Money>,
+) -> ApiResult<(CheckoutSession, bool)> {
+    let record = get(ctx, id)?.clone();
+    require_open(&record, id)?;
+    let code = ctx.simulation.clone().or_else(|| record.simulation.clone());
+    if let Some(code) = &code {
+        check_session_code(code)?;
+        if let Some(reason) = match code.as_str() {
+            "BuyerCanceled" => Some(ReasonCode::BuyerCanceled),
+            "Declined" => Some(ReasonCode::Declined),
+            "AmazonCanceled" => Some(ReasonCode::AmazonCanceled),
+            _ => None,
+        } {
+            let status = ctx.status(State::Canceled, Some(reason));
+            if let Some(record) = ctx.state.session_mut(id) {
+                record.document.status_details = Some(status);
+                record.document.constraints = None;
+            }
+            return Err(ApiError::new(
+                ErrorCode::CheckoutSessionCanceled,
+                format!("The checkout session {id} was canceled (simulation {code})."),
+            ));
+        }
+    }
+    if let Some(constraints) = &record.document.constraints {
+        let ids: Vec<&str> = constraints
+            .items
+            .iter()
+            .filter_map(|c| c.constraint_id.as_ref().map(|i| i.as_str()))
+            .collect();
+        return Err(ApiError::new(
+            ErrorCode::InvalidCheckoutSessionStatus,
+            format!(
+                "The checkout session {id} has constraints: {}.",
+                ids.join(", ")
+            ),
+        ));
+    }
+    let session = &record.document;
+    let expected = charge_amount(session);
+    match (expected, &amount) {
+        (Some(expected), Some(given)) if expected != given => {
+            return Err(ApiError::new(
+                ErrorCode::AmountMismatch,
+                format!("chargeAmount {given} differs from the session's {expected}."),
+            ));
+        }
+        (Some(_), None) if authorizes(session) => {
+            return Err(ApiError::new(
+                ErrorCode::MissingParameterValue,
+                "chargeAmount is required to complete this checkout session.",
+            ));
+        }
+        (None, Some(given)) => {
+            return Err(ApiError::new(
+                ErrorCode::AmountMismatch,
+                format!("The checkout session charges nothing, but chargeAmount is {given}."),
+            ));
+        }
+        _ => {}
+    }
+    let buyer = record
+        .buyer
+        .clone()
+        .ok_or_else(|| ApiError::internal("a session without constraints has a buyer"))?;
+    let permission_id = match &session.charge_permission_id {
+        Some(existing) => {
+            charge_permission::repair(ctx, existing.as_str(), &buyer.card)?;
+            existing.as_str().to_owned()
+        }
+        None => charge_permission::create(ctx, session, &record.owner, &buyer),
+    };
+    let mut charge_id = None;
+    let mut pending = false;
+    if authorizes(session) {
+        let payment = session.payment_details.clone().unwrap_or_default();
+        let new = charge::NewCharge {
+            amount: payment.charge_amount,
+            capture_now: payment.payment_intent == Some(PaymentIntent::AuthorizeWithCapture),
+            can_handle_pending: payment.can_handle_pending_authorization == Some(true),
+            soft_descriptor: payment.soft_descriptor,
+            merchant_metadata: session.merchant_metadata.clone(),
+            provider_metadata: session.provider_metadata.clone(),
+            platform_id: session.platform_id.clone(),
+            ..Default::default()
+        };
+        // A checkout's code keeps the authorization pending; Create Charge reads it too.
+        ctx.simulation = code.filter(|c| c == "AuthorizationInitiated");
+        let (id, is_pending) = charge::create(ctx, &permission_id, new)?;
+        charge_id = Some(id);
+        pending = is_pending;
+    }
+    let status = ctx.status(State::Completed, None);
+    let Some(stored) = ctx.state.session_mut(id) else {
+        return Err(ApiError::not_found("checkout session", id));
+    };
+    stored.document.status_details = Some(status);
+    stored.document.charge_permission_id = Some(permission_id.into());
+    stored.document.charge_id = charge_id.map(Into::into);
+    stored.document.constraints = None;
+    Ok((stored.document.clone(), pending))
+}
+
+/// An Open session not completed within 24 hours is canceled.
+pub fn expire(ctx: &mut Ctx<'_>, id: &str) {
+    let open = ctx.state.session(id).and_then(state_of) == Some(&State::Open);
+    if !open {
+        return;
+    }
+    let status = ctx.status(State::Canceled, Some(ReasonCode::Expired));
+    if let Some(record) = ctx.state.session_mut(id) {
+        record.document.status_details = Some(status);
+        record.document.constraints = None;
+    }
+}

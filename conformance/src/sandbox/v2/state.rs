@@ -1,0 +1,122 @@
+//! The v2 part of the world: every merchant's checkout sessions, charge permissions, charges
+//! and refunds, the saved answers of idempotency keys, and the v2 events scheduled. Every
+//! mutation goes through a `*_mut` accessor or `insert_*`, which marks the row dirty so the
+//! store writes exactly what changed (and a restart keeps the idempotency keys, §5.4).
+
+use std::collections::BTreeMap;
+
+use super::records::{
+    ChargeRecord, Event, PermissionRecord, RefundRecord, SavedAnswer, SessionRecord,
+};
+use crate::sandbox::persist::{Dirty, Row, StoreError, decode, dirty_accessors, encode};
+use crate::sandbox::schedule::Schedule;
+
+const SESSION: &str = "v2_checkout_session";
+const PERMISSION: &str = "v2_charge_permission";
+const CHARGE: &str = "v2_charge";
+const REFUND: &str = "v2_refund";
+const IDEMPOTENCY: &str = "v2_idempotency_key";
+const SCHEDULE: &str = "v2_schedule";
+
+#[derive(Debug)]
+pub struct State {
+    pub sessions: BTreeMap<String, SessionRecord>,
+    pub permissions: BTreeMap<String, PermissionRecord>,
+    pub charges: BTreeMap<String, ChargeRecord>,
+    pub refunds: BTreeMap<String, RefundRecord>,
+    /// Keyed `merchant id/key`: keys are scoped per merchant (§5.4).
+    pub answers: BTreeMap<String, SavedAnswer>,
+    pub schedule: Schedule<Event>,
+    dirty: Dirty,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State {
+            sessions: BTreeMap::new(),
+            permissions: BTreeMap::new(),
+            charges: BTreeMap::new(),
+            refunds: BTreeMap::new(),
+            answers: BTreeMap::new(),
+            schedule: Schedule::named(SCHEDULE),
+            dirty: Dirty::default(),
+        }
+    }
+}
+
+impl State {
+    dirty_accessors! {
+        sessions, session, session_mut, insert_session, SessionRecord, SESSION;
+        permissions, permission, permission_mut, insert_permission, PermissionRecord, PERMISSION;
+        charges, charge, charge_mut, insert_charge, ChargeRecord, CHARGE;
+        refunds, refund, refund_mut, insert_refund, RefundRecord, REFUND;
+        answers, answer, answer_mut, insert_answer, SavedAnswer, IDEMPOTENCY;
+    }
+
+    /// The charges of a permission.
+    pub fn charges_of<'a>(
+        &'a self,
+        permission_id: &'a str,
+    ) -> impl Iterator<Item = &'a ChargeRecord> {
+        self.charges.values().filter(move |c| {
+            c.document
+                .charge_permission_id
+                .as_ref()
+                .map(|id| id.as_str())
+                == Some(permission_id)
+        })
+    }
+
+    /// The refunds of a charge.
+    pub fn refunds_of<'a>(&'a self, charge_id: &'a str) -> impl Iterator<Item = &'a RefundRecord> {
+        self.refunds
+            .values()
+            .filter(move |r| r.document.charge_id.as_ref().map(|id| id.as_str()) == Some(charge_id))
+    }
+
+    /// Reads a stored row back; `Ok(false)` when the row is not a v2 kind.
+    pub fn restore(&mut self, kind: &str, id: &str, body: &str) -> Result<bool, StoreError> {
+        let key = id.to_owned();
+        match kind {
+            SESSION => {
+                self.sessions.insert(key, decode(kind, id, body)?);
+            }
+            PERMISSION => {
+                self.permissions.insert(key, decode(kind, id, body)?);
+            }
+            CHARGE => {
+                self.charges.insert(key, decode(kind, id, body)?);
+            }
+            REFUND => {
+                self.refunds.insert(key, decode(kind, id, body)?);
+            }
+            IDEMPOTENCY => {
+                self.answers.insert(key, decode(kind, id, body)?);
+            }
+            _ => return self.schedule.restore(kind, id, body),
+        }
+        Ok(true)
+    }
+
+    pub fn changes(&mut self) -> Vec<Row> {
+        let State {
+            sessions,
+            permissions,
+            charges,
+            refunds,
+            answers,
+            schedule,
+            dirty,
+        } = self;
+        let mut rows = dirty.take(|kind, id| match kind {
+            SESSION => encode(sessions.get(id)),
+            PERMISSION => encode(permissions.get(id)),
+            CHARGE => encode(charges.get(id)),
+            REFUND => encode(refunds.get(id)),
+            IDEMPOTENCY => encode(answers.get(id)),
+            _ => None,
+        });
+        rows.extend(schedule.changes());
+        rows
+    }
+}
