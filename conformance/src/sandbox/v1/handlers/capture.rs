@@ -79,7 +79,10 @@ fn pay_credits(
     reference: &str,
     credits: Vec<v1::ProviderCredit>,
 ) -> SimResult<()> {
-    let declined = status::capture(ctx, capture_id)?.details.capture_status.state
+    let declined = status::capture(ctx, capture_id)?
+        .details
+        .capture_status
+        .state
         == v1::CaptureState::Declined;
     if credits.is_empty() || declined {
         return Ok(());

@@ -25,7 +25,8 @@ fn postable(url: &str) -> bool {
         .any(|h| host == *h || host.starts_with(&format!("{h}:")));
     !host.is_empty()
         && !url.chars().any(char::is_whitespace)
-        && (scheme.eq_ignore_ascii_case("https") || (scheme.eq_ignore_ascii_case("http") && loopback))
+        && (scheme.eq_ignore_ascii_case("https")
+            || (scheme.eq_ignore_ascii_case("http") && loopback))
 }
 
 fn check(list: &v1::NotificationConfigurationList) -> SimResult<()> {

@@ -104,8 +104,9 @@ fn search_of(ctx: &Ctx<'_>, r: v1::ListOrderReferenceRequest) -> SimResult<Searc
         .order_reference_status_list_filter
         .map(|l| l.items)
         .unwrap_or_default();
-    if let Some(v1::OrderReferenceState::Unknown(other)) =
-        states.iter().find(|s| matches!(s, v1::OrderReferenceState::Unknown(_)))
+    if let Some(v1::OrderReferenceState::Unknown(other)) = states
+        .iter()
+        .find(|s| matches!(s, v1::OrderReferenceState::Unknown(_)))
     {
         return Err(invalid(format!("{other} is not an order reference state.")));
     }
@@ -196,7 +197,10 @@ fn page(ctx: &Ctx<'_>, mut search: Search) -> SimResult<(v1::OrderReferenceList,
     }
     let more = found.len() > search.page_size;
     found.truncate(search.page_size);
-    let items = found.iter().map(|o| listed(o)).collect::<SimResult<Vec<_>>>()?;
+    let items = found
+        .iter()
+        .map(|o| listed(o))
+        .collect::<SimResult<Vec<_>>>()?;
     let token = match found.last() {
         Some(last) if more => {
             let (t, id) = key_of(last);

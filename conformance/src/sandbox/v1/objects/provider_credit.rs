@@ -178,9 +178,8 @@ pub fn reverse(ctx: &mut Ctx<'_>, n: NewReversal) -> SimResult<String> {
         .credit_amount
         .as_ref()
         .map_or(0, Money::minor_units);
-    credit.details.credit_reversal_amount = Some(
-        Money::from_minor(reversed, n.amount.currency().clone()).map_err(SimError::internal)?,
-    );
+    credit.details.credit_reversal_amount =
+        Some(Money::from_minor(reversed, n.amount.currency().clone()).map_err(SimError::internal)?);
     credit
         .details
         .credit_reversal_id_list
