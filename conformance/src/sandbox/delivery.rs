@@ -1,7 +1,9 @@
-//! Posting IPNs: when an IPN URL is configured, every state change a handler reports becomes a
-//! signed SNS notification POSTed there. The front only snapshots the object (an
-//! [`Outgoing`]); a background task signs (RSA, the expensive part) and posts, so neither a
-//! slow receiver nor the signing holds the state lock. Without a URL nothing is produced.
+//! Posting IPNs: every state change a handler reports becomes a signed SNS notification POSTed
+//! to the seller's own URL for its event type (v1: SetMerchantNotificationConfiguration) or,
+//! when the seller configured none, to the simulator's IPN URL. The front only snapshots the
+//! object (an [`Outgoing`]); a background task signs (RSA, the expensive part) and posts, so
+//! neither a slow receiver nor the signing holds the state lock. A notification with neither
+//! URL is dropped.
 
 use std::sync::{Arc, Mutex};
 
@@ -36,6 +38,9 @@ pub enum Payload {
 
 /// A notification to send: the object as it is when the request ends, and whose it is.
 pub struct Outgoing {
+    /// The seller's own URL for this notification, which takes precedence over the
+    /// simulator's.
+    pub url: Option<String>,
     pub notification: Payload,
     pub object_id: String,
     pub seller_id: String,
@@ -81,17 +86,15 @@ impl IpnDelivery {
         lock(&self.log).clone()
     }
 
-    /// Whether notifications are posted at all (the front snapshots objects only then).
-    pub fn wanted(&self) -> bool {
-        lock(&self.url).is_some()
-    }
-
-    /// Queues the notifications, sent at `now`.
+    /// Queues the notifications, sent at `now`, each to its seller's URL or the simulator's.
     pub fn send(&self, outgoing: Vec<Outgoing>, now: Timestamp) {
-        let Some(url) = self.url() else { return };
+        let fallback = self.url();
         for outgoing in outgoing {
+            let Some(url) = outgoing.url.clone().or_else(|| fallback.clone()) else {
+                continue;
+            };
             let _ = self.jobs.send(Job {
-                url: url.clone(),
+                url,
                 outgoing,
                 at: now,
             });

@@ -211,7 +211,7 @@ pub fn apply<F: Front, R>(
         }
         return Err(e);
     }
-    if !notices.is_empty() && shared.delivery.wanted() {
+    if !notices.is_empty() {
         shared
             .delivery
             .send(front.notifications(world, &notices, now), now);

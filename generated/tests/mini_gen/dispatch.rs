@@ -126,6 +126,23 @@ impl AnyRequest {
             AnyRequest::GetStatus(_) => "GetStatus",
         }
     }
+    /// Names every documented constraint (lengths, ranges) the request breaks. A request
+    /// read from a form was never through its builder, so the simulator checks it here.
+    pub fn check_constraints(
+        &self,
+    ) -> ::std::result::Result<(), ::amazon_pay_protocol::BuildError> {
+        let mut errors = ::amazon_pay_protocol::BuildError::new(
+            match self {
+                AnyRequest::ChargeAgreement(_) => "ChargeAgreementRequest",
+                AnyRequest::GetStatus(_) => "GetStatusRequest",
+            },
+        );
+        match self {
+            AnyRequest::ChargeAgreement(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetStatus(r) => r.check_constraints(&mut errors),
+        }
+        errors.into_result()
+    }
     /// The facts about the request's operation.
     pub fn info(&self) -> &'static ::amazon_pay_protocol::OperationInfo {
         match self {

@@ -13,6 +13,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
         .iter()
         .map(|a| format_ident!("{}Request", a))
         .collect();
+    let request_names: Vec<String> = actions.iter().map(|a| format!("{a}Request")).collect();
     let responses: Vec<_> = actions
         .iter()
         .map(|a| format_ident!("{}Response", a))
@@ -77,6 +78,18 @@ pub fn emit(ir: &Ir) -> TokenStream {
                 match self {
                     #(AnyRequest::#variants(_) => #actions,)*
                 }
+            }
+
+            /// Names every documented constraint (lengths, ranges) the request breaks. A request
+            /// read from a form was never through its builder, so the simulator checks it here.
+            pub fn check_constraints(&self) -> ::std::result::Result<(), ::amazon_pay_protocol::BuildError> {
+                let mut errors = ::amazon_pay_protocol::BuildError::new(match self {
+                    #(AnyRequest::#variants(_) => #request_names,)*
+                });
+                match self {
+                    #(AnyRequest::#variants(r) => r.check_constraints(&mut errors),)*
+                }
+                errors.into_result()
             }
 
             /// The facts about the request's operation.

@@ -4,7 +4,7 @@
 //! `to_xml` types, errors as `ErrorDocument` XML.
 
 use amazon_pay_protocol::v1::{AnyRequest, Environment, ErrorCode, Region, VOLATILE_PARAMS};
-use amazon_pay_protocol::{DispatchError, ParamError, ParamMap, Timestamp};
+use amazon_pay_protocol::{BuildError, DispatchError, ParamError, ParamMap, Timestamp};
 
 use super::ctx::{Ctx, Notice};
 use super::error::{SimError, SimResult};
@@ -48,6 +48,17 @@ fn parameter_error(e: DispatchError) -> SimError {
         ),
         other => SimError::new(ErrorCode::InvalidParameterValue, other.to_string()),
     }
+}
+
+/// A value longer (or outside the range) than the spec allows, refused before the lock is
+/// taken, so the request changes nothing. The message names each field, never its value.
+fn constraint_error(e: &BuildError) -> SimError {
+    let reasons: Vec<String> = e
+        .invalid
+        .iter()
+        .map(|(field, reason)| format!("Value for parameter {field} is invalid: it {reason}."))
+        .collect();
+    SimError::new(ErrorCode::InvalidParameterValue, reasons.join(" "))
 }
 
 /// The parameters that make two requests "the same request": everything but the parameters
@@ -202,6 +213,9 @@ impl Front for V1Front {
         }
         let parsed = AnyRequest::from_params(&verified.action, &verified.params)
             .map_err(|e| error_reply(&parameter_error(e), id))?;
+        parsed
+            .check_constraints()
+            .map_err(|e| error_reply(&constraint_error(&e), id))?;
         Ok(Checked {
             owner: Owner {
                 seller_id: verified.account.seller_id.clone(),

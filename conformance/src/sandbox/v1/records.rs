@@ -126,6 +126,30 @@ pub struct RefundRecord {
     pub declines: bool,
 }
 
+/// A credit paid to a solution provider out of a capture (reference §3.D).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderCreditRecord {
+    pub owner: Owner,
+    pub capture_id: String,
+    pub details: v1::ProviderCreditDetails,
+}
+
+/// A reversal of a provider credit, by ReverseProviderCredit or a refund.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProviderCreditReversalRecord {
+    pub owner: Owner,
+    pub provider_credit_id: String,
+    pub details: v1::ProviderCreditReversalDetails,
+}
+
+/// Where a seller's IPNs go (SetMerchantNotificationConfiguration), per seller and
+/// environment.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NotificationConfigurationRecord {
+    pub owner: Owner,
+    pub list: v1::NotificationConfigurationList,
+}
+
 /// A message Amazon sends the buyer (seed 003: when the agreement becomes Open).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BuyerMessage {

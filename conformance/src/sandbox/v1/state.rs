@@ -1,5 +1,6 @@
 //! The v1 part of the world: every seller's billing agreements, order references,
-//! authorizations, captures and refunds, the buyer's messages, and the v1 events scheduled.
+//! authorizations, captures, refunds, provider credits and their reversals, notification
+//! configurations, the buyer's messages, and the v1 events scheduled.
 //! Every mutation goes through a `*_mut` accessor or `insert_*`, which marks the row dirty so
 //! the store writes exactly what changed.
 
@@ -9,7 +10,8 @@ use amazon_pay_protocol::Timestamp;
 
 use super::records::{
     AuthorizationRecord, BillingAgreementRecord, BuyerMessage, CaptureRecord, Event,
-    OrderReferenceRecord, RefundRecord,
+    NotificationConfigurationRecord, OrderReferenceRecord, Owner, ProviderCreditRecord,
+    ProviderCreditReversalRecord, RefundRecord,
 };
 use crate::sandbox::persist::{Dirty, Row, StoreError, decode, dirty_accessors, encode};
 use crate::sandbox::schedule::Schedule;
@@ -20,6 +22,9 @@ const AUTHORIZATION: &str = "authorization";
 const CAPTURE: &str = "capture";
 const REFUND: &str = "refund";
 const BUYER_MESSAGE: &str = "buyer_message";
+const PROVIDER_CREDIT: &str = "provider_credit";
+const PROVIDER_CREDIT_REVERSAL: &str = "provider_credit_reversal";
+const NOTIFICATION_CONFIGURATION: &str = "notification_configuration";
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -28,6 +33,10 @@ pub struct State {
     pub authorizations: BTreeMap<String, AuthorizationRecord>,
     pub captures: BTreeMap<String, CaptureRecord>,
     pub refunds: BTreeMap<String, RefundRecord>,
+    pub provider_credits: BTreeMap<String, ProviderCreditRecord>,
+    pub provider_credit_reversals: BTreeMap<String, ProviderCreditReversalRecord>,
+    /// Keyed by [`State::notification_key`].
+    pub notification_configurations: BTreeMap<String, NotificationConfigurationRecord>,
     pub buyer_messages: Vec<BuyerMessage>,
     pub schedule: Schedule<Event>,
     dirty: Dirty,
@@ -40,6 +49,15 @@ impl State {
         authorizations, authorization, authorization_mut, insert_authorization, AuthorizationRecord, AUTHORIZATION;
         captures, capture, capture_mut, insert_capture, CaptureRecord, CAPTURE;
         refunds, refund, refund_mut, insert_refund, RefundRecord, REFUND;
+        provider_credits, provider_credit, provider_credit_mut, insert_provider_credit, ProviderCreditRecord, PROVIDER_CREDIT;
+        provider_credit_reversals, provider_credit_reversal, provider_credit_reversal_mut, insert_provider_credit_reversal, ProviderCreditReversalRecord, PROVIDER_CREDIT_REVERSAL;
+        notification_configurations, notification_configuration, notification_configuration_mut, insert_notification_configuration, NotificationConfigurationRecord, NOTIFICATION_CONFIGURATION;
+    }
+
+    /// The key of a seller's notification configuration: one per seller and environment, as
+    /// Seller Central keeps sandbox and production IPN URLs apart.
+    pub fn notification_key(owner: &Owner) -> String {
+        format!("{}/{}", owner.seller_id, owner.environment)
     }
 
     pub fn tell_buyer(&mut self, message: BuyerMessage) {
@@ -87,6 +105,18 @@ impl State {
             REFUND => {
                 self.refunds.insert(id_owned(), decode(kind, id, body)?);
             }
+            PROVIDER_CREDIT => {
+                self.provider_credits
+                    .insert(id_owned(), decode(kind, id, body)?);
+            }
+            PROVIDER_CREDIT_REVERSAL => {
+                self.provider_credit_reversals
+                    .insert(id_owned(), decode(kind, id, body)?);
+            }
+            NOTIFICATION_CONFIGURATION => {
+                self.notification_configurations
+                    .insert(id_owned(), decode(kind, id, body)?);
+            }
             BUYER_MESSAGE => self.buyer_messages.push(decode(kind, id, body)?),
             _ => return self.schedule.restore(kind, id, body),
         }
@@ -105,6 +135,9 @@ impl State {
             authorizations,
             captures,
             refunds,
+            provider_credits: credits,
+            provider_credit_reversals: reversals,
+            notification_configurations: configurations,
             buyer_messages: messages,
             schedule,
             dirty,
@@ -115,6 +148,9 @@ impl State {
             AUTHORIZATION => encode(authorizations.get(id)),
             CAPTURE => encode(captures.get(id)),
             REFUND => encode(refunds.get(id)),
+            PROVIDER_CREDIT => encode(credits.get(id)),
+            PROVIDER_CREDIT_REVERSAL => encode(reversals.get(id)),
+            NOTIFICATION_CONFIGURATION => encode(configurations.get(id)),
             BUYER_MESSAGE => encode(id.parse::<usize>().ok().and_then(|i| messages.get(i))),
             _ => None,
         });

@@ -7,7 +7,7 @@ use super::ctx::Ctx;
 use super::error::{SimError, SimResult};
 use super::records::{
     AuthorizationRecord, BillingAgreementRecord, CaptureRecord, OrderReferenceRecord, Owner,
-    RefundRecord,
+    ProviderCreditRecord, ProviderCreditReversalRecord, RefundRecord,
 };
 
 pub fn agreement_status(
@@ -88,6 +88,21 @@ pub fn refund_status(
     Ok(b.build()?)
 }
 
+/// The status of a provider credit and of a reversal (one shape for both).
+pub fn provider_credit_status(
+    state: v1::ProviderCreditState,
+    reason: Option<v1::ProviderCreditReasonCode>,
+    at: Timestamp,
+) -> SimResult<v1::ProviderCreditStatus> {
+    let mut b = v1::ProviderCreditStatus::builder()
+        .state(state)
+        .last_update_timestamp(at);
+    if let Some(r) = reason {
+        b = b.reason_code(r);
+    }
+    Ok(b.build()?)
+}
+
 pub fn agreement<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a BillingAgreementRecord> {
     ctx.owned(
         ctx.state.billing_agreement(id),
@@ -145,6 +160,25 @@ pub fn refund<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a RefundRecord> {
     )
 }
 
+pub fn provider_credit<'a>(ctx: &'a Ctx<'_>, id: &str) -> SimResult<&'a ProviderCreditRecord> {
+    ctx.owned(
+        ctx.state.provider_credit(id),
+        |c| &c.owner,
+        || invalid_transaction("provider credit", id),
+    )
+}
+
+pub fn provider_credit_reversal<'a>(
+    ctx: &'a Ctx<'_>,
+    id: &str,
+) -> SimResult<&'a ProviderCreditReversalRecord> {
+    ctx.owned(
+        ctx.state.provider_credit_reversal(id),
+        |r| &r.owner,
+        || invalid_transaction("provider credit reversal", id),
+    )
+}
+
 /// The billing agreement an order reference was made from (CreateOrderReferenceForId or
 /// AuthorizeOnBillingAgreement): the agreement whose monthly limit its authorizations count
 /// against, whichever operation made them.
@@ -154,6 +188,12 @@ pub fn agreement_of(oro: &OrderReferenceRecord) -> Option<&str> {
         .as_ref()
         .filter(|p| p.r#type == v1::ParentType::BillingAgreement)
         .map(|p| p.id.as_str())
+}
+
+/// The id a child id is formed from: `S01-…-A0000005` → `S01-…` (children of children take
+/// the root's id, as Amazon's do).
+pub fn id_base(id: &str) -> &str {
+    id.rsplit_once('-').map_or(id, |(base, _)| base)
 }
 
 /// The ids of an IdList (none when it is absent).

@@ -19,6 +19,8 @@ pub fn outgoing(notice: &Notice, notification_id: String) -> Option<Outgoing> {
         notification_version: "V2".to_owned(),
     };
     Some(Outgoing {
+        // v2 notification URLs are set in Seller Central, not by API: the simulator's applies.
+        url: None,
         notification: Payload::V2(serde_json::to_string(&message).ok()?),
         object_id: notice.object_id.clone(),
         seller_id: notice.owner.merchant_id.clone(),

@@ -293,7 +293,13 @@ pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
         action: "ReverseProviderCredit",
         safety: ::amazon_pay_protocol::Safety::Keyed,
         idempotency_key: ::std::option::Option::Some("CreditReversalReferenceId"),
-        errors: &[],
+        errors: &[
+            "InvalidTransactionId",
+            "TransactionAmountExceeded",
+            "CurrencyMismatch",
+            "DuplicateReferenceId",
+            "DuplicateRequest",
+        ],
         throttle: ::std::option::Option::None,
         doc: "Takes back all or part of a credit paid to a solution provider.",
     },
@@ -1021,6 +1027,117 @@ impl AnyRequest {
             AnyRequest::SetOrderReferenceDetails(_) => "SetOrderReferenceDetails",
             AnyRequest::ValidateBillingAgreement(_) => "ValidateBillingAgreement",
         }
+    }
+    /// Names every documented constraint (lengths, ranges) the request breaks. A request
+    /// read from a form was never through its builder, so the simulator checks it here.
+    pub fn check_constraints(
+        &self,
+    ) -> ::std::result::Result<(), ::amazon_pay_protocol::BuildError> {
+        let mut errors = ::amazon_pay_protocol::BuildError::new(
+            match self {
+                AnyRequest::Authorize(_) => "AuthorizeRequest",
+                AnyRequest::AuthorizeOnBillingAgreement(_) => {
+                    "AuthorizeOnBillingAgreementRequest"
+                }
+                AnyRequest::CancelOrderReference(_) => "CancelOrderReferenceRequest",
+                AnyRequest::Capture(_) => "CaptureRequest",
+                AnyRequest::CloseAuthorization(_) => "CloseAuthorizationRequest",
+                AnyRequest::CloseBillingAgreement(_) => "CloseBillingAgreementRequest",
+                AnyRequest::CloseOrderReference(_) => "CloseOrderReferenceRequest",
+                AnyRequest::ConfirmBillingAgreement(_) => {
+                    "ConfirmBillingAgreementRequest"
+                }
+                AnyRequest::ConfirmOrderReference(_) => "ConfirmOrderReferenceRequest",
+                AnyRequest::CreateOrderReferenceForId(_) => {
+                    "CreateOrderReferenceForIdRequest"
+                }
+                AnyRequest::GetAuthorizationDetails(_) => {
+                    "GetAuthorizationDetailsRequest"
+                }
+                AnyRequest::GetBillingAgreementDetails(_) => {
+                    "GetBillingAgreementDetailsRequest"
+                }
+                AnyRequest::GetCaptureDetails(_) => "GetCaptureDetailsRequest",
+                AnyRequest::GetMerchantAccountStatus(_) => {
+                    "GetMerchantAccountStatusRequest"
+                }
+                AnyRequest::GetMerchantNotificationConfiguration(_) => {
+                    "GetMerchantNotificationConfigurationRequest"
+                }
+                AnyRequest::GetOrderReferenceDetails(_) => {
+                    "GetOrderReferenceDetailsRequest"
+                }
+                AnyRequest::GetProviderCreditDetails(_) => {
+                    "GetProviderCreditDetailsRequest"
+                }
+                AnyRequest::GetProviderCreditReversalDetails(_) => {
+                    "GetProviderCreditReversalDetailsRequest"
+                }
+                AnyRequest::GetRefundDetails(_) => "GetRefundDetailsRequest",
+                AnyRequest::GetServiceStatus(_) => "GetServiceStatusRequest",
+                AnyRequest::ListOrderReference(_) => "ListOrderReferenceRequest",
+                AnyRequest::ListOrderReferenceByNextToken(_) => {
+                    "ListOrderReferenceByNextTokenRequest"
+                }
+                AnyRequest::Refund(_) => "RefundRequest",
+                AnyRequest::ReverseProviderCredit(_) => "ReverseProviderCreditRequest",
+                AnyRequest::SetBillingAgreementDetails(_) => {
+                    "SetBillingAgreementDetailsRequest"
+                }
+                AnyRequest::SetMerchantNotificationConfiguration(_) => {
+                    "SetMerchantNotificationConfigurationRequest"
+                }
+                AnyRequest::SetOrderAttributes(_) => "SetOrderAttributesRequest",
+                AnyRequest::SetOrderReferenceDetails(_) => {
+                    "SetOrderReferenceDetailsRequest"
+                }
+                AnyRequest::ValidateBillingAgreement(_) => {
+                    "ValidateBillingAgreementRequest"
+                }
+            },
+        );
+        match self {
+            AnyRequest::Authorize(r) => r.check_constraints(&mut errors),
+            AnyRequest::AuthorizeOnBillingAgreement(r) => {
+                r.check_constraints(&mut errors)
+            }
+            AnyRequest::CancelOrderReference(r) => r.check_constraints(&mut errors),
+            AnyRequest::Capture(r) => r.check_constraints(&mut errors),
+            AnyRequest::CloseAuthorization(r) => r.check_constraints(&mut errors),
+            AnyRequest::CloseBillingAgreement(r) => r.check_constraints(&mut errors),
+            AnyRequest::CloseOrderReference(r) => r.check_constraints(&mut errors),
+            AnyRequest::ConfirmBillingAgreement(r) => r.check_constraints(&mut errors),
+            AnyRequest::ConfirmOrderReference(r) => r.check_constraints(&mut errors),
+            AnyRequest::CreateOrderReferenceForId(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetAuthorizationDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetBillingAgreementDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetCaptureDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetMerchantAccountStatus(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetMerchantNotificationConfiguration(r) => {
+                r.check_constraints(&mut errors)
+            }
+            AnyRequest::GetOrderReferenceDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetProviderCreditDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetProviderCreditReversalDetails(r) => {
+                r.check_constraints(&mut errors)
+            }
+            AnyRequest::GetRefundDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::GetServiceStatus(r) => r.check_constraints(&mut errors),
+            AnyRequest::ListOrderReference(r) => r.check_constraints(&mut errors),
+            AnyRequest::ListOrderReferenceByNextToken(r) => {
+                r.check_constraints(&mut errors)
+            }
+            AnyRequest::Refund(r) => r.check_constraints(&mut errors),
+            AnyRequest::ReverseProviderCredit(r) => r.check_constraints(&mut errors),
+            AnyRequest::SetBillingAgreementDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::SetMerchantNotificationConfiguration(r) => {
+                r.check_constraints(&mut errors)
+            }
+            AnyRequest::SetOrderAttributes(r) => r.check_constraints(&mut errors),
+            AnyRequest::SetOrderReferenceDetails(r) => r.check_constraints(&mut errors),
+            AnyRequest::ValidateBillingAgreement(r) => r.check_constraints(&mut errors),
+        }
+        errors.into_result()
     }
     /// The facts about the request's operation.
     pub fn info(&self) -> &'static ::amazon_pay_protocol::OperationInfo {

@@ -5,7 +5,8 @@ use amazon_pay_protocol::v1::{self, AuthorizationState as A, ErrorCode};
 use crate::sandbox::v1::amounts::check_currency;
 use crate::sandbox::v1::ctx::Ctx;
 use crate::sandbox::v1::error::{SimError, SimResult};
-use crate::sandbox::v1::objects::capture;
+use crate::sandbox::v1::objects::{capture, provider_credit};
+use crate::sandbox::v1::records::Owner;
 use crate::sandbox::v1::simulation::NoteField;
 use crate::sandbox::v1::status;
 
@@ -45,7 +46,10 @@ pub fn capture(ctx: &mut Ctx<'_>, r: v1::CaptureRequest) -> SimResult<v1::Captur
             ),
         ));
     }
-    let descriptor = status::soft_descriptor(r.soft_descriptor.as_deref(), &auth.owner);
+    let credits = r.provider_credit_list.map(|l| l.items).unwrap_or_default();
+    provider_credit::check_credits(&credits, &r.capture_amount)?;
+    let owner = auth.owner.clone();
+    let descriptor = status::soft_descriptor(r.soft_descriptor.as_deref(), &owner);
     let capture_id = capture::create(
         ctx,
         &auth_id,
@@ -55,6 +59,7 @@ pub fn capture(ctx: &mut Ctx<'_>, r: v1::CaptureRequest) -> SimResult<v1::Captur
         descriptor,
         simulation,
     )?;
+    pay_credits(ctx, &owner, &capture_id, &reference, credits)?;
     ctx.record_reference(
         "CaptureReferenceId",
         &reference,
@@ -63,6 +68,30 @@ pub fn capture(ctx: &mut Ctx<'_>, r: v1::CaptureRequest) -> SimResult<v1::Captur
         &capture_id,
     );
     capture_response(ctx, &capture_id)
+}
+
+/// The capture's provider credits, shown on it as ProviderCreditSummaryList; a declined
+/// capture pays none (GUESSES.md).
+fn pay_credits(
+    ctx: &mut Ctx<'_>,
+    owner: &Owner,
+    capture_id: &str,
+    reference: &str,
+    credits: Vec<v1::ProviderCredit>,
+) -> SimResult<()> {
+    let declined = status::capture(ctx, capture_id)?
+        .details
+        .capture_status
+        .state
+        == v1::CaptureState::Declined;
+    if credits.is_empty() || declined {
+        return Ok(());
+    }
+    let summaries = provider_credit::pay(ctx, owner, capture_id, reference, credits)?;
+    if let Some(capture) = ctx.state.capture_mut(capture_id) {
+        capture.details.provider_credit_summary_list = Some(summaries.into());
+    }
+    Ok(())
 }
 
 fn capture_response(ctx: &Ctx<'_>, capture_id: &str) -> SimResult<v1::CaptureResponse> {

@@ -6,13 +6,16 @@
 mod authorization;
 mod billing_agreement;
 mod capture;
+pub mod notification;
 mod order_reference;
+mod order_reference_list;
+mod provider_credit;
 mod refund;
 
-use amazon_pay_protocol::v1::{self, AnyRequest, AnyResponse, ErrorCode};
+use amazon_pay_protocol::v1::{self, AnyRequest, AnyResponse};
 
 use super::ctx::Ctx;
-use super::error::{SimError, SimResult};
+use super::error::SimResult;
 
 /// Handles a verified request.
 pub fn handle(ctx: &mut Ctx<'_>, request: AnyRequest) -> SimResult<AnyResponse> {
@@ -70,15 +73,22 @@ pub fn handle(ctx: &mut Ctx<'_>, request: AnyRequest) -> SimResult<AnyResponse> 
                 ctx.request_id.clone(),
             ))
         }
-        other => {
-            return Err(SimError::new(
-                ErrorCode::InvalidAction,
-                format!(
-                    "{} is part of the API but not simulated by this sandbox (solution-provider \
-                     and listing operations); test it against Amazon's sandbox.",
-                    other.action()
-                ),
-            ));
+        Q::ListOrderReference(r) => A::ListOrderReference(order_reference_list::list(ctx, r)?),
+        Q::ListOrderReferenceByNextToken(r) => {
+            A::ListOrderReferenceByNextToken(order_reference_list::next(ctx, r)?)
+        }
+        Q::GetProviderCreditDetails(r) => {
+            A::GetProviderCreditDetails(provider_credit::get(ctx, r)?)
+        }
+        Q::GetProviderCreditReversalDetails(r) => {
+            A::GetProviderCreditReversalDetails(provider_credit::get_reversal(ctx, r)?)
+        }
+        Q::ReverseProviderCredit(r) => A::ReverseProviderCredit(provider_credit::reverse(ctx, r)?),
+        Q::GetMerchantNotificationConfiguration(r) => {
+            A::GetMerchantNotificationConfiguration(notification::get(ctx, r)?)
+        }
+        Q::SetMerchantNotificationConfiguration(r) => {
+            A::SetMerchantNotificationConfiguration(notification::set(ctx, r)?)
         }
     })
 }

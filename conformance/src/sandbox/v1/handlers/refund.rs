@@ -11,6 +11,8 @@ use crate::sandbox::v1::records::RefundRecord;
 use crate::sandbox::v1::simulation::NoteField;
 use crate::sandbox::v1::status;
 
+use super::provider_credit;
+
 pub fn refund(ctx: &mut Ctx<'_>, r: v1::RefundRequest) -> SimResult<v1::RefundResponse> {
     let capture_id = r.amazon_capture_id.as_str().to_owned();
     let reference = r.refund_reference_id.as_str().to_owned();
@@ -63,6 +65,11 @@ pub fn refund(ctx: &mut Ctx<'_>, r: v1::RefundRequest) -> SimResult<v1::RefundRe
             ),
         ));
     }
+    let reversals = r
+        .provider_credit_reversal_list
+        .map(|l| l.items)
+        .unwrap_or_default();
+    provider_credit::check_refund_reversals(ctx, &capture_id, &reversals)?;
     let owner = capture.owner.clone();
     let refund_id = refund::create(
         ctx,
@@ -76,6 +83,13 @@ pub fn refund(ctx: &mut Ctx<'_>, r: v1::RefundRequest) -> SimResult<v1::RefundRe
             simulation,
         },
     )?;
+    if !reversals.is_empty() {
+        let summaries =
+            provider_credit::reverse_for_refund(ctx, &capture_id, &reference, reversals)?;
+        if let Some(refund) = ctx.state.refund_mut(&refund_id) {
+            refund.details.provider_credit_reversal_summary_list = Some(summaries.into());
+        }
+    }
     ctx.record_reference(
         "RefundReferenceId",
         &reference,

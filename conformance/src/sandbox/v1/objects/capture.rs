@@ -52,10 +52,7 @@ pub fn create(
 ) -> SimResult<String> {
     let auth = authorization::stored(ctx, auth_id)?;
     let owner = auth.owner.clone();
-    let base = auth_id
-        .rsplit_once('-')
-        .map_or(auth_id, |(b, _)| b)
-        .to_owned();
+    let base = status::id_base(auth_id).to_owned();
     let capture_id = ctx.common.new_child_id(&base, 'C');
     let zero = Money::from_minor(0, amount.currency().clone()).map_err(SimError::internal)?;
     let (state, reason) = match simulation {

@@ -28,11 +28,7 @@ pub struct NewRefund {
 
 /// Creates a Pending refund on a capture; it settles after `Timing::settle_after`.
 pub fn create(ctx: &mut Ctx<'_>, owner: Owner, n: NewRefund) -> SimResult<String> {
-    let base = n
-        .capture_id
-        .rsplit_once('-')
-        .map_or(n.capture_id.as_str(), |(b, _)| b)
-        .to_owned();
+    let base = status::id_base(&n.capture_id).to_owned();
     let refund_id = ctx.common.new_child_id(&base, 'R');
     let zero = Money::from_minor(0, n.amount.currency().clone()).map_err(SimError::internal)?;
     let details = v1::RefundDetails::builder()

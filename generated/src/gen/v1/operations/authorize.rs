@@ -11,13 +11,13 @@ pub struct AuthorizeRequest {
     pub authorization_reference_id: ReferenceId,
     /// The amount to authorize, in the order reference's currency.
     pub authorization_amount: ::amazon_pay_protocol::Money,
-    /// A note about the authorization, shown in the buyer's e-mail only with CaptureNow; in the sandbox it carries the simulation string that forces a decline or closure.
+    /// A note about the authorization, shown in the buyer's e-mail only with CaptureNow; in the sandbox it carries the simulation string that forces a decline or closure. At most 255 characters (reference §3.C, Authorize).
     pub seller_authorization_note: ::std::option::Option<::std::string::String>,
     /// Minutes Amazon may take to decide, 0 or a multiple of 5. With 0 the answer is Open or Declined at once; otherwise it starts Pending and the outcome arrives by IPN.
     pub transaction_timeout: ::std::option::Option<i64>,
     /// Capture the amount as soon as it is authorized.
     pub capture_now: ::std::option::Option<bool>,
-    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow.
+    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow. At most 16 characters (reference §3.C, Authorize).
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
     /// Credits for solution providers, paid out of this transaction.
     pub provider_credit_list: ::std::option::Option<ProviderCreditList>,
@@ -167,7 +167,7 @@ impl AuthorizeRequestBuilder {
         self.authorization_amount = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note about the authorization, shown in the buyer's e-mail only with CaptureNow; in the sandbox it carries the simulation string that forces a decline or closure.
+    /// A note about the authorization, shown in the buyer's e-mail only with CaptureNow; in the sandbox it carries the simulation string that forces a decline or closure. At most 255 characters (reference §3.C, Authorize).
     pub fn seller_authorization_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -185,7 +185,7 @@ impl AuthorizeRequestBuilder {
         self.capture_now = ::std::option::Option::Some(value.into());
         self
     }
-    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow.
+    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow. At most 16 characters (reference §3.C, Authorize).
     pub fn soft_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -11,15 +11,15 @@ pub struct AuthorizeOnBillingAgreementRequest {
     pub authorization_reference_id: ReferenceId,
     /// The amount to authorize.
     pub authorization_amount: ::amazon_pay_protocol::Money,
-    /// A note about the authorization; in the sandbox it carries the simulation string that forces a decline or closure.
+    /// A note about the authorization; in the sandbox it carries the simulation string that forces a decline or closure. At most 255 characters (reference §3.A, AuthorizeOnBillingAgreement).
     pub seller_authorization_note: ::std::option::Option<::std::string::String>,
     /// Minutes Amazon may take to decide, 0 or a multiple of 5. With 0 the answer is Open or Declined at once; otherwise it starts Pending and the outcome arrives by IPN.
     pub transaction_timeout: ::std::option::Option<i64>,
     /// Capture the amount as soon as it is authorized.
     pub capture_now: ::std::option::Option<bool>,
-    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow.
+    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow. At most 16 characters (reference §3.A, AuthorizeOnBillingAgreement).
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
-    /// A note placed on the order reference the call creates.
+    /// A note placed on the order reference the call creates. At most 1024 characters (reference §3.A, AuthorizeOnBillingAgreement).
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The seller id of the solution provider that built the integration.
     pub platform_id: ::std::option::Option<::std::string::String>,
@@ -199,7 +199,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         self.authorization_amount = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note about the authorization; in the sandbox it carries the simulation string that forces a decline or closure.
+    /// A note about the authorization; in the sandbox it carries the simulation string that forces a decline or closure. At most 255 characters (reference §3.A, AuthorizeOnBillingAgreement).
     pub fn seller_authorization_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -217,7 +217,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         self.capture_now = ::std::option::Option::Some(value.into());
         self
     }
-    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow.
+    /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow. At most 16 characters (reference §3.A, AuthorizeOnBillingAgreement).
     pub fn soft_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -225,7 +225,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         self.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note placed on the order reference the call creates.
+    /// A note placed on the order reference the call creates. At most 1024 characters (reference §3.A, AuthorizeOnBillingAgreement).
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

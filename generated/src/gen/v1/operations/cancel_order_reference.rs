@@ -7,7 +7,7 @@ use super::super::*;
 pub struct CancelOrderReferenceRequest {
     /// The order reference to cancel.
     pub amazon_order_reference_id: OrderReferenceId,
-    /// Why the seller cancels (spelled with one l on the wire); never shown to the buyer.
+    /// Why the seller cancels (spelled with one l on the wire); never shown to the buyer. At most 1024 characters (reference §3.B, CancelOrderReference).
     pub cancelation_reason: ::std::option::Option<::std::string::String>,
 }
 impl CancelOrderReferenceRequest {
@@ -65,7 +65,7 @@ impl CancelOrderReferenceRequestBuilder {
         self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Why the seller cancels (spelled with one l on the wire); never shown to the buyer.
+    /// Why the seller cancels (spelled with one l on the wire); never shown to the buyer. At most 1024 characters (reference §3.B, CancelOrderReference).
     pub fn cancelation_reason(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -11,9 +11,9 @@ pub struct CaptureRequest {
     pub capture_reference_id: ReferenceId,
     /// The amount to capture.
     pub capture_amount: ::amazon_pay_protocol::Money,
-    /// A note about the capture; in the sandbox it carries the simulation string that forces Pending, a decline or closure.
+    /// A note about the capture; in the sandbox it carries the simulation string that forces Pending, a decline or closure. At most 255 characters (reference §3.C, Capture).
     pub seller_capture_note: ::std::option::Option<::std::string::String>,
-    /// Text shown on the buyer's statement after the AMZ* prefix.
+    /// Text shown on the buyer's statement after the AMZ* prefix. At most 16 characters (reference §3.C, Capture).
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
     /// Credits for solution providers, paid out of this capture.
     pub provider_credit_list: ::std::option::Option<ProviderCreditList>,
@@ -141,7 +141,7 @@ impl CaptureRequestBuilder {
         self.capture_amount = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note about the capture; in the sandbox it carries the simulation string that forces Pending, a decline or closure.
+    /// A note about the capture; in the sandbox it carries the simulation string that forces Pending, a decline or closure. At most 255 characters (reference §3.C, Capture).
     pub fn seller_capture_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -149,7 +149,7 @@ impl CaptureRequestBuilder {
         self.seller_capture_note = ::std::option::Option::Some(value.into());
         self
     }
-    /// Text shown on the buyer's statement after the AMZ* prefix.
+    /// Text shown on the buyer's statement after the AMZ* prefix. At most 16 characters (reference §3.C, Capture).
     pub fn soft_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

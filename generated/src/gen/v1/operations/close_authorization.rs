@@ -7,7 +7,7 @@ use super::super::*;
 pub struct CloseAuthorizationRequest {
     /// The authorization to close.
     pub amazon_authorization_id: AuthorizationId,
-    /// Why the seller closes the authorization.
+    /// Why the seller closes the authorization. At most 255 characters (reference §3.C, CloseAuthorization).
     pub closure_reason: ::std::option::Option<::std::string::String>,
 }
 impl CloseAuthorizationRequest {
@@ -65,7 +65,7 @@ impl CloseAuthorizationRequestBuilder {
         self.amazon_authorization_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Why the seller closes the authorization.
+    /// Why the seller closes the authorization. At most 255 characters (reference §3.C, CloseAuthorization).
     pub fn closure_reason(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -7,7 +7,7 @@ use super::super::*;
 pub struct CloseBillingAgreementRequest {
     /// The billing agreement to close.
     pub amazon_billing_agreement_id: BillingAgreementId,
-    /// Why the seller closes the agreement; in the sandbox it may carry a simulation string (by analogy with order references, unconfirmed).
+    /// Why the seller closes the agreement; in the sandbox it may carry a simulation string (by analogy with order references, unconfirmed). At most 1024 characters (reference §3.A, CloseBillingAgreement).
     pub closure_reason: ::std::option::Option<::std::string::String>,
 }
 impl CloseBillingAgreementRequest {
@@ -65,7 +65,7 @@ impl CloseBillingAgreementRequestBuilder {
         self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Why the seller closes the agreement; in the sandbox it may carry a simulation string (by analogy with order references, unconfirmed).
+    /// Why the seller closes the agreement; in the sandbox it may carry a simulation string (by analogy with order references, unconfirmed). At most 1024 characters (reference §3.A, CloseBillingAgreement).
     pub fn closure_reason(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -7,7 +7,7 @@ use super::super::*;
 pub struct CloseOrderReferenceRequest {
     /// The order reference to close.
     pub amazon_order_reference_id: OrderReferenceId,
-    /// Why the seller closes the order reference; never shown to the buyer. In the sandbox it may carry the AmazonClosed simulation string.
+    /// Why the seller closes the order reference; never shown to the buyer. In the sandbox it may carry the AmazonClosed simulation string. At most 1024 characters (reference §3.B, CloseOrderReference).
     pub closure_reason: ::std::option::Option<::std::string::String>,
 }
 impl CloseOrderReferenceRequest {
@@ -65,7 +65,7 @@ impl CloseOrderReferenceRequestBuilder {
         self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Why the seller closes the order reference; never shown to the buyer. In the sandbox it may carry the AmazonClosed simulation string.
+    /// Why the seller closes the order reference; never shown to the buyer. In the sandbox it may carry the AmazonClosed simulation string. At most 1024 characters (reference §3.B, CloseOrderReference).
     pub fn closure_reason(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -11,9 +11,9 @@ pub struct RefundRequest {
     pub refund_reference_id: ReferenceId,
     /// The amount to refund.
     pub refund_amount: ::amazon_pay_protocol::Money,
-    /// A note about the refund; in the sandbox it carries the simulation string that forces a decline.
+    /// A note about the refund; in the sandbox it carries the simulation string that forces a decline. At most 255 characters (reference §3.C, Refund).
     pub seller_refund_note: ::std::option::Option<::std::string::String>,
-    /// Text shown on the buyer's statement after the AMZ* prefix.
+    /// Text shown on the buyer's statement after the AMZ* prefix. At most 16 characters (reference §3.C, Refund).
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
     /// Solution-provider credits to take back along with the refund.
     pub provider_credit_reversal_list: ::std::option::Option<ProviderCreditReversalList>,
@@ -135,7 +135,7 @@ impl RefundRequestBuilder {
         self.refund_amount = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note about the refund; in the sandbox it carries the simulation string that forces a decline.
+    /// A note about the refund; in the sandbox it carries the simulation string that forces a decline. At most 255 characters (reference §3.C, Refund).
     pub fn seller_refund_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -143,7 +143,7 @@ impl RefundRequestBuilder {
         self.seller_refund_note = ::std::option::Option::Some(value.into());
         self
     }
-    /// Text shown on the buyer's statement after the AMZ* prefix.
+    /// Text shown on the buyer's statement after the AMZ* prefix. At most 16 characters (reference §3.C, Refund).
     pub fn soft_descriptor(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -11,7 +11,7 @@ pub struct ReverseProviderCreditRequest {
     pub credit_reversal_reference_id: ReferenceId,
     /// The amount to take back.
     pub credit_reversal_amount: ::amazon_pay_protocol::Money,
-    /// A note about the reversal.
+    /// A note about the reversal. At most 255 characters by assumption: the reference gives no length (§3.D, §9), and 255 is the documented length of every other note on a payment object (Seller*Note, §3.C); see conformance/GUESSES.md.
     pub credit_reversal_note: ::std::option::Option<::std::string::String>,
 }
 impl ReverseProviderCreditRequest {
@@ -30,6 +30,14 @@ impl ReverseProviderCreditRequest {
                     "CreditReversalReferenceId",
                     ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
                     32usize,
+                );
+        }
+        if let ::std::option::Option::Some(v) = &self.credit_reversal_note {
+            errors
+                .check_max_length(
+                    "CreditReversalNote",
+                    ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
+                    255usize,
                 );
         }
     }
@@ -105,7 +113,7 @@ impl ReverseProviderCreditRequestBuilder {
         self.credit_reversal_amount = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note about the reversal.
+    /// A note about the reversal. At most 255 characters by assumption: the reference gives no length (§3.D, §9), and 255 is the documented length of every other note on a payment object (Seller*Note, §3.C); see conformance/GUESSES.md.
     pub fn credit_reversal_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
@@ -159,7 +167,13 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
         action: "ReverseProviderCredit",
         safety: ::amazon_pay_protocol::Safety::Keyed,
         idempotency_key: ::std::option::Option::Some("CreditReversalReferenceId"),
-        errors: &[],
+        errors: &[
+            "InvalidTransactionId",
+            "TransactionAmountExceeded",
+            "CurrencyMismatch",
+            "DuplicateReferenceId",
+            "DuplicateRequest",
+        ],
         throttle: ::std::option::Option::None,
         doc: "Takes back all or part of a credit paid to a solution provider.",
     };

@@ -8,7 +8,7 @@ pub struct BillingAgreementAttributes {
     /// The solution provider's seller id.
     #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: ::std::option::Option<::std::string::String>,
-    /// Shown to the buyer; sandbox simulations go here.
+    /// Shown to the buyer; sandbox simulations go here. At most 1024 characters by assumption: the reference gives no length for the agreement's note (§3.A SetBillingAgreementDetails, §9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId and AuthorizeOnBillingAgreement (§3.A); see conformance/GUESSES.md.
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The seller's own agreement attributes.
@@ -44,6 +44,14 @@ impl BillingAgreementAttributes {
     /// including those of nested structures.
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
+        if let ::std::option::Option::Some(v) = &self.seller_note {
+            errors
+                .check_max_length(
+                    "SellerNote",
+                    ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
+                    1024usize,
+                );
+        }
         if let ::std::option::Option::Some(v) = &self.seller_billing_agreement_attributes
         {
             v.check_constraints(errors);
@@ -171,7 +179,7 @@ impl BillingAgreementAttributesBuilder {
         self.platform_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// Shown to the buyer; sandbox simulations go here.
+    /// Shown to the buyer; sandbox simulations go here. At most 1024 characters by assumption: the reference gives no length for the agreement's note (§3.A SetBillingAgreementDetails, §9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId and AuthorizeOnBillingAgreement (§3.A); see conformance/GUESSES.md.
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

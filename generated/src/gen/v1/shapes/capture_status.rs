@@ -18,7 +18,7 @@ pub struct CaptureStatus {
     /// Why the object is in this state.
     #[serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")]
     pub reason_code: ::std::option::Option<CaptureReasonCode>,
-    /// A human-readable explanation of the reason.
+    /// A human-readable explanation of the reason. At most 255 characters (reference §3.G, Status).
     #[serde(
         rename = "ReasonDescription",
         default,
@@ -122,7 +122,7 @@ impl CaptureStatusBuilder {
         self.reason_code = ::std::option::Option::Some(value.into());
         self
     }
-    /// A human-readable explanation of the reason.
+    /// A human-readable explanation of the reason. At most 255 characters (reference §3.G, Status).
     pub fn reason_description(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

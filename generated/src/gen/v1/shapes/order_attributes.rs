@@ -11,7 +11,7 @@ pub struct OrderAttributes {
     /// The seller id of the solution provider that built the integration.
     #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: ::std::option::Option<::std::string::String>,
-    /// A note shown to the buyer.
+    /// A note shown to the buyer. At most 1024 characters by assumption: the reference gives no length for SetOrderAttributes' note (§9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId (§3.A); see conformance/GUESSES.md.
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The seller's own order attributes, including item categories.
@@ -47,6 +47,14 @@ impl OrderAttributes {
     /// including those of nested structures.
     pub fn check_constraints(&self, errors: &mut ::amazon_pay_protocol::BuildError) {
         let _ = &errors;
+        if let ::std::option::Option::Some(v) = &self.seller_note {
+            errors
+                .check_max_length(
+                    "SellerNote",
+                    ::amazon_pay_protocol::wire::WireValue::to_wire(v).as_ref(),
+                    1024usize,
+                );
+        }
         if let ::std::option::Option::Some(v) = &self.seller_order_attributes {
             v.check_constraints(errors);
         }
@@ -207,7 +215,7 @@ impl OrderAttributesBuilder {
         self.platform_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note shown to the buyer.
+    /// A note shown to the buyer. At most 1024 characters by assumption: the reference gives no length for SetOrderAttributes' note (§9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId (§3.A); see conformance/GUESSES.md.
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,

@@ -11,7 +11,7 @@ pub struct OrderReferenceAttributes {
     /// The seller id of the solution provider that built the integration.
     #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
     pub platform_id: ::std::option::Option<::std::string::String>,
-    /// A note shown to the buyer; in the sandbox it can carry the PaymentMethodNotAllowed constraint simulation (set it again to remove the constraint).
+    /// A note shown to the buyer; in the sandbox it can carry the PaymentMethodNotAllowed constraint simulation (set it again to remove the constraint). At most 1024 characters (reference §3.A, CreateOrderReferenceForId; the same shape carries SetOrderReferenceDetails' note, whose length §9 lists as not found).
     #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The seller's own order attributes.
@@ -195,7 +195,7 @@ impl OrderReferenceAttributesBuilder {
         self.platform_id = ::std::option::Option::Some(value.into());
         self
     }
-    /// A note shown to the buyer; in the sandbox it can carry the PaymentMethodNotAllowed constraint simulation (set it again to remove the constraint).
+    /// A note shown to the buyer; in the sandbox it can carry the PaymentMethodNotAllowed constraint simulation (set it again to remove the constraint). At most 1024 characters (reference §3.A, CreateOrderReferenceForId; the same shape carries SetOrderReferenceDetails' note, whose length §9 lists as not found).
     pub fn seller_note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
