@@ -6,8 +6,8 @@
 use std::sync::Arc;
 
 use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
-    IsCa, Issuer, KeyPair, KeyUsagePurpose,
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose,
 };
 use tokio_rustls::rustls::ServerConfig;
 use tokio_rustls::rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -81,7 +81,11 @@ mod tests {
     fn the_ca_certificate_is_pem_and_fresh_each_time() {
         let a = Identity::generate().unwrap();
         let b = Identity::generate().unwrap();
-        assert!(a.ca_pem.starts_with("-----BEGIN CERTIFICATE-----"), "{}", a.ca_pem);
+        assert!(
+            a.ca_pem.starts_with("-----BEGIN CERTIFICATE-----"),
+            "{}",
+            a.ca_pem
+        );
         assert_ne!(a.ca_pem, b.ca_pem);
         assert_eq!(a.server.alpn_protocols, [b"http/1.1".to_vec()]);
     }

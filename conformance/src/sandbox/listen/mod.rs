@@ -95,7 +95,10 @@ pub async fn serve(
 /// spinning while it lasts.
 async fn accept_failed(e: std::io::Error) {
     use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
-    if !matches!(e.kind(), ConnectionAborted | ConnectionRefused | ConnectionReset) {
+    if !matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
         tracing::warn!(error = %e, "sandbox cannot accept a connection");
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -144,8 +147,10 @@ impl Connection {
                 }
             })
         };
-        let connection = http1::Builder::new()
-            .serve_connection(TokioIo::new(Watched::new(io, Arc::clone(&activity))), service);
+        let connection = http1::Builder::new().serve_connection(
+            TokioIo::new(Watched::new(io, Arc::clone(&activity))),
+            service,
+        );
         tokio::pin!(connection);
         let expired = activity.expired(&self.timeouts);
         tokio::pin!(expired);
