@@ -38,10 +38,13 @@ fn start(args: &[&str]) -> (Server, String) {
     let stdout = child.stdout.take().unwrap();
     let server = Server(child);
     let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
+    let mut stdout = BufReader::new(stdout);
+    stdout.read_line(&mut first).unwrap();
+    // Keep reading: a closed pipe would kill the server at its next line.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let url = first
         .split_whitespace()
-        .find(|w| w.starts_with("http://127.0.0.1:"))
+        .find(|w| w.starts_with("http://127.0.0.1:") || w.starts_with("https://127.0.0.1:"))
         .unwrap_or_else(|| panic!("no address in {first:?}"))
         .to_owned();
     (server, url)
@@ -112,4 +115,32 @@ async fn the_standalone_simulator_and_the_buyer_command() {
         .unwrap();
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("yesterday"));
+}
+
+#[tokio::test]
+async fn the_standalone_simulator_over_https() {
+    let dir = std::env::temp_dir().join(format!("amazon-pay-cli-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca = dir.join("ca.pem");
+    let (_server, url) = start(&["--tls", "--tls-ca-out", ca.to_str().unwrap()]);
+    assert!(url.starts_with("https://"), "{url}");
+    let pem = std::fs::read(&ca).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&pem).unwrap())
+        .build()
+        .unwrap();
+    let answer = client
+        .get(format!("{url}/__sandbox/clock"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+
+    // The CA file goes with --tls only.
+    let refused = Command::new(BIN)
+        .args(["sandbox", "--tls-ca-out", "ca.pem"])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
 }

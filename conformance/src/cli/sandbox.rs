@@ -49,6 +49,14 @@ pub struct SandboxArgs {
     /// Leave out the test-only `/__sandbox/` endpoints (buyer, clock, faults, objects).
     #[arg(long)]
     no_control: bool,
+    /// Serve https (what the official v2 SDKs speak) with a certificate made at start; its CA
+    /// certificate is written to --tls-ca-out for clients to trust.
+    #[arg(long)]
+    tls: bool,
+    /// Where --tls writes the CA certificate (PEM); default
+    /// `amazon-pay-sandbox-PORT-ca.pem` in the system's temporary directory.
+    #[arg(long, requires = "tls")]
+    tls_ca_out: Option<PathBuf>,
 }
 
 fn parse_time(text: &str) -> Result<Timestamp, String> {
@@ -72,6 +80,7 @@ pub fn run(args: SandboxArgs) -> CliResult {
         frozen_clock: args.frozen_clock,
         seed: args.seed,
         control: !args.no_control,
+        tls: args.tls,
         faults: Faults {
             throttle: args.fault_throttle,
             server_error: args.fault_server_error,
@@ -84,7 +93,15 @@ pub fn run(args: SandboxArgs) -> CliResult {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let sandbox = Sandbox::start(config).await?;
+        // Written before the address is printed: whoever reads that line can use the file.
+        let ca_file = match sandbox.ca_certificate_pem() {
+            Some(pem) => Some(write_ca(args.tls_ca_out, sandbox.addr().port(), pem)?),
+            None => None,
+        };
         println!("Amazon Pay v1 sandbox simulator listening on {}", sandbox.base_url());
+        if let Some(path) = ca_file {
+            println!("  TLS: trust the CA certificate in {} (e.g. NODE_EXTRA_CA_CERTS)", path.display());
+        }
         println!("  API: POST {}/OffAmazonPayments_Sandbox/2013-01-01 (and /OffAmazonPayments/2013-01-01)", sandbox.base_url());
         for region in Region::ALL {
             if let Some(a) = sandbox.account(*region) {
@@ -102,6 +119,15 @@ pub fn run(args: SandboxArgs) -> CliResult {
         sandbox.shutdown().await;
         Ok::<_, Box<dyn std::error::Error>>(ExitCode::SUCCESS)
     })
+}
+
+/// Writes the CA certificate of an https simulator where `--tls-ca-out` says, or to
+/// `amazon-pay-sandbox-PORT-ca.pem` in the temporary directory; returns the path.
+fn write_ca(out: Option<PathBuf>, port: u16, pem: &str) -> Result<PathBuf, String> {
+    let path = out
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("amazon-pay-sandbox-{port}-ca.pem")));
+    std::fs::write(&path, pem).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(path)
 }
 
 #[derive(clap::Subcommand)]

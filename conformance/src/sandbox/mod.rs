@@ -11,7 +11,8 @@
 //!
 //! Files import only files below them: `persist`, `schedule`, `common`, `clock`, `faults`,
 //! `throttle`, `notify`, `delivery`, `accounts`; then `v1/` and `v2/` below their fronts;
-//! `world`; `front`; `v1/front`, `v2/front`; `shared`; `server`; `control`; this file.
+//! `world`; `front`; `v1/front`, `v2/front`; `shared`; `server`; `control`; this file. `tls`
+//! and `listen` (the serving loop) stand apart: they know nothing of the simulator.
 
 pub mod accounts;
 mod clock;
@@ -21,12 +22,14 @@ mod control_v2;
 mod delivery;
 pub mod faults;
 mod front;
+mod listen;
 pub mod notify;
 mod persist;
 mod schedule;
 mod server;
 mod shared;
 mod throttle;
+pub mod tls;
 pub mod v1;
 pub mod v2;
 mod world;
@@ -37,8 +40,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use amazon_pay_protocol::Timestamp;
-use amazon_pay_protocol::endpoint::Endpoint;
-use amazon_pay_protocol::v1::{Environment, Region};
+use amazon_pay_protocol::endpoint::{Endpoint, EnvironmentPath};
+use amazon_pay_protocol::v1::Region;
 use rand::SeedableRng as _;
 use rand::rngs::StdRng;
 
@@ -47,6 +50,7 @@ pub use clock::Timing;
 pub use common::Common;
 pub use delivery::IpnDelivery;
 pub use faults::Faults;
+pub use listen::Timeouts;
 pub use v1::buyer::BuyerChoices;
 
 pub use world::World;
@@ -77,6 +81,11 @@ pub struct SandboxConfig {
     pub seed: Option<u64>,
     /// Serve the test-only `/__sandbox/` endpoints (`--no-control` turns them off).
     pub control: bool,
+    /// Serve https with a certificate made at start (`--tls`); its CA is
+    /// [`Sandbox::ca_certificate_pem`].
+    pub tls: bool,
+    /// When idle, stalled or half-sent connections are closed.
+    pub timeouts: Timeouts,
 }
 
 impl Default for SandboxConfig {
@@ -92,6 +101,8 @@ impl Default for SandboxConfig {
             frozen_clock: None,
             seed: None,
             control: true,
+            tls: false,
+            timeouts: Timeouts::default(),
         }
     }
 }
@@ -106,12 +117,16 @@ pub enum SandboxError {
     Faults(String),
     #[error("the clock cannot start after 9999-01-01T00:00:00Z")]
     Clock,
+    #[error(transparent)]
+    Tls(#[from] tls::TlsError),
 }
 
 /// A running simulator; stops when dropped or on [`Sandbox::shutdown`].
 pub struct Sandbox {
     addr: SocketAddr,
     shared: Arc<Shared>,
+    /// The CA certificate (PEM) when serving https.
+    ca_pem: Option<String>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -139,6 +154,7 @@ impl Sandbox {
             None => StdRng::from_entropy(),
         };
         world.common.reseed(rng(0));
+        let identity = config.tls.then(tls::Identity::generate).transpose()?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", config.port))
             .await
             .map_err(|source| SandboxError::Bind {
@@ -176,18 +192,18 @@ impl Sandbox {
             shared.clone(),
             Duration::from_millis(250),
         ));
+        let (server_tls, timeouts) = (identity.as_ref().map(|i| i.server.clone()), config.timeouts);
         let task = tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let stop = async move {
                 let _ = stopped.await;
-            });
-            if let Err(e) = serve.await {
-                tracing::error!(error = %e, "sandbox server stopped");
-            }
+            };
+            listen::serve(listener, app, server_tls, timeouts, stop).await;
             ticker.abort();
         });
         Ok(Sandbox {
             addr,
             shared,
+            ca_pem: identity.map(|i| i.ca_pem),
             stop: Some(stop),
             task: Some(task),
         })
@@ -197,13 +213,26 @@ impl Sandbox {
         self.addr
     }
 
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT`, or `https://…` when serving TLS.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
+    }
+
+    /// The CA certificate (PEM) a client must trust to reach an https simulator.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The endpoint a client uses to reach this simulator.
-    pub fn endpoint(&self, environment: Environment) -> Endpoint {
+    pub fn endpoint(&self, environment: impl EnvironmentPath) -> Endpoint {
+        if self.ca_pem.is_some() {
+            return Endpoint::https(self.addr.to_string(), environment);
+        }
         // 127.0.0.1 is loopback, so this cannot be refused.
         Endpoint::loopback_http(&self.addr.to_string(), environment)
             .unwrap_or_else(|_| unreachable!("127.0.0.1 is loopback"))
@@ -243,8 +272,7 @@ impl Sandbox {
         public_key_id: &str,
         environment: amazon_pay_protocol::v2::Environment,
     ) -> Endpoint {
-        Endpoint::loopback_http(&self.addr.to_string(), environment.base_path(public_key_id))
-            .unwrap_or_else(|_| unreachable!("127.0.0.1 is loopback"))
+        self.endpoint(environment.base_path(public_key_id))
     }
 
     /// The buyer acts on Amazon's checkout page for the region's merchant
