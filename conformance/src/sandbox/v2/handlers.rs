@@ -87,11 +87,11 @@ pub fn handle(ctx: &mut Ctx<'_>, request: AnyRequest, store_id: &str) -> ApiResu
                     ));
                 }
             };
-            charge_permission::get(ctx, id)?;
+            // Close refuses a Closed permission before anything changes.
+            charge_permission::close(ctx, id, reason)?;
             if r.cancel_pending_charges == Some(true) {
                 charge::cancel_pending(ctx, id);
             }
-            charge_permission::close(ctx, id, reason)?;
             answer(status, &charge_permission::get(ctx, id)?.document)
         }
         AnyRequest::CreateCharge(r) => {

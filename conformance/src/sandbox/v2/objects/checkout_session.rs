@@ -139,8 +139,8 @@ fn refresh(ctx: &Ctx<'_>, record: &mut SessionRecord) {
     if authorizes(session) && charge_amount(session).is_none() {
         missing.push(ConstraintId::ChargeAmountNotSet);
     }
-    let merchant_done = missing.is_empty() && intent(session).is_some()
-        || missing.is_empty() && setup_only(session);
+    // The merchant's part is done: Amazon can take the buyer to its page.
+    let merchant_done = missing.is_empty() && (intent(session).is_some() || setup_only(session));
     if record.buyer.is_none() {
         missing.push(ConstraintId::BuyerNotAssociated);
         missing.push(ConstraintId::PaymentMethodNotSet);
