@@ -206,3 +206,101 @@ async fn setup_only_then_a_later_charge_and_a_refund() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_javascript_checkout_finalizes_and_get_buyer_reads_the_signed_in_buyer() {
+    bounded(async {
+        let sandbox = start().await;
+        let merchant = sandbox.merchant(v2::Region::Na).unwrap().clone();
+        // A legacy key: the environment is in the path (/sandbox/v2).
+        let client = client(&sandbox, v2::Region::Na, &merchant.legacy_key_id);
+
+        let token = sandbox.buyer_signs_in(v2::Region::Na).unwrap();
+        let buyer = client
+            .get_buyer(
+                &GetBuyerRequest::builder()
+                    .buyer_token(token)
+                    .build()
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(buyer.country_code.as_deref(), Some("US"));
+        let unknown = client
+            .get_buyer(
+                &GetBuyerRequest::builder()
+                    .buyer_token("nobody")
+                    .build()
+                    .unwrap(),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            unknown.to_string().contains("ResourceNotFound"),
+            "{unknown}"
+        );
+
+        let create = CreateCheckoutSessionRequest::builder()
+            .store_id(merchant.store_id.as_str())
+            .web_checkout_details(
+                WebCheckoutDetails::builder()
+                    .checkout_review_return_url("https://shop.example/review")
+                    .checkout_result_return_url("https://shop.example/return")
+                    .build()
+                    .unwrap(),
+            )
+            .idempotency_key("js-1")
+            .build()
+            .unwrap();
+        let session = client.create_checkout_session(&create).await.unwrap();
+        let id = session.checkout_session_id.unwrap();
+        sandbox
+            .buyer_checks_out(
+                v2::Region::Na,
+                serde_json::from_value::<Checkout>(json!({ "redirectUrl": id.as_str() })).unwrap(),
+            )
+            .unwrap();
+        let amount = Money::new("25.00", amazon_pay_protocol::Currency::parse("USD")).unwrap();
+        let finalize = FinalizeCheckoutSessionRequest::builder()
+            .checkout_session_id(id.clone())
+            .payment_intent(PaymentIntent::Authorize)
+            .charge_amount(amount.clone())
+            .idempotency_key("js-finalize-1")
+            .build()
+            .unwrap();
+        let done = client.finalize_checkout_session(&finalize).await.unwrap();
+        assert_eq!(state(done.status_details.as_ref()), Some(State::Completed));
+        let charge = client
+            .get_charge(
+                &GetChargeRequest::builder()
+                    .charge_id(done.charge_id.unwrap())
+                    .build()
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            state(charge.status_details.as_ref()),
+            Some(State::Authorized)
+        );
+        assert_eq!(charge.charge_amount, Some(amount));
+        let permission = client
+            .get_charge_permission(
+                &GetChargePermissionRequest::builder()
+                    .charge_permission_id(done.charge_permission_id.unwrap())
+                    .build()
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            permission.charge_permission_type,
+            Some(ChargePermissionType::OneTime)
+        );
+        assert!(
+            permission.expiration_timestamp.is_some(),
+            "a OneTime permission expires"
+        );
+    })
+    .await;
+}

@@ -22,6 +22,7 @@ use super::v2::error::{ApiError, ApiResult};
 
 pub(super) fn routes() -> Router<Arc<Shared>> {
     Router::new()
+        .route("/__sandbox/v2/buyer/sign-in", post(sign_in))
         .route("/__sandbox/v2/buyer/checkout", post(checkout))
         .route(
             "/__sandbox/v2/buyer/charge-permissions/{id}/payment-method",
@@ -76,6 +77,12 @@ async fn checkout(State(shared): State<Arc<Shared>>, Json(body): Json<CheckoutBo
     let region = region_of(body.region.as_deref())?;
     let back = act(&shared, region, |ctx| buyer::checkout(ctx, body.action)).map_err(api_error)?;
     Ok(Json(json!({ "returnUrl": back })).into_response())
+}
+
+async fn sign_in(State(shared): State<Arc<Shared>>, Json(body): Json<RegionBody>) -> Answer {
+    let region = region_of(body.region.as_deref())?;
+    let token = act(&shared, region, buyer::sign_in).map_err(api_error)?;
+    Ok(Json(json!({ "buyerToken": token })).into_response())
 }
 
 #[derive(Deserialize)]

@@ -285,6 +285,15 @@ impl Sandbox {
         control_v2::act(&self.shared, region, |ctx| v2::buyer::checkout(ctx, action))
     }
 
+    /// The buyer signs in with Amazon on the merchant's site; returns the buyer token for
+    /// Get Buyer (`POST /__sandbox/v2/buyer/sign-in`).
+    pub fn buyer_signs_in(
+        &self,
+        region: amazon_pay_protocol::v2::Region,
+    ) -> v2::error::ApiResult<String> {
+        control_v2::act(&self.shared, region, v2::buyer::sign_in)
+    }
+
     /// The buyer chooses a new card for a saved wallet on the hosted Update page.
     pub fn buyer_updates_payment_method(
         &self,

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use super::ctx::Ctx;
 use super::error::{ApiError, ApiResult};
 use super::objects::{charge_permission, checkout_session};
-use super::records::BuyerChoice;
+use super::records::{BuyerChoice, BuyerRecord};
 use amazon_pay_protocol::v2::ErrorCode;
 
 /// What the buyer does on the checkout page.
@@ -67,6 +67,25 @@ fn default_address(region: Option<v2::Region>) -> Address {
     address.postal_code = Some(postal.to_owned());
     address.country_code = Some(country.to_owned());
     address
+}
+
+/// The buyer signs in with Amazon on the merchant's site (the sign-in button); returns the
+/// buyer token the merchant's `signInReturnUrl` receives, for Get Buyer.
+pub fn sign_in(ctx: &mut Ctx<'_>) -> ApiResult<String> {
+    let owner = ctx.asker()?;
+    let address = default_address(ctx.region);
+    let token = format!("amzn1.buyertoken.{}", ctx.common.new_uuid());
+    let mut buyer = v2::Buyer::default();
+    buyer.buyer_id = Some(format!("amzn1.account.SIMULATOR{}", &token[17..25]).into());
+    buyer.name = address.name.clone();
+    buyer.email = Some("buyer@example.com".to_owned());
+    buyer.country_code = address.country_code.clone();
+    buyer.postal_code = address.postal_code.clone();
+    buyer.shipping_address = Some(address.clone());
+    buyer.billing_address = Some(address);
+    ctx.state
+        .insert_buyer(token.clone(), BuyerRecord { owner, buyer });
+    Ok(token)
 }
 
 /// Acts on the checkout page; returns where Amazon sends the buyer back (the merchant's

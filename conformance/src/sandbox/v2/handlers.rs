@@ -139,13 +139,25 @@ pub fn handle(ctx: &mut Ctx<'_>, request: AnyRequest, store_id: &str) -> ApiResu
             )?;
             answer(status, &refund::get(ctx, &id)?.document)
         }
+        AnyRequest::FinalizeCheckoutSession(r) => {
+            let (session, pending) = checkout_session::finalize(ctx, r)?;
+            answer(if pending { 202 } else { status }, &session)
+        }
+        AnyRequest::GetBuyer(r) => {
+            let buyer = ctx
+                .state
+                .buyer(&r.buyer_token)
+                .filter(|b| ctx.sees(&b.owner))
+                .ok_or_else(|| ApiError::not_found("buyer token", &r.buyer_token))?;
+            answer(status, &buyer.buyer)
+        }
         AnyRequest::GetRefund(r) => {
             answer(status, &refund::get(ctx, r.refund_id.as_str())?.document)
         }
         other => Err(ApiError::new(
             ErrorCode::UnsupportedOperation,
             format!(
-                "{} is not simulated: the simulator covers checkout sessions, charge permissions, charges and refunds.",
+                "{} is not simulated: the simulator covers checkout sessions, charge permissions, charges, refunds and buyers.",
                 other.action()
             ),
         )),

@@ -2,7 +2,7 @@
 //! so the answer is exactly what the client reads), whose it is, and what only Amazon knows
 //! (the buyer's payment method, the ledger behind the monthly limit).
 
-use amazon_pay_protocol::v2::{Address, Charge, ChargePermission, CheckoutSession, Refund};
+use amazon_pay_protocol::v2::{Address, Buyer, Charge, ChargePermission, CheckoutSession, Refund};
 use serde::{Deserialize, Serialize};
 
 /// Whose an object is.
@@ -51,6 +51,14 @@ pub struct RefundRecord {
     pub document: Refund,
     /// Set by a simulation code: the refund ends Declined with this reason.
     pub declines_with: Option<String>,
+}
+
+/// A buyer who signed in with Amazon on the merchant's site: what Get Buyer answers for the
+/// token the merchant received.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BuyerRecord {
+    pub owner: Owner,
+    pub buyer: Buyer,
 }
 
 /// What happens later on its own.

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::records::{
-    ChargeRecord, Event, PermissionRecord, RefundRecord, SavedAnswer, SessionRecord,
+    BuyerRecord, ChargeRecord, Event, PermissionRecord, RefundRecord, SavedAnswer, SessionRecord,
 };
 use crate::sandbox::persist::{Dirty, Row, StoreError, decode, dirty_accessors, encode};
 use crate::sandbox::schedule::Schedule;
@@ -16,6 +16,7 @@ const PERMISSION: &str = "v2_charge_permission";
 const CHARGE: &str = "v2_charge";
 const REFUND: &str = "v2_refund";
 const IDEMPOTENCY: &str = "v2_idempotency_key";
+const BUYER: &str = "v2_buyer_token";
 const SCHEDULE: &str = "v2_schedule";
 
 #[derive(Debug)]
@@ -26,6 +27,8 @@ pub struct State {
     pub refunds: BTreeMap<String, RefundRecord>,
     /// Keyed `merchant id/key`: keys are scoped per merchant (§5.4).
     pub answers: BTreeMap<String, SavedAnswer>,
+    /// Keyed by buyer token.
+    pub buyers: BTreeMap<String, BuyerRecord>,
     pub schedule: Schedule<Event>,
     dirty: Dirty,
 }
@@ -38,6 +41,7 @@ impl Default for State {
             charges: BTreeMap::new(),
             refunds: BTreeMap::new(),
             answers: BTreeMap::new(),
+            buyers: BTreeMap::new(),
             schedule: Schedule::named(SCHEDULE),
             dirty: Dirty::default(),
         }
@@ -51,6 +55,7 @@ impl State {
         charges, charge, charge_mut, insert_charge, ChargeRecord, CHARGE;
         refunds, refund, refund_mut, insert_refund, RefundRecord, REFUND;
         answers, answer, answer_mut, insert_answer, SavedAnswer, IDEMPOTENCY;
+        buyers, buyer, buyer_mut, insert_buyer, BuyerRecord, BUYER;
     }
 
     /// The charges of a permission.
@@ -93,6 +98,9 @@ impl State {
             IDEMPOTENCY => {
                 self.answers.insert(key, decode(kind, id, body)?);
             }
+            BUYER => {
+                self.buyers.insert(key, decode(kind, id, body)?);
+            }
             _ => return self.schedule.restore(kind, id, body),
         }
         Ok(true)
@@ -105,6 +113,7 @@ impl State {
             charges,
             refunds,
             answers,
+            buyers,
             schedule,
             dirty,
         } = self;
@@ -114,6 +123,7 @@ impl State {
             CHARGE => encode(charges.get(id)),
             REFUND => encode(refunds.get(id)),
             IDEMPOTENCY => encode(answers.get(id)),
+            BUYER => encode(buyers.get(id)),
             _ => None,
         });
         rows.extend(schedule.changes());

@@ -8,7 +8,8 @@ use amazon_pay_protocol::Money;
 use amazon_pay_protocol::v2::{
     Address, AddressDetails, ChargePermissionType, CheckoutMode, CheckoutSession,
     CheckoutSessionId, Constraint, ConstraintId, CreateCheckoutSessionRequest, ErrorCode,
-    PaymentDetails, PaymentIntent, ProductType, ReasonCode, State, UpdateCheckoutSessionRequest,
+    FinalizeCheckoutSessionRequest, PaymentDetails, PaymentIntent, ProductType, ReasonCode, State,
+    UpdateCheckoutSessionRequest,
 };
 
 use super::{charge, charge_permission};
@@ -550,6 +551,46 @@ pub fn complete(
     stored.document.charge_id = charge_id.map(Into::into);
     stored.document.constraints = None;
     Ok((stored.document.clone(), pending))
+}
+
+/// Finalize (the JavaScript integrations, §3.2): the payment details and addresses it carries
+/// are set on the session, which then completes as Complete would. When it cannot complete,
+/// the session is left as it was.
+pub fn finalize(
+    ctx: &mut Ctx<'_>,
+    request: FinalizeCheckoutSessionRequest,
+) -> ApiResult<(CheckoutSession, bool)> {
+    let id = request.checkout_session_id.as_str().to_owned();
+    let before = get(ctx, &id)?.clone();
+    require_open(&before, &id)?;
+    let mut record = before.clone();
+    let mut payment = PaymentDetails::default();
+    payment.payment_intent = request.payment_intent;
+    payment.can_handle_pending_authorization = request.can_handle_pending_authorization;
+    payment.charge_amount = request.charge_amount.clone();
+    payment.total_order_amount = request.total_order_amount;
+    let session = &mut record.document;
+    session.payment_details = Some(merge_payment(session.payment_details.take(), payment));
+    if request.supplementary_data.is_some() {
+        session.supplementary_data = request.supplementary_data;
+    }
+    if request.shipping_address.is_some() {
+        session.shipping_address = request.shipping_address;
+    }
+    if request.billing_address.is_some() {
+        session.billing_address = request.billing_address;
+    }
+    check(ctx, &record.document)?;
+    refresh(ctx, &mut record);
+    ctx.state.insert_session(id.clone(), record);
+    let completed = complete(ctx, &id, request.charge_amount);
+    // A simulated cancel stands; any other refusal leaves the session as it was.
+    if let Err(e) = &completed
+        && e.code != ErrorCode::CheckoutSessionCanceled
+    {
+        ctx.state.insert_session(id, before);
+    }
+    completed
 }
 
 /// An Open session not completed within 24 hours is canceled.
