@@ -13,7 +13,9 @@
 //! latency); bodies appear only at TRACE level and only redacted
 //! ([`Protocol::redact_request`], [`Protocol::redact_response`]).
 
+mod builder;
 mod error;
+mod outcome;
 pub mod retry;
 pub mod transport;
 
@@ -25,6 +27,7 @@ use rand::Rng as _;
 use tracing::Instrument as _;
 
 pub use crate::protocol::{HttpRequest, HttpResponse, SignError};
+pub use builder::ClientBuilder;
 pub use error::{Attempt, ClientError};
 pub use retry::{RetryBudget, RetryPolicy};
 pub use transport::{
@@ -32,12 +35,13 @@ pub use transport::{
     TransportFuture,
 };
 
-use crate::clock::{Clock, SystemClock};
+use crate::clock::Clock;
 use crate::endpoint::Endpoint;
-use crate::error::{ResponseError, ServiceCode, ServiceError, transient_status};
+use crate::error::ServiceCode;
 use crate::operation::ErrorClass;
 use crate::protocol::{Call, Protocol};
 use crate::{Safety, Timestamp};
+use outcome::{Answer, Last, final_error, record};
 use retry::{Failure, may_retry};
 
 /// Default timeouts: a loopback or regional endpoint connects in well under a second, so 3 s
@@ -95,154 +99,6 @@ impl<P: Protocol> std::fmt::Debug for Engine<P> {
             .field("credentials", &self.inner.credentials)
             .field("policy", &self.inner.policy)
             .finish_non_exhaustive()
-    }
-}
-
-/// Builds a client.
-pub struct ClientBuilder<P: Protocol> {
-    credentials: P::Credentials,
-    endpoint: Endpoint,
-    transport: Option<Arc<dyn Transport>>,
-    policy: RetryPolicy,
-    connect_timeout: Duration,
-    request_timeout: Duration,
-    clock: Arc<dyn Clock>,
-    learn_clock_skew: bool,
-    redact_bodies: bool,
-    max_answer_bytes: usize,
-}
-
-impl<P: Protocol> ClientBuilder<P> {
-    /// A builder with the defaults (see the module docs and [`RetryPolicy`]).
-    pub fn new(credentials: P::Credentials, endpoint: Endpoint) -> ClientBuilder<P> {
-        ClientBuilder {
-            credentials,
-            endpoint,
-            transport: None,
-            policy: RetryPolicy::default(),
-            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-            request_timeout: DEFAULT_REQUEST_TIMEOUT,
-            clock: Arc::new(SystemClock),
-            learn_clock_skew: true,
-            redact_bodies: true,
-            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
-        }
-    }
-
-    /// Bring your own transport (proxy, custom roots, hyper, a recorder).
-    pub fn transport(mut self, transport: impl Transport) -> ClientBuilder<P> {
-        self.transport = Some(Arc::new(transport));
-        self
-    }
-
-    pub fn shared_transport(mut self, transport: Arc<dyn Transport>) -> ClientBuilder<P> {
-        self.transport = Some(transport);
-        self
-    }
-
-    pub fn retry_policy(mut self, policy: RetryPolicy) -> ClientBuilder<P> {
-        self.policy = policy;
-        self
-    }
-
-    /// Connect timeout (default transport only) and whole-request timeout.
-    pub fn timeouts(mut self, connect: Duration, request: Duration) -> ClientBuilder<P> {
-        self.connect_timeout = connect;
-        self.request_timeout = request;
-        self
-    }
-
-    pub fn clock(mut self, clock: Arc<dyn Clock>) -> ClientBuilder<P> {
-        self.clock = clock;
-        self
-    }
-
-    /// When the service refuses the request time (a clock-skew error), learn the offset from the service's `Date` header and re-sign once
-    /// (default on). Off: report the skew and stop.
-    pub fn learn_clock_skew(mut self, learn: bool) -> ClientBuilder<P> {
-        self.learn_clock_skew = learn;
-        self
-    }
-
-    /// Redact the bodies logged at TRACE level (default on): requests lose their secrets
-    /// (signature, keys, tokens), responses the buyer's names, emails, phones and addresses.
-    /// Turn it off only to debug on a machine whose logs nobody else reads: the raw request
-    /// holds the access key id and the signature.
-    pub fn redact_bodies(mut self, redact: bool) -> ClientBuilder<P> {
-        self.redact_bodies = redact;
-        self
-    }
-
-    /// The longest answer read (default [`DEFAULT_MAX_ANSWER_BYTES`], 16 MiB): the default
-    /// transport stops reading past it, a transport of your own has its answer refused, and
-    /// the attempt fails with [`TransportErrorKind::TooLarge`] without a retry.
-    pub fn max_answer_bytes(mut self, bytes: usize) -> ClientBuilder<P> {
-        self.max_answer_bytes = bytes;
-        self
-    }
-}
-
-impl<P: ClientProtocol> ClientBuilder<P> {
-    pub fn build(self) -> Result<P::Client, TransportError> {
-        let transport = match self.transport {
-            Some(t) => t,
-            None => Arc::new(
-                ReqwestTransport::new(self.connect_timeout)?
-                    .max_answer_bytes(self.max_answer_bytes),
-            ),
-        };
-        Ok(P::Client::from(Engine {
-            inner: Arc::new(Inner {
-                credentials: self.credentials,
-                endpoint: self.endpoint,
-                transport,
-                budget: RetryBudget::new(self.policy.budget),
-                policy: self.policy,
-                request_timeout: self.request_timeout,
-                clock: self.clock,
-                learn_clock_skew: self.learn_clock_skew,
-                redact_bodies: self.redact_bodies,
-                max_answer_bytes: self.max_answer_bytes,
-                offset: AtomicI64::new(0),
-            }),
-        }))
-    }
-}
-
-/// What one answered attempt means for the call.
-enum Answer<R, C: ServiceCode> {
-    Success(R),
-    /// The request's time was refused; `skew` is the service's time minus this machine's,
-    /// when known.
-    Expired {
-        error: ServiceError<C>,
-        skew: Option<i64>,
-    },
-    Failed(Failure, Last<C>),
-}
-
-/// How the last failed attempt ended, for the final error.
-enum Last<C: ServiceCode> {
-    Service(ServiceError<C>),
-    Transport(TransportError),
-    Parse {
-        http_status: u16,
-        reason: String,
-        raw_body: Vec<u8>,
-    },
-}
-
-impl<C: ServiceCode> Last<C> {
-    fn describe(&self) -> String {
-        match self {
-            Last::Service(e) => e.to_string(),
-            Last::Transport(e) => e.to_string(),
-            Last::Parse {
-                http_status,
-                reason,
-                ..
-            } => format!("HTTP {http_status}: {reason}"),
-        }
     }
 }
 
@@ -435,153 +291,6 @@ impl<P: Protocol> Engine<P> {
             tokio::time::sleep(wait).await;
         }
     }
-
-    /// Reads one answer: the document, a clock-skew refusal (with the skew from the `Date` header,
-    /// measured against this machine's own clock, not the shifted one, so the figure stays
-    /// right after an offset was learned), or a failure and whether it may be retried. Records
-    /// the attempt.
-    fn read_answer<O: Call<P>>(
-        &self,
-        response: HttpResponse,
-        local: Timestamp,
-        number: u32,
-        elapsed: Duration,
-        attempts: &mut Vec<Attempt>,
-    ) -> Answer<O::Output, P::Code> {
-        let span = tracing::Span::current();
-        self.trace_body("response", number, &response.body, false);
-        span.record("status", response.status);
-        let status = Some(response.status);
-        match O::read(&response) {
-            Ok(document) => {
-                record(attempts, number, status, None, None, elapsed, None);
-                self.inner.budget.deposit();
-                span.record("request_id", O::request_id(&response, &document));
-                Answer::Success(document)
-            }
-            Err(ResponseError::Service(error)) => {
-                span.record("request_id", error.request_id.as_str());
-                let body = String::from_utf8_lossy(&response.body).into_owned();
-                let code = error.code.as_str().to_owned();
-                record(
-                    attempts,
-                    number,
-                    status,
-                    Some(code),
-                    None,
-                    elapsed,
-                    Some(body),
-                );
-                if error.class() == ErrorClass::ClockSkew {
-                    let skew = response
-                        .header("date")
-                        .and_then(parse_http_date)
-                        .map(|server| server - local.unix());
-                    return Answer::Expired { error, skew };
-                }
-                let failure = if error.retryable() {
-                    Failure::Retryable
-                } else {
-                    Failure::Final
-                };
-                Answer::Failed(failure, Last::Service(error))
-            }
-            Err(ResponseError::Parse {
-                http_status,
-                reason,
-                raw_body,
-            }) => {
-                // An unreadable answer may be a success document full of buyer data: the
-                // history (which ends up in logs) keeps it redacted; the error's `raw_body` has
-                // it as received.
-                let logged = P::redact_response(&raw_body);
-                record(attempts, number, status, None, None, elapsed, Some(logged));
-                let failure = if transient_status(http_status) {
-                    Failure::Retryable
-                } else {
-                    Failure::Final
-                };
-                Answer::Failed(
-                    failure,
-                    Last::Parse {
-                        http_status,
-                        reason,
-                        raw_body,
-                    },
-                )
-            }
-        }
-    }
-}
-
-/// Keeps an attempt in the call's history and logs it (one event per attempt).
-fn record(
-    attempts: &mut Vec<Attempt>,
-    number: u32,
-    status: Option<u16>,
-    code: Option<String>,
-    transport: Option<TransportErrorKind>,
-    elapsed: Duration,
-    body: Option<String>,
-) {
-    tracing::debug!(
-        attempt = number,
-        status,
-        code = code.as_deref(),
-        transport = transport.map(TransportErrorKind::as_str),
-        elapsed_ms = elapsed.as_millis() as u64,
-        "attempt"
-    );
-    attempts.push(Attempt {
-        number,
-        status,
-        code,
-        transport,
-        elapsed,
-        body,
-    });
-}
-
-fn final_error<P: Protocol, O: Call<P>>(
-    idempotency_key: Option<String>,
-    last: Last<P::Code>,
-    attempts: Vec<Attempt>,
-    ambiguous: bool,
-) -> ClientError<P::Code> {
-    if ambiguous && O::INFO.safety != Safety::Read {
-        return ClientError::MayHaveBeenApplied {
-            action: O::INFO.action,
-            idempotency_key,
-            reason: format!(
-                "an answer was lost and the last attempt ended with {}",
-                last.describe()
-            ),
-            attempts,
-        };
-    }
-    match last {
-        Last::Service(error) => ClientError::Service {
-            action: O::INFO.action,
-            error,
-            attempts,
-        },
-        Last::Transport(error) => ClientError::Transport {
-            action: O::INFO.action,
-            error,
-            attempts,
-        },
-        Last::Parse {
-            http_status,
-            reason,
-            raw_body,
-        } => ClientError::Parse {
-            action: O::INFO.action,
-            http_status,
-            reason,
-            raw_body,
-            attempts,
-        },
-    }
 }
 
 /// A fresh idempotency key: 32 random characters of `[A-Za-z0-9]`, within the service's
@@ -592,28 +301,4 @@ fn new_idempotency_key() -> String {
         .take(32)
         .map(char::from)
         .collect()
-}
-
-/// Seconds since the epoch of an RFC 7231 date (`Sun, 06 Nov 1994 08:49:37 GMT`).
-fn parse_http_date(text: &str) -> Option<i64> {
-    let format = time::macros::format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    time::PrimitiveDateTime::parse(text.trim(), &format)
-        .ok()
-        .map(|t| t.assume_utc().unix_timestamp())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn http_dates() {
-        assert_eq!(
-            parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
-            Some(784_111_777)
-        );
-        assert_eq!(parse_http_date("yesterday"), None);
-    }
 }
