@@ -22,8 +22,9 @@ use shop::{Result, Shop, is, state};
 
 const ORDER_YEN: i64 = 12_800;
 
-/// Plays the flow; returns the permission's id.
-pub async fn flow(shop: &Shop) -> Result<String> {
+/// Starts the embedded simulator and plays the flow against it, as the shop.
+pub async fn run() -> Result<()> {
+    let shop = Shop::open().await?;
     let address = AddressDetails::builder()
         .name("山田 花子")
         .address_line1("目黒区下目黒1-8-1")
@@ -67,13 +68,6 @@ pub async fn flow(shop: &Shop) -> Result<String> {
     shop.advance(7 * 24 * 3600).await?;
     println!("a week later, another order:");
     shop.charge_later(&permission, 2400).await?;
-    Ok(permission.as_str().to_owned())
-}
-
-/// Starts the embedded simulator and plays the flow against it.
-pub async fn run() -> Result<()> {
-    let shop = Shop::open().await?;
-    flow(&shop).await?;
     shop.close().await;
     Ok(())
 }

@@ -22,8 +22,9 @@ use shop::{Result, Shop, is, state};
 /// The first order's amount.
 const FIRST_ORDER_YEN: i64 = 5480;
 
-/// Plays the flow; returns the permission's id.
-pub async fn flow(shop: &Shop) -> Result<String> {
+/// Starts the embedded simulator and plays the flow against it, as the shop.
+pub async fn run() -> Result<()> {
+    let shop = Shop::open().await?;
     let button = button::checkout_and_setup(
         &shop.merchant.store_id,
         "https://shop.example/amazon-pay/review",
@@ -77,13 +78,6 @@ pub async fn flow(shop: &Shop) -> Result<String> {
     println!("next month, without the buyer:");
     shop.permission(&permission).await?;
     shop.charge_later(&permission, 3980).await?;
-    Ok(permission.as_str().to_owned())
-}
-
-/// Starts the embedded simulator and plays the flow against it.
-pub async fn run() -> Result<()> {
-    let shop = Shop::open().await?;
-    flow(&shop).await?;
     shop.close().await;
     Ok(())
 }

@@ -19,8 +19,9 @@ use amazon_pay_protocol::button;
 use amazon_pay_protocol::v2::{ChargePermissionType, State};
 use shop::{Result, Shop, is, state};
 
-/// Plays the flow; returns the permission's id and the later charge's.
-pub async fn flow(shop: &Shop) -> Result<(String, String)> {
+/// Starts the embedded simulator and plays the flow against it, as the shop.
+pub async fn run() -> Result<()> {
+    let shop = Shop::open().await?;
     let button = button::setup_only(&shop.merchant.store_id, shop::RETURN_URL)?.build()?;
     let (session, redirect) = shop.create_session(&button).await?;
     shop.buyer_pays(redirect)?;
@@ -61,16 +62,6 @@ pub async fn flow(shop: &Shop) -> Result<(String, String)> {
     println!("a month later, the order comes in:");
     let charge = shop.charge_later(&permission_id, 3980).await?;
     shop.refund(&charge, 1000).await?;
-    Ok((
-        permission_id.as_str().to_owned(),
-        charge.as_str().to_owned(),
-    ))
-}
-
-/// Starts the embedded simulator and plays the flow against it.
-pub async fn run() -> Result<()> {
-    let shop = Shop::open().await?;
-    flow(&shop).await?;
     shop.close().await;
     Ok(())
 }

@@ -3,19 +3,19 @@
 //! restart), refused requests change nothing, faults answered in the v2 error format and
 //! retried by the client, and the v2 IPN of a buyer's repair, verified as a merchant would.
 
+mod common;
+
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use amazon_pay_conformance::sandbox::notify::{CERT_PEM, SIGNING_CERT_URL};
 use amazon_pay_conformance::sandbox::v2::buyer::Checkout;
 use amazon_pay_conformance::sandbox::{Faults, Merchant, Sandbox, SandboxConfig};
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::button;
-use amazon_pay_protocol::client::v2::Client;
+use amazon_pay_protocol::client::v2::{Client, ClientError};
 use amazon_pay_protocol::client::{ReqwestTransport, RetryPolicy, Transport, TransportFuture};
 use amazon_pay_protocol::endpoint::{Clock, SystemClock};
-use amazon_pay_protocol::ipn::{SnsEnvelope, StaticCertificates, verify};
 use amazon_pay_protocol::protocol::HttpRequest;
 use amazon_pay_protocol::v2::{self, ChargePermissionId, ErrorCode, Region, State};
 use amazon_pay_protocol::v2_runtime::notification::{Notification, ObjectType};
@@ -76,16 +76,7 @@ async fn saved_wallet(sandbox: &Sandbox, client: &Client) -> ChargePermissionId 
         .and_then(|d| d.amazon_pay_redirect_url)
         .unwrap();
     sandbox
-        .buyer_checks_out(
-            Region::Jp,
-            Checkout {
-                redirect_url,
-                card: None,
-                address: None,
-                fail_authentication: false,
-                cancel: false,
-            },
-        )
+        .buyer_checks_out(Region::Jp, Checkout::pays(redirect_url))
         .unwrap();
     complete(client, session.checkout_session_id.unwrap())
         .await
@@ -117,6 +108,13 @@ async fn permission_state(client: &Client, id: &ChargePermissionId) -> Option<St
         .unwrap()
         .status_details
         .and_then(|s| s.state)
+}
+
+async fn create_charge(
+    client: &Client,
+    request: v2::CreateChargeRequestBuilder,
+) -> Result<v2::Charge, ClientError> {
+    client.create_charge(&request.build().unwrap()).await
 }
 
 fn charge(permission: &ChargePermissionId, yen: i64) -> v2::CreateChargeRequestBuilder {
@@ -212,13 +210,7 @@ async fn sessions_permissions_and_idempotency_keys_survive_a_restart() {
         let open = setup_only(&first, "open-session-1");
         let created = c.create_checkout_session(&open).await.unwrap();
         let permission = saved_wallet(&first, &c).await;
-        let charged = c
-            .create_charge(
-                &charge(&permission, 500)
-                    .idempotency_key("charge-1")
-                    .build()
-                    .unwrap(),
-            )
+        let charged = create_charge(&c, charge(&permission, 500).idempotency_key("charge-1"))
             .await
             .unwrap();
         first.shutdown().await;
@@ -248,25 +240,13 @@ async fn sessions_permissions_and_idempotency_keys_survive_a_restart() {
         let before = objects(&second).await;
         let replayed = c.create_checkout_session(&open).await.unwrap();
         assert_eq!(replayed, created);
-        let again = c
-            .create_charge(
-                &charge(&permission, 500)
-                    .idempotency_key("charge-1")
-                    .build()
-                    .unwrap(),
-            )
+        let again = create_charge(&c, charge(&permission, 500).idempotency_key("charge-1"))
             .await
             .unwrap();
         assert_eq!(again, charged);
         assert_eq!(objects(&second).await, before);
         // The key is still bound to its request: another body under it is refused.
-        let other = c
-            .create_charge(
-                &charge(&permission, 600)
-                    .idempotency_key("charge-1")
-                    .build()
-                    .unwrap(),
-            )
+        let other = create_charge(&c, charge(&permission, 600).idempotency_key("charge-1"))
             .await
             .unwrap_err();
         assert_eq!(
@@ -285,8 +265,7 @@ async fn a_refused_request_changes_nothing() {
         let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
         let c = client(&sandbox);
         let permission = saved_wallet(&sandbox, &c).await;
-        c.create_charge(&charge(&permission, 700).idempotency_key("dup-1").build().unwrap())
-            .await
+        create_charge(&c, charge(&permission,700).idempotency_key("dup-1")).await
             .unwrap();
         let before = objects(&sandbox).await;
 
@@ -315,9 +294,7 @@ async fn a_refused_request_changes_nothing() {
         assert_eq!((status, error["reasonCode"].as_str()), (400, Some("DuplicateIdempotencyKey")), "{error}");
 
         // Over the monthly cap, refused before anything is charged.
-        let over = c
-            .create_charge(&charge(&permission, 2_000_000).build().unwrap())
-            .await
+        let over = create_charge(&c, charge(&permission,2_000_000)).await
             .unwrap_err();
         assert_eq!(over.attempts()[0].code.as_deref(), Some("PeriodicAmountExceeded"));
 
@@ -387,8 +364,7 @@ async fn a_503_fault_is_a_v2_error_the_client_retries() {
             budget: 0,
         };
         let retrying = client_with(&sandbox, quick, None);
-        let failed = retrying
-            .create_charge(&charge(&permission, 100).build().unwrap())
+        let failed = create_charge(&retrying, charge(&permission, 100))
             .await
             .unwrap_err();
         let codes: Vec<_> = failed
@@ -419,8 +395,7 @@ async fn a_503_fault_is_a_v2_error_the_client_retries() {
             sent: AtomicU32::new(0),
         });
         let recovering = client_with(&sandbox, quick, Some(healing.clone()));
-        let charged = recovering
-            .create_charge(&charge(&permission, 100).build().unwrap())
+        let charged = create_charge(&recovering, charge(&permission, 100))
             .await
             .unwrap();
         assert_eq!(healing.sent.load(Ordering::SeqCst), 2);
@@ -438,27 +413,15 @@ async fn a_503_fault_is_a_v2_error_the_client_retries() {
 async fn the_buyers_repair_of_a_non_chargeable_permission_is_notified() {
     bounded(async {
         // A receiver on loopback that verifies each notification as a merchant would.
-        let received: Arc<Mutex<Vec<Notification>>> = Arc::default();
-        let sink = received.clone();
-        let app = axum::Router::new().route(
-            "/ipn",
-            axum::routing::post(move |body: axum::body::Bytes| {
-                let sink = sink.clone();
-                async move {
-                    let envelope = SnsEnvelope::parse(&body).expect("an SNS envelope");
-                    let certificates = StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM);
-                    verify(&envelope, &certificates, SystemClock.now()).expect("a valid signature");
-                    let notification =
-                        Notification::from_message(&envelope.message).expect("a v2 notification");
-                    sink.lock().unwrap().push(notification);
-                    "ok"
-                }
-            }),
-        );
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let receiver = format!("http://{}/ipn", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
+        let (receiver, envelopes) = common::ipn_receiver().await;
+        let received = || -> Vec<Notification> {
+            envelopes
+                .lock()
+                .unwrap()
+                .iter()
+                .map(|e| Notification::from_message(&e.message).expect("a v2 notification"))
+                .collect()
+        };
         let sandbox = Sandbox::start(SandboxConfig {
             ipn_url: Some(receiver),
             ..SandboxConfig::default()
@@ -467,13 +430,7 @@ async fn the_buyers_repair_of_a_non_chargeable_permission_is_notified() {
         .unwrap();
         let c = client(&sandbox);
         let permission = saved_wallet(&sandbox, &c).await;
-        let declined = c
-            .create_charge(
-                &charge(&permission, 100)
-                    .simulation_code("HardDeclined")
-                    .build()
-                    .unwrap(),
-            )
+        let declined = create_charge(&c, charge(&permission, 100).simulation_code("HardDeclined"))
             .await
             .unwrap_err();
         assert_eq!(declined.attempts()[0].code.as_deref(), Some("HardDeclined"));
@@ -487,16 +444,11 @@ async fn the_buyers_repair_of_a_non_chargeable_permission_is_notified() {
             n.object_type == ObjectType::ChargePermission && n.object_id == permission.as_str()
         };
         let wait_for = |count: usize| {
-            let received = received.clone();
+            let received = &received;
             async move {
                 // Bounded by the test's timeout; polled, since delivery is asynchronous.
                 loop {
-                    let seen = received
-                        .lock()
-                        .unwrap()
-                        .iter()
-                        .filter(|n| of_permission(n))
-                        .count();
+                    let seen = received().iter().filter(|n| of_permission(n)).count();
                     if seen >= count {
                         return;
                     }
@@ -511,14 +463,7 @@ async fn the_buyers_repair_of_a_non_chargeable_permission_is_notified() {
             .unwrap();
         wait_for(3).await;
         let merchant = jp(&sandbox);
-        let repaired = received
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|n| of_permission(n))
-            .nth(2)
-            .cloned()
-            .unwrap();
+        let repaired = received().into_iter().filter(of_permission).nth(2).unwrap();
         assert_eq!(repaired.notification_type, "STATE_CHANGE");
         assert_eq!(repaired.notification_version, "V2");
         assert_eq!(repaired.merchant_id, merchant.merchant_id);
@@ -527,10 +472,7 @@ async fn the_buyers_repair_of_a_non_chargeable_permission_is_notified() {
             permission_state(&c, &permission).await,
             Some(State::Chargeable)
         );
-        let charged = c
-            .create_charge(&charge(&permission, 100).build().unwrap())
-            .await
-            .unwrap();
+        let charged = create_charge(&c, charge(&permission, 100)).await.unwrap();
         assert_eq!(
             charged.status_details.and_then(|s| s.state),
             Some(State::Captured)

@@ -87,16 +87,9 @@ impl Shop {
     /// The buyer signs in on Amazon's page, chooses the default card and address and
     /// consents; returns the URL Amazon sends them back to.
     pub fn buyer_pays(&self, redirect_url: String) -> Result<String> {
-        let back = self.sandbox.buyer_checks_out(
-            Region::Jp,
-            Checkout {
-                redirect_url,
-                card: None,
-                address: None,
-                fail_authentication: false,
-                cancel: false,
-            },
-        )?;
+        let back = self
+            .sandbox
+            .buyer_checks_out(Region::Jp, Checkout::pays(redirect_url))?;
         println!("the buyer is back at {back}");
         Ok(back)
     }

@@ -6,7 +6,7 @@ use amazon_pay_protocol::Money;
 use amazon_pay_protocol::button;
 use amazon_pay_protocol::client::RetryPolicy;
 use amazon_pay_protocol::client::v2::Client;
-use amazon_pay_protocol::endpoint::Endpoint;
+use amazon_pay_protocol::endpoint::{Endpoint, EndpointError};
 use amazon_pay_protocol::v2::{
     self, ChargeInitiator, ChargePermissionId, CompleteCheckoutSessionRequest, CreateChargeRequest,
     Environment, GetChargeRequest, Region,
@@ -16,7 +16,7 @@ use axum::http::{Method, StatusCode, header};
 use super::LoadArgs;
 use super::drive::{Stats, Worker, drive};
 use crate::sandbox::v2::buyer::Checkout;
-use crate::sandbox::{Accounts, Sandbox};
+use crate::sandbox::{Accounts, Merchant, Sandbox};
 
 /// What the mix writes and reads.
 pub const MIX: (&str, &str) = ("a Create Charge", "Get Charge");
@@ -50,13 +50,17 @@ impl Worker for PermissionWorker {
     }
 }
 
+/// A client without retries for the JP merchant's `SANDBOX-` key, at the endpoint made for it.
 fn client(
-    credentials: amazon_pay_protocol::v2_runtime::Credentials,
-    endpoint: Endpoint,
-) -> Result<Client, Box<dyn std::error::Error>> {
-    Ok(Client::builder(credentials, endpoint)
+    merchant: Option<&Merchant>,
+    endpoint: impl FnOnce(&str) -> Result<Endpoint, EndpointError>,
+) -> Result<(Client, Merchant), Box<dyn std::error::Error>> {
+    let merchant = merchant.ok_or("no JP merchant")?.clone();
+    let key = &merchant.sandbox_key_id;
+    let client = Client::builder(merchant.credentials(key), endpoint(key)?)
         .retry_policy(RetryPolicy::none())
-        .build()?)
+        .build()?;
+    Ok((client, merchant))
 }
 
 /// A Chargeable Saved Wallet permission of the JP merchant, and a first charge on it.
@@ -71,16 +75,7 @@ async fn saved_wallet(
         .web_checkout_details
         .and_then(|d| d.amazon_pay_redirect_url)
         .ok_or("the session has no amazonPayRedirectUrl")?;
-    sandbox.buyer_checks_out(
-        Region::Jp,
-        Checkout {
-            redirect_url,
-            card: None,
-            address: None,
-            fail_authentication: false,
-            cancel: false,
-        },
-    )?;
+    sandbox.buyer_checks_out(Region::Jp, Checkout::pays(redirect_url))?;
     let complete = CompleteCheckoutSessionRequest::builder()
         .checkout_session_id(
             session
@@ -119,15 +114,9 @@ pub async fn against_simulator(
     sandbox: &Sandbox,
     args: &LoadArgs,
 ) -> Result<(Stats, String), Box<dyn std::error::Error>> {
-    let merchant = sandbox
-        .merchant(Region::Jp)
-        .ok_or("no JP merchant")?
-        .clone();
-    let key = &merchant.sandbox_key_id;
-    let client = client(
-        merchant.credentials(key),
-        sandbox.v2_endpoint(key, Environment::Sandbox),
-    )?;
+    let (client, merchant) = client(sandbox.merchant(Region::Jp), |key| {
+        Ok(sandbox.v2_endpoint(key, Environment::Sandbox))
+    })?;
     let mut workers = Vec::new();
     let mut answer = String::new();
     for _ in 0..args.concurrency {
@@ -162,15 +151,10 @@ pub async fn against_baseline(
     let addr = listener.local_addr()?;
     let server = tokio::spawn(async move { axum::serve(listener, app).await });
     // The simulator's test key signs here too, so both runs pay for the same RSA-PSS work.
-    let merchant = Accounts::builtin()
-        .merchant(Region::Jp)
-        .ok_or("no JP merchant")?
-        .clone();
-    let key = &merchant.sandbox_key_id;
-    let client = client(
-        merchant.credentials(key),
-        Endpoint::loopback_http(&addr.to_string(), Environment::Sandbox.base_path(key))?,
-    )?;
+    // The simulator's test key signs here too, so both runs pay for the same RSA-PSS work.
+    let (client, _) = client(Accounts::builtin().merchant(Region::Jp), |key| {
+        Endpoint::loopback_http(&addr.to_string(), Environment::Sandbox.base_path(key))
+    })?;
     let workers = (0..args.concurrency)
         .map(|_| {
             let permission = document
