@@ -8,10 +8,11 @@
 //!    chooses a payment method and pays on Amazon's page.
 //! 2. Back on the shop's result page, Complete with the amount: the order is charged and
 //!    captured, and the charge permission is Chargeable.
-//! 3. A later order is charged without the buyer.
+//! 3. A later order is charged without the buyer; part of the first one is refunded.
 //!
 //! Run: `cargo run -p amazon-pay-conformance --example v2_additional_payment_button`.
 
+#[allow(dead_code)] // each example uses part of the shared shop
 #[path = "v2_shop/mod.rs"]
 mod shop;
 
@@ -68,6 +69,8 @@ pub async fn run() -> Result<()> {
     shop.advance(7 * 24 * 3600).await?;
     println!("a week later, another order:");
     shop.charge_later(&permission, 2400).await?;
+    // One item of the first order comes back.
+    shop.refund(&charge, 3200).await?;
     shop.close().await;
     Ok(())
 }

@@ -7,10 +7,12 @@
 //!    an address on Amazon's page.
 //! 2. The shop reads the buyer's choices, then completes the session with the amount: the
 //!    answer names the charge permission and the first order's charge, Authorized.
-//! 3. The shop captures the charge when it ships; next month it charges the saved method.
+//! 3. The shop captures the charge when it ships; next month it charges the saved method, and
+//!    refunds part of the first order.
 //!
 //! Run: `cargo run -p amazon-pay-conformance --example v2_checkout_and_setup`.
 
+#[allow(dead_code)] // each example uses part of the shared shop
 #[path = "v2_shop/mod.rs"]
 mod shop;
 
@@ -77,7 +79,10 @@ pub async fn run() -> Result<()> {
     shop.advance(31 * 24 * 3600).await?;
     println!("next month, without the buyer:");
     shop.permission(&permission).await?;
-    shop.charge_later(&permission, 3980).await?;
+    let later = shop.charge_later(&permission, 3980).await?;
+    // The buyer returns part of the first order.
+    shop.refund(&first, 1480).await?;
+    shop.charge(&later).await?;
     shop.close().await;
     Ok(())
 }

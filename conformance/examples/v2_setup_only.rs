@@ -12,6 +12,7 @@
 //!
 //! Run: `cargo run -p amazon-pay-conformance --example v2_setup_only`.
 
+#[allow(dead_code)] // each example uses part of the shared shop
 #[path = "v2_shop/mod.rs"]
 mod shop;
 

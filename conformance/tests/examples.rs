@@ -1,5 +1,8 @@
 //! The documented examples run: the v1 billing-agreement flows and the three v2 seed flows,
 //! each against its own embedded simulator.
+// Each v2 example declares the shared `v2_shop` module itself (under `cargo run --example` it
+// is a crate of its own), so here, with all of them in one crate, it is loaded three times.
+#![allow(clippy::duplicate_mod)]
 
 #[allow(dead_code)] // the example's `main` is for `cargo run --example`
 #[path = "../examples/v1_billing_agreements.rs"]
