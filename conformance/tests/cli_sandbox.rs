@@ -87,7 +87,17 @@ fn buyer_does(action: &str, url: &str, args: &[&str]) -> Value {
 
 #[tokio::test]
 async fn the_standalone_simulator_and_the_buyer_command() {
-    let (_server, url) = start(&["--frozen-clock", "2026-01-15T09:00:00Z", "--seed", "7"]);
+    let keys = std::env::temp_dir().join(format!("amazon-pay-cli-keys-{}", std::process::id()));
+    std::fs::create_dir_all(&keys).unwrap();
+    let (_server, url) = start(&[
+        "--frozen-clock",
+        "2026-01-15T09:00:00Z",
+        "--seed",
+        "7",
+        "--keys-dir",
+        keys.to_str().unwrap(),
+    ]);
+    std::fs::remove_dir_all(&keys).unwrap();
 
     let clock: Value = reqwest::get(format!("{url}/__sandbox/clock"))
         .await
@@ -146,7 +156,13 @@ async fn the_standalone_simulator_over_https() {
     let dir = std::env::temp_dir().join(format!("amazon-pay-cli-tls-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let ca = dir.join("ca.pem");
-    let (_server, url) = start(&["--tls", "--tls-ca-out", ca.to_str().unwrap()]);
+    let (_server, url) = start(&[
+        "--tls",
+        "--tls-ca-out",
+        ca.to_str().unwrap(),
+        "--keys-dir",
+        dir.to_str().unwrap(),
+    ]);
     assert!(url.starts_with("https://"), "{url}");
     let pem = std::fs::read(&ca).unwrap();
     std::fs::remove_dir_all(&dir).unwrap();
