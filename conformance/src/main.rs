@@ -24,7 +24,7 @@ enum Command {
     Sandbox(cli::sandbox::SandboxArgs),
     /// Play the buyer's side against a running simulator.
     #[command(subcommand)]
-    Buyer(cli::sandbox::BuyerCommand),
+    Buyer(cli::buyer::BuyerCommand),
     /// Measure signed requests per second and latency against the embedded simulator.
     Load(cli::load::LoadArgs),
     /// Sign a request read as JSON on stdin and print what was signed as JSON: v1 in the
@@ -53,7 +53,7 @@ fn main() -> ExitCode {
         Some(Command::Decode(a)) => cli::decode::run(a),
         Some(Command::Ipn(c)) => cli::ipn::run(c),
         Some(Command::Sandbox(a)) => cli::sandbox::run(a),
-        Some(Command::Buyer(c)) => cli::sandbox::buyer(c),
+        Some(Command::Buyer(c)) => cli::buyer::run(c),
         Some(Command::Load(a)) => cli::load::run(a),
         None => cli::suite::run(args.suite),
     };

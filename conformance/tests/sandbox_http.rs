@@ -5,14 +5,12 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use amazon_pay_conformance::sandbox::notify::{CERT_PEM, SIGNING_CERT_URL};
 use amazon_pay_conformance::sandbox::{Account, BuyerChoices, Sandbox, SandboxConfig};
 use amazon_pay_protocol::client::{Client, ClientError};
 use amazon_pay_protocol::error::ErrorDocument;
-use amazon_pay_protocol::ipn::{Notification, SnsEnvelope, StaticCertificates, verify};
+use amazon_pay_protocol::ipn::Notification;
 use amazon_pay_protocol::sign::sign_param_map;
 use amazon_pay_protocol::v1::{self, Environment, Region};
 use amazon_pay_protocol::{Money, Timestamp};
@@ -349,29 +347,18 @@ async fn state_survives_a_restart_with_a_state_file() {
 #[tokio::test]
 async fn state_changes_arrive_as_signed_ipns_that_verify() {
     // A receiver on loopback that verifies each notification as a merchant would.
-    let received: Arc<Mutex<Vec<(String, Notification)>>> = Arc::default();
-    let sink = received.clone();
-    let app = axum::Router::new().route(
-        "/ipn",
-        axum::routing::post(move |body: axum::body::Bytes| {
-            let sink = sink.clone();
-            async move {
-                let envelope = SnsEnvelope::parse(&body).expect("an SNS envelope");
-                let certificates = StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM);
-                verify(&envelope, &certificates, now()).expect("a valid signature");
-                let (message, notification) =
-                    Notification::parse(&envelope).expect("a notification");
-                sink.lock()
-                    .unwrap()
-                    .push((message.notification_type, notification));
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let receiver = format!("http://{}/ipn", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-
+    let (receiver, envelopes) = common::ipn_receiver().await;
+    let received = || -> Vec<(String, Notification)> {
+        envelopes
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let (message, notification) = Notification::parse(e).expect("a notification");
+                (message.notification_type, notification)
+            })
+            .collect()
+    };
     let sandbox = Sandbox::start(SandboxConfig {
         ipn_url: Some(receiver),
         ..SandboxConfig::default()
@@ -386,12 +373,7 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
 
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
     loop {
-        let kinds: Vec<String> = received
-            .lock()
-            .unwrap()
-            .iter()
-            .map(|(k, _)| k.clone())
-            .collect();
+        let kinds: Vec<String> = received().into_iter().map(|(k, _)| k).collect();
         if [
             "BillingAgreementNotification",
             "PaymentAuthorize",
@@ -408,7 +390,7 @@ async fn state_changes_arrive_as_signed_ipns_that_verify() {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let got = received.lock().unwrap().clone();
+    let got = received();
     assert!(got.iter().any(|(_, n)| matches!(n, Notification::BillingAgreement { details, .. }
         if details.amazon_billing_agreement_id.as_str() == ba && details.billing_agreement_status.state == v1::BillingAgreementState::Open)));
     assert!(got.iter().any(|(_, n)| matches!(n, Notification::PaymentAuthorize(d) if d.amazon_authorization_id == auth_id)));

@@ -2,6 +2,7 @@
 
 use std::process::ExitCode;
 
+pub mod buyer;
 pub mod decode;
 pub mod ipn;
 pub mod load;

@@ -1,14 +1,16 @@
-//! `amazon-pay-conformance sandbox`: the simulator as a standalone server, and
-//! `amazon-pay-conformance buyer ...`: the buyer's side against a running one.
+//! `amazon-pay-conformance sandbox`: the simulator as a standalone server. It prints where it
+//! listens and the built-in test accounts: the v1 sellers' keys and secrets, and for each v2
+//! merchant its ids, its three public key ids and a file with its private key, so any SDK can
+//! sign for them.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v1::Region;
-use serde_json::{Value, json};
+use amazon_pay_protocol::v2;
 
-use crate::sandbox::{Faults, Sandbox, SandboxConfig};
+use crate::sandbox::{Faults, Merchant, Sandbox, SandboxConfig};
 
 use super::CliResult;
 
@@ -57,6 +59,10 @@ pub struct SandboxArgs {
     /// `amazon-pay-sandbox-PORT-ca.pem` in the system's temporary directory.
     #[arg(long, requires = "tls")]
     tls_ca_out: Option<PathBuf>,
+    /// Where the v2 merchants' test private keys are written (PEM, one file per region,
+    /// `amazon-pay-sandbox-PORT-REGION-private.pem`); default the system's temporary directory.
+    #[arg(long)]
+    keys_dir: Option<PathBuf>,
 }
 
 fn parse_time(text: &str) -> Result<Timestamp, String> {
@@ -93,116 +99,72 @@ pub fn run(args: SandboxArgs) -> CliResult {
     let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let sandbox = Sandbox::start(config).await?;
-        // Written before the address is printed: whoever reads that line can use the file.
+        let port = sandbox.addr().port();
+        // Written before the address is printed: whoever reads that line can use the files.
         let ca_file = match sandbox.ca_certificate_pem() {
-            Some(pem) => Some(write_ca(args.tls_ca_out, sandbox.addr().port(), pem)?),
+            Some(pem) => Some(write_file(
+                args.tls_ca_out.unwrap_or_else(|| temp_file(port, "ca")),
+                pem,
+            )?),
             None => None,
         };
-        println!("Amazon Pay v1 sandbox simulator listening on {}", sandbox.base_url());
+        let keys_dir = args.keys_dir.unwrap_or_else(std::env::temp_dir);
+        let mut merchants = Vec::new();
+        for region in v2::Region::ALL {
+            if let Some(m) = sandbox.merchant(*region) {
+                let name = format!("amazon-pay-sandbox-{port}-{}-private.pem", region.code());
+                merchants.push((m, write_file(keys_dir.join(name), m.private_key_pem)?));
+            }
+        }
+        let base = sandbox.base_url();
+        println!("Amazon Pay sandbox simulator (v1 and v2) listening on {base}");
         if let Some(path) = ca_file {
             println!("  TLS: trust the CA certificate in {} (e.g. NODE_EXTRA_CA_CERTS)", path.display());
         }
-        println!("  API: POST {}/OffAmazonPayments_Sandbox/2013-01-01 (and /OffAmazonPayments/2013-01-01)", sandbox.base_url());
+        println!("  v1 API: POST {base}/OffAmazonPayments_Sandbox/2013-01-01 (and /OffAmazonPayments/2013-01-01)");
         for region in Region::ALL {
             if let Some(a) = sandbox.account(*region) {
                 // The built-in accounts' secrets are public: they only open this simulator.
                 println!(
-                    "  {region}: AWSAccessKeyId={} SellerId={} secret key={}",
+                    "  v1 {region}: AWSAccessKeyId={} SellerId={} secret key={}",
                     a.access_key_id,
                     a.seller_id,
                     crate::sandbox::Account::builtin_secret(*region)
                 );
             }
         }
-        println!("  test endpoints under {}/__sandbox/ (buyer, clock, faults, ipn); Ctrl-C stops", sandbox.base_url());
+        println!("  v2 API: {base}/v2/... (SANDBOX-/LIVE- key ids), {base}/sandbox/v2/... and /live/v2/... (legacy key ids)");
+        for (merchant, key_file) in merchants {
+            print_merchant(merchant, &key_file);
+        }
+        println!("  the keys and secrets above are test-only: they open nothing but this simulator");
+        println!("  test endpoints under {base}/__sandbox/ (buyer, v2/buyer, clock, faults, ipn); Ctrl-C stops");
         tokio::signal::ctrl_c().await?;
         sandbox.shutdown().await;
         Ok::<_, Box<dyn std::error::Error>>(ExitCode::SUCCESS)
     })
 }
 
-/// Writes the CA certificate of an https simulator where `--tls-ca-out` says, or to
-/// `amazon-pay-sandbox-PORT-ca.pem` in the temporary directory; returns the path.
-fn write_ca(out: Option<PathBuf>, port: u16, pem: &str) -> Result<PathBuf, String> {
-    let path = out
-        .unwrap_or_else(|| std::env::temp_dir().join(format!("amazon-pay-sandbox-{port}-ca.pem")));
-    std::fs::write(&path, pem).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+fn print_merchant(m: &Merchant, key_file: &std::path::Path) {
+    println!(
+        "  v2 {}: merchant id={} store id={} public key ids={} (legacy), {}, {}; test private key={}",
+        m.region,
+        m.merchant_id,
+        m.store_id,
+        m.legacy_key_id,
+        m.sandbox_key_id,
+        m.live_key_id,
+        key_file.display()
+    );
+}
+
+/// `amazon-pay-sandbox-PORT-WHAT.pem` in the temporary directory.
+fn temp_file(port: u16, what: &str) -> PathBuf {
+    std::env::temp_dir().join(format!("amazon-pay-sandbox-{port}-{what}.pem"))
+}
+
+/// Writes `contents` to `path`; returns the path.
+fn write_file(path: PathBuf, contents: &str) -> Result<PathBuf, String> {
+    std::fs::write(&path, contents).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     Ok(path)
-}
-
-#[derive(clap::Subcommand)]
-pub enum BuyerCommand {
-    /// The buyer signs in, chooses an address and a payment method and consents: a Draft
-    /// billing agreement (or order reference with --order-reference) is printed as JSON.
-    Create {
-        /// The simulator's base URL.
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        sandbox: String,
-        #[arg(long, default_value = "JP")]
-        region: String,
-        #[arg(long)]
-        order_reference: bool,
-        #[arg(long)]
-        no_consent: bool,
-        #[arg(long)]
-        no_address: bool,
-        /// valid, declining or none.
-        #[arg(long, default_value = "valid")]
-        payment_method: String,
-    },
-    /// The buyer updates the payment method of an agreement or order reference.
-    UpdatePaymentMethod {
-        #[arg(long, default_value = "http://127.0.0.1:8080")]
-        sandbox: String,
-        #[arg(long, default_value = "JP")]
-        region: String,
-        id: String,
-        #[arg(long, default_value = "valid")]
-        payment_method: String,
-    },
-}
-
-pub fn buyer(command: BuyerCommand) -> CliResult {
-    let (url, body) = match command {
-        BuyerCommand::Create {
-            sandbox,
-            region,
-            order_reference,
-            no_consent,
-            no_address,
-            payment_method,
-        } => {
-            let kind = if order_reference {
-                "order-references"
-            } else {
-                "billing-agreements"
-            };
-            (
-                format!("{sandbox}/__sandbox/buyer/{kind}"),
-                json!({ "region": region, "consent": !no_consent, "address": !no_address, "payment_method": payment_method }),
-            )
-        }
-        BuyerCommand::UpdatePaymentMethod {
-            sandbox,
-            region,
-            id,
-            payment_method,
-        } => (
-            format!("{sandbox}/__sandbox/buyer/payment-method"),
-            json!({ "id": id, "region": region, "payment_method": payment_method }),
-        ),
-    };
-    let runtime = tokio::runtime::Runtime::new()?;
-    let (status, value) = runtime.block_on(async {
-        let response = reqwest::Client::new().post(&url).json(&body).send().await?;
-        let status = response.status();
-        let value: Value = response.json().await?;
-        Ok::<_, reqwest::Error>((status, value))
-    })?;
-    println!("{}", serde_json::to_string_pretty(&value)?);
-    Ok(if status.is_success() {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
 }

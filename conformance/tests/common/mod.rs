@@ -2,10 +2,42 @@
 // Each test crate includes this module and uses only part of it.
 #![allow(dead_code)]
 
+use std::sync::{Arc, Mutex};
+
+use amazon_pay_conformance::sandbox::notify::{CERT_PEM, SIGNING_CERT_URL};
 use amazon_pay_conformance::sandbox::{BuyerChoices, Sandbox};
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::client::Client;
+use amazon_pay_protocol::endpoint::{Clock, SystemClock};
+use amazon_pay_protocol::ipn::{SnsEnvelope, StaticCertificates, verify};
 use amazon_pay_protocol::v1::{self, Region};
+
+/// The envelopes an IPN receiver verified, in the order they arrived.
+pub type Received = Arc<Mutex<Vec<SnsEnvelope>>>;
+
+/// An IPN receiver on 127.0.0.1 that verifies each notification as a merchant would (against
+/// the simulator's certificate, at the machine's time) and keeps it; returns its URL.
+pub async fn ipn_receiver() -> (String, Received) {
+    let received = Received::default();
+    let sink = received.clone();
+    let app = axum::Router::new().route(
+        "/ipn",
+        axum::routing::post(move |body: axum::body::Bytes| {
+            let sink = sink.clone();
+            async move {
+                let envelope = SnsEnvelope::parse(&body).expect("an SNS envelope");
+                let certificates = StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM);
+                verify(&envelope, &certificates, SystemClock.now()).expect("a valid signature");
+                sink.lock().unwrap().push(envelope);
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/ipn", listener.local_addr().unwrap());
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (url, received)
+}
 
 /// A JP billing agreement the buyer consented to and the seller confirmed: Open.
 pub async fn confirmed_agreement(sandbox: &Sandbox, client: &Client) -> String {

@@ -15,7 +15,8 @@
 //!
 //! After the buyer consented on Amazon's pages (the widget hands you the billing agreement
 //! id): set it up once, charge it whenever the order comes, refund from the capture. The same
-//! flows, run against the local simulator, are in `conformance/examples/payment_method_on_file.rs`.
+//! flows, run against the local simulator, are in `conformance/examples/v1_billing_agreements.rs`
+//! (the v2 seed flows: `conformance/examples/v2_*.rs`).
 //!
 //! ```no_run
 //! # async fn flows(creds: amazon_pay_protocol::credentials::Credentials) -> Result<(), Box<dyn std::error::Error>> {

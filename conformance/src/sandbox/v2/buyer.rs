@@ -32,6 +32,19 @@ pub struct Checkout {
     pub cancel: bool,
 }
 
+impl Checkout {
+    /// The happy path: the default card and address, authenticated, paid.
+    pub fn pays(redirect_url: impl Into<String>) -> Checkout {
+        Checkout {
+            redirect_url: redirect_url.into(),
+            card: None,
+            address: None,
+            fail_authentication: false,
+            cancel: false,
+        }
+    }
+}
+
 /// The session id in a redirect URL (`…?amazonCheckoutSessionId=<id>`), or the text itself.
 fn session_id(redirect_url: &str) -> &str {
     redirect_url

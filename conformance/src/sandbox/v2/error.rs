@@ -7,7 +7,8 @@ use amazon_pay_protocol::v2_runtime::error::ErrorDocument;
 use crate::sandbox::front::Reply;
 
 /// Why a v2 request was refused.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{}: {message}", code.as_str())]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,

@@ -8,7 +8,7 @@
 //!    (AuthorizeOnBillingAgreement with CaptureNow), or lets `Client::charge` do the steps.
 //! 3. **Refund**: part of a capture goes back to the buyer.
 //!
-//! Run: `cargo run -p amazon-pay-conformance --example payment_method_on_file`.
+//! Run: `cargo run -p amazon-pay-conformance --example v1_billing_agreements`.
 //! Against Amazon's sandbox, build the client with `Endpoint::amazon(Region::Jp,
 //! Environment::Sandbox)` and your credentials instead; the calls are the same.
 
