@@ -4,7 +4,9 @@
 //! recorder is a [`Transport`] around the real one, so it sees exactly what went on the wire.
 //! v2 cassettes keep the method, path and headers too (the idempotency key, the simulation
 //! code, the date and the key id are what a v2 request is about); the target's host and port
-//! become `[host]`, so that a cassette does not depend on the port the simulator got.
+//! become `[host]`, so that a cassette does not depend on the port the simulator got, and so
+//! do the SHA-256 digests an answer shows of anything but the body (a refused signature's
+//! string to sign hashes the canonical request, host included): they become `[digest]`.
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -17,6 +19,7 @@ use amazon_pay_protocol::protocol::Protocol;
 use amazon_pay_protocol::v2;
 use amazon_pay_protocol::v2_runtime::Method;
 use amazon_pay_protocol::v2_runtime::incoming::route;
+use amazon_pay_protocol::v2_runtime::sign::hex_sha256;
 use serde::{Deserialize, Serialize};
 
 use super::scenario::Generation;
@@ -105,12 +108,37 @@ impl Recorder {
         }
     }
 
-    fn response(&self, body: &[u8], url: &str) -> String {
+    fn response(&self, request: &HttpRequest, body: &[u8]) -> String {
         match self.generation {
             Generation::V1 => redact::xml(body),
-            Generation::V2 => V2::redact_response(body).replace(split_url(url).0, "[host]"),
+            Generation::V2 => {
+                let text = V2::redact_response(body).replace(split_url(&request.url).0, "[host]");
+                without_host_digests(&text, &hex_sha256(&request.body))
+            }
         }
     }
+}
+
+/// `text` with every 64-digit lower-case hex run other than `body_digest` replaced.
+fn without_host_digests(text: &str, body_digest: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| c.is_ascii_hexdigit()) {
+        out.push_str(&rest[..start]);
+        let run = &rest[start..];
+        let len = run
+            .find(|c: char| !(c.is_ascii_digit() || ('a'..='f').contains(&c)))
+            .unwrap_or(run.len());
+        let (digits, after) = run.split_at(len.max(1));
+        if digits.len() == 64 && digits != body_digest {
+            out.push_str("[digest]");
+        } else {
+            out.push_str(digits);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `scheme://authority/target` → (authority, `/target`).
@@ -145,10 +173,10 @@ impl Transport for Recorder {
     fn send(&self, request: HttpRequest, timeout: Duration) -> TransportFuture<'_> {
         Box::pin(async move {
             let mut exchange = self.request(&request);
-            let url = request.url.clone();
+            let sent = request.clone();
             let result = self.inner.send(request, timeout).await;
             (exchange.status, exchange.response) = match &result {
-                Ok(r) => (Some(r.status), self.response(&r.body, &url)),
+                Ok(r) => (Some(r.status), self.response(&sent, &r.body)),
                 Err(e) => (None, e.to_string()),
             };
             self.tape
@@ -165,4 +193,28 @@ pub fn write_cassette(dir: &Path, scenario: &str, exchanges: &[Exchange]) -> std
     std::fs::create_dir_all(dir)?;
     let json = serde_json::to_string_pretty(exchanges).map_err(std::io::Error::other)?;
     std::fs::write(dir.join(format!("{scenario}.json")), json + "\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_body_digest_survives() {
+        let body = "a".repeat(64);
+        let other = "b".repeat(64);
+        let text = format!("hash {body}\nsts {other}.\nid 1fb13e41-bf3b 20260115T090000Z");
+        assert_eq!(
+            without_host_digests(&text, &body),
+            format!("hash {body}\nsts [digest].\nid 1fb13e41-bf3b 20260115T090000Z")
+        );
+    }
+
+    #[test]
+    fn v2_actions_are_named_from_the_route() {
+        assert_eq!(v2_action("POST", "/v2/charges"), "CreateCharge");
+        assert_eq!(v2_action("GET", "/sandbox/v2/charges/S01-1?x=1"), "GetCharge");
+        assert_eq!(v2_action("DELETE", "/live/v2/chargePermissions/P/close"), "CloseChargePermission");
+        assert_eq!(v2_action("GET", "/elsewhere"), "");
+    }
 }
