@@ -173,7 +173,11 @@ async fn notification_sink() -> Result<(String, tokio::task::JoinHandle<()>), Ru
 }
 
 /// The scenario's region, parsed by the generation's own `Region`.
-fn region_of<R>(scenario: &Scenario, parse: fn(&str) -> Option<R>, default: R) -> Result<R, RunError> {
+fn region_of<R>(
+    scenario: &Scenario,
+    parse: fn(&str) -> Option<R>,
+    default: R,
+) -> Result<R, RunError> {
     match scenario.region.as_deref() {
         None => Ok(default),
         Some(r) => parse(r)
@@ -264,15 +268,15 @@ fn v2_target(
             let key = PrivateKey::from_pem(&pem)
                 .map_err(|e| RunError::Setup(format!("the v2 private key: {e}")))?;
             let key_id = env("AMAZON_PAY_V2_PUBLIC_KEY_ID")?;
-            let credentials =
-                amazon_pay_protocol::v2_runtime::Credentials::new(key_id.clone(), Arc::new(key), region.code());
+            let credentials = amazon_pay_protocol::v2_runtime::Credentials::new(
+                key_id.clone(),
+                Arc::new(key),
+                region.code(),
+            );
             V2Target {
                 sandbox: Signer {
                     credentials,
-                    endpoint: Endpoint::amazon(
-                        region,
-                        v2::Environment::Sandbox.base_path(&key_id),
-                    ),
+                    endpoint: Endpoint::amazon(region, v2::Environment::Sandbox.base_path(&key_id)),
                 },
                 legacy: None,
                 store_id: env("AMAZON_PAY_V2_STORE_ID")?,

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use amazon_pay_protocol::ParamMap;
 use amazon_pay_protocol::client::{Client, ClientError, HttpRequest, RetryPolicy, Transport};
 use amazon_pay_protocol::credentials::Credentials;
 use amazon_pay_protocol::endpoint::{Clock, Endpoint};
@@ -13,7 +14,6 @@ use amazon_pay_protocol::error::ErrorDocument;
 use amazon_pay_protocol::params::CollectedParams;
 use amazon_pay_protocol::sign::sign_param_map;
 use amazon_pay_protocol::v1::{self, AnyRequest};
-use amazon_pay_protocol::ParamMap;
 use serde_json::{Value, json};
 
 use super::scenario::{Scenario, Step, Tamper};
@@ -92,7 +92,8 @@ impl Player<'_> {
                             body[key] = v;
                         }
                     }
-                    self.session.control_call(reqwest::Method::POST, path, Some(body))
+                    self.session
+                        .control_call(reqwest::Method::POST, path, Some(body))
                         .await?
                 }
                 (None, Some(id)) => {
@@ -101,12 +102,13 @@ impl Player<'_> {
                         "region": self.region,
                         "payment_method": buyer.payment_method.clone().unwrap_or_else(|| "valid".into()),
                     });
-                    self.session.control_call(
-                        reqwest::Method::POST,
-                        "/__sandbox/buyer/payment-method",
-                        Some(body),
-                    )
-                    .await?
+                    self.session
+                        .control_call(
+                            reqwest::Method::POST,
+                            "/__sandbox/buyer/payment-method",
+                            Some(body),
+                        )
+                        .await?
                 }
                 _ => return Err("a buyer step either creates or updates_payment_method_of".into()),
             };

@@ -141,8 +141,9 @@ impl StepPlayer for Player<'_> {
             let answer = self.raw(step, &call).await?;
             return self.session.check(step, answer);
         }
-        let request = AnyRequest::from_http(route.method, &call.path, &[], &call.headers, &call.body)
-            .map_err(|e| format!("the step is not a valid {action}: {e}"))?;
+        let request =
+            AnyRequest::from_http(route.method, &call.path, &[], &call.headers, &call.body)
+                .map_err(|e| format!("the step is not a valid {action}: {e}"))?;
         let client = match step.key {
             Some(KeyChoice::Legacy) => self
                 .legacy
@@ -203,10 +204,15 @@ impl Player<'_> {
             && step.tamper != Some(Tamper::NoIdempotencyKey)
             && !headers.iter().any(|(n, _)| n == IDEMPOTENCY_KEY);
         if needs_key {
-            headers.push((IDEMPOTENCY_KEY.to_owned(), self.session.text(&format!("${{run}}-{number}"))?));
+            headers.push((
+                IDEMPOTENCY_KEY.to_owned(),
+                self.session.text(&format!("${{run}}-{number}"))?,
+            ));
         }
         let body = match (&step.body, &step.raw_body) {
-            (Some(body), _) => serde_json::to_vec(&self.session.json(body)?).map_err(|e| e.to_string())?,
+            (Some(body), _) => {
+                serde_json::to_vec(&self.session.json(body)?).map_err(|e| e.to_string())?
+            }
             (None, Some(raw)) => self.session.text(raw)?.into_bytes(),
             (None, None) if route.method == Method::Get => Vec::new(),
             (None, None) => b"{}".to_vec(),

@@ -213,8 +213,14 @@ mod tests {
     #[test]
     fn v2_actions_are_named_from_the_route() {
         assert_eq!(v2_action("POST", "/v2/charges"), "CreateCharge");
-        assert_eq!(v2_action("GET", "/sandbox/v2/charges/S01-1?x=1"), "GetCharge");
-        assert_eq!(v2_action("DELETE", "/live/v2/chargePermissions/P/close"), "CloseChargePermission");
+        assert_eq!(
+            v2_action("GET", "/sandbox/v2/charges/S01-1?x=1"),
+            "GetCharge"
+        );
+        assert_eq!(
+            v2_action("DELETE", "/live/v2/chargePermissions/P/close"),
+            "CloseChargePermission"
+        );
         assert_eq!(v2_action("GET", "/elsewhere"), "");
     }
 }

@@ -239,17 +239,28 @@ impl Step {
             ("notified", !self.notified.is_empty(), V2),
             ("buyer.checkout", buyer.checkout.is_some(), V2),
             ("buyer.card", buyer.card.is_some(), V2),
-            ("buyer.shipping_address", buyer.shipping_address.is_some(), V2),
+            (
+                "buyer.shipping_address",
+                buyer.shipping_address.is_some(),
+                V2,
+            ),
             ("buyer.fail_authentication", buyer.fail_authentication, V2),
             ("buyer.cancel", buyer.cancel, V2),
-            ("buyer.cancels_saved_wallet", buyer.cancels_saved_wallet.is_some(), V2),
+            (
+                "buyer.cancels_saved_wallet",
+                buyer.cancels_saved_wallet.is_some(),
+                V2,
+            ),
         ];
         let mut foreign: Vec<&'static str> = fields
             .into_iter()
             .filter(|(_, set, owner)| *set && *owner != generation)
             .map(|(name, _, _)| name)
             .collect();
-        if self.tamper.is_some_and(|t| !t.generations().contains(&generation)) {
+        if self
+            .tamper
+            .is_some_and(|t| !t.generations().contains(&generation))
+        {
             foreign.push("this tamper");
         }
         foreign
@@ -456,8 +467,8 @@ mod tests {
             "description = \"x\"\n[[step]]\nname = 3\n",
             Generation::V1,
         )
-            .unwrap_err()
-            .to_string();
+        .unwrap_err()
+        .to_string();
         assert!(
             message.contains("bad.toml") && message.contains("line 3"),
             "{message}"
@@ -469,6 +480,27 @@ mod tests {
                 .to_string()
                 .contains("exactly one")
         );
+    }
+
+    #[test]
+    fn a_step_uses_only_its_generation_s_fields() {
+        let path = Path::new("scenarios/v1/mixed.toml");
+        let v2_call = "description = \"x\"\n[[step]]\nname = \"c\"\ncall = \"GetCharge\"\npath = { chargeId = \"1\" }\n";
+        assert!(parse(path, v2_call, Generation::V2).is_ok());
+        let message = parse(path, v2_call, Generation::V1)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("path not for v1"), "{message}");
+        let v1_buyer = "description = \"x\"\n[[step]]\nname = \"b\"\n[step.buyer]\ncreates = \"billing_agreement\"\n";
+        let message = parse(path, v1_buyer, Generation::V2)
+            .unwrap_err()
+            .to_string();
+        assert!(message.contains("buyer.creates not for v2"), "{message}");
+        let future = "description = \"x\"\n[[step]]\nname = \"t\"\ncall = \"GetServiceStatus\"\ntamper = \"future_timestamp\"\n";
+        let message = parse(path, future, Generation::V1).unwrap_err().to_string();
+        assert!(message.contains("this tamper not for v1"), "{message}");
+        let both = "description = \"x\"\n[[step]]\nname = \"r\"\ncall = \"GetCharge\"\nbody = {}\nraw_body = \"{}\"\n";
+        assert!(parse(path, both, Generation::V2).is_err());
     }
 
     #[test]

@@ -15,7 +15,7 @@ use amazon_pay_runtime::client::ClientError;
 use amazon_pay_runtime::error::ServiceError;
 use serde_json::{Value, json};
 
-use super::scenario::{Scenario, Step, Tamper, lookup, substitute};
+use super::scenario::{Generation, Scenario, Step, Tamper, lookup, substitute};
 
 /// The time of the target, as last read from the simulator: its clock may have been moved
 /// forward, or frozen (then requests are signed with its time exactly, so a run's requests are
@@ -52,6 +52,7 @@ pub struct StepOutcome {
 #[derive(Debug, Clone)]
 pub struct ScenarioOutcome {
     pub name: String,
+    pub generation: Generation,
     pub description: String,
     pub steps: Vec<StepOutcome>,
     /// Why the scenario was not played (a step needs the simulator).
@@ -62,6 +63,11 @@ pub struct ScenarioOutcome {
 impl ScenarioOutcome {
     pub fn passed(&self) -> bool {
         self.skipped.is_none() && self.steps.iter().all(|s| s.problem.is_none())
+    }
+
+    /// `v1/rejected_requests`: names repeat across generations.
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.generation.folder(), self.name)
     }
 }
 
@@ -84,6 +90,7 @@ pub async fn play_steps<P: StepPlayer>(
     let started = Instant::now();
     let outcome = |steps, skipped| ScenarioOutcome {
         name: scenario.name.clone(),
+        generation: scenario.generation,
         description: scenario.description.clone(),
         steps,
         skipped,
