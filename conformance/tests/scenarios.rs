@@ -108,20 +108,12 @@ async fn every_scenario_passes_against_the_simulator() {
     std::fs::remove_dir_all(&record).unwrap();
 }
 
-#[tokio::test]
-async fn a_failing_expectation_fails_the_scenario() {
+/// Plays one scenario file of `folder` against the simulator and returns its first step's
+/// problem.
+async fn first_problem(folder: &str, scenario: &str) -> String {
     let dir = temp_dir("scenarios");
-    std::fs::create_dir(dir.join("v1")).unwrap();
-    std::fs::write(
-        dir.join("v1/wrong.toml"),
-        r#"description = "expects the wrong status"
-[[step]]
-name = "service status"
-call = "GetServiceStatus"
-expect = { Status = "RED" }
-"#,
-    )
-    .unwrap();
+    std::fs::create_dir(dir.join(folder)).unwrap();
+    std::fs::write(dir.join(folder).join("wrong.toml"), scenario).unwrap();
     let options = RunOptions {
         target: TargetKind::Simulator,
         scenarios: Folder::Disk(dir.clone()),
@@ -129,21 +121,33 @@ expect = { Status = "RED" }
         record: None,
     };
     let outcomes = runner::run(&options).await.unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
     assert!(!outcomes[0].passed());
-    let problem = outcomes[0].steps[0].problem.clone().unwrap();
+    outcomes[0].steps[0].problem.clone().unwrap()
+}
+
+#[tokio::test]
+async fn a_failing_expectation_fails_the_scenario() {
+    let problem = first_problem(
+        "v1",
+        r#"description = "expects the wrong status"
+[[step]]
+name = "service status"
+call = "GetServiceStatus"
+expect = { Status = "RED" }
+"#,
+    )
+    .await;
     assert!(
         problem.contains("Status = `GREEN`, expected `RED`"),
         "{problem}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
 async fn a_failing_v2_expectation_fails_the_scenario() {
-    let dir = temp_dir("scenarios-v2");
-    std::fs::create_dir(dir.join("v2")).unwrap();
-    std::fs::write(
-        dir.join("v2/wrong.toml"),
+    let problem = first_problem(
+        "v2",
         r#"description = "expects a session to be Completed at once"
 [[step]]
 name = "create"
@@ -155,21 +159,11 @@ webCheckoutDetails = { checkoutReviewReturnUrl = "https://shop.example/review" }
 "statusDetails.state" = "Completed"
 "#,
     )
-    .unwrap();
-    let options = RunOptions {
-        target: TargetKind::Simulator,
-        scenarios: Folder::Disk(dir.clone()),
-        only: None,
-        record: None,
-    };
-    let outcomes = runner::run(&options).await.unwrap();
-    assert!(!outcomes[0].passed());
-    let problem = outcomes[0].steps[0].problem.clone().unwrap();
+    .await;
     assert!(
         problem.contains("statusDetails.state = `Open`, expected `Completed`"),
         "{problem}"
     );
-    std::fs::remove_dir_all(&dir).unwrap();
 }
 
 /// `--target sandbox` is the same code path without the simulator's test endpoints: scenarios

@@ -48,7 +48,7 @@ pub enum TargetKind {
 #[derive(Debug, Clone)]
 pub struct RunOptions {
     pub target: TargetKind,
-    /// The folder holding one sub-folder per generation (`v1/`).
+    /// The folder holding one sub-folder per generation (`v1/`, `v2/`).
     pub scenarios: Folder,
     /// Only scenarios whose name contains this.
     pub only: Option<String>,
