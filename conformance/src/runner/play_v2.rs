@@ -6,6 +6,7 @@
 //! Buyer steps act on the simulator's `/__sandbox/v2/buyer/…` pages, `notified` steps read
 //! its IPN log (the loop and clock steps: `session.rs`).
 
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU16, Ordering};
 use std::time::{Duration, Instant};
@@ -74,6 +75,8 @@ struct Player<'a> {
     legacy: Option<Client>,
     last_status: Arc<AtomicU16>,
     session: Session,
+    /// The notifications `notified` steps matched, by message id.
+    matched: HashSet<String>,
 }
 
 /// How long a `notified` step waits for the simulator's delivery task.
@@ -113,6 +116,7 @@ pub async fn play(target: &V2Target, scenario: &Scenario, run_id: &str) -> Scena
             legacy: target.legacy.as_ref().map(client).transpose()?,
             last_status,
             session,
+            matched: HashSet::new(),
         })
     };
     play_steps(scenario, target.control.is_some(), setup).await
@@ -341,8 +345,9 @@ impl Player<'_> {
     }
 
     /// Waits (bounded) until the simulator has delivered a notification whose `Message` holds
-    /// the step's members.
-    async fn notified(&self, step: &Step) -> Result<(), String> {
+    /// the step's members and that no earlier `notified` step matched: the first such one in
+    /// the order they were sent, so that two steps about one object need two notifications.
+    async fn notified(&mut self, step: &Step) -> Result<(), String> {
         let mut wanted = Vec::new();
         for (name, value) in &step.notified {
             wanted.push((name.as_str(), self.session.text(value)?));
@@ -357,30 +362,44 @@ impl Player<'_> {
                 .as_array()
                 .map(|sent| sent.iter().filter_map(message_of).collect())
                 .unwrap_or_default();
-            let found = seen.iter().any(|(message, delivered)| {
-                *delivered
+            let found = seen.iter().find(|n| {
+                n.delivered
+                    && !self.matched.contains(&n.id)
                     && wanted
                         .iter()
-                        .all(|(name, value)| message[name].as_str() == Some(value.as_str()))
+                        .all(|(name, value)| n.message[name].as_str() == Some(value.as_str()))
             });
-            if found {
+            if let Some(found) = found {
+                self.matched.insert(found.id.clone());
                 return Ok(());
             }
             tokio::time::sleep(NOTIFICATION_POLL_INTERVAL).await;
         }
         Err(format!(
-            "no delivered notification holds {wanted:?}; sent: {:?}",
-            seen.iter().map(|(m, _)| m.to_string()).collect::<Vec<_>>()
+            "no other delivered notification holds {wanted:?}; sent: {:?}",
+            seen.iter()
+                .map(|n| n.message.to_string())
+                .collect::<Vec<_>>()
         ))
     }
 }
 
-/// A logged notification's `Message` JSON and whether it was delivered.
-fn message_of(record: &Value) -> Option<(Value, bool)> {
+/// One notification of the simulator's log.
+struct Sent {
+    /// The SNS MessageId.
+    id: String,
+    /// The `Message` JSON.
+    message: Value,
+    delivered: bool,
+}
+
+fn message_of(record: &Value) -> Option<Sent> {
     let envelope: Value = serde_json::from_str(record["body"].as_str()?).ok()?;
-    let message: Value = serde_json::from_str(envelope["Message"].as_str()?).ok()?;
-    let delivered = record["delivery"]
-        .as_str()
-        .is_some_and(|d| d.starts_with("delivered"));
-    Some((message, delivered))
+    Some(Sent {
+        id: record["message_id"].as_str()?.to_owned(),
+        message: serde_json::from_str(envelope["Message"].as_str()?).ok()?,
+        delivered: record["delivery"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("delivered")),
+    })
 }

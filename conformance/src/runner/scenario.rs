@@ -186,7 +186,7 @@ pub struct Step {
     #[serde(default)]
     pub buyer_notified_of: Option<String>,
     /// v2: a notification whose `Message` holds these members (`ObjectId = "${charge}"`) was
-    /// delivered.
+    /// delivered, other than those earlier `notified` steps matched.
     #[serde(default)]
     pub notified: BTreeMap<String, String>,
     /// Paths into the response's `{Action}Result` (v1) or document (v2) (dots; numbers index
