@@ -73,6 +73,8 @@ struct Player<'a> {
     target: &'a V2Target,
     sandbox: Client,
     legacy: Option<Client>,
+    /// The target's transport behind the status tap: the clients' and the raw requests'.
+    tap: Arc<dyn Transport>,
     last_status: Arc<AtomicU16>,
     session: Session,
     /// The notifications `notified` steps matched, by message id.
@@ -114,6 +116,7 @@ pub async fn play(target: &V2Target, scenario: &Scenario, run_id: &str) -> Scena
             target,
             sandbox: client(&target.sandbox)?,
             legacy: target.legacy.as_ref().map(client).transpose()?,
+            tap,
             last_status,
             session,
             matched: HashSet::new(),
@@ -141,23 +144,23 @@ impl StepPlayer for Player<'_> {
             .find(|r| r.action == action)
             .ok_or_else(|| format!("no v2 operation `{action}`"))?;
         let call = self.call_parts(number, step, route)?;
-        if step.tamper.is_some() || step.raw_body.is_some() {
-            let answer = self.raw(step, &call).await?;
-            return self.session.check(step, answer);
-        }
-        let request =
-            AnyRequest::from_http(route.method, &call.path, &[], &call.headers, &call.body)
-                .map_err(|e| format!("the step is not a valid {action}: {e}"))?;
-        let client = match step.key {
-            Some(KeyChoice::Legacy) => self
-                .legacy
-                .as_ref()
-                .ok_or("this target has no legacy key")?,
-            Some(KeyChoice::Sandbox) | None => &self.sandbox,
-        };
-        let answer = match request.send(client).await {
-            Ok(document) => Ok(serde_json::to_value(&document).map_err(|e| e.to_string())?),
-            Err(e) => Err(e),
+        let answer = if step.tamper.is_some() || step.raw_body.is_some() {
+            self.raw(step, &call).await?
+        } else {
+            let request =
+                AnyRequest::from_http(route.method, &call.path, &[], &call.headers, &call.body)
+                    .map_err(|e| format!("the step is not a valid {action}: {e}"))?;
+            let client = match step.key {
+                Some(KeyChoice::Legacy) => self
+                    .legacy
+                    .as_ref()
+                    .ok_or("this target has no legacy key")?,
+                Some(KeyChoice::Sandbox) | None => &self.sandbox,
+            };
+            match request.send(client).await {
+                Ok(document) => Ok(serde_json::to_value(&document).map_err(|e| e.to_string())?),
+                Err(e) => Err(e),
+            }
         };
         if let (Ok(_), Some(status)) = (&answer, step.status) {
             let got = self.last_status.load(Ordering::Relaxed);
@@ -278,8 +281,7 @@ impl Player<'_> {
         signed.url = format!("{}://{}{}", endpoint.scheme(), endpoint.host(), signed.url);
         let sent = Instant::now();
         let response: HttpResponse = self
-            .target
-            .transport
+            .tap
             .send(signed.into(), Duration::from_secs(10))
             .await
             .map_err(|e| e.to_string())?;
