@@ -66,7 +66,7 @@ pub fn print_table(cases: &[CaseOutcome], scenarios: &[ScenarioOutcome]) {
             out,
             "{:<10} {:<58} {:>9}  {result}",
             "scenario",
-            s.name,
+            s.label(),
             ms(s.elapsed)
         );
         for step in &s.steps {
@@ -124,7 +124,7 @@ pub fn write_junit(
             .collect();
         write_suite(
             &mut w,
-            &format!("scenario/{}", s.name),
+            &format!("scenario/{}", s.label()),
             &steps,
             s.skipped.as_deref(),
         )

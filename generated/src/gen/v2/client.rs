@@ -389,3 +389,135 @@ impl ::amazon_pay_protocol::client::v2::Client {
         self.send(request).await
     }
 }
+impl AnyRequest {
+    /// Sends the request with `client` and returns the typed document of its operation.
+    pub async fn send(
+        &self,
+        client: &::amazon_pay_protocol::client::v2::Client,
+    ) -> ::std::result::Result<
+        AnyResponse,
+        ::amazon_pay_protocol::client::v2::ClientError,
+    > {
+        ::std::result::Result::Ok(
+            match self {
+                AnyRequest::CancelCharge(r) => {
+                    AnyResponse::CancelCharge(client.send(r).await?)
+                }
+                AnyRequest::CancelReportSchedule(r) => {
+                    AnyResponse::CancelReportSchedule(client.send(r).await?)
+                }
+                AnyRequest::CaptureCharge(r) => {
+                    AnyResponse::CaptureCharge(client.send(r).await?)
+                }
+                AnyRequest::ClaimMerchantAccount(r) => {
+                    AnyResponse::ClaimMerchantAccount(client.send(r).await?)
+                }
+                AnyRequest::CloseChargePermission(r) => {
+                    AnyResponse::CloseChargePermission(client.send(r).await?)
+                }
+                AnyRequest::CompleteCheckoutSession(r) => {
+                    AnyResponse::CompleteCheckoutSession(client.send(r).await?)
+                }
+                AnyRequest::ContestDispute(r) => {
+                    AnyResponse::ContestDispute(client.send(r).await?)
+                }
+                AnyRequest::CreateCharge(r) => {
+                    AnyResponse::CreateCharge(client.send(r).await?)
+                }
+                AnyRequest::CreateCheckoutSession(r) => {
+                    AnyResponse::CreateCheckoutSession(client.send(r).await?)
+                }
+                AnyRequest::CreateDeliveryTracker(r) => {
+                    AnyResponse::CreateDeliveryTracker(client.send(r).await?)
+                }
+                AnyRequest::CreateDispute(r) => {
+                    AnyResponse::CreateDispute(client.send(r).await?)
+                }
+                AnyRequest::CreateMerchantAccount(r) => {
+                    AnyResponse::CreateMerchantAccount(client.send(r).await?)
+                }
+                AnyRequest::CreateMerchantAccountStore(r) => {
+                    AnyResponse::CreateMerchantAccountStore(client.send(r).await?)
+                }
+                AnyRequest::CreateRefund(r) => {
+                    AnyResponse::CreateRefund(client.send(r).await?)
+                }
+                AnyRequest::CreateReport(r) => {
+                    AnyResponse::CreateReport(client.send(r).await?)
+                }
+                AnyRequest::CreateReportSchedule(r) => {
+                    AnyResponse::CreateReportSchedule(client.send(r).await?)
+                }
+                AnyRequest::DeleteMerchantAccount(r) => {
+                    AnyResponse::DeleteMerchantAccount(client.send(r).await?)
+                }
+                AnyRequest::FinalizeCheckoutSession(r) => {
+                    AnyResponse::FinalizeCheckoutSession(client.send(r).await?)
+                }
+                AnyRequest::GetAuthorizationToken(r) => {
+                    AnyResponse::GetAuthorizationToken(client.send(r).await?)
+                }
+                AnyRequest::GetBuyer(r) => AnyResponse::GetBuyer(client.send(r).await?),
+                AnyRequest::GetCharge(r) => AnyResponse::GetCharge(client.send(r).await?),
+                AnyRequest::GetChargePermission(r) => {
+                    AnyResponse::GetChargePermission(client.send(r).await?)
+                }
+                AnyRequest::GetCheckoutSession(r) => {
+                    AnyResponse::GetCheckoutSession(client.send(r).await?)
+                }
+                AnyRequest::GetDisbursements(r) => {
+                    AnyResponse::GetDisbursements(client.send(r).await?)
+                }
+                AnyRequest::GetDispute(r) => {
+                    AnyResponse::GetDispute(client.send(r).await?)
+                }
+                AnyRequest::GetRefund(r) => AnyResponse::GetRefund(client.send(r).await?),
+                AnyRequest::GetReportById(r) => {
+                    AnyResponse::GetReportById(client.send(r).await?)
+                }
+                AnyRequest::GetReportDocument(r) => {
+                    AnyResponse::GetReportDocument(client.send(r).await?)
+                }
+                AnyRequest::GetReportScheduleById(r) => {
+                    AnyResponse::GetReportScheduleById(client.send(r).await?)
+                }
+                AnyRequest::GetReportSchedules(r) => {
+                    AnyResponse::GetReportSchedules(client.send(r).await?)
+                }
+                AnyRequest::GetReports(r) => {
+                    AnyResponse::GetReports(client.send(r).await?)
+                }
+                AnyRequest::InStoreCharge(r) => {
+                    AnyResponse::InStoreCharge(client.send(r).await?)
+                }
+                AnyRequest::InStoreRefund(r) => {
+                    AnyResponse::InStoreRefund(client.send(r).await?)
+                }
+                AnyRequest::MerchantScan(r) => {
+                    AnyResponse::MerchantScan(client.send(r).await?)
+                }
+                AnyRequest::UpdateCharge(r) => {
+                    AnyResponse::UpdateCharge(client.send(r).await?)
+                }
+                AnyRequest::UpdateChargePermission(r) => {
+                    AnyResponse::UpdateChargePermission(client.send(r).await?)
+                }
+                AnyRequest::UpdateCheckoutSession(r) => {
+                    AnyResponse::UpdateCheckoutSession(client.send(r).await?)
+                }
+                AnyRequest::UpdateDispute(r) => {
+                    AnyResponse::UpdateDispute(client.send(r).await?)
+                }
+                AnyRequest::UpdateMerchantAccount(r) => {
+                    AnyResponse::UpdateMerchantAccount(client.send(r).await?)
+                }
+                AnyRequest::UpdateMerchantAccountStore(r) => {
+                    AnyResponse::UpdateMerchantAccountStore(client.send(r).await?)
+                }
+                AnyRequest::UploadFile(r) => {
+                    AnyResponse::UploadFile(client.send(r).await?)
+                }
+            },
+        )
+    }
+}
