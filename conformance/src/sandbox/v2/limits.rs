@@ -1,7 +1,10 @@
 //! The documented v2 amount limits and lifetimes (reference §4.2–§4.5), in seconds of
 //! simulator time and minor units of a currency.
 
+use amazon_pay_protocol::v2::{ErrorCode, Region};
 use amazon_pay_protocol::{Currency, Money};
+
+use super::error::{ApiError, ApiResult};
 
 /// An Open checkout session is canceled after 24 hours (§3.2).
 pub const SESSION_LIFETIME: i64 = 24 * 3600;
@@ -38,6 +41,48 @@ pub fn max_charge(currency: &Currency) -> Option<Money> {
         _ => 150_000,
     };
     major_units(major, currency)
+}
+
+/// An amount a charge may have in `region`: one of its ledger currencies (CurrencyMismatch),
+/// at most the largest single charge (TransactionAmountExceeded). Events check no region.
+pub fn check_charge(region: Option<Region>, amount: &Money) -> ApiResult<()> {
+    let currency = amount.currency();
+    if let Some(region) = region
+        && !region.currencies().contains(&currency.as_str())
+    {
+        return Err(ApiError::new(
+            ErrorCode::CurrencyMismatch,
+            format!(
+                "{currency} is not a ledger currency of the {} region.",
+                region.name()
+            ),
+        ));
+    }
+    if max_charge(currency).is_some_and(|max| amount.minor_units() > max.minor_units()) {
+        return Err(ApiError::new(
+            ErrorCode::TransactionAmountExceeded,
+            format!("{amount} is more than a single charge may be."),
+        ));
+    }
+    Ok(())
+}
+
+/// `already + amount` within `limit`, in its currency: CurrencyMismatch or
+/// TransactionAmountExceeded naming `what` the limit is.
+pub fn check_within(limit: &Money, already: i64, amount: &Money, what: &str) -> ApiResult<()> {
+    if limit.currency() != amount.currency() {
+        return Err(ApiError::new(
+            ErrorCode::CurrencyMismatch,
+            format!("The {what} is in {}.", limit.currency()),
+        ));
+    }
+    if already + amount.minor_units() > limit.minor_units() {
+        return Err(ApiError::new(
+            ErrorCode::TransactionAmountExceeded,
+            format!("{amount} would exceed the {what} {limit}."),
+        ));
+    }
+    Ok(())
 }
 
 fn major_units(major: i64, currency: &Currency) -> Option<Money> {

@@ -56,24 +56,13 @@ pub fn create(
         .map(|p| p.as_str().to_owned())
         .unwrap_or_default();
     if let Some(captured) = &captured {
-        if captured.currency() != amount.currency() {
-            return Err(ApiError::new(
-                ErrorCode::CurrencyMismatch,
-                format!("The charge is in {}.", captured.currency()),
-            ));
-        }
         let refunded: i64 = ctx
             .state
             .refunds_of(charge_id)
             .filter(|r| state_of(r) != Some(&State::Declined))
             .filter_map(|r| r.document.refund_amount.as_ref().map(Money::minor_units))
             .sum();
-        if refunded + amount.minor_units() > captured.minor_units() {
-            return Err(ApiError::new(
-                ErrorCode::TransactionAmountExceeded,
-                format!("Refunds would exceed the captured {captured}."),
-            ));
-        }
+        limits::check_within(captured, refunded, amount, "captured amount")?;
     }
     if ctx.state.refunds_of(charge_id).count() >= limits::MAX_REFUNDS_PER_CHARGE {
         return Err(ApiError::new(

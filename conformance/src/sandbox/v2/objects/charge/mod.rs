@@ -2,7 +2,14 @@
 //! Declined or Canceled before the capture. An authorization expires after 30 days. A
 //! synchronous decline is an error answer with the decline reason; an asynchronous one (the
 //! pending simulated card 4354) ends Declined/HardDeclined, and a hard decline makes the
-//! permission NonChargeable until the buyer updates the payment method.
+//! permission NonChargeable until the buyer updates the payment method. `paths.rs` decides
+//! how an authorization goes, `settle.rs` what happens later.
+
+mod paths;
+mod settle;
+
+use paths::{Path, card_path, decline, simulated_path};
+pub use settle::{expire_authorization, settle_authorization, settle_capture};
 
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::v2::{
@@ -15,10 +22,6 @@ use crate::sandbox::v2::ctx::{Ctx, ObjectType};
 use crate::sandbox::v2::error::{ApiError, ApiResult};
 use crate::sandbox::v2::limits;
 use crate::sandbox::v2::records::{ChargeRecord, Event};
-
-/// The simulated cards that stay pending, and how they end (§6.1).
-const PENDS_THEN_AUTHORIZED: &str = "0701";
-const PENDS_THEN_HARD_DECLINED: &str = "4354";
 
 /// What a new charge asks for.
 #[derive(Debug, Clone, Default)]
@@ -33,13 +36,6 @@ pub struct NewCharge {
     pub charge_initiator: Option<ChargeInitiator>,
     pub channel: Option<Channel>,
     pub web_checkout_details: Option<WebCheckoutDetails>,
-}
-
-/// How a simulation code or the saved card makes the authorization go.
-enum Path {
-    Now,
-    Pending { declines_with: Option<String> },
-    CaptureInitiated,
 }
 
 pub fn get<'a>(ctx: &'a Ctx<'_>, id: &str) -> ApiResult<&'a ChargeRecord> {
@@ -59,66 +55,6 @@ pub fn cancelable(record: &ChargeRecord) -> bool {
         state_of(record),
         Some(State::AuthorizationInitiated | State::Authorized)
     )
-}
-
-fn decline(code: ErrorCode, what: &str) -> ApiError {
-    ApiError::new(code, format!("The charge was declined: {what}."))
-}
-
-/// A decline or a path chosen by `x-amz-pay-simulation-code` on Create Charge (§6.2).
-fn simulated_path(ctx: &Ctx<'_>, new: &NewCharge) -> ApiResult<Option<Path>> {
-    let Some(code) = ctx.simulation.as_deref() else {
-        return Ok(None);
-    };
-    let path = match code {
-        "HardDeclined" => return Err(decline(ErrorCode::HardDeclined, "simulated HardDeclined")),
-        "SoftDeclined" => return Err(decline(ErrorCode::SoftDeclined, "simulated SoftDeclined")),
-        "AmazonRejected" => {
-            return Err(decline(
-                ErrorCode::AmazonRejected,
-                "simulated AmazonRejected",
-            ));
-        }
-        "TransactionTimedOut" => {
-            return Err(decline(
-                ErrorCode::TransactionTimedOut,
-                "simulated TransactionTimedOut",
-            ));
-        }
-        "ProcessingFailure" => {
-            return Err(decline(
-                ErrorCode::ProcessingFailure,
-                "simulated ProcessingFailure",
-            ));
-        }
-        "CaptureInitiated" if new.capture_now => Path::CaptureInitiated,
-        "AuthorizationInitiated" if new.can_handle_pending => Path::Pending {
-            declines_with: None,
-        },
-        _ => {
-            return Err(ApiError::new(
-                ErrorCode::InvalidSandboxSimulationSpecified,
-                format!("The simulation code {code} does not fit this Create Charge request."),
-            ));
-        }
-    };
-    Ok(Some(path))
-}
-
-/// The path the saved card takes (the pending cards need `canHandlePendingAuthorization`).
-fn card_path(card: &str, new: &NewCharge) -> ApiResult<Path> {
-    let declines_with = match card {
-        PENDS_THEN_AUTHORIZED => None,
-        PENDS_THEN_HARD_DECLINED => Some("HardDeclined".to_owned()),
-        _ => return Ok(Path::Now),
-    };
-    if !new.can_handle_pending {
-        return Err(decline(
-            ErrorCode::TransactionTimedOut,
-            "the authorization could not complete at once and canHandlePendingAuthorization is not true",
-        ));
-    }
-    Ok(Path::Pending { declines_with })
 }
 
 /// The amount charged on a permission this calendar month (UTC), declined and canceled
@@ -142,23 +78,7 @@ fn charged_this_month(ctx: &Ctx<'_>, permission_id: &str) -> i64 {
 /// permission's balance and a Saved Wallet's monthly limit.
 fn check_amount(ctx: &Ctx<'_>, permission_id: &str, amount: &Money) -> ApiResult<()> {
     let currency = amount.currency();
-    if let Some(region) = ctx.region
-        && !region.currencies().contains(&currency.as_str())
-    {
-        return Err(ApiError::new(
-            ErrorCode::CurrencyMismatch,
-            format!(
-                "{currency} is not a ledger currency of the {} region.",
-                region.name()
-            ),
-        ));
-    }
-    if limits::max_charge(currency).is_some_and(|max| amount.minor_units() > max.minor_units()) {
-        return Err(ApiError::new(
-            ErrorCode::TransactionAmountExceeded,
-            format!("{amount} is more than a single charge may be."),
-        ));
-    }
+    limits::check_charge(ctx.region, amount)?;
     let permission = charge_permission::get(ctx, permission_id)?;
     let balance = permission
         .document
@@ -166,18 +86,7 @@ fn check_amount(ctx: &Ctx<'_>, permission_id: &str, amount: &Money) -> ApiResult
         .as_ref()
         .and_then(|l| l.amount_balance.as_ref());
     if let Some(balance) = balance {
-        if balance.currency() != currency {
-            return Err(ApiError::new(
-                ErrorCode::CurrencyMismatch,
-                format!("The charge permission is in {}.", balance.currency()),
-            ));
-        }
-        if amount.minor_units() > balance.minor_units() {
-            return Err(ApiError::new(
-                ErrorCode::TransactionAmountExceeded,
-                format!("{amount} is more than the permission's balance {balance}."),
-            ));
-        }
+        limits::check_within(balance, 0, amount, "charge permission's balance")?;
     }
     if charge_permission::kind_of(permission) == ChargePermissionType::PaymentMethodOnFile
         && let Some(cap) = limits::saved_wallet_monthly(currency)
@@ -336,20 +245,8 @@ pub fn capture(
             format!("The charge {id} is not Authorized."),
         ));
     }
-    let authorized = charge.document.charge_amount.clone();
-    if let Some(authorized) = &authorized {
-        if authorized.currency() != amount.currency() {
-            return Err(ApiError::new(
-                ErrorCode::CurrencyMismatch,
-                format!("The charge is in {}.", authorized.currency()),
-            ));
-        }
-        if amount.minor_units() > authorized.minor_units() {
-            return Err(ApiError::new(
-                ErrorCode::TransactionAmountExceeded,
-                format!("{amount} is more than the authorized {authorized}."),
-            ));
-        }
+    if let Some(authorized) = &charge.document.charge_amount {
+        limits::check_within(authorized, 0, amount, "authorized amount")?;
     }
     let pending = match ctx.simulation.as_deref() {
         None => false,
@@ -420,73 +317,5 @@ pub fn cancel_pending(ctx: &mut Ctx<'_>, permission_id: &str) {
         .collect();
     for id in pending {
         mark_canceled(ctx, &id, ReasonCode::ChargePermissionCanceled);
-    }
-}
-
-/// A pending authorization ends (§6.1: after about 30 seconds).
-pub fn settle_authorization(ctx: &mut Ctx<'_>, id: &str, declines_with: Option<&str>) {
-    let Some(charge) = ctx.state.charge(id) else {
-        return;
-    };
-    if state_of(charge) != Some(&State::AuthorizationInitiated) {
-        return;
-    }
-    let capture_now = charge.document.capture_now == Some(true);
-    let amount = charge.document.charge_amount.clone();
-    let permission_id = charge
-        .document
-        .charge_permission_id
-        .as_ref()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
-    match declines_with {
-        Some(reason) => {
-            let reason = ReasonCode::parse(reason);
-            let hard = reason == ReasonCode::HardDeclined;
-            set_state(ctx, id, State::Declined, Some(reason));
-            if hard {
-                charge_permission::set_state(
-                    ctx,
-                    &permission_id,
-                    State::NonChargeable,
-                    vec![ReasonCode::PaymentMethodInvalid],
-                );
-            }
-        }
-        None if capture_now => {
-            if let Some(record) = ctx.state.charge_mut(id) {
-                record.document.capture_amount = amount;
-            }
-            set_state(ctx, id, State::Captured, None);
-        }
-        None => {
-            set_state(ctx, id, State::Authorized, None);
-            ctx.schedule(
-                limits::AUTHORIZATION_LIFETIME,
-                Event::ExpireAuthorization {
-                    charge_id: id.to_owned(),
-                },
-            );
-        }
-    }
-}
-
-pub fn settle_capture(ctx: &mut Ctx<'_>, id: &str) {
-    let Some(record) = ctx.state.charge_mut(id) else {
-        return;
-    };
-    if state_of(record) != Some(&State::CaptureInitiated) {
-        return;
-    }
-    if record.document.capture_amount.is_none() {
-        record.document.capture_amount = record.document.charge_amount.clone();
-    }
-    set_state(ctx, id, State::Captured, None);
-}
-
-/// An authorization not captured within 30 days is canceled (ExpiredUnused).
-pub fn expire_authorization(ctx: &mut Ctx<'_>, id: &str) {
-    if ctx.state.charge(id).and_then(state_of) == Some(&State::Authorized) {
-        set_state(ctx, id, State::Canceled, Some(ReasonCode::ExpiredUnused));
     }
 }

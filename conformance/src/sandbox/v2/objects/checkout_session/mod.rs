@@ -1,22 +1,28 @@
 //! Checkout sessions (§3.2, §4.1): Open → Completed or Canceled (24 h expiry, buyer cancel,
 //! decline). While Open, `constraints` list what is missing; once the merchant has set the
 //! return URL and the payment details, the session carries `amazonPayRedirectUrl` and the
-//! buyer acts on Amazon's pages (`buyer.rs`). Completing it makes the charge permission (or
-//! repairs the one named in `chargePermissionId`) and, for Authorize intents, the charge.
+//! buyer acts on Amazon's pages (`buyer.rs` here, driven by `v2/buyer.rs`). Completing it makes
+//! the charge permission (or repairs the one named in `chargePermissionId`) and, for Authorize
+//! intents, the charge. `rules.rs` holds the documented combinations and the constraints.
+
+mod buyer;
+mod rules;
+
+pub use buyer::{buyer_canceled, buyer_chose};
+use rules::{authorizes, charge_amount, check, invalid, refresh, shipping_from};
 
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::v2::{
-    Address, AddressDetails, ChargePermissionType, CheckoutMode, CheckoutSession,
-    CheckoutSessionId, Constraint, ConstraintId, CreateCheckoutSessionRequest, ErrorCode,
-    FinalizeCheckoutSessionRequest, PaymentDetails, PaymentIntent, ProductType, ReasonCode, State,
-    UpdateCheckoutSessionRequest,
+    ChargePermissionType, CheckoutSession, CheckoutSessionId, CreateCheckoutSessionRequest,
+    ErrorCode, FinalizeCheckoutSessionRequest, PaymentDetails, PaymentIntent, ProductType,
+    ReasonCode, State, UpdateCheckoutSessionRequest,
 };
 
-use super::{charge, charge_permission};
 use crate::sandbox::v2::ctx::Ctx;
 use crate::sandbox::v2::error::{ApiError, ApiResult};
 use crate::sandbox::v2::limits;
-use crate::sandbox::v2::records::{BuyerChoice, Event, SessionRecord};
+use crate::sandbox::v2::objects::{charge, charge_permission};
+use crate::sandbox::v2::records::{Event, SessionRecord};
 
 pub fn get<'a>(ctx: &'a Ctx<'_>, id: &str) -> ApiResult<&'a SessionRecord> {
     ctx.state
@@ -27,176 +33,6 @@ pub fn get<'a>(ctx: &'a Ctx<'_>, id: &str) -> ApiResult<&'a SessionRecord> {
 
 pub fn state_of(record: &SessionRecord) -> Option<&State> {
     record.document.status_details.as_ref()?.state.as_ref()
-}
-
-fn setup_only(session: &CheckoutSession) -> bool {
-    session
-        .payment_method_on_file_metadata
-        .as_ref()
-        .and_then(|m| m.setup_only)
-        == Some(true)
-}
-
-fn intent(session: &CheckoutSession) -> Option<&PaymentIntent> {
-    session.payment_details.as_ref()?.payment_intent.as_ref()
-}
-
-fn charge_amount(session: &CheckoutSession) -> Option<&Money> {
-    session.payment_details.as_ref()?.charge_amount.as_ref()
-}
-
-fn authorizes(session: &CheckoutSession) -> bool {
-    matches!(
-        intent(session),
-        Some(PaymentIntent::Authorize | PaymentIntent::AuthorizeWithCapture)
-    )
-}
-
-fn invalid(message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::InvalidParameterCombination, message)
-}
-
-/// The documented combinations (§3.3, §3.4) and amounts: a setup-only Saved Wallet checkout
-/// confirms without an amount, an Additional Payment Button checkout (ProcessOrder) needs
-/// its result URL, intent and amount, and every amount fits the region and the maximum.
-fn check(ctx: &Ctx<'_>, session: &CheckoutSession) -> ApiResult<()> {
-    if setup_only(session) {
-        if session.charge_permission_type != Some(ChargePermissionType::PaymentMethodOnFile) {
-            return Err(invalid(
-                "setupOnly is only for chargePermissionType PaymentMethodOnFile.",
-            ));
-        }
-        if intent(session).is_some_and(|i| *i != PaymentIntent::Confirm) {
-            return Err(invalid("A setup-only checkout uses paymentIntent Confirm."));
-        }
-        if charge_amount(session).is_some() {
-            return Err(invalid("A setup-only checkout has no chargeAmount."));
-        }
-    }
-    let details = session.web_checkout_details.as_ref();
-    if details.and_then(|d| d.checkout_mode.as_ref()) == Some(&CheckoutMode::ProcessOrder) {
-        if details
-            .and_then(|d| d.checkout_result_return_url.as_ref())
-            .is_none()
-        {
-            return Err(ApiError::new(
-                ErrorCode::MissingParameterValue,
-                "checkoutMode ProcessOrder needs webCheckoutDetails.checkoutResultReturnUrl.",
-            ));
-        }
-        if !authorizes(session) || charge_amount(session).is_none() {
-            return Err(invalid(
-                "checkoutMode ProcessOrder needs paymentIntent Authorize or AuthorizeWithCapture and a chargeAmount.",
-            ));
-        }
-    }
-    if details.is_none_or(|d| {
-        d.checkout_review_return_url.is_none() && d.checkout_result_return_url.is_none()
-    }) {
-        return Err(ApiError::new(
-            ErrorCode::MissingParameterValue,
-            "webCheckoutDetails needs checkoutReviewReturnUrl or checkoutResultReturnUrl.",
-        ));
-    }
-    if let Some(amount) = charge_amount(session) {
-        let currency = amount.currency();
-        if let Some(region) = ctx.region
-            && !region.currencies().contains(&currency.as_str())
-        {
-            return Err(ApiError::new(
-                ErrorCode::CurrencyMismatch,
-                format!(
-                    "{currency} is not a ledger currency of the {} region.",
-                    region.name()
-                ),
-            ));
-        }
-        if limits::max_charge(currency).is_some_and(|max| amount.minor_units() > max.minor_units())
-        {
-            return Err(ApiError::new(
-                ErrorCode::TransactionAmountExceeded,
-                format!("{amount} is more than a single charge may be."),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// What is still missing, and the redirect URL once the merchant's part is done.
-fn refresh(ctx: &Ctx<'_>, record: &mut SessionRecord) {
-    let session = &mut record.document;
-    if state_of_document(session) != Some(&State::Open) {
-        session.constraints = None;
-        return;
-    }
-    let mut missing = Vec::new();
-    let result_url = session
-        .web_checkout_details
-        .as_ref()
-        .and_then(|d| d.checkout_result_return_url.clone());
-    if result_url.is_none() {
-        missing.push(ConstraintId::CheckoutResultReturnUrlNotSet);
-    }
-    if authorizes(session) && charge_amount(session).is_none() {
-        missing.push(ConstraintId::ChargeAmountNotSet);
-    }
-    // The merchant's part is done: Amazon can take the buyer to its page.
-    let merchant_done = missing.is_empty() && (intent(session).is_some() || setup_only(session));
-    if record.buyer.is_none() {
-        missing.push(ConstraintId::BuyerNotAssociated);
-        missing.push(ConstraintId::PaymentMethodNotSet);
-    }
-    let id = session
-        .checkout_session_id
-        .as_ref()
-        .map(|i| i.as_str().to_owned())
-        .unwrap_or_default();
-    if let Some(details) = session.web_checkout_details.as_mut() {
-        details.amazon_pay_redirect_url = merchant_done.then(|| redirect_url(ctx, &id));
-    }
-    session.constraints = (!missing.is_empty()).then(|| {
-        missing
-            .into_iter()
-            .map(|id| {
-                let mut constraint = Constraint::default();
-                constraint.description =
-                    Some(format!("{} must be resolved before Complete.", id.as_str()));
-                constraint.constraint_id = Some(id);
-                constraint
-            })
-            .collect::<Vec<_>>()
-            .into()
-    });
-}
-
-fn state_of_document(session: &CheckoutSession) -> Option<&State> {
-    session.status_details.as_ref()?.state.as_ref()
-}
-
-/// Where the buyer is sent (the sandbox's processing page of the region, §3.2). The buyer
-/// acts there through the simulator's buyer endpoint, which takes this URL.
-pub fn redirect_url(ctx: &Ctx<'_>, id: &str) -> String {
-    let host = match ctx.region.map(|r| r.code()) {
-        Some("eu") => "apay-eu.amazon.com",
-        Some("jp") => "apay-fe.amazon.com",
-        _ => "apay-us.amazon.com",
-    };
-    format!("https://{host}/checkout/processing?amazonCheckoutSessionId={id}")
-}
-
-fn shipping_from(details: &AddressDetails) -> Address {
-    let mut address = Address::default();
-    address.name = details.name.clone();
-    address.address_line1 = details.address_line1.clone();
-    address.address_line2 = details.address_line2.clone();
-    address.address_line3 = details.address_line3.clone();
-    address.city = details.city.clone();
-    address.county = details.district_or_county.clone();
-    address.state_or_region = details.state_or_region.clone();
-    address.postal_code = details.postal_code.clone();
-    address.country_code = details.country_code.clone();
-    address.phone_number = details.phone_number.clone();
-    address
 }
 
 pub fn create(
@@ -370,79 +206,6 @@ fn merge_payment(before: Option<PaymentDetails>, update: PaymentDetails) -> Paym
         estimate_order_total
     );
     merged
-}
-
-/// The buyer signed in, chose a payment method and an address and consented. The cards of
-/// §6.1 that cancel do so here; the pending cards need an Authorize intent that can wait.
-pub fn buyer_chose(ctx: &mut Ctx<'_>, id: &str, choice: BuyerChoice) -> ApiResult<String> {
-    let record = get(ctx, id)?;
-    require_open(record, id)?;
-    let session = &record.document;
-    let pending_card = matches!(choice.card.as_str(), "0701" | "4354");
-    let can_pend = session
-        .payment_details
-        .as_ref()
-        .and_then(|p| p.can_handle_pending_authorization)
-        == Some(true);
-    if pending_card && (intent(session) != Some(&PaymentIntent::Authorize) || !can_pend) {
-        return Err(invalid(format!(
-            "The card ending {} needs paymentIntent Authorize and canHandlePendingAuthorization true.",
-            choice.card
-        )));
-    }
-    let return_url = session
-        .web_checkout_details
-        .as_ref()
-        .and_then(|d| {
-            d.checkout_result_return_url
-                .clone()
-                .or_else(|| d.checkout_review_return_url.clone())
-        })
-        .unwrap_or_default();
-    let cancels = match choice.card.as_str() {
-        "3064" => Some(ReasonCode::BuyerCanceled),
-        "3434" => Some(ReasonCode::Declined),
-        _ => None,
-    };
-    let mut record = record.clone();
-    if let Some(reason) = cancels {
-        record.document.status_details = Some(ctx.status(State::Canceled, Some(reason)));
-    } else {
-        let session = &mut record.document;
-        let mut buyer = amazon_pay_protocol::v2::Buyer::default();
-        buyer.buyer_id = Some(format!("amzn1.account.SIMULATOR{}", choice.card).into());
-        buyer.name = choice.address.name.clone();
-        buyer.email = Some("buyer@example.com".to_owned());
-        buyer.country_code = choice.address.country_code.clone();
-        buyer.postal_code = choice.address.postal_code.clone();
-        session.buyer = Some(buyer);
-        if session.shipping_address.is_none() && session.product_type != Some(ProductType::PayOnly)
-        {
-            session.shipping_address = Some(choice.address.clone());
-        }
-        session.billing_address = Some(choice.address.clone());
-        session.payment_preferences =
-            Some(vec![charge_permission::descriptor(&choice.card)].into());
-        record.buyer = Some(choice);
-    }
-    refresh(ctx, &mut record);
-    ctx.state.insert_session(id.to_owned(), record);
-    let separator = if return_url.contains('?') { '&' } else { '?' };
-    Ok(format!(
-        "{return_url}{separator}amazonCheckoutSessionId={id}"
-    ))
-}
-
-/// The buyer left Amazon's page with Cancel.
-pub fn buyer_canceled(ctx: &mut Ctx<'_>, id: &str) -> ApiResult<()> {
-    let record = get(ctx, id)?;
-    require_open(record, id)?;
-    let status = ctx.status(State::Canceled, Some(ReasonCode::BuyerCanceled));
-    if let Some(record) = ctx.state.session_mut(id) {
-        record.document.status_details = Some(status);
-        record.document.constraints = None;
-    }
-    Ok(())
 }
 
 /// Completes an Open session whose buyer has acted. Returns the session and whether an
