@@ -10,6 +10,7 @@ pub mod record;
 pub mod report;
 pub mod scenario;
 pub mod session;
+pub mod template;
 
 use std::path::PathBuf;
 use std::sync::Arc;
