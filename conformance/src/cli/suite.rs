@@ -19,7 +19,7 @@ pub struct SuiteArgs {
     /// Where the scenarios run.
     #[arg(long, value_enum, default_value = "simulator")]
     target: TargetKind,
-    /// Scenario folder, holding one sub-folder per generation (`v1/`) [default: the scenarios
+    /// Scenario folder, holding one sub-folder per generation (`v1/`, `v2/`) [default: the scenarios
     /// built into this binary].
     #[arg(long, value_name = "DIR")]
     scenarios: Option<PathBuf>,
