@@ -26,31 +26,6 @@ fn jp(sandbox: &Sandbox) -> Account {
     sandbox.account(Region::Jp).unwrap().clone()
 }
 
-/// Every parameter of a request, the common ones included.
-fn params(
-    account: &Account,
-    action: &str,
-    extra: &[(&str, &str)],
-    at: Timestamp,
-) -> BTreeMap<String, String> {
-    let mut p: BTreeMap<String, String> = [
-        ("AWSAccessKeyId", account.access_key_id.as_str()),
-        ("Action", action),
-        ("SellerId", account.seller_id.as_str()),
-        ("SignatureMethod", "HmacSHA256"),
-        ("SignatureVersion", "2"),
-        ("Version", "2013-01-01"),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_owned(), v.to_owned()))
-    .collect();
-    p.insert("Timestamp".into(), at.to_wire());
-    for (k, v) in extra {
-        p.insert((*k).to_owned(), (*v).to_owned());
-    }
-    p
-}
-
 /// Posts a form body; returns the status and the body.
 async fn post(sandbox: &Sandbox, path: &str, body: String) -> (u16, String) {
     let response = reqwest::Client::new()
@@ -102,7 +77,7 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
         (
             "wrong signature",
             {
-                let body = signed(&params(
+                let body = signed(&common::account_params(
                     &account,
                     "ConfirmBillingAgreement",
                     &confirm,
@@ -116,7 +91,8 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
         (
             "unknown access key",
             {
-                let mut p = params(&account, "ConfirmBillingAgreement", &confirm, now());
+                let mut p =
+                    common::account_params(&account, "ConfirmBillingAgreement", &confirm, now());
                 p.insert("AWSAccessKeyId".into(), "AKIAUNKNOWN".into());
                 signed(&p)
             },
@@ -125,7 +101,7 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
         ),
         (
             "timestamp 16 minutes old",
-            signed(&params(
+            signed(&common::account_params(
                 &account,
                 "ConfirmBillingAgreement",
                 &confirm,
@@ -136,7 +112,7 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
         ),
         (
             "timestamp 16 minutes ahead",
-            signed(&params(
+            signed(&common::account_params(
                 &account,
                 "ConfirmBillingAgreement",
                 &confirm,
@@ -148,7 +124,8 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
         (
             "wrong version",
             {
-                let mut p = params(&account, "ConfirmBillingAgreement", &confirm, now());
+                let mut p =
+                    common::account_params(&account, "ConfirmBillingAgreement", &confirm, now());
                 p.insert("Version".into(), "2012-01-01".into());
                 signed(&p)
             },
@@ -157,19 +134,29 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
         ),
         (
             "unknown action",
-            signed(&params(&account, "ConfirmEverything", &confirm, now())),
+            signed(&common::account_params(
+                &account,
+                "ConfirmEverything",
+                &confirm,
+                now(),
+            )),
             400,
             "InvalidAction",
         ),
         (
             "missing parameter",
-            signed(&params(&account, "ConfirmBillingAgreement", &[], now())),
+            signed(&common::account_params(
+                &account,
+                "ConfirmBillingAgreement",
+                &[],
+                now(),
+            )),
             400,
             "MissingParameter",
         ),
         (
             "invalid amount for JPY",
-            signed(&params(
+            signed(&common::account_params(
                 &account,
                 "AuthorizeOnBillingAgreement",
                 &[
@@ -195,7 +182,7 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
     let (status, body) = post(
         &sandbox,
         "/OffAmazonPayments_Sandbox/2012-01-01",
-        signed(&params(
+        signed(&common::account_params(
             &account,
             "ConfirmBillingAgreement",
             &confirm,
@@ -216,7 +203,7 @@ async fn refused_requests_get_amazons_errors_and_change_nothing() {
     let (status, body) = post(
         &sandbox,
         PATH,
-        signed(&params(
+        signed(&common::account_params(
             &account,
             "ConfirmBillingAgreement",
             &confirm,

@@ -475,31 +475,26 @@ async fn a_sellers_notification_urls_take_precedence_per_event_type() {
 
     let ba = common::confirmed_agreement(&sandbox, &c).await;
     common::charge_now(&c, &ba, "ipn-seller-1", 500).await;
-    let captures: BTreeSet<String> = posted_to(&sandbox, "PaymentCapture", 1)
-        .await
-        .into_iter()
-        .collect();
-    assert_eq!(
-        captures,
-        BTreeSet::from(["http://127.0.0.1:9/captures".to_owned()])
-    );
-    let authorizations: BTreeSet<String> = posted_to(&sandbox, "PaymentAuthorize", 1)
-        .await
-        .into_iter()
-        .collect();
-    assert_eq!(
-        authorizations,
-        BTreeSet::from(["https://seller.example/ipn".to_owned()])
-    );
-    // A type the seller did not configure goes to the simulator's URL.
-    let agreements: BTreeSet<String> = posted_to(&sandbox, "BillingAgreementNotification", 1)
-        .await
-        .into_iter()
-        .collect();
-    assert_eq!(
-        agreements,
-        BTreeSet::from(["http://127.0.0.1:9/simulator".to_owned()])
-    );
+    // Each type goes to the seller's URL for it; a type the seller did not configure goes to
+    // the simulator's URL.
+    for (notification_type, url) in [
+        ("PaymentCapture", "http://127.0.0.1:9/captures"),
+        ("PaymentAuthorize", "https://seller.example/ipn"),
+        (
+            "BillingAgreementNotification",
+            "http://127.0.0.1:9/simulator",
+        ),
+    ] {
+        let urls: BTreeSet<String> = posted_to(&sandbox, notification_type, 1)
+            .await
+            .into_iter()
+            .collect();
+        assert_eq!(
+            urls,
+            BTreeSet::from([url.to_owned()]),
+            "{notification_type}"
+        );
+    }
     sandbox.shutdown().await;
 }
 

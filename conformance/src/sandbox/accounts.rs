@@ -201,8 +201,4 @@ impl Accounts {
     pub fn merchant(&self, region: v2::Region) -> Option<&Merchant> {
         self.merchants.iter().find(|m| m.region == region)
     }
-
-    pub fn merchant_by_id(&self, merchant_id: &str) -> Option<&Merchant> {
-        self.merchants.iter().find(|m| m.merchant_id == merchant_id)
-    }
 }

@@ -57,6 +57,38 @@ pub enum Refusal {
     TooLarge,
 }
 
+impl Refusal {
+    /// The status of a refusal of the HTTP layer; `None` where the front's error code decides.
+    pub fn http_status(self) -> Option<u16> {
+        match self {
+            Refusal::NotFound => Some(404),
+            Refusal::MethodNotAllowed => Some(405),
+            Refusal::TooLarge => Some(413),
+            Refusal::Throttled
+            | Refusal::Unavailable
+            | Refusal::ServerError
+            | Refusal::NotSaved => None,
+        }
+    }
+
+    /// What the answer says: these refusals are the simulator's own, the same in every
+    /// generation; only the code and the format are the front's.
+    pub fn message(self) -> &'static str {
+        match self {
+            Refusal::Throttled => "Request is throttled.",
+            Refusal::Unavailable => "Service is temporarily unavailable (fault injection).",
+            Refusal::ServerError => "There was an internal service failure (fault injection).",
+            Refusal::NotSaved => {
+                "There was an internal service failure: the change could not be saved and was \
+                 not applied."
+            }
+            Refusal::NotFound => "There is nothing at this path.",
+            Refusal::MethodNotAllowed => "This path is not served for the method.",
+            Refusal::TooLarge => "The request body is larger than any request of this API.",
+        }
+    }
+}
+
 /// An HTTP answer; the core adds the `Date` header.
 pub struct Reply {
     pub status: u16,
@@ -70,8 +102,17 @@ pub trait Front {
     /// A state change a handler reports, turned into an IPN when IPNs are posted.
     type Notice;
 
-    /// The answer to a request the core refused.
-    fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply;
+    /// The front's error answer to a refusal: its code for it, with `refusal.message()`.
+    fn refusal_error(&self, refusal: Refusal, request_id: &str) -> Reply;
+
+    /// The answer to a request the core refused, at the HTTP layer's status where it has one.
+    fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply {
+        let mut reply = self.refusal_error(refusal, request_id);
+        if let Some(status) = refusal.http_status() {
+            reply.status = status;
+        }
+        reply
+    }
 
     /// A request verified and read, ready to be applied.
     type Checked;

@@ -105,7 +105,16 @@ pub fn raw_params(
     extra: &[(&str, &str)],
     at: amazon_pay_protocol::Timestamp,
 ) -> std::collections::BTreeMap<String, String> {
-    let account = sandbox.account(Region::Jp).unwrap();
+    account_params(sandbox.account(Region::Jp).unwrap(), action, extra, at)
+}
+
+/// Every parameter of a request of `account` at `at`, the common ones included, unsigned.
+pub fn account_params(
+    account: &amazon_pay_conformance::sandbox::Account,
+    action: &str,
+    extra: &[(&str, &str)],
+    at: amazon_pay_protocol::Timestamp,
+) -> std::collections::BTreeMap<String, String> {
     let mut p: std::collections::BTreeMap<String, String> = [
         ("AWSAccessKeyId", account.access_key_id.as_str()),
         ("Action", action),

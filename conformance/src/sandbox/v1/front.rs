@@ -139,52 +139,15 @@ impl Front for V1Front {
     type Notice = Notice;
     type Checked = Checked;
 
-    fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply {
-        let fault = "There was an internal service failure (fault injection).";
-        let not_saved = "There was an internal service failure: the change could not be saved \
-                         and was not applied.";
-        // What the HTTP layer refuses keeps its own status (`Some`), in Amazon's format.
-        let (status, error) = match refusal {
-            Refusal::Throttled => (
-                None,
-                SimError::new(ErrorCode::RequestThrottled, "Request is throttled."),
-            ),
-            Refusal::Unavailable => (
-                None,
-                SimError::new(
-                    ErrorCode::ServiceUnavailable,
-                    "Service is temporarily unavailable (fault injection).",
-                ),
-            ),
-            Refusal::ServerError => (None, SimError::new(ErrorCode::InternalServerError, fault)),
-            Refusal::NotSaved => (
-                None,
-                SimError::new(ErrorCode::InternalServerError, not_saved),
-            ),
-            Refusal::NotFound => (
-                Some(404),
-                SimError::new(ErrorCode::InvalidAddress, "There is nothing at this path."),
-            ),
-            Refusal::MethodNotAllowed => (
-                Some(405),
-                SimError::new(
-                    ErrorCode::InvalidAddress,
-                    "Requests to this path are POSTs.",
-                ),
-            ),
-            Refusal::TooLarge => (
-                Some(413),
-                SimError::new(
-                    ErrorCode::InvalidParameterValue,
-                    "The request body is larger than any request of this API.",
-                ),
-            ),
+    fn refusal_error(&self, refusal: Refusal, request_id: &str) -> Reply {
+        let code = match refusal {
+            Refusal::Throttled => ErrorCode::RequestThrottled,
+            Refusal::Unavailable => ErrorCode::ServiceUnavailable,
+            Refusal::ServerError | Refusal::NotSaved => ErrorCode::InternalServerError,
+            Refusal::NotFound | Refusal::MethodNotAllowed => ErrorCode::InvalidAddress,
+            Refusal::TooLarge => ErrorCode::InvalidParameterValue,
         };
-        let mut reply = error_reply(&error, request_id);
-        if let Some(status) = status {
-            reply.status = status;
-        }
-        reply
+        error_reply(&SimError::new(code, refusal.message()), request_id)
     }
 
     fn check(&self, gate: &Gate<'_>, request: &Incoming<'_>) -> Result<Checked, Reply> {

@@ -253,60 +253,16 @@ impl Front for V2Front {
     type Notice = Notice;
     type Checked = Checked;
 
-    fn refuse(&self, refusal: Refusal, request_id: &str) -> Reply {
-        let (status, error) = match refusal {
-            Refusal::Throttled => (
-                None,
-                ApiError::new(ErrorCode::TooManyRequests, "Request is throttled."),
-            ),
-            Refusal::Unavailable => (
-                None,
-                ApiError::new(
-                    ErrorCode::ServiceUnavailable,
-                    "Service is temporarily unavailable (fault injection).",
-                ),
-            ),
-            Refusal::ServerError => (
-                None,
-                ApiError::new(
-                    ErrorCode::InternalServerError,
-                    "There was an internal service failure (fault injection).",
-                ),
-            ),
-            Refusal::NotSaved => (
-                None,
-                ApiError::new(
-                    ErrorCode::InternalServerError,
-                    "There was an internal service failure: the change could not be saved and was not applied.",
-                ),
-            ),
-            Refusal::NotFound => (
-                Some(404),
-                ApiError::new(
-                    ErrorCode::ResourceNotFound,
-                    "There is nothing at this path.",
-                ),
-            ),
-            Refusal::MethodNotAllowed => (
-                Some(405),
-                ApiError::new(
-                    ErrorCode::UnsupportedOperation,
-                    "This path is not served for the method.",
-                ),
-            ),
-            Refusal::TooLarge => (
-                Some(413),
-                ApiError::new(
-                    ErrorCode::InvalidRequest,
-                    "The request body is larger than any request of this API.",
-                ),
-            ),
+    fn refusal_error(&self, refusal: Refusal, request_id: &str) -> Reply {
+        let code = match refusal {
+            Refusal::Throttled => ErrorCode::TooManyRequests,
+            Refusal::Unavailable => ErrorCode::ServiceUnavailable,
+            Refusal::ServerError | Refusal::NotSaved => ErrorCode::InternalServerError,
+            Refusal::NotFound => ErrorCode::ResourceNotFound,
+            Refusal::MethodNotAllowed => ErrorCode::UnsupportedOperation,
+            Refusal::TooLarge => ErrorCode::InvalidRequest,
         };
-        let mut reply = error.reply(request_id);
-        if let Some(status) = status {
-            reply.status = status;
-        }
-        reply
+        ApiError::new(code, refusal.message()).reply(request_id)
     }
 
     fn check(&self, gate: &Gate<'_>, request: &Incoming<'_>) -> Result<Checked, Reply> {

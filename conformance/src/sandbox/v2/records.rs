@@ -45,12 +45,32 @@ pub struct ChargeRecord {
     pub document: Charge,
 }
 
+impl ChargeRecord {
+    /// The permission the charge was made on (every charge the simulator makes has one).
+    pub fn permission_id(&self) -> &str {
+        self.document
+            .charge_permission_id
+            .as_ref()
+            .map_or("", |id| id.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RefundRecord {
     pub owner: Owner,
     pub document: Refund,
     /// Set by a simulation code: the refund ends Declined with this reason.
     pub declines_with: Option<String>,
+}
+
+impl RefundRecord {
+    /// The charge the refund was made on.
+    pub fn charge_id(&self) -> &str {
+        self.document
+            .charge_id
+            .as_ref()
+            .map_or("", |id| id.as_str())
+    }
 }
 
 /// A buyer who signed in with Amazon on the merchant's site: what Get Buyer answers for the

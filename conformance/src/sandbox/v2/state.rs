@@ -77,19 +77,13 @@ impl State {
         &'a self,
         permission_id: &'a str,
     ) -> impl Iterator<Item = &'a ChargeRecord> {
-        children(&self.charges, permission_id, 'C').filter(move |c| {
-            c.document
-                .charge_permission_id
-                .as_ref()
-                .map(|id| id.as_str())
-                == Some(permission_id)
-        })
+        children(&self.charges, permission_id, 'C')
+            .filter(move |c| c.permission_id() == permission_id)
     }
 
     /// The refunds of a charge (ids `<charge id>-R…`).
     pub fn refunds_of<'a>(&'a self, charge_id: &'a str) -> impl Iterator<Item = &'a RefundRecord> {
-        children(&self.refunds, charge_id, 'R')
-            .filter(move |r| r.document.charge_id.as_ref().map(|id| id.as_str()) == Some(charge_id))
+        children(&self.refunds, charge_id, 'R').filter(move |r| r.charge_id() == charge_id)
     }
 
     /// Reads a stored row back; `Ok(false)` when the row is not a v2 kind.

@@ -49,12 +49,7 @@ pub fn create(
     }
     let owner = charge.owner.clone();
     let captured = charge.document.capture_amount.clone();
-    let permission_id = charge
-        .document
-        .charge_permission_id
-        .as_ref()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
+    let permission_id = charge.permission_id().to_owned();
     if let Some(captured) = &captured {
         let refunded: i64 = ctx
             .state
@@ -112,12 +107,7 @@ pub fn settle(ctx: &mut Ctx<'_>, id: &str) {
     let declines_with = record.declines_with.clone();
     let owner = record.owner.clone();
     let amount = record.document.refund_amount.clone();
-    let charge_id = record
-        .document
-        .charge_id
-        .as_ref()
-        .map(|c| c.as_str().to_owned())
-        .unwrap_or_default();
+    let charge_id = record.charge_id().to_owned();
     let status = match &declines_with {
         Some(reason) => ctx.status(State::Declined, Some(ReasonCode::parse(reason))),
         None => ctx.status(State::Refunded, None),
@@ -127,12 +117,7 @@ pub fn settle(ctx: &mut Ctx<'_>, id: &str) {
     }
     let mut permission_id = String::new();
     if let Some(charge) = ctx.state.charge_mut(&charge_id) {
-        permission_id = charge
-            .document
-            .charge_permission_id
-            .as_ref()
-            .map(|p| p.as_str().to_owned())
-            .unwrap_or_default();
+        permission_id = charge.permission_id().to_owned();
         if declines_with.is_none()
             && let Some(amount) = &amount
         {

@@ -222,12 +222,7 @@ fn set_state(ctx: &mut Ctx<'_>, id: &str, state: State, reason: Option<ReasonCod
     };
     record.document.status_details = Some(status);
     let owner = record.owner.clone();
-    let permission_id = record
-        .document
-        .charge_permission_id
-        .as_ref()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
+    let permission_id = record.permission_id().to_owned();
     ctx.notify(ObjectType::Charge, id, &permission_id, &owner);
 }
 

@@ -20,12 +20,7 @@ pub fn settle_authorization(ctx: &mut Ctx<'_>, id: &str, declines_with: Option<&
     }
     let capture_now = charge.document.capture_now == Some(true);
     let amount = charge.document.charge_amount.clone();
-    let permission_id = charge
-        .document
-        .charge_permission_id
-        .as_ref()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_default();
+    let permission_id = charge.permission_id().to_owned();
     match declines_with {
         Some(reason) => {
             let reason = ReasonCode::parse(reason);
