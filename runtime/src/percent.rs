@@ -12,25 +12,38 @@ pub const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'~');
 
 /// Appends the RFC 3986 encoding of `value` to `out`, copying each run of unreserved bytes
-/// at once (most values, ids, amounts and codes, are one run) and escaping the rest through
-/// tables: one pass, one table look-up per byte.
+/// at once (most values, ids and codes, are one run).
 pub fn encode_into(out: &mut String, value: &str) {
     let bytes = value.as_bytes();
-    let mut run = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if UNRESERVED[usize::from(b)] {
-            continue;
-        }
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = start + unreserved_run(&bytes[start..]);
         // A run of unreserved (ASCII) bytes starts and ends on character boundaries.
-        if let Some(text) = value.get(run..i) {
+        if let Some(text) = value.get(start..end) {
             out.push_str(text);
         }
-        out.push_str(ESCAPES[usize::from(b)]);
-        run = i + 1;
+        // Then the run of bytes to escape, a character at a time (no copy call per escape).
+        start = end;
+        while let Some(&b) = bytes.get(start).filter(|&&b| !UNRESERVED[usize::from(b)]) {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+            start += 1;
+        }
     }
-    if let Some(text) = value.get(run..) {
-        out.push_str(text);
-    }
+}
+
+/// Whether `text` needs no encoding.
+pub(crate) fn is_unreserved(text: &str) -> bool {
+    unreserved_run(text.as_bytes()) == text.len()
+}
+
+/// The length of the run of unreserved bytes `bytes` starts with.
+fn unreserved_run(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .position(|&b| !UNRESERVED[usize::from(b)])
+        .unwrap_or(bytes.len())
 }
 
 /// Whether a byte stays bare (`A-Z a-z 0-9 - _ . ~`).
@@ -45,31 +58,43 @@ const UNRESERVED: [bool; 256] = {
     table
 };
 
-/// `%XX` (upper-case hex) of every byte.
-const ESCAPES: [&str; 256] = {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    const BYTES: [[u8; 3]; 256] = {
-        let mut table = [[0u8; 3]; 256];
-        let mut b = 0;
-        while b < 256 {
-            table[b] = [b'%', HEX[b >> 4], HEX[b & 0xF]];
-            b += 1;
-        }
-        table
-    };
-    let mut table = [""; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match std::str::from_utf8(&BYTES[b]) {
-            Ok(text) => text,
-            Err(_) => panic!("%XX is ASCII"),
-        };
-        b += 1;
-    }
-    table
-};
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
 /// The RFC 3986 encoding of `value`.
 pub fn encode(value: &str) -> String {
     utf8_percent_encode(value, RFC3986).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreserved_bytes_are_exactly_rfc3986s() {
+        for b in 0..=255u8 {
+            let expected = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~');
+            assert_eq!(UNRESERVED[usize::from(b)], expected, "byte {b:#04x}");
+        }
+    }
+
+    #[test]
+    fn the_run_scan_agrees_with_the_percent_encoding_crate() {
+        // Escapes and multi-byte characters at every offset, and runs of several lengths.
+        let mut cases = vec![
+            String::new(),
+            "a".repeat(15),
+            "a".repeat(16),
+            "a".repeat(40),
+        ];
+        for at in 0..34 {
+            let mut text = "x".repeat(34);
+            text.insert_str(at, if at % 2 == 0 { " " } else { "定" });
+            cases.push(text);
+        }
+        for text in cases {
+            let mut fast = String::new();
+            encode_into(&mut fast, &text);
+            assert_eq!(fast, encode(&text), "{text:?}");
+        }
+    }
 }

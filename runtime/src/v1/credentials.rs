@@ -3,21 +3,29 @@
 
 use std::fmt;
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
-/// The MWS secret key. Only [`crate::v1::sign`] reads its bytes.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SecretKey(String);
+use crate::v1::keyed_mac::KeyedMac;
+
+/// The MWS secret key, kept only as the HMAC state keyed by it: the key is absorbed once,
+/// here, so signing a request does not absorb it again, and the text is wiped at once. Only
+/// [`crate::v1::sign`] uses it.
+#[derive(Clone)]
+pub struct SecretKey(KeyedMac);
 
 impl SecretKey {
     pub fn new(secret: impl Into<String>) -> SecretKey {
-        SecretKey(secret.into())
+        let text = Zeroizing::new(secret.into());
+        SecretKey(KeyedMac::new(text.as_bytes()))
     }
 
-    pub(crate) fn expose(&self) -> &[u8] {
-        self.0.as_bytes()
+    pub(crate) fn mac(&self) -> &KeyedMac {
+        &self.0
     }
 }
+
+// The keyed state wipes itself when dropped.
+impl ZeroizeOnDrop for SecretKey {}
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

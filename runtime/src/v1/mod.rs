@@ -4,6 +4,7 @@
 pub mod credentials;
 pub mod error;
 pub mod ipn_message;
+mod keyed_mac;
 mod money_xml;
 pub mod operation;
 pub mod params;

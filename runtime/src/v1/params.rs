@@ -15,6 +15,13 @@ pub use crate::percent::{RFC3986, encode, encode_into};
 /// characters, so they never need encoding; values are raw text.
 pub trait ParamSink {
     fn param(&mut self, key: &str, value: &str);
+
+    /// A value whose text has only unreserved characters by construction: a constant of the
+    /// spec (checked when the code was generated), an integer, a boolean, an amount. A sink
+    /// that percent-encodes may copy it as it is, sparing the scan.
+    fn unreserved_param(&mut self, key: &str, value: &str) {
+        self.param(key, value);
+    }
 }
 
 /// The parameters every v1 request carries besides its own.
@@ -49,14 +56,30 @@ impl CanonicalQuery {
     }
 }
 
-impl ParamSink for CanonicalQuery {
-    fn param(&mut self, key: &str, value: &str) {
+impl CanonicalQuery {
+    /// `&key=` (no `&` before the first parameter).
+    fn push_key(&mut self, key: &str) {
         if !self.buf.is_empty() {
             self.buf.push('&');
         }
         self.buf.push_str(key);
         self.buf.push('=');
+    }
+}
+
+impl ParamSink for CanonicalQuery {
+    fn param(&mut self, key: &str, value: &str) {
+        self.push_key(key);
         encode_into(&mut self.buf, value);
+    }
+
+    fn unreserved_param(&mut self, key: &str, value: &str) {
+        debug_assert!(
+            crate::percent::is_unreserved(value),
+            "{key}={value} needs encoding"
+        );
+        self.push_key(key);
+        self.buf.push_str(value);
     }
 }
 

@@ -6,10 +6,6 @@
 
 use std::collections::BTreeMap;
 
-use base64::Engine as _;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
 use crate::Timestamp;
 use crate::endpoint::Endpoint;
 use crate::protocol::HttpRequest;
@@ -57,13 +53,9 @@ pub const USER_AGENT: &str = concat!("amazon-pay-protocol-rust/", env!("CARGO_PK
 
 /// HMAC-SHA256 of `POST\n{host}\n{path}\n{query}`, base64.
 fn signature(secret: &SecretKey, host: &str, path: &str, canonical_query: &str) -> String {
-    // HMAC accepts keys of any length, so this cannot fail.
-    let mut mac =
-        <Hmac<Sha256> as Mac>::new_from_slice(secret.expose()).unwrap_or_else(|_| unreachable!());
-    for part in ["POST\n", host, "\n", path, "\n", canonical_query] {
-        mac.update(part.as_bytes());
-    }
-    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+    secret
+        .mac()
+        .sign(&["POST\n", host, "\n", path, "\n", canonical_query])
 }
 
 fn explanation(secret: &SecretKey, host: &str, path: &str, canonical_query: String) -> Explanation {
@@ -156,9 +148,7 @@ mod tests {
     use super::*;
 
     fn hmac(key: &str, message: &str) -> String {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key.as_bytes()).unwrap();
-        mac.update(message.as_bytes());
-        base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+        SecretKey::new(key).mac().sign(&[message])
     }
 
     #[test]

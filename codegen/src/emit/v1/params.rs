@@ -6,7 +6,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use crate::emit::rust::field_ident;
-use crate::ir::{CommonParam, Field, Ir, MwsQuery, OperationEntry, TypeRef};
+use crate::ir::{CommonParam, Field, Ir, MwsQuery, OperationEntry, Scalar, TypeRef};
 
 /// Where a flattened parameter name is built: known entirely at codegen time, or under a
 /// list element whose index is known only at run time.
@@ -93,7 +93,13 @@ fn common_write(
     c: &CommonParam,
 ) -> Option<TokenStream> {
     let wire = &c.wire;
-    let constant = |value: &str| quote!(sink.param(#wire, #value););
+    let constant = |value: &str| {
+        if is_unreserved(value) {
+            quote!(sink.unreserved_param(#wire, #value);)
+        } else {
+            quote!(sink.param(#wire, #value);)
+        }
+    };
     Some(match c.from {
         ParamSource::AccessKeyId => quote!(sink.param(#wire, common.aws_access_key_id);),
         ParamSource::SellerId => quote!(sink.param(#wire, common.seller_id);),
@@ -110,6 +116,12 @@ fn common_write(
         // Computed over everything else: the signer appends it after the canonical query.
         ParamSource::Signature => return None,
     })
+}
+
+/// Whether `text` needs no percent-encoding (RFC 3986 unreserved characters only).
+fn is_unreserved(text: &str) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
 }
 
 /// Writes one field found at `access` (an expression of the field) under `key`.
@@ -136,7 +148,7 @@ fn value_writes(ir: &Ir, ty: &TypeRef, v: &Ident, key: &Key, counter: &mut usize
         TypeRef::Money => {
             let (amount, currency) = (key.child("Amount").expr(), key.child("CurrencyCode").expr());
             return quote! {
-                sink.param(#amount, &#v.amount_text());
+                sink.unreserved_param(#amount, &#v.amount_text());
                 sink.param(#currency, #v.currency().as_str());
             };
         }
@@ -172,6 +184,13 @@ fn value_writes(ir: &Ir, ty: &TypeRef, v: &Ident, key: &Key, counter: &mut usize
                     }
                 };
             }
+        }
+        // Digits and a sign, or `true`/`false`.
+        TypeRef::Scalar(Scalar::Integer | Scalar::Boolean) => {
+            let k = key.expr();
+            return quote! {
+                sink.unreserved_param(#k, &::amazon_pay_protocol::wire::WireValue::to_wire(#v));
+            };
         }
         // Maps never reach here: the spec refuses them under mws-query.
         TypeRef::Scalar(_) | TypeRef::Newtype(_) | TypeRef::Enum(_) | TypeRef::Map(_) => {}

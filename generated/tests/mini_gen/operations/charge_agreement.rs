@@ -225,7 +225,7 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "ChargeAgreement");
+        sink.unreserved_param("Action", "ChargeAgreement");
         {
             let v1 = &self.agreement_id;
             sink.param(
@@ -248,14 +248,14 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
             }
         }
         if let ::std::option::Option::Some(v5) = &self.capture_now {
-            sink.param(
+            sink.unreserved_param(
                 "CaptureNow",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v5),
             );
         }
         {
             let v6 = &self.charge_amount;
-            sink.param("ChargeAmount.Amount", &v6.amount_text());
+            sink.unreserved_param("ChargeAmount.Amount", &v6.amount_text());
             sink.param("ChargeAmount.CurrencyCode", v6.currency().as_str());
         }
         {
@@ -273,7 +273,7 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
                     let key9 = ::std::format!("{}.{}", "Credits.member", i9);
                     {
                         let v10 = &item9.credit_amount;
-                        sink.param(
+                        sink.unreserved_param(
                             &::std::format!("{}{}", key9, ".CreditAmount.Amount"),
                             &v10.amount_text(),
                         );
@@ -299,13 +299,16 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
             sink.param("Note", &::amazon_pay_protocol::wire::WireValue::to_wire(v12));
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v13) = &self.timeout {
-            sink.param("Timeout", &::amazon_pay_protocol::wire::WireValue::to_wire(v13));
+            sink.unreserved_param(
+                "Timeout",
+                &::amazon_pay_protocol::wire::WireValue::to_wire(v13),
+            );
         }
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.charge_reference_id.as_str())

@@ -80,7 +80,7 @@ impl ::amazon_pay_protocol::Operation for GetStatusRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "GetStatus");
+        sink.unreserved_param("Action", "GetStatus");
         if let ::std::option::Option::Some(v1) = &self.filter {
             for i2 in ::amazon_pay_protocol::params::lexicographic_indices(
                 v1.items.len(),
@@ -98,10 +98,10 @@ impl ::amazon_pay_protocol::Operation for GetStatusRequest {
             sink.param("MWSAuthToken", token);
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

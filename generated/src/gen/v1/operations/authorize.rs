@@ -267,7 +267,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "Authorize");
+        sink.unreserved_param("Action", "Authorize");
         {
             let v1 = &self.amazon_order_reference_id;
             sink.param(
@@ -277,7 +277,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
         }
         {
             let v2 = &self.authorization_amount;
-            sink.param("AuthorizationAmount.Amount", &v2.amount_text());
+            sink.unreserved_param("AuthorizationAmount.Amount", &v2.amount_text());
             sink.param("AuthorizationAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -288,7 +288,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
             );
         }
         if let ::std::option::Option::Some(v4) = &self.capture_now {
-            sink.param(
+            sink.unreserved_param(
                 "CaptureNow",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v4),
             );
@@ -304,7 +304,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
                     let key6 = ::std::format!("{}.{}", "ProviderCreditList.member", i6);
                     {
                         let v7 = &item6.credit_amount;
-                        sink.param(
+                        sink.unreserved_param(
                             &::std::format!("{}{}", key6, ".CreditAmount.Amount"),
                             &v7.amount_text(),
                         );
@@ -330,8 +330,8 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
             );
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v10) = &self.soft_descriptor {
             sink.param(
                 "SoftDescriptor",
@@ -340,12 +340,12 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
         }
         sink.param("Timestamp", common.timestamp);
         if let ::std::option::Option::Some(v11) = &self.transaction_timeout {
-            sink.param(
+            sink.unreserved_param(
                 "TransactionTimeout",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v11),
             );
         }
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.authorization_reference_id.as_str())

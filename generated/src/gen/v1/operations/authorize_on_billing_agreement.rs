@@ -333,7 +333,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "AuthorizeOnBillingAgreement");
+        sink.unreserved_param("Action", "AuthorizeOnBillingAgreement");
         {
             let v1 = &self.amazon_billing_agreement_id;
             sink.param(
@@ -343,7 +343,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
         }
         {
             let v2 = &self.authorization_amount;
-            sink.param("AuthorizationAmount.Amount", &v2.amount_text());
+            sink.unreserved_param("AuthorizationAmount.Amount", &v2.amount_text());
             sink.param("AuthorizationAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -354,13 +354,13 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
             );
         }
         if let ::std::option::Option::Some(v4) = &self.capture_now {
-            sink.param(
+            sink.unreserved_param(
                 "CaptureNow",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v4),
             );
         }
         if let ::std::option::Option::Some(v5) = &self.inherit_shipping_address {
-            sink.param(
+            sink.unreserved_param(
                 "InheritShippingAddress",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v5),
             );
@@ -436,8 +436,8 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
                 );
             }
         }
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v17) = &self.soft_descriptor {
             sink.param(
                 "SoftDescriptor",
@@ -446,12 +446,12 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
         }
         sink.param("Timestamp", common.timestamp);
         if let ::std::option::Option::Some(v18) = &self.transaction_timeout {
-            sink.param(
+            sink.unreserved_param(
                 "TransactionTimeout",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v18),
             );
         }
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.authorization_reference_id.as_str())

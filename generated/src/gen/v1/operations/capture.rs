@@ -228,7 +228,7 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "Capture");
+        sink.unreserved_param("Action", "Capture");
         {
             let v1 = &self.amazon_authorization_id;
             sink.param(
@@ -238,7 +238,7 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
         }
         {
             let v2 = &self.capture_amount;
-            sink.param("CaptureAmount.Amount", &v2.amount_text());
+            sink.unreserved_param("CaptureAmount.Amount", &v2.amount_text());
             sink.param("CaptureAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -259,7 +259,7 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
                     let key5 = ::std::format!("{}.{}", "ProviderCreditList.member", i5);
                     {
                         let v6 = &item5.credit_amount;
-                        sink.param(
+                        sink.unreserved_param(
                             &::std::format!("{}{}", key5, ".CreditAmount.Amount"),
                             &v6.amount_text(),
                         );
@@ -285,8 +285,8 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
             );
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v9) = &self.soft_descriptor {
             sink.param(
                 "SoftDescriptor",
@@ -294,7 +294,7 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
             );
         }
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.capture_reference_id.as_str())

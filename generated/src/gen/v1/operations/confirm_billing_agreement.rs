@@ -129,7 +129,7 @@ impl ::amazon_pay_protocol::Operation for ConfirmBillingAgreementRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "ConfirmBillingAgreement");
+        sink.unreserved_param("Action", "ConfirmBillingAgreement");
         {
             let v1 = &self.amazon_billing_agreement_id;
             sink.param(
@@ -147,8 +147,8 @@ impl ::amazon_pay_protocol::Operation for ConfirmBillingAgreementRequest {
             sink.param("MWSAuthToken", token);
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v3) = &self.success_url {
             sink.param(
                 "SuccessUrl",
@@ -156,7 +156,7 @@ impl ::amazon_pay_protocol::Operation for ConfirmBillingAgreementRequest {
             );
         }
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

@@ -167,7 +167,7 @@ impl ::amazon_pay_protocol::Operation for ConfirmOrderReferenceRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "ConfirmOrderReference");
+        sink.unreserved_param("Action", "ConfirmOrderReference");
         {
             let v1 = &self.amazon_order_reference_id;
             sink.param(
@@ -176,11 +176,11 @@ impl ::amazon_pay_protocol::Operation for ConfirmOrderReferenceRequest {
             );
         }
         if let ::std::option::Option::Some(v2) = &self.authorization_amount {
-            sink.param("AuthorizationAmount.Amount", &v2.amount_text());
+            sink.unreserved_param("AuthorizationAmount.Amount", &v2.amount_text());
             sink.param("AuthorizationAmount.CurrencyCode", v2.currency().as_str());
         }
         if let ::std::option::Option::Some(v3) = &self.expect_immediate_authorization {
-            sink.param(
+            sink.unreserved_param(
                 "ExpectImmediateAuthorization",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v3),
             );
@@ -195,8 +195,8 @@ impl ::amazon_pay_protocol::Operation for ConfirmOrderReferenceRequest {
             sink.param("MWSAuthToken", token);
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v5) = &self.success_url {
             sink.param(
                 "SuccessUrl",
@@ -204,7 +204,7 @@ impl ::amazon_pay_protocol::Operation for ConfirmOrderReferenceRequest {
             );
         }
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

@@ -166,9 +166,9 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "CreateOrderReferenceForId");
+        sink.unreserved_param("Action", "CreateOrderReferenceForId");
         if let ::std::option::Option::Some(v1) = &self.confirm_now {
-            sink.param(
+            sink.unreserved_param(
                 "ConfirmNow",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v1),
             );
@@ -182,7 +182,7 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
             sink.param("IdType", &::amazon_pay_protocol::wire::WireValue::to_wire(v3));
         }
         if let ::std::option::Option::Some(v4) = &self.inherit_shipping_address {
-            sink.param(
+            sink.unreserved_param(
                 "InheritShippingAddress",
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v4),
             );
@@ -193,7 +193,7 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
         if let ::std::option::Option::Some(v5) = &self.order_reference_attributes {
             {
                 let v6 = &v5.order_total;
-                sink.param(
+                sink.unreserved_param(
                     "OrderReferenceAttributes.OrderTotal.Amount",
                     &v6.amount_text(),
                 );
@@ -209,7 +209,7 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
                 );
             }
             if let ::std::option::Option::Some(v8) = &v5.request_payment_authorization {
-                sink.param(
+                sink.unreserved_param(
                     "OrderReferenceAttributes.RequestPaymentAuthorization",
                     &::amazon_pay_protocol::wire::WireValue::to_wire(v8),
                 );
@@ -280,10 +280,10 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
             }
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

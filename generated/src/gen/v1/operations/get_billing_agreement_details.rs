@@ -138,7 +138,7 @@ impl ::amazon_pay_protocol::Operation for GetBillingAgreementDetailsRequest {
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v1),
             );
         }
-        sink.param("Action", "GetBillingAgreementDetails");
+        sink.unreserved_param("Action", "GetBillingAgreementDetails");
         if let ::std::option::Option::Some(v2) = &self.address_consent_token {
             sink.param(
                 "AddressConsentToken",
@@ -156,10 +156,10 @@ impl ::amazon_pay_protocol::Operation for GetBillingAgreementDetailsRequest {
             sink.param("MWSAuthToken", token);
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

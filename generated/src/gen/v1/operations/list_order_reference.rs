@@ -214,7 +214,7 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "ListOrderReference");
+        sink.unreserved_param("Action", "ListOrderReference");
         if let ::std::option::Option::Some(v1) = &self.created_time_range {
             if let ::std::option::Option::Some(v2) = &v1.end_time {
                 sink.param(
@@ -250,7 +250,10 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceRequest {
             }
         }
         if let ::std::option::Option::Some(v6) = &self.page_size {
-            sink.param("PageSize", &::amazon_pay_protocol::wire::WireValue::to_wire(v6));
+            sink.unreserved_param(
+                "PageSize",
+                &::amazon_pay_protocol::wire::WireValue::to_wire(v6),
+            );
         }
         {
             let v7 = &self.payment_domain;
@@ -271,8 +274,8 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceRequest {
             );
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v10) = &self.sort_order {
             sink.param(
                 "SortOrder",
@@ -280,7 +283,7 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceRequest {
             );
         }
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

@@ -223,7 +223,7 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "Refund");
+        sink.unreserved_param("Action", "Refund");
         {
             let v1 = &self.amazon_capture_id;
             sink.param(
@@ -244,7 +244,7 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
                     );
                     {
                         let v4 = &item3.credit_reversal_amount;
-                        sink.param(
+                        sink.unreserved_param(
                             &::std::format!(
                                 "{}{}", key3, ".CreditReversalAmount.Amount"
                             ),
@@ -269,7 +269,7 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
         }
         {
             let v6 = &self.refund_amount;
-            sink.param("RefundAmount.Amount", &v6.amount_text());
+            sink.unreserved_param("RefundAmount.Amount", &v6.amount_text());
             sink.param("RefundAmount.CurrencyCode", v6.currency().as_str());
         }
         {
@@ -286,8 +286,8 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
                 &::amazon_pay_protocol::wire::WireValue::to_wire(v8),
             );
         }
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v9) = &self.soft_descriptor {
             sink.param(
                 "SoftDescriptor",
@@ -295,7 +295,7 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
             );
         }
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.refund_reference_id.as_str())

@@ -184,7 +184,7 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "ReverseProviderCredit");
+        sink.unreserved_param("Action", "ReverseProviderCredit");
         {
             let v1 = &self.amazon_provider_credit_id;
             sink.param(
@@ -194,7 +194,7 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
         }
         {
             let v2 = &self.credit_reversal_amount;
-            sink.param("CreditReversalAmount.Amount", &v2.amount_text());
+            sink.unreserved_param("CreditReversalAmount.Amount", &v2.amount_text());
             sink.param("CreditReversalAmount.CurrencyCode", v2.currency().as_str());
         }
         if let ::std::option::Option::Some(v3) = &self.credit_reversal_note {
@@ -214,10 +214,10 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
             sink.param("MWSAuthToken", token);
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::Some(self.credit_reversal_reference_id.as_str())

@@ -124,7 +124,7 @@ impl ::amazon_pay_protocol::Operation for SetBillingAgreementDetailsRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "SetBillingAgreementDetails");
+        sink.unreserved_param("Action", "SetBillingAgreementDetails");
         {
             let v1 = &self.amazon_billing_agreement_id;
             sink.param(
@@ -182,7 +182,7 @@ impl ::amazon_pay_protocol::Operation for SetBillingAgreementDetailsRequest {
                 );
             }
             if let ::std::option::Option::Some(v11) = &v2.subscription_amount {
-                sink.param(
+                sink.unreserved_param(
                     "BillingAgreementAttributes.SubscriptionAmount.Amount",
                     &v11.amount_text(),
                 );
@@ -196,10 +196,10 @@ impl ::amazon_pay_protocol::Operation for SetBillingAgreementDetailsRequest {
             sink.param("MWSAuthToken", token);
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

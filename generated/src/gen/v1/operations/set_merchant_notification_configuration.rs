@@ -99,7 +99,7 @@ impl ::amazon_pay_protocol::Operation for SetMerchantNotificationConfigurationRe
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "SetMerchantNotificationConfiguration");
+        sink.unreserved_param("Action", "SetMerchantNotificationConfiguration");
         if let ::std::option::Option::Some(token) = common.mws_auth_token {
             sink.param("MWSAuthToken", token);
         }
@@ -142,10 +142,10 @@ impl ::amazon_pay_protocol::Operation for SetMerchantNotificationConfigurationRe
             }
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

@@ -120,7 +120,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderAttributesRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "SetOrderAttributes");
+        sink.unreserved_param("Action", "SetOrderAttributes");
         {
             let v1 = &self.amazon_order_reference_id;
             sink.param(
@@ -133,7 +133,10 @@ impl ::amazon_pay_protocol::Operation for SetOrderAttributesRequest {
         }
         if let ::std::option::Option::Some(v2) = &self.order_attributes {
             if let ::std::option::Option::Some(v3) = &v2.order_total {
-                sink.param("OrderAttributes.OrderTotal.Amount", &v3.amount_text());
+                sink.unreserved_param(
+                    "OrderAttributes.OrderTotal.Amount",
+                    &v3.amount_text(),
+                );
                 sink.param(
                     "OrderAttributes.OrderTotal.CurrencyCode",
                     v3.currency().as_str(),
@@ -165,7 +168,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderAttributesRequest {
                 );
             }
             if let ::std::option::Option::Some(v8) = &v2.request_payment_authorization {
-                sink.param(
+                sink.unreserved_param(
                     "OrderAttributes.RequestPaymentAuthorization",
                     &::amazon_pay_protocol::wire::WireValue::to_wire(v8),
                 );
@@ -230,10 +233,10 @@ impl ::amazon_pay_protocol::Operation for SetOrderAttributesRequest {
             }
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None

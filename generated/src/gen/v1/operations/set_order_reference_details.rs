@@ -129,7 +129,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderReferenceDetailsRequest {
         sink: &mut S,
     ) {
         sink.param("AWSAccessKeyId", common.aws_access_key_id);
-        sink.param("Action", "SetOrderReferenceDetails");
+        sink.unreserved_param("Action", "SetOrderReferenceDetails");
         {
             let v1 = &self.amazon_order_reference_id;
             sink.param(
@@ -144,7 +144,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderReferenceDetailsRequest {
             let v2 = &self.order_reference_attributes;
             {
                 let v3 = &v2.order_total;
-                sink.param(
+                sink.unreserved_param(
                     "OrderReferenceAttributes.OrderTotal.Amount",
                     &v3.amount_text(),
                 );
@@ -160,7 +160,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderReferenceDetailsRequest {
                 );
             }
             if let ::std::option::Option::Some(v5) = &v2.request_payment_authorization {
-                sink.param(
+                sink.unreserved_param(
                     "OrderReferenceAttributes.RequestPaymentAuthorization",
                     &::amazon_pay_protocol::wire::WireValue::to_wire(v5),
                 );
@@ -231,10 +231,10 @@ impl ::amazon_pay_protocol::Operation for SetOrderReferenceDetailsRequest {
             }
         }
         sink.param("SellerId", common.seller_id);
-        sink.param("SignatureMethod", "HmacSHA256");
-        sink.param("SignatureVersion", "2");
+        sink.unreserved_param("SignatureMethod", "HmacSHA256");
+        sink.unreserved_param("SignatureVersion", "2");
         sink.param("Timestamp", common.timestamp);
-        sink.param("Version", "2013-01-01");
+        sink.unreserved_param("Version", "2013-01-01");
     }
     fn idempotency_key(&self) -> ::std::option::Option<&str> {
         ::std::option::Option::None
