@@ -33,13 +33,26 @@ impl KeyedMac {
 
     /// The base64 HMAC of `parts`, concatenated.
     pub(crate) fn sign(&self, parts: &[&str]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(self.tag(parts))
+    }
+
+    /// The base64 HMAC of `parts` written into `out`, for a caller that copies it on at once
+    /// (no allocation).
+    pub(crate) fn sign_into<'a>(&self, parts: &[&str], out: &'a mut [u8; 44]) -> &'a str {
+        // 32 bytes are always 44 base64 characters, which are ASCII.
+        let written = base64::engine::general_purpose::STANDARD
+            .encode_slice(self.tag(parts), out)
+            .unwrap_or_else(|_| unreachable!());
+        std::str::from_utf8(&out[..written]).unwrap_or_else(|_| unreachable!())
+    }
+
+    fn tag(&self, parts: &[&str]) -> [u8; 32] {
         let mut mac = self.clone();
         for part in parts {
             mac.0.update(part.as_bytes());
         }
         // `finalize_reset` leaves the state in place, so `mac`'s drop wipes it.
-        let tag = mac.0.finalize_reset().into_bytes();
-        base64::engine::general_purpose::STANDARD.encode(tag)
+        mac.0.finalize_reset().into_bytes().into()
     }
 }
 
@@ -72,6 +85,11 @@ mod tests {
                 "JQZYxe8EFlLE3XCAWotsn329rpZF7OFYhA8oo7rUV2E="
             );
         }
+        let mut out = [0u8; 44];
+        assert_eq!(
+            key.sign_into(&["my_test_string"], &mut out),
+            "JQZYxe8EFlLE3XCAWotsn329rpZF7OFYhA8oo7rUV2E="
+        );
     }
 
     #[test]

@@ -53,9 +53,12 @@ pub const USER_AGENT: &str = concat!("amazon-pay-protocol-rust/", env!("CARGO_PK
 
 /// HMAC-SHA256 of `POST\n{host}\n{path}\n{query}`, base64.
 fn signature(secret: &SecretKey, host: &str, path: &str, canonical_query: &str) -> String {
-    secret
-        .mac()
-        .sign(&["POST\n", host, "\n", path, "\n", canonical_query])
+    secret.mac().sign(&to_sign(host, path, canonical_query))
+}
+
+/// The string to sign, in the parts the HMAC is fed one after the other (no copy).
+fn to_sign<'a>(host: &'a str, path: &'a str, canonical_query: &'a str) -> [&'a str; 6] {
+    ["POST\n", host, "\n", path, "\n", canonical_query]
 }
 
 fn explanation(secret: &SecretKey, host: &str, path: &str, canonical_query: String) -> Explanation {
@@ -119,16 +122,14 @@ pub fn sign<O: Operation>(
     endpoint: &Endpoint,
     now: Timestamp,
 ) -> SignedRequest {
-    let query = canonical(request, credentials, now);
-    let signature = signature(
-        &credentials.secret_key,
-        endpoint.host(),
-        endpoint.path(),
-        &query,
+    let mut body = canonical(request, credentials, now);
+    let mut base64 = [0u8; 44];
+    let signature = credentials.secret_key.mac().sign_into(
+        &to_sign(endpoint.host(), endpoint.path(), &body),
+        &mut base64,
     );
-    let mut body = query;
     body.push_str("&Signature=");
-    encode_into(&mut body, &signature);
+    encode_into(&mut body, signature);
     SignedRequest {
         method: "POST",
         url: endpoint.url(),
