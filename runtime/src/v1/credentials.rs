@@ -3,21 +3,30 @@
 
 use std::fmt;
 
-use zeroize::{Zeroize, ZeroizeOnDrop};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 /// The MWS secret key. Only [`crate::v1::sign`] reads its bytes.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct SecretKey(String);
+// `Zeroizing` wipes the string on drop without `zeroize`'s derive macro (a cold-build cost).
+#[derive(Clone)]
+pub struct SecretKey(Zeroizing<String>);
 
 impl SecretKey {
     pub fn new(secret: impl Into<String>) -> SecretKey {
-        SecretKey(secret.into())
+        SecretKey(Zeroizing::new(secret.into()))
     }
 
     pub(crate) fn expose(&self) -> &[u8] {
         self.0.as_bytes()
     }
 }
+
+impl Zeroize for SecretKey {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SecretKey {}
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -33,18 +42,26 @@ impl fmt::Display for SecretKey {
 
 /// A delegation token (`MWSAuthToken`): it lets a solution provider act for a seller, so it
 /// is as sensitive as a password and is redacted the same way.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct AuthToken(String);
+#[derive(Clone)]
+pub struct AuthToken(Zeroizing<String>);
 
 impl AuthToken {
     pub fn new(token: impl Into<String>) -> AuthToken {
-        AuthToken(token.into())
+        AuthToken(Zeroizing::new(token.into()))
     }
 
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
+
+impl Zeroize for AuthToken {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for AuthToken {}
 
 impl fmt::Debug for AuthToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
