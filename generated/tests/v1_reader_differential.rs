@@ -13,7 +13,10 @@ use amazon_pay_protocol::xml;
 use proptest::prelude::*;
 
 /// Compares both readers on `body` as the answer of `O`.
-fn same<O: Operation>(body: &[u8]) -> Result<(), String> {
+fn same<O: Operation>(body: &[u8]) -> Result<(), String>
+where
+    O::Response: serde::de::DeserializeOwned,
+{
     let pull = O::read_response(body);
     let reference = xml::from_bytes::<O::Response>(O::ACTION, body);
     compare(O::ACTION, pull, reference)

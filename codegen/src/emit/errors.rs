@@ -4,12 +4,13 @@ use amazon_pay_spec::ErrorClass;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+use super::gate::Gate;
 use super::shapes::enumeration;
 use crate::ir::{Ir, Variant};
 use crate::names;
 
 /// `doc` says where the code is found in an error answer.
-pub fn emit(ir: &Ir, doc: &str) -> TokenStream {
+pub fn emit(ir: &Ir, doc: &str, deserialize: Gate) -> TokenStream {
     let values: Vec<Variant> = ir
         .errors
         .iter()
@@ -19,7 +20,7 @@ pub fn emit(ir: &Ir, doc: &str) -> TokenStream {
             doc: e.doc.clone(),
         })
         .collect();
-    let enumeration = enumeration("ErrorCode", doc, &values);
+    let enumeration = enumeration("ErrorCode", doc, &values, deserialize);
     let variants: Vec<_> = ir.errors.iter().map(|e| names::ty(&e.variant)).collect();
     let statuses = ir.errors.iter().map(|e| match e.status {
         Some(s) => quote!(::std::option::Option::Some(#s)),

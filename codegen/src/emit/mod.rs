@@ -3,6 +3,7 @@
 //! requests and responses travel.
 
 mod errors;
+mod gate;
 mod info;
 mod rest_json;
 mod rust;
@@ -19,11 +20,16 @@ use quote::{format_ident, quote};
 
 use crate::ir::{Field, Ir, List, OperationEntry, Protocol, Structure};
 use crate::{CodegenError, Options, names};
+use gate::Gate;
 
 /// What a protocol adds to the neutral output.
 pub trait ProtocolEmitter {
-    /// The derives a structure adds for serde (empty when it does not travel as a document).
-    fn structure_serde(&self, s: &Structure) -> TokenStream;
+    /// Whether a structure travels as a serde document (`Serialize`, and `Deserialize` as
+    /// [`ProtocolEmitter::deserialize`] says).
+    fn is_document(&self, s: &Structure) -> bool;
+    /// When the generated types implement `Deserialize`: always where serde reads the
+    /// documents, or under a feature where it is only a reference for generated readers.
+    fn deserialize(&self) -> Gate;
     /// The `#[serde]` attribute of a structure's field (empty without serde).
     fn field_serde(&self, ir: &Ir, s: &Structure, f: &Field) -> TokenStream;
     /// A list's `#[serde]` attributes: on the type, and on its `items` field.
@@ -137,7 +143,7 @@ pub fn files(
         render(
             "errors.rs",
             &header("errors.toml"),
-            errors::emit(ir, protocol.error_code_doc()),
+            errors::emit(ir, protocol.error_code_doc(), protocol.deserialize()),
         )?,
     );
     let dispatch = {

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ProtocolEmitter;
+use super::gate::Gate;
 use super::rust::{doc_attr, rust_type};
 use super::types::structure;
 use crate::ir::{Ir, List, TypeEntry, TypeKind, Variant};
@@ -12,8 +13,10 @@ use crate::names;
 /// The code of one type entry's file.
 pub fn emit(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> TokenStream {
     match &entry.kind {
-        TypeKind::Newtype => newtype(entry),
-        TypeKind::Enum(variants) => enumeration(&entry.name, &entry.doc, variants),
+        TypeKind::Newtype => newtype(entry, protocol.deserialize()),
+        TypeKind::Enum(variants) => {
+            enumeration(&entry.name, &entry.doc, variants, protocol.deserialize())
+        }
         TypeKind::List(list) => self::list(ir, entry, list, protocol),
         TypeKind::Structure(s) => structure(ir, s, protocol),
         TypeKind::Map(value) => {
@@ -37,14 +40,17 @@ pub fn emit(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> Token
     }
 }
 
-fn newtype(entry: &TypeEntry) -> TokenStream {
+fn newtype(entry: &TypeEntry, deserialize: Gate) -> TokenStream {
     let name = names::ty(&entry.name);
     let doc = doc_attr(&entry.doc);
+    let listed = deserialize.listed(quote!(::serde::Deserialize));
+    let gated = deserialize.derive_attr(quote!(::serde::Deserialize));
     quote! {
         #doc
         // `Default` (the empty text) lets a request read from its body stand in for a path
         // member until the path is read.
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize #listed)]
+        #gated
         #[serde(transparent)]
         pub struct #name(pub ::std::string::String);
 
@@ -88,7 +94,8 @@ fn newtype(entry: &TypeEntry) -> TokenStream {
 }
 
 /// An enum whose unknown values are kept as `Unknown(String)`.
-pub fn enumeration(name: &str, doc: &str, values: &[Variant]) -> TokenStream {
+pub fn enumeration(name: &str, doc: &str, values: &[Variant], deserialize: Gate) -> TokenStream {
+    let deserialize_cfg = deserialize.cfg();
     let ident = names::ty(name);
     let doc = doc_attr(doc);
     let variants: Vec<_> = values.iter().map(|v| names::ty(&v.rust)).collect();
@@ -143,6 +150,7 @@ pub fn enumeration(name: &str, doc: &str, values: &[Variant]) -> TokenStream {
             }
         }
 
+        #deserialize_cfg
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -173,9 +181,14 @@ fn list(ir: &Ir, entry: &TypeEntry, list: &List, protocol: &dyn ProtocolEmitter)
         }
     });
     let protocol_methods = protocol.list_methods(ir, list);
+    let listed = protocol.deserialize().listed(quote!(::serde::Deserialize));
+    let gated = protocol
+        .deserialize()
+        .derive_attr(quote!(::serde::Deserialize));
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize #listed)]
+        #gated
         #container_serde
         pub struct #name {
             #items_serde

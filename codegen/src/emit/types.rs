@@ -19,7 +19,16 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
         .fields
         .iter()
         .map(|f| field_decl(f, protocol.field_serde(ir, s, f)));
-    let serde_derive = protocol.structure_serde(s);
+    let (serde_derive, deserialize) = if protocol.is_document(s) {
+        let de = protocol.deserialize();
+        let listed = de.listed(quote!(::serde::Deserialize));
+        (
+            quote!(::serde::Serialize #listed,),
+            de.derive_attr(quote!(::serde::Deserialize)),
+        )
+    } else {
+        (quote!(), quote!())
+    };
     let default_derive = all_optional.then(|| quote!(Default,));
     let builder_fields = s.fields.iter().map(|f| {
         let ident = field_ident(f);
@@ -45,6 +54,7 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
     quote! {
         #doc
         #[derive(Debug, Clone, PartialEq, #default_derive #serde_derive)]
+        #deserialize
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*

@@ -118,7 +118,7 @@ async fn post_forever(mut queue: mpsc::UnboundedReceiver<Job>, log: Arc<Mutex<Ve
                 &message_id,
             ),
             Payload::V2(message) => {
-                Some(signer.envelope_v2(message.clone(), &outgoing.seller_id, at, &message_id))
+                signer.envelope_v2(message.clone(), &outgoing.seller_id, at, &message_id)
             }
         };
         let Some(envelope) = envelope else {

@@ -15,11 +15,9 @@ use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::ipn::{Notification, NotificationMessage, SnsEnvelope};
 use amazon_pay_protocol::v1::VERSION;
 use base64::Engine as _;
-use rsa::RsaPrivateKey;
-use rsa::pkcs1v15::SigningKey;
-use rsa::pkcs8::DecodePrivateKey;
-use rsa::signature::{SignatureEncoding, Signer};
-use sha2::Sha256;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{PKey, Private};
+use openssl::sign::Signer;
 
 /// The certificate URL written into the simulator's envelopes.
 pub const SIGNING_CERT_URL: &str = "https://sns.us-east-1.amazonaws.com/SimpleNotificationService-amazon-pay-sandbox-simulator.pem";
@@ -38,7 +36,7 @@ const TOPIC_ARN_PREFIX: &str = "arn:aws:sns:us-east-1:291180941288:";
 
 /// Signs notifications with the simulator's key.
 pub struct NotificationSigner {
-    key: SigningKey<Sha256>,
+    key: PKey<Private>,
 }
 
 impl Default for NotificationSigner {
@@ -51,16 +49,13 @@ impl NotificationSigner {
     /// Parses the committed key (once per signer).
     pub fn new() -> NotificationSigner {
         // The key is part of this crate's source; the tests prove it parses.
-        let key = RsaPrivateKey::from_pkcs8_pem(KEY_PEM).unwrap_or_else(|e| {
-            panic!("sandbox-cert/simulator-key.pem is not a PKCS#8 RSA key: {e}")
-        });
-        NotificationSigner {
-            key: SigningKey::new(key),
-        }
+        let key = PKey::private_key_from_pem(KEY_PEM.as_bytes())
+            .unwrap_or_else(|e| panic!("sandbox-cert/simulator-key.pem is not a PEM RSA key: {e}"));
+        NotificationSigner { key }
     }
 
     /// The signed SNS envelope of any writable notification (every type but `Unknown`).
-    /// `None` for `Unknown` or details that cannot be written as XML.
+    /// `None` for `Unknown`, details that cannot be written as XML, or a failed signature.
     pub fn envelope(
         &self,
         notification: &Notification,
@@ -89,17 +84,18 @@ impl NotificationSigner {
             event_type: event_type.map(str::to_owned),
         };
         let message = serde_json::to_string(&message).ok()?;
-        Some(self.sign(message, seller_id, timestamp, message_id))
+        self.sign(message, seller_id, timestamp, message_id)
     }
 
     /// The signed SNS envelope of a v2 notification: its `Message` is the v2 JSON (§7).
+    /// `None` if OpenSSL fails to sign.
     pub fn envelope_v2(
         &self,
         message: String,
         merchant_id: &str,
         now: Timestamp,
         message_id: &str,
-    ) -> SnsEnvelope {
+    ) -> Option<SnsEnvelope> {
         self.sign(message, merchant_id, sns_timestamp(now), message_id)
     }
 
@@ -110,7 +106,7 @@ impl NotificationSigner {
         seller_id: &str,
         timestamp: String,
         message_id: &str,
-    ) -> SnsEnvelope {
+    ) -> Option<SnsEnvelope> {
         let mut envelope = SnsEnvelope {
             message_type: "Notification".to_owned(),
             message_id: message_id.to_owned(),
@@ -123,9 +119,12 @@ impl NotificationSigner {
             signing_cert_url: SIGNING_CERT_URL.to_owned(),
             unsubscribe_url: None,
         };
-        let signature = self.key.sign(envelope.string_to_sign().as_bytes());
-        envelope.signature = base64::engine::general_purpose::STANDARD.encode(signature.to_bytes());
-        envelope
+        // RSA keys sign PKCS#1 v1.5 by default: SNS's SHA256withRSA.
+        let signature = Signer::new(MessageDigest::sha256(), &self.key)
+            .and_then(|mut s| s.sign_oneshot_to_vec(envelope.string_to_sign().as_bytes()))
+            .ok()?;
+        envelope.signature = base64::engine::general_purpose::STANDARD.encode(signature);
+        Some(envelope)
     }
 }
 

@@ -1,10 +1,11 @@
 //! The typed v1 notification inside a verified SNS message (it needs the generated types, so
 //! it lives here rather than in the runtime's `ipn`).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::ipn::{IpnError, NotificationMessage, SnsEnvelope};
 use crate::v1;
+use crate::xml::{XmlError, XmlReader};
 
 /// A typed notification, by `NotificationType`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -29,15 +30,43 @@ pub enum Notification {
     },
 }
 
-/// The `NotificationData` documents: a root element holding one payload element.
+/// The `NotificationData` documents: a root element holding one payload element, read by the
+/// payload's generated pull reader and written with serde.
 macro_rules! documents {
     ($($doc:ident { $field:literal : $ty:ty }),* $(,)?) => {$(
-        #[derive(Deserialize, Serialize)]
+        #[derive(Serialize)]
         struct $doc {
             #[serde(rename = $field)]
             payload: $ty,
         }
+
+        impl $doc {
+            fn read(xml: &str) -> Result<$ty, XmlError> {
+                read_payload(stringify!($doc), $field, xml, <$ty>::read_xml)
+            }
+        }
     )*};
+}
+
+/// The one `field` child of the root element `root` (unknown siblings skipped).
+fn read_payload<T>(
+    root: &'static str,
+    field: &'static str,
+    xml: &str,
+    read: fn(&mut XmlReader<'_>, bool) -> Result<T, XmlError>,
+) -> Result<T, XmlError> {
+    XmlReader::document(root, xml.as_bytes(), |r, mut open| {
+        let mut payload = None;
+        while let Some((name, child)) = r.next_child(&mut open)? {
+            if name == field.as_bytes() {
+                r.once(&payload, field)?;
+                payload = Some(read(r, child)?);
+            } else {
+                r.skip(child)?;
+            }
+        }
+        r.required(payload, field)
+    })
 }
 
 documents! {
@@ -63,7 +92,7 @@ impl Notification {
 
     fn from_message(m: &NotificationMessage) -> Result<Notification, IpnError> {
         let xml = m.notification_data.as_str();
-        let bad = |e: crate::xml::XmlError| IpnError::MalformedData {
+        let bad = |e: XmlError| IpnError::MalformedData {
             notification_type: m.notification_type.clone(),
             reason: e.to_string(),
         };
@@ -74,67 +103,34 @@ impl Notification {
             .filter(|c| !c.is_whitespace())
             .collect();
         Ok(match kind.as_str() {
-            "OrderReferenceNotification" => Notification::OrderReference(
-                crate::xml::from_str::<OrderReferenceNotification>(
-                    "OrderReferenceNotification",
-                    xml,
-                )
-                .map_err(bad)?
-                .payload,
-            ),
-            "PaymentAuthorize" => Notification::PaymentAuthorize(
-                crate::xml::from_str::<AuthorizationNotification>("AuthorizationNotification", xml)
-                    .map_err(bad)?
-                    .payload,
-            ),
-            "PaymentCapture" => Notification::PaymentCapture(
-                crate::xml::from_str::<CaptureNotification>("CaptureNotification", xml)
-                    .map_err(bad)?
-                    .payload,
-            ),
-            "PaymentRefund" => Notification::PaymentRefund(
-                crate::xml::from_str::<RefundNotification>("RefundNotification", xml)
-                    .map_err(bad)?
-                    .payload,
-            ),
+            "OrderReferenceNotification" => {
+                Notification::OrderReference(OrderReferenceNotification::read(xml).map_err(bad)?)
+            }
+            "PaymentAuthorize" => {
+                Notification::PaymentAuthorize(AuthorizationNotification::read(xml).map_err(bad)?)
+            }
+            "PaymentCapture" => {
+                Notification::PaymentCapture(CaptureNotification::read(xml).map_err(bad)?)
+            }
+            "PaymentRefund" => {
+                Notification::PaymentRefund(RefundNotification::read(xml).map_err(bad)?)
+            }
             "BillingAgreementNotification" => Notification::BillingAgreement {
                 event_type: m.event_type.clone(),
-                details: crate::xml::from_str::<BillingAgreementNotification>(
-                    "BillingAgreementNotification",
-                    xml,
-                )
-                .map_err(bad)?
-                .payload,
+                details: BillingAgreementNotification::read(xml).map_err(bad)?,
             },
-            "ProviderCredit" => Notification::ProviderCredit(
-                crate::xml::from_str::<ProviderCreditNotification>(
-                    "ProviderCreditNotification",
-                    xml,
-                )
-                .map_err(bad)?
-                .payload,
-            ),
+            "ProviderCredit" => {
+                Notification::ProviderCredit(ProviderCreditNotification::read(xml).map_err(bad)?)
+            }
             "ProviderCreditReversal" => Notification::ProviderCreditReversal(
-                crate::xml::from_str::<ProviderCreditReversalNotification>(
-                    "ProviderCreditReversalNotification",
-                    xml,
-                )
-                .map_err(bad)?
-                .payload,
+                ProviderCreditReversalNotification::read(xml).map_err(bad)?,
             ),
             "SolutionProviderEvent" => Notification::SolutionProviderEvent(
-                crate::xml::from_str::<SolutionProviderMerchantNotification>(
-                    "SolutionProviderMerchantNotification",
-                    xml,
-                )
-                .map_err(bad)?
-                .payload,
+                SolutionProviderMerchantNotification::read(xml).map_err(bad)?,
             ),
-            "ChargebackDetailedNotification" => Notification::Chargeback(
-                crate::xml::from_str::<ChargebackNotification>("ChargebackNotification", xml)
-                    .map_err(bad)?
-                    .payload,
-            ),
+            "ChargebackDetailedNotification" => {
+                Notification::Chargeback(ChargebackNotification::read(xml).map_err(bad)?)
+            }
             _ => Notification::Unknown {
                 notification_type: m.notification_type.clone(),
                 raw_xml: xml.to_owned(),

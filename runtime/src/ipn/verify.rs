@@ -4,12 +4,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use base64::Engine as _;
-use rsa::RsaPublicKey;
-use rsa::pkcs1v15::{Signature, VerifyingKey};
-use rsa::pkcs8::DecodePublicKey;
-use rsa::signature::Verifier;
-use x509_cert::Certificate;
-use x509_cert::der::{DecodePem, Encode};
+use openssl::asn1::{Asn1Time, Asn1TimeRef};
+use openssl::error::ErrorStack;
+use openssl::hash::MessageDigest;
+use openssl::pkey::{Id, PKey, Public};
+use openssl::sign::Verifier;
+use openssl::x509::X509;
 
 use super::{IpnError, SnsEnvelope};
 use crate::Timestamp;
@@ -129,26 +129,29 @@ pub fn verify(
     let signature = base64::engine::general_purpose::STANDARD
         .decode(envelope.signature.trim())
         .map_err(|_| IpnError::MalformedSignature)?;
-    let signature =
-        Signature::try_from(signature.as_slice()).map_err(|_| IpnError::MalformedSignature)?;
-    let message = envelope.string_to_sign();
-    let verified = match envelope.signature_version.as_str() {
-        "1" => VerifyingKey::<sha1::Sha1>::new(key).verify(message.as_bytes(), &signature),
-        "2" => VerifyingKey::<sha2::Sha256>::new(key).verify(message.as_bytes(), &signature),
+    let digest = match envelope.signature_version.as_str() {
+        "1" => MessageDigest::sha1(),
+        "2" => MessageDigest::sha256(),
         other => return Err(IpnError::UnsupportedSignatureVersion(other.to_owned())),
     };
-    verified.map_err(|_| IpnError::BadSignature)
+    // RSA keys verify PKCS#1 v1.5 by default. OpenSSL reports a signature of the wrong length
+    // as an error rather than `false`: either way the message is not authentic.
+    let verified = Verifier::new(digest, &key)
+        .and_then(|mut v| v.verify_oneshot(&signature, envelope.string_to_sign().as_bytes()));
+    match verified {
+        Ok(true) => Ok(()),
+        Ok(false) | Err(_) => Err(IpnError::BadSignature),
+    }
 }
 
 /// The RSA public key of a PEM certificate that is valid at `at`.
-fn certificate_key(pem: &str, at: Timestamp) -> Result<RsaPublicKey, IpnError> {
+fn certificate_key(pem: &str, at: Timestamp) -> Result<PKey<Public>, IpnError> {
     let malformed = |e: &dyn std::fmt::Display| IpnError::MalformedCertificate(e.to_string());
-    let cert = Certificate::from_pem(pem.as_bytes()).map_err(|e| malformed(&e))?;
-    let validity = &cert.tbs_certificate.validity;
-    let unix = |t: x509_cert::time::Time| t.to_unix_duration().as_secs() as i64;
+    let cert = X509::from_pem(pem.as_bytes()).map_err(|e| malformed(&e))?;
+    let not_before = unix_seconds(cert.not_before()).map_err(|e| malformed(&e))?;
+    let not_after = unix_seconds(cert.not_after()).map_err(|e| malformed(&e))?;
     let text =
         |secs: i64| Timestamp::from_unix(secs).map_or_else(|| secs.to_string(), |t| t.to_wire());
-    let (not_before, not_after) = (unix(validity.not_before), unix(validity.not_after));
     if at.unix() < not_before {
         return Err(IpnError::CertificateNotYetValid {
             not_before: text(not_before),
@@ -161,12 +164,17 @@ fn certificate_key(pem: &str, at: Timestamp) -> Result<RsaPublicKey, IpnError> {
             at: at.to_wire(),
         });
     }
-    let spki = cert
-        .tbs_certificate
-        .subject_public_key_info
-        .to_der()
-        .map_err(|e| malformed(&e))?;
-    RsaPublicKey::from_public_key_der(&spki).map_err(|e| malformed(&e))
+    let key = cert.public_key().map_err(|e| malformed(&e))?;
+    if key.id() != Id::RSA {
+        return Err(malformed(&"the public key is not an RSA key"));
+    }
+    Ok(key)
+}
+
+/// Seconds since the Unix epoch of a certificate time (UTCTime or GeneralizedTime).
+fn unix_seconds(time: &Asn1TimeRef) -> Result<i64, ErrorStack> {
+    let since = Asn1Time::from_unix(0)?.diff(time)?;
+    Ok(i64::from(since.days) * 86_400 + i64::from(since.secs))
 }
 
 #[cfg(test)]
@@ -192,6 +200,19 @@ mod tests {
                 matches!(check_cert_url(bad), Err(IpnError::InvalidCertUrl(_))),
                 "{bad}"
             );
+        }
+    }
+
+    #[test]
+    fn certificate_times_in_unix_seconds() {
+        for (asn1, secs) in [
+            ("19700101000000Z", 0),
+            ("20150101000000Z", 1_420_070_400),
+            ("19691231235959Z", -1),
+            ("20991231235959Z", 4_102_444_799),
+        ] {
+            let time = Asn1Time::from_str(asn1).unwrap();
+            assert_eq!(unix_seconds(&time).unwrap(), secs, "{asn1}");
         }
     }
 }

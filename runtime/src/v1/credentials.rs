@@ -24,6 +24,12 @@ impl SecretKey {
     }
 }
 
+impl Zeroize for SecretKey {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
 // The keyed state wipes itself when dropped.
 impl ZeroizeOnDrop for SecretKey {}
 
@@ -41,18 +47,26 @@ impl fmt::Display for SecretKey {
 
 /// A delegation token (`MWSAuthToken`): it lets a solution provider act for a seller, so it
 /// is as sensitive as a password and is redacted the same way.
-#[derive(Clone, Zeroize, ZeroizeOnDrop)]
-pub struct AuthToken(String);
+#[derive(Clone)]
+pub struct AuthToken(Zeroizing<String>);
 
 impl AuthToken {
     pub fn new(token: impl Into<String>) -> AuthToken {
-        AuthToken(token.into())
+        AuthToken(Zeroizing::new(token.into()))
     }
 
     pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 }
+
+impl Zeroize for AuthToken {
+    fn zeroize(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for AuthToken {}
 
 impl fmt::Debug for AuthToken {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -62,12 +62,18 @@ impl Clone for KeyedMac {
     }
 }
 
+impl zeroize::Zeroize for KeyedMac {
+    fn zeroize(&mut self) {
+        // SAFETY: `HmacSha256` holds only integers and arrays of them (checked in part by the
+        // `needs_drop` assertion above), so all-zero bytes are a valid value of it: a wiped
+        // state can still be used (it signs garbage) and dropped.
+        unsafe { zeroize::zeroize_flat_type(&mut self.0) }
+    }
+}
+
 impl Drop for KeyedMac {
     fn drop(&mut self) {
-        // SAFETY: `HmacSha256` holds only integers and arrays of them (checked in part by the
-        // `needs_drop` assertion above), so all-zero bytes are a valid value of it, and nothing
-        // reads it after this.
-        unsafe { zeroize::zeroize_flat_type(&mut self.0) }
+        zeroize::Zeroize::zeroize(self);
     }
 }
 

@@ -2,7 +2,6 @@
 //! the `<{Action}Response>` document it reads.
 
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::operation::OperationInfo;
 use crate::v1::params::{CommonParams, ParamSink};
@@ -12,8 +11,9 @@ pub trait Operation {
     /// The `Action` parameter.
     const ACTION: &'static str;
     const INFO: OperationInfo;
-    /// The whole `<{Action}Response>` document.
-    type Response: DeserializeOwned + Serialize + std::fmt::Debug + Send;
+    /// The whole `<{Action}Response>` document. Not bound by `Deserialize`: the generated
+    /// types implement it only under the protocol crate's `serde-reference` feature.
+    type Response: Serialize + std::fmt::Debug + Send;
 
     /// Visits every parameter, the common ones included, in canonical (byte) order.
     fn write_params<S: ParamSink>(&self, common: &CommonParams<'_>, sink: &mut S);
@@ -24,11 +24,9 @@ pub trait Operation {
     /// The service's request id of a response (for logs and support cases).
     fn request_id(response: &Self::Response) -> &str;
 
-    /// Reads the `<{Action}Response>` document of a success answer. The generated operations
-    /// use their generated pull reader; the default is the serde reader.
-    fn read_response(body: &[u8]) -> Result<Self::Response, crate::v1::xml::XmlError> {
-        crate::v1::xml::from_bytes(Self::ACTION, body)
-    }
+    /// Reads the `<{Action}Response>` document of a success answer (the generated
+    /// operations use their generated pull reader).
+    fn read_response(body: &[u8]) -> Result<Self::Response, crate::v1::xml::XmlError>;
 }
 
 /// `<ResponseMetadata>` of every success response.

@@ -15,8 +15,6 @@ use std::fmt;
 use serde::de::{self, DeserializeOwned, Visitor};
 use serde::ser::{Error as _, SerializeMap, SerializeSeq};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
-use time::PrimitiveDateTime;
-use time::macros::format_description;
 
 use crate::{Currency, Money, Timestamp};
 
@@ -180,18 +178,34 @@ impl<'de> Deserialize<'de> for AmountText {
     }
 }
 
-/// The basic form, else the extended ISO form.
 /// A timestamp in the basic (`20201023T211909Z`) or the extended form
 /// (`2020-10-23T21:19:09Z`, which the Node SDK sends in `x-amz-pay-date`).
 pub fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
     let text = text.trim();
-    PrimitiveDateTime::parse(
-        text,
-        format_description!("[year][month][day]T[hour][minute][second]Z"),
-    )
-    .map(|t| Timestamp::from_offset_date_time(t.assume_utc()))
-    .or_else(|_| Timestamp::parse(text).map_err(|e| e.to_string()))
-    .map_err(|_| format!("`{text}` is not a timestamp such as 20201023T211909Z"))
+    parse_basic(text)
+        .or_else(|| Timestamp::parse(text).ok())
+        .ok_or_else(|| format!("`{text}` is not a timestamp such as 20201023T211909Z"))
+}
+
+/// `YYYYMMDDTHHMMSSZ`, read field by field: a format description would need `time`'s
+/// proc macro (a cold-build cost) or parsing the description on every call.
+fn parse_basic(text: &str) -> Option<Timestamp> {
+    let bytes = text.as_bytes();
+    if bytes.len() != 16 || bytes[8] != b'T' || bytes[15] != b'Z' {
+        return None;
+    }
+    let number = |at: usize, len: usize| {
+        bytes[at..at + len].iter().try_fold(0u16, |n, &b| {
+            b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0'))
+        })
+    };
+    let two = |at: usize| number(at, 2).and_then(|n| u8::try_from(n).ok());
+    let month = time::Month::try_from(two(4)?).ok()?;
+    let date = time::Date::from_calendar_date(i32::from(number(0, 4)?), month, two(6)?).ok()?;
+    let time = time::Time::from_hms(two(9)?, two(11)?, two(13)?).ok()?;
+    Some(Timestamp::from_offset_date_time(
+        date.with_time(time).assume_utc(),
+    ))
 }
 
 #[cfg(test)]
@@ -276,8 +290,37 @@ mod tests {
     }
 
     #[test]
+    fn basic_timestamps_are_read_field_by_field() {
+        for (basic, extended) in [
+            ("20201023T211909Z", "2020-10-23T21:19:09Z"),
+            (" 20240229T000000Z\n", "2024-02-29T00:00:00Z"),
+            ("00010101T000000Z", "0001-01-01T00:00:00Z"),
+            ("99991231T235959Z", "9999-12-31T23:59:59Z"),
+        ] {
+            assert_eq!(
+                parse_timestamp(basic),
+                Ok(Timestamp::parse(extended).unwrap()),
+                "{basic}"
+            );
+        }
+    }
+
+    #[test]
     fn timestamps_in_other_forms_are_refused() {
-        for bad in ["2020-10-23", "20201023T2119Z", "yesterday", ""] {
+        for bad in [
+            "2020-10-23",
+            "20201023T2119Z",
+            "yesterday",
+            "",
+            "20201323T211909Z",
+            "20200230T211909Z",
+            "20201023T241909Z",
+            "20201023T216009Z",
+            "2020102XT211909Z",
+            "+2020102T211909Z",
+            "20201023 211909Z",
+            "20201023T211909z",
+        ] {
             let text =
                 format!(r#"{{"price": {{"amount": "1", "currencyCode": "USD"}}, "at": "{bad}"}}"#);
             assert!(serde_json::from_str::<Doc>(&text).is_err(), "{bad}");

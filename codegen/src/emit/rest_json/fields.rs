@@ -12,10 +12,6 @@ use crate::names;
 
 /// Documents and requests are read and written: clients write requests and read documents,
 /// the simulator the other way round. A request's serde form is its JSON body.
-pub fn structure_serde() -> TokenStream {
-    quote!(::serde::Serialize, ::serde::Deserialize,)
-}
-
 pub fn field_serde(ir: &Ir, s: &Structure, f: &Field) -> TokenStream {
     if s.role == StructRole::Request && f.location != Location::Body {
         // Path, query and header members are not part of the JSON body; `from_incoming`

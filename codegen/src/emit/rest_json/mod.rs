@@ -12,6 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::ProtocolEmitter;
+use super::gate::Gate;
 use crate::ir::{Field, Ir, List, OperationEntry, RestJson, Structure};
 
 pub struct RestJsonEmitter<'a> {
@@ -19,8 +20,13 @@ pub struct RestJsonEmitter<'a> {
 }
 
 impl ProtocolEmitter for RestJsonEmitter<'_> {
-    fn structure_serde(&self, _s: &Structure) -> TokenStream {
-        fields::structure_serde()
+    fn is_document(&self, _s: &Structure) -> bool {
+        // Requests are bodies too (the simulator reads them).
+        true
+    }
+
+    fn deserialize(&self) -> Gate {
+        Gate::Always
     }
 
     fn field_serde(&self, ir: &Ir, s: &Structure, f: &Field) -> TokenStream {

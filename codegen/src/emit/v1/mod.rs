@@ -14,10 +14,16 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::ProtocolEmitter;
+use super::gate::Gate;
 use super::info::info;
 use super::types::serde_field;
 use crate::ir::{Field, Ir, List, MwsQuery, OperationEntry, StructRole, Structure};
 use crate::names;
+
+/// Documents are read by the generated pull readers (`read.rs`); serde's `Deserialize` is
+/// only the reference reader they are tested against, behind the protocol crate's
+/// `serde-reference` feature, so a plain build does not expand and compile it.
+const SERDE_REFERENCE: Gate = Gate::Feature("serde-reference");
 
 pub struct MwsQueryEmitter<'a> {
     pub protocol: &'a MwsQuery,
@@ -32,12 +38,13 @@ impl ProtocolEmitter for MwsQueryEmitter<'_> {
         service::lists(self.protocol)
     }
 
-    fn structure_serde(&self, s: &Structure) -> TokenStream {
-        // Documents are read and written with serde; requests only travel as parameters.
-        match s.role {
-            StructRole::Shape { .. } => quote!(::serde::Serialize, ::serde::Deserialize,),
-            StructRole::Request => quote!(),
-        }
+    fn is_document(&self, s: &Structure) -> bool {
+        // Requests only travel as parameters.
+        matches!(s.role, StructRole::Shape { .. })
+    }
+
+    fn deserialize(&self) -> Gate {
+        SERDE_REFERENCE
     }
 
     fn field_serde(&self, _ir: &Ir, s: &Structure, f: &Field) -> TokenStream {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::read;
+use super::{SERDE_REFERENCE, read};
 use crate::ir::OperationEntry;
 use crate::names;
 
@@ -21,9 +21,11 @@ pub fn response(op: &OperationEntry) -> TokenStream {
         quote!(#[doc = #note] #[serde(rename = #result_element, default, skip_serializing)])
     };
     let read = read::response(&result_element, &op.output, op.result_element);
+    let deserialize = SERDE_REFERENCE.derive_attr(quote!(::serde::Deserialize));
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #deserialize
         #[non_exhaustive]
         pub struct #ident {
             #result_attr

@@ -344,7 +344,8 @@ impl ChargeAgreementRequest {
     }
 }
 /// The `<ChargeAgreementResponse>` document returned by `ChargeAgreement`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChargeAgreementResponse {
     #[serde(rename = "ChargeAgreementResult")]

@@ -135,7 +135,8 @@ impl GetStatusRequest {
     }
 }
 /// The `<GetStatusResponse>` document returned by `GetStatus`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetStatusResponse {
     #[serde(rename = "GetStatusResult")]

@@ -379,7 +379,8 @@ impl AuthorizeRequest {
     }
 }
 /// The `<AuthorizeResponse>` document returned by `Authorize`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuthorizeResponse {
     #[serde(rename = "AuthorizeResult")]

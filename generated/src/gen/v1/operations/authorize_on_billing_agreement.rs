@@ -487,7 +487,8 @@ impl AuthorizeOnBillingAgreementRequest {
     }
 }
 /// The `<AuthorizeOnBillingAgreementResponse>` document returned by `AuthorizeOnBillingAgreement`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuthorizeOnBillingAgreementResponse {
     #[serde(rename = "AuthorizeOnBillingAgreementResult")]

@@ -177,7 +177,8 @@ impl CancelOrderReferenceRequest {
     }
 }
 /// The `<CancelOrderReferenceResponse>` document returned by `CancelOrderReference`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CancelOrderReferenceResponse {
     #[serde(rename = "CancelOrderReferenceResult")]

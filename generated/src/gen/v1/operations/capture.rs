@@ -328,7 +328,8 @@ impl CaptureRequest {
     }
 }
 /// The `<CaptureResponse>` document returned by `Capture`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CaptureResponse {
     #[serde(rename = "CaptureResult")]

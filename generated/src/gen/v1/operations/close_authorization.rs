@@ -178,7 +178,8 @@ impl CloseAuthorizationRequest {
     }
 }
 /// The `<CloseAuthorizationResponse>` document returned by `CloseAuthorization`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CloseAuthorizationResponse {
     #[serde(rename = "CloseAuthorizationResult")]

@@ -182,7 +182,8 @@ impl CloseBillingAgreementRequest {
     }
 }
 /// The `<CloseBillingAgreementResponse>` document returned by `CloseBillingAgreement`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CloseBillingAgreementResponse {
     #[serde(rename = "CloseBillingAgreementResult")]

@@ -183,7 +183,8 @@ impl CloseOrderReferenceRequest {
     }
 }
 /// The `<CloseOrderReferenceResponse>` document returned by `CloseOrderReference`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CloseOrderReferenceResponse {
     /// The service sends no result element for this operation.

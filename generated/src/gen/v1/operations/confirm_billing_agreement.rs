@@ -192,7 +192,8 @@ impl ConfirmBillingAgreementRequest {
     }
 }
 /// The `<ConfirmBillingAgreementResponse>` document returned by `ConfirmBillingAgreement`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConfirmBillingAgreementResponse {
     #[serde(rename = "ConfirmBillingAgreementResult")]

@@ -240,7 +240,8 @@ impl ConfirmOrderReferenceRequest {
     }
 }
 /// The `<ConfirmOrderReferenceResponse>` document returned by `ConfirmOrderReference`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConfirmOrderReferenceResponse {
     /// The service sends no result element for this operation.

@@ -319,7 +319,8 @@ impl CreateOrderReferenceForIdRequest {
     }
 }
 /// The `<CreateOrderReferenceForIdResponse>` document returned by `CreateOrderReferenceForId`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateOrderReferenceForIdResponse {
     #[serde(rename = "CreateOrderReferenceForIdResult")]

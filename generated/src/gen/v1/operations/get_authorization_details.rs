@@ -143,7 +143,8 @@ impl GetAuthorizationDetailsRequest {
     }
 }
 /// The `<GetAuthorizationDetailsResponse>` document returned by `GetAuthorizationDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetAuthorizationDetailsResponse {
     #[serde(rename = "GetAuthorizationDetailsResult")]

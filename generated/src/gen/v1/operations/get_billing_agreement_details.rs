@@ -195,7 +195,8 @@ impl GetBillingAgreementDetailsRequest {
     }
 }
 /// The `<GetBillingAgreementDetailsResponse>` document returned by `GetBillingAgreementDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetBillingAgreementDetailsResponse {
     #[serde(rename = "GetBillingAgreementDetailsResult")]

@@ -139,7 +139,8 @@ impl GetCaptureDetailsRequest {
     }
 }
 /// The `<GetCaptureDetailsResponse>` document returned by `GetCaptureDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCaptureDetailsResponse {
     #[serde(rename = "GetCaptureDetailsResult")]

@@ -105,7 +105,8 @@ impl GetMerchantAccountStatusRequest {
     }
 }
 /// The `<GetMerchantAccountStatusResponse>` document returned by `GetMerchantAccountStatus`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMerchantAccountStatusResponse {
     #[serde(rename = "GetMerchantAccountStatusResult")]

@@ -108,7 +108,8 @@ impl GetMerchantNotificationConfigurationRequest {
     }
 }
 /// The `<GetMerchantNotificationConfigurationResponse>` document returned by `GetMerchantNotificationConfiguration`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMerchantNotificationConfigurationResponse {
     #[serde(rename = "GetMerchantNotificationConfigurationResult")]

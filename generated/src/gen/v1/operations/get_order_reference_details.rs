@@ -194,7 +194,8 @@ impl GetOrderReferenceDetailsRequest {
     }
 }
 /// The `<GetOrderReferenceDetailsResponse>` document returned by `GetOrderReferenceDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetOrderReferenceDetailsResponse {
     #[serde(rename = "GetOrderReferenceDetailsResult")]

@@ -143,7 +143,8 @@ impl GetProviderCreditDetailsRequest {
     }
 }
 /// The `<GetProviderCreditDetailsResponse>` document returned by `GetProviderCreditDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetProviderCreditDetailsResponse {
     #[serde(rename = "GetProviderCreditDetailsResult")]

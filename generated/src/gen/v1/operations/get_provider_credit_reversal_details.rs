@@ -147,7 +147,8 @@ impl GetProviderCreditReversalDetailsRequest {
     }
 }
 /// The `<GetProviderCreditReversalDetailsResponse>` document returned by `GetProviderCreditReversalDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetProviderCreditReversalDetailsResponse {
     #[serde(rename = "GetProviderCreditReversalDetailsResult")]

@@ -139,7 +139,8 @@ impl GetRefundDetailsRequest {
     }
 }
 /// The `<GetRefundDetailsResponse>` document returned by `GetRefundDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetRefundDetailsResponse {
     #[serde(rename = "GetRefundDetailsResult")]

@@ -110,7 +110,8 @@ impl GetServiceStatusRequest {
     }
 }
 /// The `<GetServiceStatusResponse>` document returned by `GetServiceStatus`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetServiceStatusResponse {
     #[serde(rename = "GetServiceStatusResult")]

@@ -319,7 +319,8 @@ impl ListOrderReferenceRequest {
     }
 }
 /// The `<ListOrderReferenceResponse>` document returned by `ListOrderReference`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrderReferenceResponse {
     #[serde(rename = "ListOrderReferenceResult")]

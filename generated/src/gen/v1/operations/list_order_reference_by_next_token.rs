@@ -141,7 +141,8 @@ impl ListOrderReferenceByNextTokenRequest {
     }
 }
 /// The `<ListOrderReferenceByNextTokenResponse>` document returned by `ListOrderReferenceByNextToken`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrderReferenceByNextTokenResponse {
     #[serde(rename = "ListOrderReferenceByNextTokenResult")]

@@ -329,7 +329,8 @@ impl RefundRequest {
     }
 }
 /// The `<RefundResponse>` document returned by `Refund`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundResponse {
     #[serde(rename = "RefundResult")]

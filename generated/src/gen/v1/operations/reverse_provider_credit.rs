@@ -253,7 +253,8 @@ impl ReverseProviderCreditRequest {
     }
 }
 /// The `<ReverseProviderCreditResponse>` document returned by `ReverseProviderCredit`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ReverseProviderCreditResponse {
     #[serde(rename = "ReverseProviderCreditResult")]

@@ -235,7 +235,8 @@ impl SetBillingAgreementDetailsRequest {
     }
 }
 /// The `<SetBillingAgreementDetailsResponse>` document returned by `SetBillingAgreementDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetBillingAgreementDetailsResponse {
     #[serde(rename = "SetBillingAgreementDetailsResult")]

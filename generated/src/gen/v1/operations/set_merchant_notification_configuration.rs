@@ -181,7 +181,8 @@ impl SetMerchantNotificationConfigurationRequest {
     }
 }
 /// The `<SetMerchantNotificationConfigurationResponse>` document returned by `SetMerchantNotificationConfiguration`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetMerchantNotificationConfigurationResponse {
     /// The service sends no result element for this operation.

@@ -272,7 +272,8 @@ impl SetOrderAttributesRequest {
     }
 }
 /// The `<SetOrderAttributesResponse>` document returned by `SetOrderAttributes`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetOrderAttributesResponse {
     #[serde(rename = "SetOrderAttributesResult")]

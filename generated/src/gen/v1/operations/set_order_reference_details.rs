@@ -270,7 +270,8 @@ impl SetOrderReferenceDetailsRequest {
     }
 }
 /// The `<SetOrderReferenceDetailsResponse>` document returned by `SetOrderReferenceDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetOrderReferenceDetailsResponse {
     #[serde(rename = "SetOrderReferenceDetailsResult")]

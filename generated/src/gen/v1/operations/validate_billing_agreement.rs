@@ -148,7 +148,8 @@ impl ValidateBillingAgreementRequest {
     }
 }
 /// The `<ValidateBillingAgreementResponse>` document returned by `ValidateBillingAgreement`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ValidateBillingAgreementResponse {
     #[serde(rename = "ValidateBillingAgreementResult")]

@@ -47,6 +47,7 @@ impl ::serde::Serialize for AccountStatus {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for AccountStatus {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -40,6 +40,7 @@ impl ::serde::Serialize for AddressType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for AddressType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -91,6 +91,7 @@ impl ::serde::Serialize for AuthorizationReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for AuthorizationReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -57,6 +57,7 @@ impl ::serde::Serialize for AuthorizationState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for AuthorizationState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<AuthorizeResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuthorizeResult {
     #[serde(rename = "AuthorizationDetails")]

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Seller-side attributes of a billing agreement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingAgreementAttributes {
     /// The solution provider's seller id.

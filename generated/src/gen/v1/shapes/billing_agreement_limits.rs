@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The monthly limit of a billing agreement and what remains of it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingAgreementLimits {
     /// The most that may be authorized in one period (a calendar month).

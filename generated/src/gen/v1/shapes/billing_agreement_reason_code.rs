@@ -67,6 +67,7 @@ impl ::serde::Serialize for BillingAgreementReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for BillingAgreementReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

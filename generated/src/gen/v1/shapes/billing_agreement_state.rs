@@ -62,6 +62,7 @@ impl ::serde::Serialize for BillingAgreementState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for BillingAgreementState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -55,6 +55,7 @@ impl ::serde::Serialize for BillingAgreementType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for BillingAgreementType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

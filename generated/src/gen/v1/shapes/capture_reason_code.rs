@@ -67,6 +67,7 @@ impl ::serde::Serialize for CaptureReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for CaptureReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

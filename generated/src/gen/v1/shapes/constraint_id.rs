@@ -77,6 +77,7 @@ impl ::serde::Serialize for ConstraintId {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for ConstraintId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The constraints on an object.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct ConstraintList {
     #[serde(rename = "Constraint", default)]
     pub items: ::std::vec::Vec<Constraint>,

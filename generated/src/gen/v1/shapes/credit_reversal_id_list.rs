@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Ids of a provider credit's reversals (`member` items in API responses, `Id` items in IPNs).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct CreditReversalIdList {
     #[serde(rename = "member", alias = "Id", default)]
     pub items: ::std::vec::Vec<::std::string::String>,

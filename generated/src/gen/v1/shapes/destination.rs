@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Where the order goes.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Destination {
     /// The kind of destination; Physical.

@@ -40,6 +40,7 @@ impl ::serde::Serialize for DestinationType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for DestinationType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// IPN event types.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct EventTypeList {
     #[serde(rename = "member", default)]
     pub items: ::std::vec::Vec<NotificationEventType>,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Ids of the objects made on this one (captures of an authorization, refunds of a capture, authorizations of an order reference). API responses use `member` items, IPN payloads `Id` items; the list may be present and empty.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct IdList {
     #[serde(rename = "member", alias = "Id", default)]
     pub items: ::std::vec::Vec<::std::string::String>,

@@ -47,6 +47,7 @@ impl ::serde::Serialize for IdType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for IdType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

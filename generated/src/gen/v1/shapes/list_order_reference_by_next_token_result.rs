@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<ListOrderReferenceByNextTokenResult>`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrderReferenceByNextTokenResult {
     /// The order references of this page.

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A merchant's registration with a solution provider (IPN only).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct MerchantRegistrationDetails {
     /// The merchant's seller id.

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Where IPNs go, per event type.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct NotificationConfigurationList {
     #[serde(rename = "member", default)]
     pub items: ::std::vec::Vec<NotificationConfiguration>,

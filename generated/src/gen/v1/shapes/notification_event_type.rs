@@ -72,6 +72,7 @@ impl ::serde::Serialize for NotificationEventType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for NotificationEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

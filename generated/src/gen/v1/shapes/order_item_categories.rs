@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Categories of the order's items.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct OrderItemCategories {
     #[serde(rename = "OrderItemCategory", default)]
     pub items: ::std::vec::Vec<::std::string::String>,

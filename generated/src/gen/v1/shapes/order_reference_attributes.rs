@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// What the seller records on an order reference with SetOrderReferenceDetails or CreateOrderReferenceForId.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct OrderReferenceAttributes {
     /// The amount of the order; required by both operations that send these attributes.

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Order references found.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct OrderReferenceList {
     #[serde(rename = "OrderReference", default)]
     pub items: ::std::vec::Vec<OrderReference>,

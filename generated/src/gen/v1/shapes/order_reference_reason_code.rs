@@ -86,6 +86,7 @@ impl ::serde::Serialize for OrderReferenceReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for OrderReferenceReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

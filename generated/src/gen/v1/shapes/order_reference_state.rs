@@ -62,6 +62,7 @@ impl ::serde::Serialize for OrderReferenceState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for OrderReferenceState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

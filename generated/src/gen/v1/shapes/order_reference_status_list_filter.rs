@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Order reference states that ListOrderReference filters by.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct OrderReferenceStatusListFilter {
     #[serde(rename = "OrderReferenceStatus", default)]
     pub items: ::std::vec::Vec<OrderReferenceState>,

@@ -52,6 +52,7 @@ impl ::serde::Serialize for ParentType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for ParentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// How the buyer's payment method is shown.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PaymentDescriptor {
     /// The payment method's name, such as a card brand.

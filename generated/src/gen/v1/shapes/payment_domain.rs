@@ -57,6 +57,7 @@ impl ::serde::Serialize for PaymentDomain {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for PaymentDomain {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

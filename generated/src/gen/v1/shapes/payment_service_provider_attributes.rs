@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A payment service provider's references.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PaymentServiceProviderAttributes {
     /// The payment service provider's id.

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A credit for a solution provider.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProviderCredit {
     /// The solution provider's seller id.

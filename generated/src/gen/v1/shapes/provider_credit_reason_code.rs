@@ -42,6 +42,7 @@ impl ::serde::Serialize for ProviderCreditReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for ProviderCreditReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

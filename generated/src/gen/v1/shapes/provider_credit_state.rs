@@ -57,6 +57,7 @@ impl ::serde::Serialize for ProviderCreditState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for ProviderCreditState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

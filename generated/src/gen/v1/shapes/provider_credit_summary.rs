@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A provider credit made with a capture.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProviderCreditSummary {
     /// The solution provider's seller id.

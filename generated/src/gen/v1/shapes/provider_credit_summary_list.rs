@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Provider credits made with a capture.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct ProviderCreditSummaryList {
     #[serde(rename = "member", default)]
     pub items: ::std::vec::Vec<ProviderCreditSummary>,

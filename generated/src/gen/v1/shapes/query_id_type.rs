@@ -40,6 +40,7 @@ impl ::serde::Serialize for QueryIdType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for QueryIdType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -11,9 +11,9 @@ use super::super::*;
     Hash,
     PartialOrd,
     Ord,
-    ::serde::Serialize,
-    ::serde::Deserialize
+    ::serde::Serialize
 )]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[serde(transparent)]
 pub struct ReferenceId(pub ::std::string::String);
 impl ReferenceId {

@@ -57,6 +57,7 @@ impl ::serde::Serialize for RefundReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for RefundReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -52,6 +52,7 @@ impl ::serde::Serialize for RefundState {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for RefundState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

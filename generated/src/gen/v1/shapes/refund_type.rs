@@ -62,6 +62,7 @@ impl ::serde::Serialize for RefundType {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for RefundType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The seller's own attributes of a billing agreement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SellerBillingAgreementAttributes {
     /// The seller the agreement belongs to; appears only in IPN payloads and is not a request parameter.

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The seller's own attributes of an order, shown to the buyer in Amazon's e-mails and reports.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SellerOrderAttributes {
     /// The seller the order belongs to; appears only in IPN payloads and is not a request parameter.

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A message about the service's status.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ServiceMessage {
     /// The message's language, such as en_US.

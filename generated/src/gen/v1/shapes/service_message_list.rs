@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Messages about the service's status.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct ServiceMessageList {
     #[serde(rename = "Message", default)]
     pub items: ::std::vec::Vec<ServiceMessage>,

@@ -2,7 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Options a merchant granted a solution provider (their element structure is not documented in any source read; kept as text).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize, ::serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
+#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
 pub struct SolutionProviderOptionList {
     #[serde(rename = "SolutionProviderOption", default)]
     pub items: ::std::vec::Vec<::std::string::String>,

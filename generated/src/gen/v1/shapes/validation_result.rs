@@ -47,6 +47,7 @@ impl ::serde::Serialize for ValidationResult {
         serializer.serialize_str(self.as_str())
     }
 }
+#[cfg(feature = "serde-reference")]
 impl<'de> ::serde::Deserialize<'de> for ValidationResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
