@@ -317,7 +317,12 @@ mod tests {
             "1000"
         );
         assert!(Money::from_wire("1000.50", Currency::Jpy).is_err());
-        for (text, minor) in [("10.50", 1050), ("10.5000", 1050), ("500.", 50000), ("0.00", 0)] {
+        for (text, minor) in [
+            ("10.50", 1050),
+            ("10.5000", 1050),
+            ("500.", 50000),
+            ("0.00", 0),
+        ] {
             assert_eq!(
                 Money::from_wire(text, Currency::Usd).map(|m| m.minor_units()),
                 Ok(minor),

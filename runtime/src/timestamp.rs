@@ -105,8 +105,27 @@ impl Timestamp {
 /// so both give the same answers.
 fn parse_utc(text: &[u8]) -> Option<Timestamp> {
     let (head, rest) = text.split_at_checked(19)?;
-    let &[y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', i0, i1, b':', s0, s1] =
-        head
+    let &[
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        i0,
+        i1,
+        b':',
+        s0,
+        s1,
+    ] = head
     else {
         return None;
     };
@@ -129,8 +148,7 @@ fn parse_utc(text: &[u8]) -> Option<Timestamp> {
 /// The value of ASCII decimal digits (at most nine, so no overflow), or `None`.
 fn digits(text: &[u8]) -> Option<u32> {
     text.iter().try_fold(0u32, |value, b| {
-        b.is_ascii_digit()
-            .then(|| value * 10 + u32::from(b - b'0'))
+        b.is_ascii_digit().then(|| value * 10 + u32::from(b - b'0'))
     })
 }
 
@@ -225,7 +243,9 @@ mod tests {
         }
         let base = b"2015-11-02T17:36:30.173Z";
         for at in 0..base.len() {
-            for b in [b'0', b'5', b'9', b'/', b':', b'-', b'T', b't', b' ', b'.', b'Z', b'x', 0xC3] {
+            for b in [
+                b'0', b'5', b'9', b'/', b':', b'-', b'T', b't', b' ', b'.', b'Z', b'x', 0xC3,
+            ] {
                 let mut text = base.to_vec();
                 text[at] = b;
                 texts.push(String::from_utf8_lossy(&text).into_owned());
@@ -233,14 +253,22 @@ mod tests {
         }
         let mut fast = 0;
         for text in &texts {
-            let general = OffsetDateTime::parse(text, &Rfc3339).map(Timestamp::from_offset_date_time);
+            let general =
+                OffsetDateTime::parse(text, &Rfc3339).map(Timestamp::from_offset_date_time);
             if let Some(read) = parse_utc(text.as_bytes()) {
                 fast += 1;
-                assert_eq!(Ok(read), general.as_ref().map_err(|_| ()).copied(), "{text}");
+                assert_eq!(
+                    Ok(read),
+                    general.as_ref().map_err(|_| ()).copied(),
+                    "{text}"
+                );
             }
             assert_eq!(Timestamp::parse(text).ok(), general.ok(), "{text}");
         }
-        assert!(fast > 50, "only {fast} texts took the field-by-field reading");
+        assert!(
+            fast > 50,
+            "only {fast} texts took the field-by-field reading"
+        );
     }
 
     #[test]

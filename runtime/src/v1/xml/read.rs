@@ -73,12 +73,15 @@ impl<'a> XmlReader<'a> {
     /// children is ignored.
     pub fn next_child(&mut self, open: &mut bool) -> Result<Option<(&'a [u8], bool)>, XmlError> {
         while *open {
-            match self.event()? {
-                Event::Start(e) => return Ok(Some((self.local_name(e)?, true))),
-                Event::Empty(e) => return Ok(Some((self.local_name(e)?, false))),
-                Event::End(_) => *open = false,
-                Event::Eof => return Err(self.error("unexpected end of document".to_owned())),
-                _ => {}
+            // Matched on the result itself: after `?` the event would be copied out of it
+            // first, once for every event of the document.
+            match self.reader.read_event() {
+                Ok(Event::Start(e)) => return Ok(Some((self.local_name(e)?, true))),
+                Ok(Event::Empty(e)) => return Ok(Some((self.local_name(e)?, false))),
+                Ok(Event::End(_)) => *open = false,
+                Ok(Event::Eof) => return Err(self.error("unexpected end of document".to_owned())),
+                Ok(_) => {}
+                Err(e) => return Err(self.error(e.to_string())),
             }
         }
         Ok(None)
@@ -260,8 +263,7 @@ impl<'a> XmlReader<'a> {
         slot.ok_or_else(|| self.error(format!("missing element `{element}`")))
     }
 
-    // Inlined into its few callers: the event is then matched where it is produced instead
-    // of being moved out through memory for every one of a document's events.
+    // Inlined: the call and the move of every event out of it would cost more than the read.
     #[inline]
     fn event(&mut self) -> Result<Event<'a>, XmlError> {
         self.reader
