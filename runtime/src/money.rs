@@ -139,18 +139,16 @@ impl Money {
     /// (`500.0` USD, `1000.00` JPY), anything that would lose precision is not.
     pub fn from_wire(amount: &str, currency: Currency) -> Result<Money, MoneyError> {
         let decimals = currency.decimals();
+        // The amount without its fraction's trailing zeros (and without a `.` left bare) is a
+        // prefix of the text, so it is borrowed rather than rebuilt: this runs on every
+        // amount of every response. A fraction with a digit kept ends in it, so trimming the
+        // whole text stops there too.
         let trimmed = match amount.split_once('.') {
-            Some((int, frac)) => {
-                let kept = frac.trim_end_matches('0');
-                if kept.is_empty() {
-                    int.to_owned()
-                } else {
-                    format!("{int}.{kept}")
-                }
-            }
-            None => amount.to_owned(),
+            Some((int, frac)) if frac.trim_end_matches('0').is_empty() => int,
+            Some(_) => amount.trim_end_matches('0'),
+            None => amount,
         };
-        let (minor, given) = parse_decimal(&trimmed, decimals)?;
+        let (minor, given) = parse_decimal(trimmed, decimals)?;
         if given > decimals {
             return Err(MoneyError::TooPrecise {
                 text: amount.to_owned(),
@@ -319,6 +317,25 @@ mod tests {
             "1000"
         );
         assert!(Money::from_wire("1000.50", Currency::Jpy).is_err());
+        for (text, minor) in [
+            ("10.50", 1050),
+            ("10.5000", 1050),
+            ("500.", 50000),
+            ("0.00", 0),
+        ] {
+            assert_eq!(
+                Money::from_wire(text, Currency::Usd).map(|m| m.minor_units()),
+                Ok(minor),
+                "{text}"
+            );
+        }
+        // Only the fraction's own trailing zeros go: a second `.` stays and is refused.
+        assert_eq!(
+            Money::from_wire("10.0.0", Currency::Usd),
+            Err(MoneyError::NotANumber {
+                text: "10.0.".to_owned()
+            })
+        );
     }
 
     #[test]

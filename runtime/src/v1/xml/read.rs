@@ -73,12 +73,15 @@ impl<'a> XmlReader<'a> {
     /// children is ignored.
     pub fn next_child(&mut self, open: &mut bool) -> Result<Option<(&'a [u8], bool)>, XmlError> {
         while *open {
-            match self.event()? {
-                Event::Start(e) => return Ok(Some((self.local_name(e)?, true))),
-                Event::Empty(e) => return Ok(Some((self.local_name(e)?, false))),
-                Event::End(_) => *open = false,
-                Event::Eof => return Err(self.error("unexpected end of document".to_owned())),
-                _ => {}
+            // Matched on the result itself: after `?` the event would be copied out of it
+            // first, once for every event of the document.
+            match self.reader.read_event() {
+                Ok(Event::Start(e)) => return Ok(Some((self.local_name(e)?, true))),
+                Ok(Event::Empty(e)) => return Ok(Some((self.local_name(e)?, false))),
+                Ok(Event::End(_)) => *open = false,
+                Ok(Event::Eof) => return Err(self.error("unexpected end of document".to_owned())),
+                Ok(_) => {}
+                Err(e) => return Err(self.error(e.to_string())),
             }
         }
         Ok(None)
@@ -111,7 +114,13 @@ impl<'a> XmlReader<'a> {
                     let raw = self
                         .in_input(&t)
                         .ok_or_else(|| self.error("text outside the input".to_owned()))?;
-                    quick_xml::escape::unescape(raw).map_err(|e| self.error(e.to_string()))?
+                    // Most texts hold no entity; looking for `&` alone is cheaper than the
+                    // unescaper's own search for `&` and `;` on such short pieces.
+                    if raw.as_bytes().contains(&b'&') {
+                        quick_xml::escape::unescape(raw).map_err(|e| self.error(e.to_string()))?
+                    } else {
+                        Cow::Borrowed(raw)
+                    }
                 }
                 Event::CData(c) => match c.into_inner() {
                     Cow::Borrowed(b) => Cow::Borrowed(self.utf8(b)?),
@@ -254,6 +263,8 @@ impl<'a> XmlReader<'a> {
         slot.ok_or_else(|| self.error(format!("missing element `{element}`")))
     }
 
+    // Inlined: the call and the move of every event out of it would cost more than the read.
+    #[inline]
     fn event(&mut self) -> Result<Event<'a>, XmlError> {
         self.reader
             .read_event()
@@ -265,14 +276,23 @@ impl<'a> XmlReader<'a> {
     /// events lie inside the input, so their offset there gives the same text. Events start
     /// and end at markup (`<`, `>`), so the slice is on character boundaries.
     fn in_input(&self, part: &[u8]) -> Option<&'a str> {
-        let at = (part.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize);
+        let at = self.offset(part);
         self.input.get(at..at.saturating_add(part.len()))
     }
 
-    /// The element's name after its namespace prefix, borrowed from the input.
+    /// Where `part` (a piece of an event) starts in the input.
+    fn offset(&self, part: &[u8]) -> usize {
+        (part.as_ptr() as usize).wrapping_sub(self.input.as_ptr() as usize)
+    }
+
+    /// The element's name after its namespace prefix, borrowed from the input as bytes:
+    /// names are only compared, so no character boundary is checked. The colon is looked for
+    /// with a plain loop: names are short, shorter than a vectorized search's setup pays for.
     fn local_name(&self, start: BytesStart<'_>) -> Result<&'a [u8], XmlError> {
         let name = start.name();
-        let Some(name) = self.in_input(name.as_ref()).map(str::as_bytes) else {
+        let at = self.offset(name.as_ref());
+        let bytes: &'a [u8] = self.input.as_bytes();
+        let Some(name) = bytes.get(at..at.saturating_add(name.as_ref().len())) else {
             return Err(self.error("an element name outside the input".to_owned()));
         };
         Ok(match name.iter().position(|b| *b == b':') {
@@ -301,6 +321,17 @@ fn is_xml_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
 }
 
+/// `s` without XML whitespace at either end, found byte by byte: the four spaces are ASCII,
+/// and an ASCII byte in UTF-8 is always a whole character, so the cuts are on boundaries.
 fn trim(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_ascii() && is_xml_space(c as u8))
+    let bytes = s.as_bytes();
+    let start = bytes
+        .iter()
+        .position(|b| !is_xml_space(*b))
+        .unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|b| !is_xml_space(*b))
+        .map_or(start, |last| last + 1);
+    s.get(start..end).unwrap_or_default()
 }
