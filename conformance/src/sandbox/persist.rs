@@ -120,24 +120,26 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Writes the changed rows (deleting those whose object is gone) in one transaction.
+    /// Writes the changed rows (deleting those whose object is gone) in one transaction,
+    /// with statements prepared once per connection (SQLite's statement cache), not per row.
     pub fn write(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
         let tx = self.connection.transaction()?;
-        for row in rows {
-            match row.body {
-                Some(body) => tx.execute(
-                    "INSERT INTO objects (kind, id, body) VALUES (?1, ?2, ?3)
-                     ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
-                    params![row.kind, row.id, body],
-                )?,
-                None => tx.execute(
-                    "DELETE FROM objects WHERE kind = ?1 AND id = ?2",
-                    params![row.kind, row.id],
-                )?,
-            };
+        {
+            let mut upsert = tx.prepare_cached(
+                "INSERT INTO objects (kind, id, body) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
+            )?;
+            let mut delete =
+                tx.prepare_cached("DELETE FROM objects WHERE kind = ?1 AND id = ?2")?;
+            for row in rows {
+                match row.body {
+                    Some(body) => upsert.execute(params![row.kind, row.id, body])?,
+                    None => delete.execute(params![row.kind, row.id])?,
+                };
+            }
         }
         tx.commit()?;
         Ok(())
