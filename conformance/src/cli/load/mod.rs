@@ -94,6 +94,14 @@ trait Generation: Sized {
     ) -> Result<Prepared, Box<dyn std::error::Error>>;
 }
 
+/// What was set up for `worker` (one object each).
+fn of_worker<T>(objects: &[T], worker: u64) -> Result<&T, Box<dyn std::error::Error>> {
+    usize::try_from(worker)
+        .ok()
+        .and_then(|w| objects.get(w))
+        .ok_or_else(|| format!("nothing was set up for worker {worker}").into())
+}
+
 /// Signs the requests of one run to `endpoint`, with reference ids or keys no run used before.
 fn plan<G: Generation>(
     load: &G,

@@ -10,8 +10,8 @@ use amazon_pay_protocol::v1::{self, Environment, Region};
 use amazon_pay_protocol::{Money, V1};
 use axum::http::Method;
 
-use super::Generation;
 use super::drive::Prepared;
+use super::{Generation, of_worker};
 use crate::sandbox::{BuyerChoices, Sandbox};
 
 /// The confirmed agreements of one simulator, one per worker, and how to sign for them.
@@ -87,10 +87,7 @@ impl Generation for Agreements {
         (worker, i): (u64, u64),
         write: bool,
     ) -> Result<Prepared, Box<dyn std::error::Error>> {
-        let get = usize::try_from(worker)
-            .ok()
-            .and_then(|w| self.gets.get(w))
-            .ok_or("no agreement for the worker")?;
+        let get = of_worker(&self.gets, worker)?;
         if !write {
             return Ok(Prepared::sign::<V1, _>(
                 get,

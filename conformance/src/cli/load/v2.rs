@@ -15,8 +15,8 @@ use amazon_pay_protocol::v2_runtime::Credentials;
 use amazon_pay_protocol::{Money, V2, button};
 use axum::http::Method;
 
-use super::Generation;
 use super::drive::Prepared;
+use super::{Generation, of_worker};
 use crate::sandbox::Sandbox;
 use crate::sandbox::v2::buyer::Checkout;
 
@@ -129,10 +129,7 @@ impl Generation for Permissions {
         (worker, i): (u64, u64),
         write: bool,
     ) -> Result<Prepared, Box<dyn std::error::Error>> {
-        let permission = usize::try_from(worker)
-            .ok()
-            .and_then(|w| self.workers.get(w))
-            .ok_or("no permission for the worker")?;
+        let permission = of_worker(&self.workers, worker)?;
         Ok(match write {
             // The key the client would make for the call: new for every charge.
             true => Prepared::sign::<V2, _>(
