@@ -21,6 +21,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use rusqlite::{Connection, params};
+
+use super::checkpoint::{Checkpointer, StartError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -28,6 +30,8 @@ use serde::de::DeserializeOwned;
 pub enum StoreError {
     #[error("state file: {0}")]
     Sqlite(#[from] rusqlite::Error),
+    #[error("state file: {0}")]
+    Checkpoint(#[from] StartError),
     #[error("state file {}: another simulator is using it (its lock {} is held)", .path.display(), .lock.display())]
     InUse { path: PathBuf, lock: PathBuf },
     #[error("state file row {kind}/{id}: {reason}")]
@@ -69,6 +73,8 @@ impl Dirty {
 
 pub struct Store {
     connection: Connection,
+    /// Copies the log into the database; its thread ends when the store is dropped.
+    _checkpointer: Checkpointer,
     /// Holds the exclusive lock of `FILE.lock` for as long as the store is open.
     _owner: Connection,
 }
@@ -93,18 +99,23 @@ impl Store {
         })?;
         let connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
+        // Checkpoints run on their own thread (`checkpoint.rs`), never inside a request's
+        // commit. A new file's table is keyed by its primary key alone (WITHOUT ROWID: one
+        // b-tree to write per row, not a table and an index); older files keep theirs.
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
+             PRAGMA wal_autocheckpoint = 0;
              CREATE TABLE IF NOT EXISTS objects (
                  kind TEXT NOT NULL,
                  id   TEXT NOT NULL,
                  body TEXT NOT NULL,
                  PRIMARY KEY (kind, id)
-             );",
+             ) WITHOUT ROWID;",
         )?;
         Ok(Store {
             connection,
+            _checkpointer: Checkpointer::start(path)?,
             _owner: owner,
         })
     }
