@@ -9,12 +9,13 @@
 //! `ARCHITECTURE.md` for the map, and `conformance/GUESSES.md` for every choice made where the
 //! reference is silent or unconfirmed.
 //!
-//! Files import only files below them: `persist`, `schedule`, `common`, `clock`, `faults`,
+//! Files import only files below them: `checkpoint`, `persist`, `schedule`, `common`, `clock`, `faults`,
 //! `throttle`, `notify`, `delivery`, `accounts`; then `v1/` and `v2/` below their fronts;
 //! `world`; `front`; `v1/front`, `v2/front`; `shared`; `server`; `control`; this file. `tls`
 //! and `listen` (the serving loop) stand apart: they know nothing of the simulator.
 
 pub mod accounts;
+mod checkpoint;
 mod clock;
 mod common;
 mod control;

@@ -9,9 +9,9 @@
 use std::fmt;
 use std::sync::Mutex;
 
-use openssl::hash::MessageDigest;
+use openssl::error::ErrorStack;
 use openssl::md::Md;
-use openssl::pkey::{PKey, Private, Public};
+use openssl::pkey::{HasPublic, PKey, Private, Public};
 use openssl::pkey_ctx::PkeyCtx;
 use openssl::rsa::Padding;
 use openssl::sign::RsaPssSaltlen;
@@ -74,18 +74,64 @@ pub enum KeyError {
     Signing(String),
 }
 
-/// Initialised signing contexts, reused: setting one up costs as much as a third of a
-/// signature, and OpenSSL allows any number of signatures per initialised context.
-struct ContextPool {
+/// Initialised signing or verifying contexts of one algorithm, reused: setting one up costs as
+/// much as a third of a signature (and more than the verification itself), and OpenSSL allows
+/// any number of operations per initialised context. Each is used by one caller at a time.
+struct ContextPool<T> {
     algorithm: Algorithm,
-    free: Mutex<Vec<PkeyCtx<Private>>>,
+    free: Mutex<Vec<PkeyCtx<T>>>,
+}
+
+impl<T: HasPublic> ContextPool<T> {
+    /// An empty pool per algorithm, indexed by `Algorithm as usize`.
+    fn per_algorithm() -> [ContextPool<T>; 2] {
+        Algorithm::ALL.map(|algorithm| ContextPool {
+            algorithm,
+            free: Mutex::new(Vec::new()),
+        })
+    }
+
+    /// Runs `operation` on a free context, or on a new one `init` readies for it (`sign_init`,
+    /// `verify_init`); the context goes back to the pool unless the operation failed.
+    fn with<R>(
+        &self,
+        key: &PKey<T>,
+        init: fn(&mut PkeyCtx<T>) -> Result<(), ErrorStack>,
+        operation: impl FnOnce(&mut PkeyCtx<T>) -> Result<R, ErrorStack>,
+    ) -> Result<R, ErrorStack> {
+        let reused = self.free.lock().ok().and_then(|mut free| free.pop());
+        let mut ctx = match reused {
+            Some(ctx) => ctx,
+            None => pss_context(key, self.algorithm, init)?,
+        };
+        let result = operation(&mut ctx)?;
+        if let Ok(mut free) = self.free.lock() {
+            free.push(ctx);
+        }
+        Ok(result)
+    }
+}
+
+/// A context for RSASSA-PSS of `algorithm` over SHA-256 digests, MGF1-SHA-256.
+fn pss_context<T: HasPublic>(
+    key: &PKey<T>,
+    algorithm: Algorithm,
+    init: fn(&mut PkeyCtx<T>) -> Result<(), ErrorStack>,
+) -> Result<PkeyCtx<T>, ErrorStack> {
+    let mut ctx = PkeyCtx::new(key)?;
+    init(&mut ctx)?;
+    ctx.set_rsa_padding(Padding::PKCS1_PSS)?;
+    ctx.set_signature_md(Md::sha256())?;
+    ctx.set_rsa_mgf1_md(Md::sha256())?;
+    ctx.set_rsa_pss_saltlen(RsaPssSaltlen::custom(algorithm.salt_len()))?;
+    Ok(ctx)
 }
 
 /// The merchant's RSA private key. Load it once and share it (it is `Send + Sync`); `Debug`
 /// shows only the key size.
 pub struct PrivateKey {
     key: PKey<Private>,
-    pools: [ContextPool; 2],
+    pools: [ContextPool<Private>; 2],
 }
 
 impl PrivateKey {
@@ -102,13 +148,9 @@ impl PrivateKey {
         if key.bits() < 2048 {
             return Err(KeyError::TooShort(key.bits()));
         }
-        let pool = |algorithm| ContextPool {
-            algorithm,
-            free: Mutex::new(Vec::new()),
-        };
         Ok(PrivateKey {
             key,
-            pools: [pool(Algorithm::Pss), pool(Algorithm::PssV2)],
+            pools: ContextPool::per_algorithm(),
         })
     }
 
@@ -139,7 +181,7 @@ impl PrivateKey {
             .public_key_to_der()
             .map_err(|_| KeyError::NotAPublicKey)?;
         let key = PKey::public_key_from_der(&der).map_err(|_| KeyError::NotAPublicKey)?;
-        Ok(PublicKey { key })
+        Ok(PublicKey::from_key(key))
     }
 
     pub fn bits(&self) -> u32 {
@@ -153,34 +195,17 @@ impl PrivateKey {
 
     /// RSASSA-PSS signature of a SHA-256 digest.
     pub fn sign_digest(&self, algorithm: Algorithm, digest: &[u8]) -> Result<Vec<u8>, KeyError> {
-        let failed = |e: openssl::error::ErrorStack| KeyError::Signing(e.to_string());
         let pool = &self.pools[algorithm as usize];
         debug_assert_eq!(pool.algorithm, algorithm);
-        let reused = pool.free.lock().ok().and_then(|mut free| free.pop());
-        let mut ctx = match reused {
-            Some(ctx) => ctx,
-            None => signing_context(&self.key, algorithm).map_err(failed)?,
-        };
         let mut signature = Vec::with_capacity(self.key.size());
-        ctx.sign_to_vec(digest, &mut signature).map_err(failed)?;
-        if let Ok(mut free) = pool.free.lock() {
-            free.push(ctx);
-        }
+        pool.with(
+            &self.key,
+            |ctx| ctx.sign_init(),
+            |ctx| ctx.sign_to_vec(digest, &mut signature),
+        )
+        .map_err(|e| KeyError::Signing(e.to_string()))?;
         Ok(signature)
     }
-}
-
-fn signing_context(
-    key: &PKey<Private>,
-    algorithm: Algorithm,
-) -> Result<PkeyCtx<Private>, openssl::error::ErrorStack> {
-    let mut ctx = PkeyCtx::new(key)?;
-    ctx.sign_init()?;
-    ctx.set_rsa_padding(Padding::PKCS1_PSS)?;
-    ctx.set_signature_md(Md::sha256())?;
-    ctx.set_rsa_mgf1_md(Md::sha256())?;
-    ctx.set_rsa_pss_saltlen(RsaPssSaltlen::custom(algorithm.salt_len()))?;
-    Ok(ctx)
 }
 
 impl fmt::Debug for PrivateKey {
@@ -190,9 +215,15 @@ impl fmt::Debug for PrivateKey {
 }
 
 /// An RSA public key, to verify v2 signatures (the service's side, the simulator, tests).
-#[derive(Clone)]
 pub struct PublicKey {
     key: PKey<Public>,
+    pools: [ContextPool<Public>; 2],
+}
+
+impl Clone for PublicKey {
+    fn clone(&self) -> PublicKey {
+        PublicKey::from_key(self.key.clone())
+    }
 }
 
 impl PublicKey {
@@ -204,7 +235,14 @@ impl PublicKey {
         if key.rsa().is_err() {
             return Err(KeyError::NotAPublicKey);
         }
-        Ok(PublicKey { key })
+        Ok(PublicKey::from_key(key))
+    }
+
+    fn from_key(key: PKey<Public>) -> PublicKey {
+        PublicKey {
+            key,
+            pools: ContextPool::per_algorithm(),
+        }
     }
 
     /// The SPKI PEM text (`BEGIN PUBLIC KEY`), as Seller Central shows it.
@@ -219,15 +257,15 @@ impl PublicKey {
     /// with exactly that algorithm's salt length (a strict verifier, like the service should
     /// be).
     pub fn verify(&self, algorithm: Algorithm, message: &[u8], signature: &[u8]) -> bool {
-        let check = || -> Result<bool, openssl::error::ErrorStack> {
-            let mut verifier = openssl::sign::Verifier::new(MessageDigest::sha256(), &self.key)?;
-            verifier.set_rsa_padding(Padding::PKCS1_PSS)?;
-            verifier.set_rsa_mgf1_md(MessageDigest::sha256())?;
-            verifier.set_rsa_pss_saltlen(RsaPssSaltlen::custom(algorithm.salt_len()))?;
-            verifier.update(message)?;
-            verifier.verify(signature)
-        };
-        check().unwrap_or(false)
+        let pool = &self.pools[algorithm as usize];
+        debug_assert_eq!(pool.algorithm, algorithm);
+        let digest = Sha256::digest(message);
+        pool.with(
+            &self.key,
+            |ctx| ctx.verify_init(),
+            |ctx| ctx.verify(&digest, signature),
+        )
+        .unwrap_or(false)
     }
 }
 

@@ -1,20 +1,91 @@
-//! The load driver: workers that each run their share of the requests one after another, and
-//! the statistics of their latencies.
+//! The load driver: every request signed before the run (so the timed part is the exchange and
+//! the reading of the answer, not the client's RSA-PSS or HMAC work), workers that each send
+//! their share one after another, and the statistics of their latencies.
 
-use std::future::Future;
 use std::time::{Duration, Instant};
 
-/// One worker of a load run: what it sends for request `i` (`write`: one of the mix's
-/// authorizations), and whether it succeeded.
-pub trait Worker: Send + Sync + 'static {
-    fn call(&self, i: u64, write: bool) -> impl Future<Output = bool> + Send;
+use amazon_pay_protocol::client::{
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_REQUEST_TIMEOUT, HttpRequest, HttpResponse, ReqwestTransport,
+    Transport as _, TransportError,
+};
+use amazon_pay_protocol::endpoint::{Clock as _, Endpoint, SystemClock};
+use amazon_pay_protocol::protocol::{Call, Protocol, SignError};
+
+/// A request signed before the run, and how its answer is read.
+pub struct Prepared {
+    request: HttpRequest,
+    /// Reads the answer into the operation's typed result, as the client does: `true` for
+    /// its success document.
+    read: fn(&HttpResponse) -> bool,
+    write: bool,
+}
+
+impl Prepared {
+    /// Signs `call` of protocol `P` now (`key`: the idempotency key the client would make).
+    pub fn sign<P: Protocol, O: Call<P>>(
+        call: &O,
+        credentials: &P::Credentials,
+        endpoint: &Endpoint,
+        key: Option<&str>,
+        write: bool,
+    ) -> Result<Prepared, SignError> {
+        Ok(Prepared {
+            request: call.sign(credentials, endpoint, SystemClock.now(), key)?,
+            read: |response| O::read(response).is_ok(),
+            write,
+        })
+    }
+}
+
+/// The requests of one run, per worker, and what signing them took (not part of the run).
+pub struct Plan {
+    workers: Vec<Vec<Prepared>>,
+    signing: Duration,
+}
+
+/// Signs the requests of a run: `requests` split evenly over `workers`, every
+/// `write_every`th of each worker's a write (0: none); `request(worker, i, write)` signs one.
+pub fn plan<E>(
+    workers: u64,
+    requests: u64,
+    write_every: u64,
+    mut request: impl FnMut(u64, u64, bool) -> Result<Prepared, E>,
+) -> Result<Plan, E> {
+    let per_worker = requests / workers.max(1);
+    let started = Instant::now();
+    let workers = (0..workers)
+        .map(|worker| {
+            (0..per_worker)
+                .map(|i| request(worker, i, write_every > 0 && i % write_every == 0))
+                .collect()
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Plan {
+        workers,
+        signing: started.elapsed(),
+    })
+}
+
+/// The first answer of each kind the target gave with success: what the bare baseline server
+/// answers, so that both send the same bytes back.
+#[derive(Default)]
+pub struct Answers {
+    pub read: Option<HttpResponse>,
+    pub write: Option<HttpResponse>,
 }
 
 /// What one run measured.
 pub struct Stats {
+    /// Each exchange: sending the signed request, receiving and reading the answer.
     latencies: Vec<Duration>,
+    /// From the first request sent to the last answer read, over all workers.
     elapsed: Duration,
+    signing: Duration,
+    /// The CPU time the process used over the run (client and server, all threads), where the
+    /// system tells it: on a shared machine, a figure that other processes do not move.
+    cpu: Option<Duration>,
     pub errors: u64,
+    pub answers: Answers,
 }
 
 impl Stats {
@@ -22,68 +93,133 @@ impl Stats {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }
 
-    fn percentile(&self, p: f64) -> Duration {
+    pub fn p99(&self) -> Duration {
+        self.percentile(0.99)
+    }
+
+    pub fn percentile(&self, p: f64) -> Duration {
         let last = self.latencies.len().saturating_sub(1);
         let at = ((self.latencies.len() as f64 * p) as usize).min(last);
         self.latencies.get(at).copied().unwrap_or_default()
     }
 
+    /// CPU time per request, in microseconds.
+    pub fn cpu_per_request(&self) -> Option<f64> {
+        let requests = self.latencies.len().max(1) as f64;
+        self.cpu.map(|cpu| cpu.as_secs_f64() * 1e6 / requests)
+    }
+
     pub fn print(&self, target: &str, mix: &str, concurrency: u64) {
+        let cpu = self
+            .cpu_per_request()
+            .map_or(String::new(), |us| format!("; CPU {us:.0} µs per request"));
         println!(
-            "{target}: {} signed requests ({concurrency} concurrent, {mix}) in {:.2} s: {:.0} req/s; latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms; {} errors",
+            "{target}: {} requests ({concurrency} in flight, {mix}) in {:.2} s: {:.0} req/s; \
+             latency p50 {:.2} ms, p99 {:.2} ms, max {:.2} ms{cpu}; {} errors \
+             (signed beforehand in {:.2} s, not counted)",
             self.latencies.len(),
             self.elapsed.as_secs_f64(),
             self.per_second(),
             ms(self.percentile(0.50)),
-            ms(self.percentile(0.99)),
+            ms(self.p99()),
             ms(self.percentile(1.0)),
-            self.errors
+            self.errors,
+            self.signing.as_secs_f64(),
         );
     }
 }
 
-fn ms(d: Duration) -> f64 {
+pub fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-/// Runs `requests` calls split evenly over the workers (every `write_every`th of each
-/// worker's a write; 0: none) and collects their latencies.
-pub async fn drive<W: Worker>(
-    workers: Vec<W>,
-    requests: u64,
-    write_every: u64,
-) -> Result<Stats, tokio::task::JoinError> {
-    let per_worker = requests / (workers.len() as u64).max(1);
-    let started = Instant::now();
-    let tasks: Vec<_> = workers
-        .into_iter()
-        .map(|worker| {
-            tokio::spawn(async move {
-                let mut latencies = Vec::with_capacity(per_worker as usize);
-                let mut errors = 0u64;
-                for i in 0..per_worker {
-                    let write = write_every > 0 && i % write_every == 0;
-                    let t = Instant::now();
-                    let ok = worker.call(i, write).await;
-                    latencies.push(t.elapsed());
-                    errors += u64::from(!ok);
-                }
-                (latencies, errors)
-            })
-        })
-        .collect();
-    let mut latencies: Vec<Duration> = Vec::new();
-    let mut errors = 0;
-    for task in tasks {
-        let (l, e) = task.await?;
-        latencies.extend(l);
-        errors += e;
+/// The client side of every run: the library's default transport (reqwest, pooled
+/// connections), the same for the simulator and the baseline.
+pub fn transport() -> Result<ReqwestTransport, TransportError> {
+    ReqwestTransport::new(DEFAULT_CONNECT_TIMEOUT)
+}
+
+/// What one worker measured.
+struct Worked {
+    latencies: Vec<Duration>,
+    errors: u64,
+    answers: Answers,
+}
+
+async fn work(transport: ReqwestTransport, requests: Vec<Prepared>) -> Worked {
+    let mut worked = Worked {
+        latencies: Vec::with_capacity(requests.len()),
+        errors: 0,
+        answers: Answers::default(),
+    };
+    for prepared in requests {
+        let t = Instant::now();
+        let answer = transport
+            .send(prepared.request, DEFAULT_REQUEST_TIMEOUT)
+            .await
+            .ok()
+            .filter(prepared.read);
+        worked.latencies.push(t.elapsed());
+        let first = match prepared.write {
+            true => &mut worked.answers.write,
+            false => &mut worked.answers.read,
+        };
+        match answer {
+            Some(answer) if first.is_none() => *first = Some(answer),
+            Some(_) => {}
+            None => worked.errors += 1,
+        }
     }
-    let elapsed = started.elapsed();
-    latencies.sort();
-    Ok(Stats {
-        latencies,
-        elapsed,
-        errors,
-    })
+    worked
+}
+
+/// Sends the plan, each worker's requests one after another, all workers at once, and
+/// collects their latencies.
+pub async fn drive(
+    transport: &ReqwestTransport,
+    plan: Plan,
+) -> Result<Stats, tokio::task::JoinError> {
+    let started = Instant::now();
+    let cpu_before = cpu_time();
+    let tasks: Vec<_> = plan
+        .workers
+        .into_iter()
+        .map(|requests| tokio::spawn(work(transport.clone(), requests)))
+        .collect();
+    let mut stats = Stats {
+        latencies: Vec::new(),
+        elapsed: Duration::ZERO,
+        signing: plan.signing,
+        cpu: None,
+        errors: 0,
+        answers: Answers::default(),
+    };
+    for task in tasks {
+        let worked = task.await?;
+        stats.latencies.extend(worked.latencies);
+        stats.errors += worked.errors;
+        stats.answers.read = stats.answers.read.or(worked.answers.read);
+        stats.answers.write = stats.answers.write.or(worked.answers.write);
+    }
+    stats.elapsed = started.elapsed();
+    stats.cpu = cpu_before
+        .zip(cpu_time())
+        .map(|(before, after)| after.saturating_sub(before));
+    stats.latencies.sort();
+    Ok(stats)
+}
+
+/// The CPU time this process has used, user and system, all threads: Linux's
+/// `/proc/self/stat` (fields 14 and 15, in ticks of USER_HZ, which is 100); `None` elsewhere.
+fn cpu_time() -> Option<Duration> {
+    const TICKS_PER_SECOND: u64 = 100;
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    let (_, after_name) = stat.rsplit_once(')')?;
+    let mut fields = after_name.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(Duration::from_millis(
+        (user + system) * 1000 / TICKS_PER_SECOND,
+    ))
 }

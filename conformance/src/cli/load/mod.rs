@@ -1,24 +1,35 @@
 //! `amazon-pay-conformance load`: a bounded load test of the simulator over loopback, for both
-//! API generations against one simulator. Each request is built, signed, sent, verified by the
-//! simulator (v1: HMAC, constant-time compare; v2: RSA-PSS), applied, rendered and parsed
-//! back: the full path a user's call takes. Prints requests per second and latency
-//! percentiles per generation.
+//! API generations. Every request is built and signed before the run (v1: HMAC; v2: RSA-PSS,
+//! each write with its own idempotency key or reference id), so the run times what the server
+//! costs: each exchange is sending a signed request, the simulator verifying, applying and
+//! answering it, and the client reading the answer into the typed result. Prints requests per
+//! second and latency percentiles per generation and target.
 //!
-//! `--baseline` runs the same load client, in the same process and run, against a bare axum
-//! handler that answers each operation with a fixed document, and prints both and their
-//! ratio: what the simulator costs beyond HTTP, signing and parsing.
+//! The simulator keeps its state in memory; `--state FILE` also measures, in the same run, a
+//! second simulator keeping it in SQLite. `--baseline` runs the same client, with the same
+//! requests, against a bare axum handler answering each with the simulator's own answer of its
+//! kind (same status, type and bytes), and prints each simulator's throughput as a fraction of
+//! it: what the simulator costs beyond HTTP and reading the answer.
 
+mod bare;
 mod drive;
 mod v1;
 mod v2;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
+
+use amazon_pay_protocol::client::ReqwestTransport;
+use amazon_pay_protocol::endpoint::Endpoint;
+use axum::http::Method;
+use rand::Rng as _;
 
 use crate::sandbox::{Sandbox, SandboxConfig};
 
 use super::CliResult;
-use drive::Stats;
+use drive::{Plan, Prepared, Stats, drive, ms};
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 enum Api {
@@ -29,7 +40,8 @@ enum Api {
 
 #[derive(clap::Args)]
 pub struct LoadArgs {
-    /// Requests in all, per API generation (bounded: at most 200,000).
+    /// Requests in all, per API generation and target (bounded: at most 200,000; all are
+    /// signed before the run and held in memory).
     #[arg(long, default_value_t = 20_000, value_parser = clap::value_parser!(u64).range(1..=200_000))]
     requests: u64,
     /// Requests in flight at once.
@@ -43,49 +55,188 @@ pub struct LoadArgs {
     /// Which API generations to measure.
     #[arg(long, value_enum, default_value_t = Api::Both)]
     api: Api,
-    /// Keep the simulator's state in this SQLite file instead of memory.
+    /// Also measure, in the same run, a simulator keeping its state in this SQLite file (the
+    /// run adds to it: a new file measures a fresh store).
     #[arg(long)]
     state: Option<PathBuf>,
-    /// Also run the same load against a bare axum handler with fixed answers, and print the
-    /// simulator's throughput as a fraction of it.
+    /// Also run the same requests against a bare axum handler answering the simulator's own
+    /// answers, and print each simulator's throughput as a fraction of it.
     #[arg(long)]
     baseline: bool,
 }
 
-/// The simulator's figures, and the baseline's when asked for.
-struct Measured {
-    simulator: Stats,
-    baseline: Option<Stats>,
+/// What the goal of the load test asks of a simulator (issue 13): at least half the bare
+/// server's throughput, and a p99 latency under 2 ms.
+const GOAL_RATIO: f64 = 0.5;
+const GOAL_P99: Duration = Duration::from_millis(2);
+
+/// One API generation's load: what it sets up on a simulator and how it signs its requests.
+trait Generation: Sized {
+    const NAME: &'static str;
+    /// What the mix writes and reads.
+    const MIX: (&'static str, &'static str);
+    /// Whether a request is the mix's write (what the bare baseline reads of it).
+    fn is_write(method: &Method, body: &[u8]) -> bool;
+    /// Creates one object per worker to read and charge.
+    async fn set_up(sandbox: &Sandbox, workers: u64) -> Result<Self, Box<dyn std::error::Error>>;
+    /// Where the simulator it was set up on answers.
+    fn endpoint(&self) -> &Endpoint;
+    /// The same requests' endpoint at another server (the baseline).
+    fn at(&self, addr: SocketAddr) -> Result<Endpoint, Box<dyn std::error::Error>>;
+    /// Signs request `i` of `worker` to `endpoint`; `run` makes its reference id or
+    /// idempotency key unique.
+    fn request(
+        &self,
+        endpoint: &Endpoint,
+        run: &str,
+        at: (u64, u64),
+        write: bool,
+    ) -> Result<Prepared, Box<dyn std::error::Error>>;
 }
 
-impl Measured {
-    fn print(&self, generation: &str, (write, read): (&str, &str), args: &LoadArgs) {
-        let mix = match args.authorize_every {
-            0 => format!("{read} only"),
-            1 => format!("{write} only"),
-            n => format!("every {n}th {write}, the rest {read}"),
-        };
-        let mix = mix.as_str();
-        let label = match &args.state {
-            Some(path) => format!("{generation} simulator (state in {})", path.display()),
-            None => format!("{generation} simulator (in memory)"),
-        };
-        self.simulator.print(&label, mix, args.concurrency);
-        if let Some(baseline) = &self.baseline {
-            baseline.print(
-                &format!("{generation} baseline (bare axum, fixed answers)"),
-                mix,
-                args.concurrency,
-            );
-            println!(
-                "{generation} simulator / baseline throughput: {:.2}",
-                self.simulator.per_second() / baseline.per_second()
-            );
+/// What was set up for `worker` (one object each).
+fn of_worker<T>(objects: &[T], worker: u64) -> Result<&T, Box<dyn std::error::Error>> {
+    usize::try_from(worker)
+        .ok()
+        .and_then(|w| objects.get(w))
+        .ok_or_else(|| format!("nothing was set up for worker {worker}").into())
+}
+
+/// Signs the requests of one run to `endpoint`, with reference ids or keys no run used before.
+fn plan<G: Generation>(
+    load: &G,
+    endpoint: &Endpoint,
+    args: &LoadArgs,
+) -> Result<Plan, Box<dyn std::error::Error>> {
+    let run: String = rand::thread_rng()
+        .sample_iter(&rand::distributions::Alphanumeric)
+        .take(8)
+        .map(char::from)
+        .collect();
+    drive::plan(
+        args.concurrency,
+        args.requests,
+        args.authorize_every,
+        |worker, i, write| load.request(endpoint, &run, (worker, i), write),
+    )
+}
+
+/// Where a simulator keeps its state.
+enum Store<'a> {
+    Memory,
+    Sqlite(&'a std::path::Path),
+}
+
+/// What was measured.
+enum Target<'a> {
+    Simulator(&'a Store<'a>),
+    Baseline,
+}
+
+impl Target<'_> {
+    fn label(&self) -> String {
+        match self {
+            Target::Simulator(Store::Memory) => "simulator, state in memory".into(),
+            Target::Simulator(Store::Sqlite(path)) => {
+                format!("simulator, state in SQLite ({})", path.display())
+            }
+            Target::Baseline => "baseline: bare axum, fixed answers".into(),
         }
     }
+}
 
-    fn errors(&self) -> u64 {
-        self.simulator.errors + self.baseline.as_ref().map_or(0, |b| b.errors)
+struct Row<'a> {
+    generation: &'static str,
+    target: Target<'a>,
+    stats: Stats,
+}
+
+/// Measures generation `G` on each simulator, and the baseline (after the first simulator,
+/// whose answers it sends) when asked for.
+async fn measure<'a, G: Generation>(
+    simulators: &'a [(Store<'a>, Sandbox)],
+    args: &LoadArgs,
+    transport: &ReqwestTransport,
+) -> Result<Vec<Row<'a>>, Box<dyn std::error::Error>> {
+    let (write, read) = G::MIX;
+    let mix = match args.authorize_every {
+        0 => format!("{read} only"),
+        1 => format!("{write} only"),
+        n => format!("every {n}th {write}, the rest {read}"),
+    };
+    let mut rows = Vec::new();
+    let mut print = |target: Target<'a>, stats: Stats| {
+        stats.print(
+            &format!("{} {}", G::NAME, target.label()),
+            &mix,
+            args.concurrency,
+        );
+        rows.push(Row {
+            generation: G::NAME,
+            target,
+            stats,
+        });
+    };
+    for (number, (store, sandbox)) in simulators.iter().enumerate() {
+        let load = G::set_up(sandbox, args.concurrency).await?;
+        let stats = drive(transport, plan(&load, load.endpoint(), args)?).await?;
+        let baseline = match args.baseline && number == 0 {
+            true => {
+                let bare = bare::serve(&stats.answers, G::is_write).await?;
+                let plan = plan(&load, &load.at(bare.addr)?, args)?;
+                Some(drive(transport, plan).await?)
+            }
+            false => None,
+        };
+        print(Target::Simulator(store), stats);
+        if let Some(baseline) = baseline {
+            print(Target::Baseline, baseline);
+        }
+    }
+    Ok(rows)
+}
+
+/// The table of every run: throughput beside the baseline's of the same generation, p99, and
+/// whether the goal is met.
+fn print_table(rows: &[Row<'_>]) {
+    println!();
+    println!(
+        "{:<4} {:<48} {:>8} {:>10} {:>8} {:>8} {:>12} {:>7}  goal (≥ {GOAL_RATIO:.2}× baseline, p99 < {} ms)",
+        "api",
+        "target",
+        "req/s",
+        "×baseline",
+        "p50 ms",
+        "p99 ms",
+        "CPU µs/req",
+        "errors",
+        GOAL_P99.as_millis(),
+    );
+    for row in rows {
+        let baseline = rows
+            .iter()
+            .find(|b| b.generation == row.generation && matches!(b.target, Target::Baseline))
+            .map(|b| b.stats.per_second());
+        let ratio = baseline.map(|b| row.stats.per_second() / b);
+        let goal = match (&row.target, ratio) {
+            (Target::Baseline, _) => "",
+            (_, None) => "(no baseline: --baseline)",
+            (_, Some(r)) if r >= GOAL_RATIO && row.stats.p99() < GOAL_P99 => "met",
+            (_, Some(_)) => "not met",
+        };
+        println!(
+            "{:<4} {:<48} {:>8.0} {:>10} {:>8.2} {:>8.2} {:>12} {:>7}  {goal}",
+            row.generation,
+            row.target.label(),
+            row.stats.per_second(),
+            ratio.map_or("-".into(), |r| format!("{r:.2}")),
+            ms(row.stats.percentile(0.50)),
+            ms(row.stats.p99()),
+            row.stats
+                .cpu_per_request()
+                .map_or("-".into(), |us| format!("{us:.0}")),
+            row.stats.errors,
+        );
     }
 }
 
@@ -94,37 +245,32 @@ pub fn run(args: LoadArgs) -> CliResult {
         .enable_all()
         .build()?;
     runtime.block_on(async move {
-        // One simulator serves both generations, as it does for users.
-        let sandbox = Sandbox::start(SandboxConfig {
-            state_file: args.state.clone(),
-            ..SandboxConfig::default()
-        })
-        .await?;
-        let mut errors = 0;
-        if args.api != Api::V2 {
-            let measured = Measured {
-                simulator: v1::against_simulator(&sandbox, &args).await?,
-                baseline: match args.baseline {
-                    true => Some(v1::against_baseline(&args).await?),
-                    false => None,
-                },
+        // One simulator serves both generations, as it does for users; a second keeps its
+        // state in SQLite when asked.
+        let mut simulators = vec![(
+            Store::Memory,
+            Sandbox::start(SandboxConfig::default()).await?,
+        )];
+        if let Some(path) = &args.state {
+            let config = SandboxConfig {
+                state_file: Some(path.clone()),
+                ..SandboxConfig::default()
             };
-            measured.print("v1", v1::MIX, &args);
-            errors += measured.errors();
+            simulators.push((Store::Sqlite(path), Sandbox::start(config).await?));
+        }
+        let transport = drive::transport()?;
+        let mut rows = Vec::new();
+        if args.api != Api::V2 {
+            rows.extend(measure::<v1::Agreements>(&simulators, &args, &transport).await?);
         }
         if args.api != Api::V1 {
-            let (simulator, answer) = v2::against_simulator(&sandbox, &args).await?;
-            let measured = Measured {
-                simulator,
-                baseline: match args.baseline {
-                    true => Some(v2::against_baseline(&args, answer).await?),
-                    false => None,
-                },
-            };
-            measured.print("v2", v2::MIX, &args);
-            errors += measured.errors();
+            rows.extend(measure::<v2::Permissions>(&simulators, &args, &transport).await?);
         }
-        sandbox.shutdown().await;
+        print_table(&rows);
+        let errors: u64 = rows.iter().map(|r| r.stats.errors).sum();
+        for (_, sandbox) in simulators {
+            sandbox.shutdown().await;
+        }
         Ok::<_, Box<dyn std::error::Error>>(if errors == 0 {
             ExitCode::SUCCESS
         } else {

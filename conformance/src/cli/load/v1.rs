@@ -1,141 +1,114 @@
-//! The v1 load: GetBillingAgreementDetails with every Nth an AuthorizeOnBillingAgreement, one
-//! confirmed billing agreement per worker.
+//! The v1 load: GetBillingAgreementDetails with every Nth an AuthorizeOnBillingAgreement (a
+//! new reference id each), one confirmed billing agreement per worker.
 
-use amazon_pay_protocol::Money;
+use std::net::SocketAddr;
+
 use amazon_pay_protocol::client::{Client, RetryPolicy};
+use amazon_pay_protocol::credentials::Credentials;
 use amazon_pay_protocol::endpoint::Endpoint;
 use amazon_pay_protocol::v1::{self, Environment, Region};
+use amazon_pay_protocol::{Money, V1};
+use axum::http::Method;
 
-use super::LoadArgs;
-use super::drive::{Stats, Worker, drive};
+use super::drive::Prepared;
+use super::{Generation, of_worker};
 use crate::sandbox::{BuyerChoices, Sandbox};
 
-/// What the mix writes and reads.
-pub const MIX: (&str, &str) = (
-    "an AuthorizeOnBillingAgreement",
-    "GetBillingAgreementDetails",
-);
-
-/// The fixed answers of the baseline server (embedded, so the binary runs anywhere).
-const GET_ANSWER: &str = include_str!(
-    "../../../../fixtures/v1/amazon-pay-sdk-java/GetBillingAgreementDetailsResponse.xml"
-);
-const AUTHORIZE_ANSWER: &str = include_str!(
-    "../../../../fixtures/v1/amazon-pay-sdk-java/AuthorizeOnBillingAgreementResponse.xml"
-);
-
-struct AgreementWorker {
-    client: Client,
-    number: usize,
-    agreement: String,
-    get: v1::GetBillingAgreementDetailsRequest,
+/// The confirmed agreements of one simulator, one per worker, and how to sign for them.
+pub struct Agreements {
+    credentials: Credentials,
+    endpoint: Endpoint,
+    gets: Vec<v1::GetBillingAgreementDetailsRequest>,
 }
 
-impl AgreementWorker {
-    fn new(
-        client: &Client,
-        number: usize,
-        agreement: String,
-    ) -> Result<AgreementWorker, amazon_pay_protocol::BuildError> {
-        let get = v1::GetBillingAgreementDetailsRequest::builder()
-            .amazon_billing_agreement_id(agreement.as_str())
+/// The form of the mix's write carries this (parameters are sorted, so one always follows).
+const WRITE_ACTION: &[u8] = b"Action=AuthorizeOnBillingAgreement&";
+
+impl Generation for Agreements {
+    const NAME: &'static str = "v1";
+    const MIX: (&'static str, &'static str) = (
+        "an AuthorizeOnBillingAgreement",
+        "GetBillingAgreementDetails",
+    );
+
+    fn is_write(_: &Method, body: &[u8]) -> bool {
+        body.windows(WRITE_ACTION.len()).any(|w| w == WRITE_ACTION)
+    }
+
+    async fn set_up(
+        sandbox: &Sandbox,
+        workers: u64,
+    ) -> Result<Agreements, Box<dyn std::error::Error>> {
+        let account = sandbox.account(Region::Jp).ok_or("no JP account")?;
+        let credentials = account.credentials();
+        let endpoint = sandbox.endpoint(Environment::Sandbox);
+        let client = Client::builder(credentials.clone(), endpoint.clone())
+            .retry_policy(RetryPolicy::none())
             .build()?;
-        Ok(AgreementWorker {
-            client: client.clone(),
-            number,
-            agreement,
-            get,
+        let mut gets = Vec::new();
+        for _ in 0..workers {
+            let (id, _) =
+                sandbox.buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())?;
+            client
+                .confirm_billing_agreement(
+                    &v1::ConfirmBillingAgreementRequest::builder()
+                        .amazon_billing_agreement_id(id.as_str())
+                        .build()?,
+                )
+                .await?;
+            gets.push(
+                v1::GetBillingAgreementDetailsRequest::builder()
+                    .amazon_billing_agreement_id(id)
+                    .build()?,
+            );
+        }
+        Ok(Agreements {
+            credentials,
+            endpoint,
+            gets,
         })
     }
-}
 
-impl Worker for AgreementWorker {
-    async fn call(&self, i: u64, write: bool) -> bool {
+    fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    fn at(&self, addr: SocketAddr) -> Result<Endpoint, Box<dyn std::error::Error>> {
+        Ok(Endpoint::loopback_http(
+            &addr.to_string(),
+            Environment::Sandbox,
+        )?)
+    }
+
+    fn request(
+        &self,
+        endpoint: &Endpoint,
+        run: &str,
+        (worker, i): (u64, u64),
+        write: bool,
+    ) -> Result<Prepared, Box<dyn std::error::Error>> {
+        let get = of_worker(&self.gets, worker)?;
         if !write {
-            return self
-                .client
-                .get_billing_agreement_details(&self.get)
-                .await
-                .is_ok();
+            return Ok(Prepared::sign::<V1, _>(
+                get,
+                &self.credentials,
+                endpoint,
+                None,
+                false,
+            )?);
         }
-        let Ok(yen) = Money::jpy(1) else {
-            return false;
-        };
-        let request = v1::AuthorizeOnBillingAgreementRequest::builder()
-            .amazon_billing_agreement_id(self.agreement.as_str())
-            .authorization_reference_id(format!("load-{}-{i}", self.number))
-            .authorization_amount(yen)
+        let authorize = v1::AuthorizeOnBillingAgreementRequest::builder()
+            .amazon_billing_agreement_id(get.amazon_billing_agreement_id.as_str())
+            .authorization_reference_id(format!("{run}-{worker}-{i}"))
+            .authorization_amount(Money::jpy(1)?)
             .transaction_timeout(0)
-            .build();
-        match request {
-            Ok(request) => self
-                .client
-                .authorize_on_billing_agreement(&request)
-                .await
-                .is_ok(),
-            Err(_) => false,
-        }
+            .build()?;
+        Ok(Prepared::sign::<V1, _>(
+            &authorize,
+            &self.credentials,
+            endpoint,
+            None,
+            true,
+        )?)
     }
-}
-
-fn client(
-    credentials: amazon_pay_protocol::credentials::Credentials,
-    endpoint: Endpoint,
-) -> Result<Client, Box<dyn std::error::Error>> {
-    Ok(Client::builder(credentials, endpoint)
-        .retry_policy(RetryPolicy::none())
-        .build()?)
-}
-
-pub async fn against_simulator(
-    sandbox: &Sandbox,
-    args: &LoadArgs,
-) -> Result<Stats, Box<dyn std::error::Error>> {
-    let account = sandbox.account(Region::Jp).ok_or("no JP account")?.clone();
-    let client = client(
-        account.credentials(),
-        sandbox.endpoint(Environment::Sandbox),
-    )?;
-    // One agreement per worker, confirmed, so authorizations are legal.
-    let mut workers = Vec::new();
-    for number in 0..args.concurrency as usize {
-        let (id, _) =
-            sandbox.buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())?;
-        client
-            .confirm_billing_agreement(
-                &v1::ConfirmBillingAgreementRequest::builder()
-                    .amazon_billing_agreement_id(id.as_str())
-                    .build()?,
-            )
-            .await?;
-        workers.push(AgreementWorker::new(&client, number, id)?);
-    }
-    Ok(drive(workers, args.requests, args.authorize_every).await?)
-}
-
-pub async fn against_baseline(args: &LoadArgs) -> Result<Stats, Box<dyn std::error::Error>> {
-    let app = axum::Router::new().fallback(|body: String| async move {
-        // The Action is all the bare handler reads: no signature check, no state.
-        if body.contains("Action=AuthorizeOnBillingAgreement&") {
-            AUTHORIZE_ANSWER
-        } else {
-            GET_ANSWER
-        }
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let addr = listener.local_addr()?;
-    let server = tokio::spawn(async move { axum::serve(listener, app).await });
-    let endpoint = Endpoint::loopback_http(&addr.to_string(), Environment::Sandbox)?;
-    let credentials = amazon_pay_protocol::credentials::Credentials::new(
-        "AKIABASELINE",
-        amazon_pay_protocol::credentials::SecretKey::new("baseline-secret"),
-        "A1BASELINE",
-    );
-    let client = client(credentials, endpoint)?;
-    let workers = (0..args.concurrency as usize)
-        .map(|w| AgreementWorker::new(&client, w, format!("C01-0000000-{w:07}")))
-        .collect::<Result<Vec<_>, _>>()?;
-    let stats = drive(workers, args.requests, args.authorize_every).await?;
-    server.abort();
-    Ok(stats)
 }

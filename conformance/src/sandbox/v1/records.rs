@@ -56,12 +56,17 @@ pub struct BillingAgreementRecord {
     pub owner: Owner,
     pub buyer: BuyerProfile,
     pub details: v1::BillingAgreementDetails,
-    /// Order references created from it (one at most while Draft).
+    /// Order references created from it (one at most while Draft). Grown only through
+    /// `State::add_order_reference`: each is a row of its own, not part of the agreement's.
+    #[serde(default, skip_serializing)]
     pub order_references: Vec<String>,
     /// Its authorizations, oldest first, for the monthly limit: read on every charge and every
-    /// GetBillingAgreementDetails, so it must not cost a scan of all authorizations.
-    /// (Stored as `charges` before the ledger had its own name.)
-    #[serde(default, alias = "charges")]
+    /// GetBillingAgreementDetails, so it must not cost a scan of all authorizations. Changed
+    /// only through `State::push_ledger` and `State::decline_on_ledger`: each entry is a row
+    /// of its own, so an authorization writes one small row, not the agreement with its whole
+    /// history. (Older state files embed both lists, the ledger as `charges` before it had its
+    /// own name; they are read, and moved out on the next save.)
+    #[serde(default, alias = "charges", skip_serializing)]
     pub ledger: Vec<LedgerEntry>,
 }
 

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use amazon_pay_protocol::Timestamp;
 
 use super::records::{
-    AuthorizationRecord, BillingAgreementRecord, BuyerMessage, CaptureRecord, Event,
+    AuthorizationRecord, BillingAgreementRecord, BuyerMessage, CaptureRecord, Event, LedgerEntry,
     NotificationConfigurationRecord, OrderReferenceRecord, Owner, ProviderCreditRecord,
     ProviderCreditReversalRecord, RefundRecord,
 };
@@ -25,6 +25,27 @@ const BUYER_MESSAGE: &str = "buyer_message";
 const PROVIDER_CREDIT: &str = "provider_credit";
 const PROVIDER_CREDIT_REVERSAL: &str = "provider_credit_reversal";
 const NOTIFICATION_CONFIGURATION: &str = "notification_configuration";
+/// An agreement's ledger entries and order references, a row each (`entry_row`).
+const LEDGER_ENTRY: &str = "billing_agreement_ledger";
+const AGREEMENT_ORDER: &str = "billing_agreement_order_reference";
+
+/// The row of an agreement's `index`th ledger entry or order reference.
+fn entry_row(agreement_id: &str, index: usize) -> String {
+    format!("{agreement_id}/{index:08}")
+}
+
+fn entry_of(row: &str) -> Option<(&str, usize)> {
+    let (agreement_id, index) = row.rsplit_once('/')?;
+    Some((agreement_id, index.parse().ok()?))
+}
+
+/// Entry rows read back, attached to their agreements in order once every row is read (rows
+/// come in no particular order).
+#[derive(Debug, Default)]
+struct Restoring {
+    ledger: BTreeMap<(String, usize), LedgerEntry>,
+    orders: BTreeMap<(String, usize), String>,
+}
 
 #[derive(Debug, Default)]
 pub struct State {
@@ -40,6 +61,7 @@ pub struct State {
     pub buyer_messages: Vec<BuyerMessage>,
     pub schedule: Schedule<Event>,
     dirty: Dirty,
+    restoring: Restoring,
 }
 
 impl State {
@@ -58,6 +80,59 @@ impl State {
     /// Seller Central keeps sandbox and production IPN URLs apart.
     pub fn notification_key(owner: &Owner) -> String {
         format!("{}/{}", owner.seller_id, owner.environment)
+    }
+
+    /// Appends an authorization to an agreement's ledger.
+    pub fn push_ledger(&mut self, agreement_id: &str, entry: LedgerEntry) {
+        if let Some(ba) = self.billing_agreements.get_mut(agreement_id) {
+            self.dirty
+                .mark(LEDGER_ENTRY, entry_row(agreement_id, ba.ledger.len()));
+            ba.ledger.push(entry);
+        }
+    }
+
+    /// Marks an authorization Declined on its agreement's ledger (declined amounts do not
+    /// count against the monthly limit).
+    pub fn decline_on_ledger(&mut self, agreement_id: &str, authorization_id: &str) {
+        let Some(ba) = self.billing_agreements.get_mut(agreement_id) else {
+            return;
+        };
+        // The authorization is most likely the latest.
+        if let Some((index, entry)) = ba
+            .ledger
+            .iter_mut()
+            .enumerate()
+            .rev()
+            .find(|(_, e)| e.authorization_id == authorization_id)
+        {
+            entry.declined = true;
+            self.dirty
+                .mark(LEDGER_ENTRY, entry_row(agreement_id, index));
+        }
+    }
+
+    /// Records an order reference created from an agreement.
+    pub fn add_order_reference(&mut self, agreement_id: &str, order_reference_id: String) {
+        if let Some(ba) = self.billing_agreements.get_mut(agreement_id) {
+            let row = entry_row(agreement_id, ba.order_references.len());
+            self.dirty.mark(AGREEMENT_ORDER, row);
+            ba.order_references.push(order_reference_id);
+        }
+    }
+
+    /// Marks every entry row of an agreement read from a file that embedded them, and the
+    /// agreement, so that the next save writes them as rows and the agreement without them
+    /// (in one transaction: the entries are never stored twice).
+    fn move_out_entries(&mut self, agreement_id: &str, ba: &BillingAgreementRecord) {
+        for index in 0..ba.ledger.len() {
+            self.dirty
+                .mark(LEDGER_ENTRY, entry_row(agreement_id, index));
+        }
+        for index in 0..ba.order_references.len() {
+            self.dirty
+                .mark(AGREEMENT_ORDER, entry_row(agreement_id, index));
+        }
+        self.dirty.mark(BILLING_AGREEMENT, agreement_id);
     }
 
     pub fn tell_buyer(&mut self, message: BuyerMessage) {
@@ -88,8 +163,24 @@ impl State {
         let id_owned = || id.to_owned();
         match kind {
             BILLING_AGREEMENT => {
-                self.billing_agreements
-                    .insert(id_owned(), decode(kind, id, body)?);
+                let ba: BillingAgreementRecord = decode(kind, id, body)?;
+                if !ba.ledger.is_empty() || !ba.order_references.is_empty() {
+                    self.move_out_entries(id, &ba);
+                }
+                self.billing_agreements.insert(id_owned(), ba);
+            }
+            LEDGER_ENTRY | AGREEMENT_ORDER => {
+                let (agreement_id, index) = entry_of(id).ok_or_else(|| StoreError::Row {
+                    kind: kind.to_owned(),
+                    id: id.to_owned(),
+                    reason: "not `agreement/index`".into(),
+                })?;
+                let key = (agreement_id.to_owned(), index);
+                if kind == LEDGER_ENTRY {
+                    self.restoring.ledger.insert(key, decode(kind, id, body)?);
+                } else {
+                    self.restoring.orders.insert(key, decode(kind, id, body)?);
+                }
             }
             ORDER_REFERENCE => {
                 self.order_references
@@ -123,9 +214,21 @@ impl State {
         Ok(true)
     }
 
-    /// After every row was restored: the buyer's messages in the order they were sent.
+    /// After every row was restored: the buyer's messages in the order they were sent, and
+    /// each agreement's entries in theirs.
     pub fn restored(&mut self) {
         self.buyer_messages.sort_by(|a, b| a.at.cmp(&b.at));
+        let Restoring { ledger, orders } = std::mem::take(&mut self.restoring);
+        for ((agreement_id, _), entry) in ledger {
+            if let Some(ba) = self.billing_agreements.get_mut(&agreement_id) {
+                ba.ledger.push(entry);
+            }
+        }
+        for ((agreement_id, _), order) in orders {
+            if let Some(ba) = self.billing_agreements.get_mut(&agreement_id) {
+                ba.order_references.push(order);
+            }
+        }
     }
 
     pub fn changes(&mut self) -> Vec<Row> {
@@ -141,6 +244,7 @@ impl State {
             buyer_messages: messages,
             schedule,
             dirty,
+            restoring: _,
         } = self;
         let mut rows = dirty.take(|kind, id| match kind {
             BILLING_AGREEMENT => encode(agreements.get(id)),
@@ -152,9 +256,108 @@ impl State {
             PROVIDER_CREDIT_REVERSAL => encode(reversals.get(id)),
             NOTIFICATION_CONFIGURATION => encode(configurations.get(id)),
             BUYER_MESSAGE => encode(id.parse::<usize>().ok().and_then(|i| messages.get(i))),
+            LEDGER_ENTRY => encode(
+                entry_of(id).and_then(|(ba, i)| agreements.get(ba).and_then(|ba| ba.ledger.get(i))),
+            ),
+            AGREEMENT_ORDER => {
+                encode(entry_of(id).and_then(|(ba, i)| {
+                    agreements.get(ba).and_then(|ba| ba.order_references.get(i))
+                }))
+            }
             _ => None,
         });
         rows.extend(schedule.changes());
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use amazon_pay_protocol::v1::Region;
+
+    use super::*;
+    use crate::sandbox::{BuyerChoices, Sandbox, SandboxConfig};
+
+    fn entry(authorization_id: &str) -> LedgerEntry {
+        LedgerEntry {
+            authorization_id: authorization_id.into(),
+            at: 100,
+            amount_minor: 7,
+            declined: false,
+        }
+    }
+
+    /// The rows as the store holds them: `(kind, id, body)`.
+    fn stored(state: &mut State) -> Vec<(String, String, String)> {
+        state
+            .changes()
+            .into_iter()
+            .map(|row| (row.kind.to_owned(), row.id, row.body.unwrap()))
+            .collect()
+    }
+
+    fn restored(rows: Vec<(String, String, String)>) -> State {
+        let mut state = State::default();
+        for (kind, id, body) in rows {
+            assert!(state.restore(&kind, &id, &body).unwrap(), "{kind}");
+        }
+        state.restored();
+        state
+    }
+
+    #[tokio::test]
+    async fn an_agreements_entries_are_rows_of_their_own_and_old_files_move_them_out() {
+        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        let (id, _) = sandbox
+            .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
+            .unwrap();
+        let record = sandbox.inspect(|w| w.v1.billing_agreements[&id].clone());
+        sandbox.shutdown().await;
+
+        let mut state = State::default();
+        state.insert_billing_agreement(id.clone(), record.clone());
+        stored(&mut state);
+        state.push_ledger(&id, entry("A1"));
+        state.push_ledger(&id, entry("A2"));
+        state.decline_on_ledger(&id, "A1");
+        state.add_order_reference(&id, "S01-1".into());
+        let rows = stored(&mut state);
+        // Three entry rows; the agreement's own row is not written again.
+        assert_eq!(rows.len(), 3, "{rows:?}");
+        assert!(rows.iter().all(|(kind, _, _)| kind != BILLING_AGREEMENT));
+        let mut all = rows;
+        state.insert_billing_agreement(id.clone(), state.billing_agreements[&id].clone());
+        all.extend(stored(&mut state));
+        let agreement = all
+            .iter()
+            .find(|(kind, ..)| kind == BILLING_AGREEMENT)
+            .unwrap();
+        assert!(!agreement.2.contains("A2") && !agreement.2.contains("S01-1"));
+        let back = restored(all);
+        assert_eq!(back.billing_agreements[&id], state.billing_agreements[&id]);
+        assert!(back.billing_agreements[&id].ledger[0].declined);
+
+        // A file from before: both lists inside the agreement's row (the ledger as `charges`).
+        let mut old = serde_json::to_value(&record).unwrap();
+        old["charges"] = serde_json::to_value(vec![entry("A1")]).unwrap();
+        old["order_references"] = serde_json::json!(["S01-1"]);
+        let mut back = restored(vec![(
+            BILLING_AGREEMENT.into(),
+            id.clone(),
+            old.to_string(),
+        )]);
+        assert_eq!(back.billing_agreements[&id].ledger, vec![entry("A1")]);
+        let moved = stored(&mut back);
+        let kinds: BTreeSet<&str> = moved.iter().map(|(kind, ..)| kind.as_str()).collect();
+        assert_eq!(
+            kinds,
+            BTreeSet::from([BILLING_AGREEMENT, LEDGER_ENTRY, AGREEMENT_ORDER])
+        );
+        assert_eq!(
+            restored(moved).billing_agreements[&id],
+            back.billing_agreements[&id]
+        );
     }
 }

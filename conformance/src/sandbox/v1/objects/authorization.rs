@@ -126,15 +126,14 @@ pub fn create(
     if let Some(oro) = ctx.state.order_reference_mut(&n.order_reference_id) {
         push_id(&mut oro.details.id_list, &auth_id);
     }
-    if let Some(ba) = charged_agreement(ctx, &n.order_reference_id)
-        .and_then(|id| ctx.state.billing_agreement_mut(&id))
-    {
-        ba.ledger.push(LedgerEntry {
+    if let Some(agreement_id) = charged_agreement(ctx, &n.order_reference_id) {
+        let entry = LedgerEntry {
             authorization_id: auth_id.clone(),
             at: ctx.now.unix(),
             amount_minor: n.amount.minor_units(),
             declined: false,
-        });
+        };
+        ctx.state.push_ledger(&agreement_id, entry);
     }
     let synchronous = n.timeout == Some(0);
     if synchronous {
@@ -181,19 +180,10 @@ pub fn settle(ctx: &mut Ctx<'_>, auth_id: &str, synchronous: bool) -> SimResult<
             auth.details.soft_decline = Some(*soft);
         }
     }
-    let charged = charged_agreement(ctx, &oro_id);
-    if let (Outcome::Declined { .. }, Some(ba)) = (
-        &target,
-        charged.and_then(|id| ctx.state.billing_agreement_mut(&id)),
-    ) {
-        if let Some(charge) = ba
-            .ledger
-            .iter_mut()
-            .rev()
-            .find(|c| c.authorization_id == auth_id)
-        {
-            charge.declined = true;
-        }
+    if let (Outcome::Declined { .. }, Some(agreement_id)) =
+        (&target, charged_agreement(ctx, &oro_id))
+    {
+        ctx.state.decline_on_ledger(&agreement_id, auth_id);
     }
     ctx.notices.push(Notice::Authorization(auth_id.to_owned()));
     match target {

@@ -144,8 +144,6 @@ pub fn create_for_agreement(
             details,
         },
     );
-    if let Some(ba) = ctx.state.billing_agreement_mut(agreement_id) {
-        ba.order_references.push(oro_id.clone());
-    }
+    ctx.state.add_order_reference(agreement_id, oro_id.clone());
     Ok(oro_id)
 }
