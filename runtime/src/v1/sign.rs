@@ -11,7 +11,9 @@ use crate::endpoint::Endpoint;
 use crate::protocol::HttpRequest;
 use crate::v1::Operation;
 use crate::v1::credentials::{Credentials, SecretKey};
-use crate::v1::params::{CanonicalQuery, encode, encode_into, reference_canonical_query};
+use crate::v1::params::{
+    CanonicalQuery, ParamSink, encode, encode_into, reference_canonical_query,
+};
 
 /// What was signed and how, for a user comparing with the service's `SignatureDoesNotMatch`
 /// (or with another SDK). Never contains the secret.
@@ -87,6 +89,30 @@ pub fn sign_param_map(
             .map(|(k, v)| (k.as_str(), v.as_str())),
     );
     explanation(secret, host, path, query)
+}
+
+/// The signature of an arbitrary parameter map, as the service computes it to check a
+/// request (`Signature` itself left out): the same value as [`sign_param_map`]'s, without its
+/// explanation. A map's keys are already in byte order, so when none needs encoding (every
+/// well-formed request) they stream into the canonical query as they are; otherwise the
+/// reference canonicalization sorts their encoded forms.
+pub fn param_map_signature(
+    host: &str,
+    path: &str,
+    secret: &SecretKey,
+    params: &BTreeMap<String, String>,
+) -> String {
+    let signed = params.iter().filter(|(k, _)| k.as_str() != "Signature");
+    let query = if params.keys().all(|k| crate::percent::is_unreserved(k)) {
+        let mut query = CanonicalQuery::with_capacity(1024);
+        for (key, value) in signed {
+            query.param(key, value);
+        }
+        query.into_string()
+    } else {
+        reference_canonical_query(signed.map(|(k, v)| (k.as_str(), v.as_str())))
+    };
+    signature(secret, host, path, &query)
 }
 
 /// The canonical query of a typed request at `now`.

@@ -2,7 +2,7 @@
 //! the Signature Version 2 signature (compared in constant time), and the timestamp window.
 //! A refused request changes nothing.
 
-use amazon_pay_protocol::sign::sign_param_map;
+use amazon_pay_protocol::sign::param_map_signature;
 use amazon_pay_protocol::v1::{self, Environment, ErrorCode};
 use amazon_pay_protocol::{ParamMap, Timestamp};
 use subtle::ConstantTimeEq;
@@ -82,7 +82,7 @@ pub fn verify<'a>(
             ));
         }
     }
-    let computed = sign_param_map(host, path, &account.secret, &params.0).signature;
+    let computed = param_map_signature(host, path, &account.secret, &params.0);
     if !bool::from(computed.as_bytes().ct_eq(signature.as_bytes())) {
         return Err(SimError::new(
             ErrorCode::SignatureDoesNotMatch,
