@@ -58,6 +58,7 @@ impl CanonicalQuery {
 
 impl CanonicalQuery {
     /// `&key=` (no `&` before the first parameter).
+    #[inline]
     fn push_key(&mut self, key: &str) {
         if !self.buf.is_empty() {
             self.buf.push('&');
@@ -67,12 +68,15 @@ impl CanonicalQuery {
     }
 }
 
+// Inlined into the generated `write_params` (another crate): one call per parameter.
 impl ParamSink for CanonicalQuery {
+    #[inline]
     fn param(&mut self, key: &str, value: &str) {
         self.push_key(key);
         encode_into(&mut self.buf, value);
     }
 
+    #[inline]
     fn unreserved_param(&mut self, key: &str, value: &str) {
         debug_assert!(
             crate::percent::is_unreserved(value),

@@ -71,6 +71,8 @@ impl<'a> XmlReader<'a> {
     /// The next child element of the element entered with `open`, as its local name and its
     /// own `open` flag; `None` (and `open` cleared) at the element's end. Text between
     /// children is ignored.
+    // Inlined into the generated readers (another crate), where it runs once per element.
+    #[inline]
     pub fn next_child(&mut self, open: &mut bool) -> Result<Option<(&'a [u8], bool)>, XmlError> {
         while *open {
             // Matched on the result itself: after `?` the event would be copied out of it
@@ -103,6 +105,8 @@ impl<'a> XmlReader<'a> {
 
     /// The text of the element entered with `open`, unescaped, trimmed of XML whitespace at
     /// both ends (as the serde path reads it); an element inside is an error.
+    // Inlined into the generated readers (another crate), where it runs once per value.
+    #[inline]
     pub fn text(&mut self, open: bool) -> Result<Cow<'a, str>, XmlError> {
         let mut text: Option<Cow<'a, str>> = None;
         let mut open = open;
