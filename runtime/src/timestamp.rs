@@ -137,11 +137,61 @@ fn parse_utc(text: &[u8]) -> Option<Timestamp> {
         }
         _ => return None,
     };
-    let two = |a, b| digits(&[a, b]).and_then(|n| u8::try_from(n).ok());
-    let year = i32::try_from(digits(&[y0, y1, y2, y3])?).ok()?;
-    let month = Month::try_from(two(m0, m1)?).ok()?;
-    let date = Date::from_calendar_date(year, month, two(d0, d1)?).ok()?;
-    let time = Time::from_hms_nano(two(h0, h1)?, two(i0, i1)?, two(s0, s1)?, nanosecond).ok()?;
+    utc(
+        [y0, y1, y2, y3],
+        [m0, m1, d0, d1],
+        [h0, h1, i0, i1, s0, s1],
+        nanosecond,
+    )
+}
+
+/// The basic form of v2 (`YYYYMMDDTHHMMSSZ`, what [`Timestamp::to_basic`] writes), read
+/// field by field like [`parse_utc`]: a format description would need `time`'s proc macro
+/// (a cold-build cost) or parsing the description on every call.
+pub(crate) fn parse_basic(text: &str) -> Option<Timestamp> {
+    let &[
+        y0,
+        y1,
+        y2,
+        y3,
+        m0,
+        m1,
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        i0,
+        i1,
+        s0,
+        s1,
+        b'Z',
+    ] = text.as_bytes()
+    else {
+        return None;
+    };
+    utc(
+        [y0, y1, y2, y3],
+        [m0, m1, d0, d1],
+        [h0, h1, i0, i1, s0, s1],
+        0,
+    )
+}
+
+/// The UTC time of a date's and a time's ASCII digits (`YYYY`, `MMDD`, `HHMMSS`), or `None`
+/// when one is not a digit or the date or time does not exist.
+fn utc(year: [u8; 4], date: [u8; 4], time: [u8; 6], nanosecond: u32) -> Option<Timestamp> {
+    let two = |pair: &[u8]| digits(pair).and_then(|n| u8::try_from(n).ok());
+    let year = i32::try_from(digits(&year)?).ok()?;
+    let month = Month::try_from(two(&date[..2])?).ok()?;
+    let date = Date::from_calendar_date(year, month, two(&date[2..])?).ok()?;
+    let time = Time::from_hms_nano(
+        two(&time[..2])?,
+        two(&time[2..4])?,
+        two(&time[4..])?,
+        nanosecond,
+    )
+    .ok()?;
     Some(Timestamp(PrimitiveDateTime::new(date, time).assume_utc()))
 }
 

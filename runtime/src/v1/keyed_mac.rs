@@ -33,7 +33,7 @@ impl KeyedMac {
 
     /// The base64 HMAC of `parts`, concatenated.
     pub(crate) fn sign(&self, parts: &[&str]) -> String {
-        base64::engine::general_purpose::STANDARD.encode(self.tag(parts))
+        self.sign_into(parts, &mut [0u8; 44]).to_owned()
     }
 
     /// The base64 HMAC of `parts` written into `out`, for a caller that copies it on at once

@@ -182,30 +182,9 @@ impl<'de> Deserialize<'de> for AmountText {
 /// (`2020-10-23T21:19:09Z`, which the Node SDK sends in `x-amz-pay-date`).
 pub fn parse_timestamp(text: &str) -> Result<Timestamp, String> {
     let text = text.trim();
-    parse_basic(text)
+    crate::timestamp::parse_basic(text)
         .or_else(|| Timestamp::parse(text).ok())
         .ok_or_else(|| format!("`{text}` is not a timestamp such as 20201023T211909Z"))
-}
-
-/// `YYYYMMDDTHHMMSSZ`, read field by field: a format description would need `time`'s
-/// proc macro (a cold-build cost) or parsing the description on every call.
-fn parse_basic(text: &str) -> Option<Timestamp> {
-    let bytes = text.as_bytes();
-    if bytes.len() != 16 || bytes[8] != b'T' || bytes[15] != b'Z' {
-        return None;
-    }
-    let number = |at: usize, len: usize| {
-        bytes[at..at + len].iter().try_fold(0u16, |n, &b| {
-            b.is_ascii_digit().then(|| n * 10 + u16::from(b - b'0'))
-        })
-    };
-    let two = |at: usize| number(at, 2).and_then(|n| u8::try_from(n).ok());
-    let month = time::Month::try_from(two(4)?).ok()?;
-    let date = time::Date::from_calendar_date(i32::from(number(0, 4)?), month, two(6)?).ok()?;
-    let time = time::Time::from_hms(two(9)?, two(11)?, two(13)?).ok()?;
-    Some(Timestamp::from_offset_date_time(
-        date.with_time(time).assume_utc(),
-    ))
 }
 
 #[cfg(test)]
