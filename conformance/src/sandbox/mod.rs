@@ -144,7 +144,7 @@ impl Sandbox {
         }
         let (mut world, store) = match &config.state_file {
             Some(path) => {
-                let store = Store::open(path)?;
+                let mut store = Store::open(path)?;
                 (World::restore(store.rows()?)?, Some(store))
             }
             None => (World::default(), None),

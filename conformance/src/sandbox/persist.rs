@@ -1,6 +1,6 @@
 //! `--state FILE`: the world in SQLite, so it survives a restart. Each object is one row of
-//! JSON (the generated types' serde form) in one table keyed by kind and id; after every
-//! request the rows it changed are written in one transaction.
+//! JSON (the generated types' serde form) with its kind and id; after every request the rows
+//! it changed are written in one transaction.
 //!
 //! A request is answered only once its rows are written; a failed write leaves the store as it
 //! was (the transaction rolls back) and the caller puts the world back from it. The journal is
@@ -11,12 +11,21 @@
 //! at a time owns a state file: it holds SQLite's exclusive lock on a small `FILE.lock`
 //! database while it runs (portable, and released by the OS if the process dies).
 //!
+//! Rows live in slots (the table's rowid) handed out in the order objects are made, and the
+//! store keeps in memory which slot holds which kind and id. So a request's new objects land
+//! together at the end of the one b-tree and an update or a delete goes straight to its slot:
+//! a commit rewrites two or three pages instead of one per kind (the rows of a `(kind, id)`
+//! primary key, or of an index on it, are spread over as many pages as the request has
+//! kinds), and with no index there is nothing else to keep. Only this store writes the file,
+//! so the map cannot go stale; one that was edited by hand into holding a key twice keeps the
+//! later slot, and the earlier is deleted when the file is read.
+//!
 //! The store knows rows, not objects: each part of the world (the shared ids and reference
 //! ids, each API generation's objects) marks the rows it changes in a [`Dirty`] set, turns them
 //! into [`Row`]s, and reads its own kinds back on load. A new generation adds kinds, not code
 //! here.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -73,6 +82,7 @@ impl Dirty {
 
 pub struct Store {
     connection: Connection,
+    slots: Slots,
     /// Copies the log into the database; its thread ends when the store is dropped.
     _checkpointer: Checkpointer,
     /// Holds the exclusive lock of `FILE.lock` for as long as the store is open.
@@ -97,68 +107,166 @@ impl Store {
             }
             _ => StoreError::Sqlite(e),
         })?;
-        let connection = Connection::open(path)?;
+        let mut connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
         // Checkpoints run on their own thread (`checkpoint.rs`), never inside a request's
-        // commit. A new file's table is keyed by its primary key alone (WITHOUT ROWID: one
-        // b-tree to write per row, not a table and an index); older files keep theirs.
+        // commit.
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
              PRAGMA wal_autocheckpoint = 0;
-             CREATE TABLE IF NOT EXISTS objects (
+             CREATE TABLE IF NOT EXISTS state_rows (
+                 slot INTEGER PRIMARY KEY,
                  kind TEXT NOT NULL,
                  id   TEXT NOT NULL,
-                 body TEXT NOT NULL,
-                 PRIMARY KEY (kind, id)
-             ) WITHOUT ROWID;",
+                 body TEXT NOT NULL
+             );",
         )?;
+        migrate_keyed_table(&mut connection)?;
         Ok(Store {
             connection,
+            slots: Slots::default(),
             _checkpointer: Checkpointer::start(path)?,
             _owner: owner,
         })
     }
 
-    /// Every stored row as `(kind, id, body)`.
-    pub fn rows(&self) -> Result<Vec<(String, String, String)>, StoreError> {
-        let mut statement = self
-            .connection
-            .prepare("SELECT kind, id, body FROM objects")?;
-        let rows = statement.query_map([], |row| {
-            Ok((
-                row.get::<_, String>(0)?,
-                row.get::<_, String>(1)?,
-                row.get::<_, String>(2)?,
-            ))
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+    /// Every stored row as `(kind, id, body)`, in the order the objects were made; also
+    /// learns (again) which slot holds each.
+    pub fn rows(&mut self) -> Result<Vec<(String, String, String)>, StoreError> {
+        let mut slots = Slots::default();
+        let mut rows = Vec::new();
+        let mut shadowed = Vec::new();
+        {
+            let mut statement = self
+                .connection
+                .prepare("SELECT slot, kind, id, body FROM state_rows ORDER BY slot")?;
+            let mut found = statement.query([])?;
+            while let Some(row) = found.next()? {
+                let (slot, kind, id, body): (i64, String, String, String) =
+                    (row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?);
+                if let Some(earlier) = slots.place(&kind, &id, Some(slot)) {
+                    shadowed.push(earlier);
+                }
+                rows.push((kind, id, body));
+            }
+        }
+        if !shadowed.is_empty() {
+            let tx = self.connection.transaction()?;
+            for slot in shadowed {
+                tx.execute("DELETE FROM state_rows WHERE slot = ?1", [slot])?;
+            }
+            tx.commit()?;
+        }
+        self.slots = slots;
+        Ok(rows)
     }
 
     /// Writes the changed rows (deleting those whose object is gone) in one transaction,
     /// with statements prepared once per connection (SQLite's statement cache), not per row.
+    /// When it fails, the slot map is put back with the rows.
     pub fn write(&mut self, rows: Vec<Row>) -> Result<(), StoreError> {
         if rows.is_empty() {
             return Ok(());
         }
-        let tx = self.connection.transaction()?;
-        {
-            let mut upsert = tx.prepare_cached(
-                "INSERT INTO objects (kind, id, body) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (kind, id) DO UPDATE SET body = excluded.body",
-            )?;
-            let mut delete =
-                tx.prepare_cached("DELETE FROM objects WHERE kind = ?1 AND id = ?2")?;
-            for row in rows {
-                match row.body {
-                    Some(body) => upsert.execute(params![row.kind, row.id, body])?,
-                    None => delete.execute(params![row.kind, row.id])?,
-                };
+
+        let mut undo = Vec::new();
+        let written = write_rows(&mut self.connection, &mut self.slots, &rows, &mut undo);
+        if written.is_err() {
+            for (row, slot) in rows.iter().zip(undo).rev() {
+                self.slots.place(row.kind, &row.id, slot);
             }
         }
-        tx.commit()?;
-        Ok(())
+        written
     }
+}
+
+/// The transaction of [`Store::write`]; `undo` gets the slot each row had before (the first
+/// rows', when it fails part way).
+fn write_rows(
+    connection: &mut Connection,
+    slots: &mut Slots,
+    rows: &[Row],
+    undo: &mut Vec<Option<i64>>,
+) -> Result<(), StoreError> {
+    let tx = connection.transaction()?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO state_rows (slot, kind, id, body) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        let mut update = tx.prepare_cached("UPDATE state_rows SET body = ?2 WHERE slot = ?1")?;
+        let mut delete = tx.prepare_cached("DELETE FROM state_rows WHERE slot = ?1")?;
+        for row in rows {
+            let before = slots.get(row.kind, &row.id);
+            undo.push(before);
+            match (before, &row.body) {
+                (Some(slot), Some(body)) => update.execute(params![slot, body])?,
+                (Some(slot), None) => {
+                    slots.place(row.kind, &row.id, None);
+                    delete.execute([slot])?
+                }
+                (None, Some(body)) => {
+                    let slot = slots.next_free();
+                    slots.place(row.kind, &row.id, Some(slot));
+                    insert.execute(params![slot, row.kind, row.id, body])?
+                }
+                (None, None) => 0,
+            };
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Which slot holds each stored row, by kind and then id (so a lookup borrows both).
+#[derive(Debug, Default)]
+struct Slots {
+    by_kind: HashMap<String, HashMap<String, i64>>,
+    /// One past the highest slot ever placed.
+    next: i64,
+}
+
+impl Slots {
+    fn get(&self, kind: &str, id: &str) -> Option<i64> {
+        self.by_kind.get(kind)?.get(id).copied()
+    }
+
+    /// Puts the row in `slot` (or takes it out with `None`); returns the slot it had.
+    fn place(&mut self, kind: &str, id: &str, slot: Option<i64>) -> Option<i64> {
+        match slot {
+            Some(slot) => {
+                self.next = self.next.max(slot + 1);
+                let ids = match self.by_kind.get_mut(kind) {
+                    Some(ids) => ids,
+                    None => self.by_kind.entry(kind.to_owned()).or_default(),
+                };
+                ids.insert(id.to_owned(), slot)
+            }
+            None => self.by_kind.get_mut(kind)?.remove(id),
+        }
+    }
+
+    fn next_free(&self) -> i64 {
+        self.next.max(1)
+    }
+}
+
+/// Moves the rows of a file from before slots (one table keyed by kind and id) into the
+/// slotted table, once.
+fn migrate_keyed_table(connection: &mut Connection) -> Result<(), rusqlite::Error> {
+    let tx = connection.transaction()?;
+    let old: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'objects')",
+        [],
+        |row| row.get(0),
+    )?;
+    if old {
+        tx.execute_batch(
+            "INSERT INTO state_rows (kind, id, body) SELECT kind, id, body FROM objects;
+             DROP TABLE objects;",
+        )?;
+    }
+    tx.commit()
 }
 
 /// Takes the lock database's exclusive lock and keeps it: in EXCLUSIVE locking mode SQLite
@@ -214,3 +322,149 @@ macro_rules! dirty_accessors {
 }
 
 pub(crate) use dirty_accessors;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!(
+            "sandbox-store-{}-{}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        dir.join(name)
+    }
+
+    fn row(kind: &'static str, id: &str, body: Option<&str>) -> Row {
+        Row {
+            kind,
+            id: id.into(),
+            body: body.map(str::to_owned),
+        }
+    }
+
+    fn stored(path: &Path) -> Vec<(i64, String, String, String)> {
+        let connection = Connection::open(path).unwrap();
+        let mut statement = connection
+            .prepare("SELECT slot, kind, id, body FROM state_rows ORDER BY slot")
+            .unwrap();
+        statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn rows_are_updated_and_deleted_in_their_slots_and_read_back_after_a_restart() {
+        let path = temp_file("state.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        assert!(store.rows().unwrap().is_empty());
+        store
+            .write(vec![row("a", "1", Some("one")), row("b", "1", Some("uno"))])
+            .unwrap();
+        store
+            .write(vec![
+                row("a", "1", Some("ONE")),
+                row("b", "1", None),
+                row("a", "2", Some("two")),
+                row("c", "gone", None),
+            ])
+            .unwrap();
+        drop(store);
+
+        let mut store = Store::open(&path).unwrap();
+        let expected = |s: &[(&str, &str, &str)]| -> Vec<(String, String, String)> {
+            s.iter()
+                .map(|(k, i, b)| ((*k).into(), (*i).into(), (*b).into()))
+                .collect()
+        };
+        assert_eq!(
+            store.rows().unwrap(),
+            expected(&[("a", "1", "ONE"), ("a", "2", "two")])
+        );
+        // The map read back places an update in the row's slot, not in a new one.
+        store.write(vec![row("a", "2", Some("TWO"))]).unwrap();
+        drop(store);
+        let slots: Vec<i64> = stored(&path).iter().map(|r| r.0).collect();
+        assert_eq!(slots, [1, 3], "b/1's slot 2 was deleted, a/2 stays in 3");
+        assert_eq!(stored(&path)[1].3, "TWO");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_slot_map_as_it_was() {
+        let path = temp_file("state.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        store.write(vec![row("a", "1", Some("one"))]).unwrap();
+
+        // Another connection holds the write lock: the write fails after the busy timeout.
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let failed = store.write(vec![row("a", "2", Some("two")), row("a", "1", None)]);
+        assert!(matches!(failed, Err(StoreError::Sqlite(_))), "{failed:?}");
+        holder.execute_batch("ROLLBACK").unwrap();
+
+        // Had the failed write's placements stayed, a/2 would be updated in a slot that holds
+        // nothing, and a/1 inserted a second time.
+        store
+            .write(vec![row("a", "2", Some("two")), row("a", "1", Some("ONE"))])
+            .unwrap();
+        let rows: Vec<(String, String)> = stored(&path)
+            .into_iter()
+            .map(|(_, _, id, body)| (id, body))
+            .collect();
+        assert_eq!(
+            rows,
+            [("1".into(), "ONE".into()), ("2".into(), "two".into())]
+        );
+        drop(store);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_file_from_before_slots_is_moved_over_and_a_key_held_twice_keeps_its_later_row() {
+        let path = temp_file("state.sqlite");
+        {
+            let old = Connection::open(&path).unwrap();
+            old.execute_batch(
+                "CREATE TABLE objects (
+                     kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+                     PRIMARY KEY (kind, id)
+                 ) WITHOUT ROWID;
+                 INSERT INTO objects VALUES ('a', '1', 'one'), ('b', '1', 'uno');",
+            )
+            .unwrap();
+        }
+        let mut store = Store::open(&path).unwrap();
+        let mut rows = store.rows().unwrap();
+        rows.sort();
+        assert_eq!(
+            rows,
+            [
+                ("a".into(), "1".into(), "one".into()),
+                ("b".into(), "1".into(), "uno".into())
+            ]
+        );
+        drop(store);
+
+        // Edited by hand: a/1 twice. The later row wins, and the earlier one is deleted.
+        Connection::open(&path)
+            .unwrap()
+            .execute(
+                "INSERT INTO state_rows (kind, id, body) VALUES ('a', '1', 'later')",
+                [],
+            )
+            .unwrap();
+        let mut store = Store::open(&path).unwrap();
+        let rows = store.rows().unwrap();
+        assert_eq!(rows.len(), 3, "all three are read: {rows:?}");
+        store.write(vec![row("a", "1", None)]).unwrap();
+        drop(store);
+        let left: Vec<String> = stored(&path).into_iter().map(|r| r.3).collect();
+        assert_eq!(left, ["uno"], "no copy of a/1 is left to come back");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+}

@@ -32,7 +32,7 @@ impl Inner {
     /// Puts the world back to what the store holds: the state after the last request that was
     /// answered with success.
     pub fn reload(&mut self) -> Result<(), StoreError> {
-        if let Some(store) = &self.store {
+        if let Some(store) = &mut self.store {
             self.stale = true;
             let mut world = World::restore(store.rows()?)?;
             world.common.keep_salts(&mut self.world.common);
