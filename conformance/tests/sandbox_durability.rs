@@ -115,3 +115,69 @@ async fn a_change_that_cannot_be_saved_is_answered_500_and_undone() {
     restarted.shutdown().await;
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_written_together_are_each_durable_once_answered() {
+    use amazon_pay_protocol::client::Client;
+    use amazon_pay_protocol::v1::{Environment, Region};
+
+    let dir = std::env::temp_dir().join(format!(
+        "sandbox-group-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = SandboxConfig {
+        state_file: Some(dir.join("state.sqlite")),
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config.clone()).await.unwrap();
+    let client = Client::builder(
+        sandbox.account(Region::Jp).unwrap().credentials(),
+        sandbox.endpoint(Environment::Sandbox),
+    )
+    .build()
+    .unwrap();
+    let ba = common::confirmed_agreement(&sandbox, &client).await;
+
+    // 24 authorizations at once, 8 in flight: the journal writes several per transaction.
+    let charges = futures_util::future::join_all((0..24).map(|i| {
+        let (client, ba) = (client.clone(), ba.clone());
+        async move { common::charge_now(&client, &ba, &format!("group-{i}"), 10).await }
+    }));
+    let ids: Vec<String> = charges
+        .await
+        .into_iter()
+        .map(|a| a.amazon_authorization_id.to_string())
+        .collect();
+    // In the file as soon as answered (read by another connection, while the simulator runs).
+    let file = rusqlite::Connection::open(dir.join("state.sqlite")).unwrap();
+    for id in &ids {
+        let rows: i64 = file
+            .query_row(
+                "SELECT COUNT(*) FROM state_rows WHERE kind = 'authorization' AND id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(rows, 1, "{id}");
+    }
+    sandbox.shutdown().await;
+
+    let restarted = Sandbox::start(config).await.unwrap();
+    let stored = restarted.inspect(|w| {
+        ids.iter()
+            .filter(|id| w.v1.authorizations.contains_key(id.as_str()))
+            .count()
+    });
+    assert_eq!(stored, ids.len(), "every authorization answered is on disk");
+    let (status, body) = call_raw(
+        &restarted,
+        "GetAuthorizationDetails",
+        &[("AmazonAuthorizationId", &ids[23])],
+    )
+    .await;
+    assert_eq!(status, 200, "{body}");
+    restarted.shutdown().await;
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -112,6 +112,7 @@ pub(super) fn act<T>(
     server::apply(shared, &shared.v1, |env, world, notices| {
         shared.v1.as_buyer(env, world, notices, region, action)
     })
+    .and_then(|applied| applied.saved_now(shared))
     .map_err(SimError::internal)?
 }
 
@@ -229,11 +230,15 @@ async fn move_clock(State(shared): State<Arc<Shared>>, Json(body): Json<MoveCloc
         let common = &mut world.common;
         common.set_clock_offset(common.clock_offset.saturating_add(seconds));
         Ok::<(), String>(())
-    })
+    });
+    let moved = match moved {
+        Ok(applied) => applied.saved(&shared).await,
+        Err(e) => Err(e),
+    }
     .map_err(|e| refuse(StatusCode::INTERNAL_SERVER_ERROR, e))?;
     moved.map_err(|e| refuse(StatusCode::BAD_REQUEST, e))?;
     // Events that came due happen now, before the caller's next request.
-    server::tick(&shared);
+    server::tick(&shared).await;
     Ok(clock_json(&shared))
 }
 

@@ -45,6 +45,7 @@ pub(super) fn act<T>(
     server::apply(shared, &shared.v2, |env, world, notices| {
         shared.v2.as_buyer(env, world, notices, region, action)
     })
+    .and_then(|applied| applied.saved_now(shared))
     .map_err(ApiError::internal)?
 }
 

@@ -23,6 +23,7 @@ mod control_v2;
 mod delivery;
 pub mod faults;
 mod front;
+mod journal;
 mod listen;
 pub mod notify;
 mod persist;
@@ -57,6 +58,7 @@ pub use v1::buyer::BuyerChoices;
 pub use world::World;
 
 use clock::Clock;
+use journal::Journal;
 use persist::Store;
 use shared::{Inner, Shared};
 use v1::error::SimResult;
@@ -142,10 +144,12 @@ impl Sandbox {
         {
             return Err(SandboxError::Clock);
         }
-        let (mut world, store) = match &config.state_file {
+        let (mut world, journal) = match &config.state_file {
             Some(path) => {
                 let mut store = Store::open(path)?;
-                (World::restore(store.rows()?)?, Some(store))
+                let world = World::restore(store.rows()?)?;
+                let journal = Journal::start(store).map_err(persist::StoreError::Writer)?;
+                (world, Some(journal))
             }
             None => (World::default(), None),
         };
@@ -168,11 +172,8 @@ impl Sandbox {
         })?;
         let shared = Arc::new(Shared {
             accounts: config.accounts,
-            inner: Mutex::new(Inner {
-                world,
-                store,
-                stale: false,
-            }),
+            inner: Mutex::new(Inner { world }),
+            journal,
             faults: Mutex::new(config.faults),
             timing: config.timing,
             delivery: IpnDelivery::start(config.ipn_url),

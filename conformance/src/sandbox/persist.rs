@@ -49,6 +49,14 @@ pub enum StoreError {
         id: String,
         reason: String,
     },
+    #[error("state file: cannot start its writer: {0}")]
+    Writer(std::io::Error),
+    /// A write this change was queued behind (and made on top of) failed.
+    #[error("state file: an earlier change could not be saved, so this one is undone too")]
+    Undone,
+    /// A write's failure, as every change written with it sees it.
+    #[error(transparent)]
+    Failed(std::sync::Arc<StoreError>),
 }
 
 /// One changed row: its body, or `None` when the object is gone.

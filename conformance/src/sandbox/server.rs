@@ -1,8 +1,9 @@
-//! The request pipeline, the same for every API generation: fault injection, then under one
-//! lock the front's work (verification, reading, events due, the operation), persistence of
-//! what changed, and the IPNs; the answer carries a `Date` header from the simulator clock.
-//! A change is answered with success only once it is written: when the write fails the world
-//! is put back from the store and the answer is a 500, which clients retry safely.
+//! The request pipeline, the same for every API generation: fault injection, verification
+//! and reading before the lock, then under it the front's work (events due, the operation),
+//! and after it persistence of what changed (`journal.rs`) and the IPNs; the answer carries
+//! a `Date` header from the simulator clock. A change is answered with success only once it
+//! is written: when the write fails the world is put back from the store and the answer is a
+//! 500, which clients retry safely.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -17,10 +18,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 
 use super::clock::http_date;
+use super::delivery::Outgoing;
 use super::faults::Fault;
 use super::front::{Env, Front, Incoming, Refusal, Reply};
+use super::journal::{Journal, Pending, Saved};
 use super::persist::StoreError;
-use super::shared::{Inner, Shared};
+use super::shared::Shared;
 use super::v1::front::V1Front;
 use super::world::World;
 use amazon_pay_protocol::v2_runtime::error::REQUEST_ID;
@@ -170,7 +173,11 @@ async fn api<F: Front>(
     let applied = apply(shared, front, |env, world, notices| {
         respond(front.serve(env, checked, world, notices), env.now)
     });
-    let response = match applied {
+    let saved = match applied {
+        Ok(applied) => applied.saved(shared).await,
+        Err(e) => Err(e),
+    };
+    let response = match saved {
         Ok(response) => response,
         Err(_) => {
             let now = shared.now(&shared.lock().world);
@@ -183,40 +190,93 @@ async fn api<F: Front>(
     response
 }
 
-/// Runs one piece of work of `front` under the state lock, then writes what changed and sends
-/// the IPNs. When the write fails, the world is put back as it was before the work, no IPN is
-/// sent, and the error is returned: the work did not happen.
+/// Runs one piece of work of `front` under the state lock and queues what it changed to be
+/// written. The answer waits for [`Applied::saved`]: when the write fails, the world is put
+/// back as it was before the work (by the next piece of work), no IPN is sent, and the error
+/// is returned: the work did not happen.
 pub fn apply<F: Front, R>(
     shared: &Shared,
     front: &F,
     work: impl FnOnce(&Env<'_>, &mut World, &mut Vec<F::Notice>) -> R,
-) -> Result<R, StoreError> {
+) -> Result<Applied<R>, StoreError> {
     let mut inner = shared.lock();
-    if inner.stale {
-        inner.reload()?;
+    let world = &mut inner.world;
+    if let Some(journal) = shared.journal.as_ref().filter(|j| j.poisoned()) {
+        reload(journal, world)?;
     }
-    let now = shared.now(&inner.world);
-    let Inner { world, store, .. } = &mut *inner;
+    let now = shared.now(world);
     let mut notices = Vec::new();
     let result = work(&shared.env(now), world, &mut notices);
-    let saved = match store {
-        Some(store) => store.write(world.changes()),
-        None => Ok(()),
+    let pending = shared
+        .journal
+        .as_ref()
+        .and_then(|j| j.queue(world.changes()));
+    let outgoing = match notices.is_empty() {
+        true => Vec::new(),
+        false => front.notifications(world, &notices, now),
     };
-    if let Err(e) = saved {
-        tracing::error!(error = %e, "could not save the sandbox state; the change is undone");
-        inner.stale = true;
-        if let Err(again) = inner.reload() {
-            tracing::error!(error = %again, "could not read the sandbox state back yet");
+    Ok(Applied {
+        result,
+        pending,
+        outgoing,
+        now,
+    })
+}
+
+/// Puts the world back to what the state file holds: the state after the last change that
+/// was written. Until it succeeds every piece of work fails.
+fn reload(journal: &Journal, world: &mut World) -> Result<(), StoreError> {
+    let mut back = World::restore(journal.rows()?)?;
+    back.common.keep_salts(&mut world.common);
+    *world = back;
+    journal.reloaded();
+    Ok(())
+}
+
+/// Work done on the world and not yet answered: its result, the wait for what it changed or
+/// saw to be written, and the IPNs to send once it is.
+pub struct Applied<R> {
+    result: R,
+    pending: Option<Pending>,
+    outgoing: Vec<Outgoing>,
+    now: Timestamp,
+}
+
+impl<R> Applied<R> {
+    /// The result once the change is durable (the IPNs are sent then).
+    pub async fn saved(mut self, shared: &Shared) -> Result<R, StoreError> {
+        if let Some(pending) = self.pending.take() {
+            settled(pending.await.ok())?;
         }
-        return Err(e);
+        Ok(self.sent(shared))
     }
-    if !notices.is_empty() {
-        shared
-            .delivery
-            .send(front.notifications(world, &notices, now), now);
+
+    /// The same, writing on this thread: for callers that cannot wait asynchronously.
+    pub fn saved_now(mut self, shared: &Shared) -> Result<R, StoreError> {
+        if let Some(mut pending) = self.pending.take() {
+            if let Some(journal) = &shared.journal {
+                journal.flush();
+            }
+            settled(pending.try_recv().ok())?;
+        }
+        Ok(self.sent(shared))
     }
-    Ok(result)
+
+    fn sent(self, shared: &Shared) -> R {
+        if !self.outgoing.is_empty() {
+            shared.delivery.send(self.outgoing, self.now);
+        }
+        self.result
+    }
+}
+
+/// A change's outcome; `None` when the writer went away without one (it is not written).
+fn settled(outcome: Option<Saved>) -> Result<(), StoreError> {
+    match outcome {
+        Some(Ok(())) => Ok(()),
+        Some(Err(e)) => Err(StoreError::Failed(e)),
+        None => Err(StoreError::Undone),
+    }
 }
 
 /// Applies due events even when no request comes (asynchronous IPNs arrive on their own).
@@ -224,17 +284,22 @@ pub async fn tick_forever(shared: Arc<Shared>, every: Duration) {
     let mut interval = tokio::time::interval(every);
     loop {
         interval.tick().await;
-        tick(&shared);
+        tick(&shared).await;
     }
 }
 
 /// Applies the events due now, of every front.
-pub fn tick(shared: &Shared) {
-    // A failed write is logged by `apply` and the events stay due; there is no one to answer.
-    let _ = apply(shared, &shared.v1, |env, world, notices| {
+pub async fn tick(shared: &Shared) {
+    // A failed write is logged by the journal and the events stay due; there is no one to
+    // answer.
+    if let Ok(applied) = apply(shared, &shared.v1, |env, world, notices| {
         shared.v1.run_due(env, world, notices);
-    });
-    let _ = apply(shared, &shared.v2, |env, world, notices| {
+    }) {
+        let _ = applied.saved(shared).await;
+    }
+    if let Ok(applied) = apply(shared, &shared.v2, |env, world, notices| {
         shared.v2.run_due(env, world, notices);
-    });
+    }) {
+        let _ = applied.saved(shared).await;
+    }
 }

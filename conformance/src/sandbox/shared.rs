@@ -1,5 +1,5 @@
 //! What the HTTP handlers of a running simulator share: the accounts, the world behind its
-//! lock, the faults, the clock, IPN delivery, quotas, and the API generations' fronts.
+//! lock and its journal, the faults, the clock, IPN delivery, quotas, and the API generations' fronts.
 
 use std::sync::{Mutex, MutexGuard};
 
@@ -13,39 +13,22 @@ use super::common::uuid_text;
 use super::delivery::IpnDelivery;
 use super::faults::Faults;
 use super::front::{Env, Gate};
-use super::persist::{Store, StoreError};
+use super::journal::Journal;
 use super::throttle::Quotas;
 use super::v1::front::V1Front;
 use super::v2::front::V2Front;
 use super::world::World;
 
-/// The mutable part: the world and where it is kept.
+/// The mutable part: the world.
 pub struct Inner {
     pub world: World,
-    pub store: Option<Store>,
-    /// The world holds changes the store refused and could not yet be read back: nothing runs
-    /// until it is.
-    pub stale: bool,
-}
-
-impl Inner {
-    /// Puts the world back to what the store holds: the state after the last request that was
-    /// answered with success.
-    pub fn reload(&mut self) -> Result<(), StoreError> {
-        if let Some(store) = &mut self.store {
-            self.stale = true;
-            let mut world = World::restore(store.rows()?)?;
-            world.common.keep_salts(&mut self.world.common);
-            self.world = world;
-        }
-        self.stale = false;
-        Ok(())
-    }
 }
 
 pub struct Shared {
     pub accounts: Accounts,
     pub inner: Mutex<Inner>,
+    /// Where the world is kept, with `--state FILE`.
+    pub journal: Option<Journal>,
     pub faults: Mutex<Faults>,
     pub timing: Timing,
     pub delivery: IpnDelivery,

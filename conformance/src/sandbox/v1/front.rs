@@ -65,12 +65,15 @@ fn constraint_error(e: &BuildError) -> SimError {
 /// the spec marks volatile (the timestamp, the signature and the credentials, which change on
 /// every retry).
 fn fingerprint(params: &ParamMap) -> String {
-    params
+    let mut text = String::with_capacity(512);
+    for (key, value) in params
         .0
         .iter()
         .filter(|(k, _)| !VOLATILE_PARAMS.contains(&k.as_str()))
-        .map(|(k, v)| format!("{k}={v}\n"))
-        .collect()
+    {
+        text.extend([key.as_str(), "=", value, "\n"]);
+    }
+    text
 }
 
 /// A request whose signature, timestamp and parameters were accepted, read into its

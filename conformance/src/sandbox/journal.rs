@@ -1,0 +1,325 @@
+//! Group commit: the state file is written off the world's lock, by one writer, several
+//! requests per transaction.
+//!
+//! A request changes the world under the lock and queues the rows it changed, in the order
+//! the changes were made; then it lets the lock go and waits for its rows to be written before
+//! it answers. The writer thread takes everything queued since its last transaction and writes
+//! it in one, so while it is writing, other requests run (and queue) instead of waiting for the
+//! lock behind a commit.
+//!
+//! What a request answers must be durable, and that holds for what it read too: a request that
+//! saw changes still queued (its own or others') waits for them as well. One that saw only
+//! written state answers at once.
+//!
+//! When a transaction fails, the world holds changes the file does not, and changes queued
+//! after them were made on top of them: all of them fail (answered 500 by the caller), the
+//! journal is *poisoned*, and the next request first puts the world back from the file
+//! ([`Journal::poisoned`], [`Journal::rows`], [`Journal::reloaded`]). Each queued change
+//! carries the epoch (the number of reloads) it was made in, so none made before a reload is
+//! ever written after it.
+
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+
+use tokio::sync::oneshot;
+
+use super::persist::{Row, Store, StoreError};
+
+/// Whether a queued change was written.
+pub type Saved = Result<(), Arc<StoreError>>;
+
+/// A queued change's outcome, to wait for.
+pub type Pending = oneshot::Receiver<Saved>;
+
+/// The state file and its writer thread; the thread writes what is still queued and ends when
+/// the journal is dropped.
+pub struct Journal {
+    core: Arc<Core>,
+    writer: Option<JoinHandle<()>>,
+}
+
+struct Core {
+    store: Mutex<Store>,
+    queue: Mutex<Queue>,
+    /// Wakes the writer: something was queued, or the journal is closing.
+    queued: Condvar,
+}
+
+#[derive(Default)]
+struct Queue {
+    items: Vec<Item>,
+    /// Changes queued and not yet answered (written or failed), those being written included.
+    unsettled: usize,
+    /// How many times the world was put back from the file.
+    epoch: u64,
+    /// A write failed since the last reload: every change of this epoch is lost.
+    poisoned: bool,
+    closing: bool,
+}
+
+struct Item {
+    epoch: u64,
+    rows: Vec<Row>,
+    saved: oneshot::Sender<Saved>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // Nothing here panics with a guard held but a failed thread spawn; the data is plain.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Journal {
+    pub fn start(store: Store) -> Result<Journal, std::io::Error> {
+        let core = Arc::new(Core {
+            store: Mutex::new(store),
+            queue: Mutex::new(Queue::default()),
+            queued: Condvar::new(),
+        });
+        let writer = {
+            let core = core.clone();
+            std::thread::Builder::new()
+                .name("sandbox-journal".into())
+                .spawn(move || core.write_forever())?
+        };
+        Ok(Journal {
+            core,
+            writer: Some(writer),
+        })
+    }
+
+    /// Queues the rows a piece of work changed; called under the world's lock, so the queue
+    /// is in the order of the changes. `None` when there is nothing to wait for: no rows, and
+    /// nothing the work could have seen is still unwritten.
+    pub fn queue(&self, rows: Vec<Row>) -> Option<Pending> {
+        let mut queue = lock(&self.core.queue);
+        if rows.is_empty() && queue.unsettled == 0 && !queue.poisoned {
+            return None;
+        }
+        let (saved, pending) = oneshot::channel();
+        let epoch = queue.epoch;
+        queue.items.push(Item { epoch, rows, saved });
+        queue.unsettled += 1;
+        self.core.queued.notify_one();
+        Some(pending)
+    }
+
+    /// Writes everything queued now, on this thread (for callers that cannot wait
+    /// asynchronously); afterwards every change queued before the call is settled.
+    pub fn flush(&self) {
+        self.core.write_queued();
+    }
+
+    /// Whether the world must be put back from the file before it is used again.
+    pub fn poisoned(&self) -> bool {
+        lock(&self.core.queue).poisoned
+    }
+
+    /// Every row in the file (see [`Store::rows`]), for putting the world back.
+    pub fn rows(&self) -> Result<Vec<(String, String, String)>, StoreError> {
+        lock(&self.core.store).rows()
+    }
+
+    /// The world was put back from the file: changes queued from now on are written again.
+    pub fn reloaded(&self) {
+        let mut queue = lock(&self.core.queue);
+        queue.epoch += 1;
+        queue.poisoned = false;
+    }
+}
+
+impl Drop for Journal {
+    fn drop(&mut self) {
+        lock(&self.core.queue).closing = true;
+        self.core.queued.notify_one();
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+impl Core {
+    fn write_forever(&self) {
+        loop {
+            {
+                let mut queue = lock(&self.queue);
+                while queue.items.is_empty() && !queue.closing {
+                    queue = self
+                        .queued
+                        .wait(queue)
+                        .unwrap_or_else(|poisoned| poisoned.into_inner());
+                }
+                if queue.items.is_empty() {
+                    return;
+                }
+            }
+            self.write_queued();
+        }
+    }
+
+    /// One transaction for everything queued, under the store's lock (so transactions, from
+    /// the writer or a flush, follow the queue's order).
+    fn write_queued(&self) {
+        let mut store = lock(&self.store);
+        let (items, lost) = {
+            let mut queue = lock(&self.queue);
+            let items = std::mem::take(&mut queue.items);
+            let (epoch, poisoned) = (queue.epoch, queue.poisoned);
+            items
+                .into_iter()
+                .partition::<Vec<_>, _>(|item| item.epoch == epoch && !poisoned)
+        };
+        let settled = items.len() + lost.len();
+        let undone = Arc::new(StoreError::Undone);
+        for item in lost {
+            let _ = item.saved.send(Err(undone.clone()));
+        }
+        let (rows, answers) = merge(items);
+        let saved = store.write(rows).map_err(Arc::new);
+        if let Err(e) = &saved {
+            tracing::error!(error = %e, "could not save the sandbox state; the change is undone");
+        }
+        let mut queue = lock(&self.queue);
+        if saved.is_err() {
+            queue.poisoned = true;
+        }
+        queue.unsettled -= settled;
+        drop(queue);
+        for answer in answers {
+            let _ = answer.send(saved.clone());
+        }
+    }
+}
+
+/// The rows of several changes as one write: a row changed by more than one (the shared
+/// sequence counter, say) is written once, with its last body.
+fn merge(items: Vec<Item>) -> (Vec<Row>, Vec<oneshot::Sender<Saved>>) {
+    let mut answers = Vec::with_capacity(items.len());
+    let mut rows: Vec<Row> = Vec::new();
+    let mut at: HashMap<(&'static str, String), usize> = HashMap::new();
+    let single = items.len() == 1;
+    for item in items {
+        answers.push(item.saved);
+        if single {
+            rows = item.rows;
+            break;
+        }
+        for row in item.rows {
+            match at.entry((row.kind, row.id.clone())) {
+                Entry::Occupied(slot) => rows[*slot.get()] = row,
+                Entry::Vacant(slot) => {
+                    slot.insert(rows.len());
+                    rows.push(row);
+                }
+            }
+        }
+    }
+    (rows, answers)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::{Path, PathBuf};
+
+    use rusqlite::Connection;
+
+    use super::*;
+
+    fn open(name: &str) -> (PathBuf, Journal) {
+        let dir = std::env::temp_dir().join(format!(
+            "sandbox-journal-{}-{}-{name}",
+            std::process::id(),
+            rand::random::<u32>()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("state.sqlite");
+        let mut store = Store::open(&path).unwrap();
+        store.rows().unwrap();
+        (path.clone(), Journal::start(store).unwrap())
+    }
+
+    fn row(id: &str, body: &str) -> Row {
+        Row {
+            kind: "k",
+            id: id.into(),
+            body: Some(body.into()),
+        }
+    }
+
+    fn bodies(path: &Path) -> Vec<(String, String)> {
+        let connection = Connection::open(path).unwrap();
+        let mut statement = connection
+            .prepare("SELECT id, body FROM state_rows ORDER BY slot")
+            .unwrap();
+        statement
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    fn outcome(mut pending: Pending) -> Option<Saved> {
+        pending.try_recv().ok()
+    }
+
+    #[test]
+    fn changes_queued_together_are_written_once_each_in_order() {
+        let (path, journal) = open("order");
+        // Held, so that the writer thread cannot take the changes one by one.
+        let store = lock(&journal.core.store);
+        let first = journal.queue(vec![row("a", "1"), row("seq", "1")]).unwrap();
+        let second = journal.queue(vec![row("b", "2"), row("seq", "2")]).unwrap();
+        let read = journal
+            .queue(Vec::new())
+            .expect("a read waits for what it saw");
+        drop(store);
+        journal.flush();
+        for pending in [first, second, read] {
+            assert!(matches!(outcome(pending), Some(Ok(()))));
+        }
+        assert_eq!(
+            bodies(&path),
+            [
+                ("a".into(), "1".into()),
+                ("seq".into(), "2".into()),
+                ("b".into(), "2".into())
+            ]
+        );
+        assert!(
+            journal.queue(Vec::new()).is_none(),
+            "nothing left unwritten"
+        );
+        drop(journal);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_fails_what_was_queued_after_it_until_the_world_is_reloaded() {
+        let (path, journal) = open("fail");
+        let holder = Connection::open(&path).unwrap();
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        let failed = journal.queue(vec![row("a", "1")]).unwrap();
+        journal.flush();
+        assert!(matches!(outcome(failed), Some(Err(_))));
+        holder.execute_batch("ROLLBACK").unwrap();
+        assert!(journal.poisoned());
+
+        // Made on top of the lost change, before the world was put back: never written.
+        let on_top = journal.queue(vec![row("b", "2")]).unwrap();
+        journal.flush();
+        assert!(matches!(outcome(on_top), Some(Err(e)) if matches!(*e, StoreError::Undone)));
+        assert!(journal.rows().unwrap().is_empty());
+
+        journal.reloaded();
+        assert!(!journal.poisoned());
+        let after = journal.queue(vec![row("c", "3")]).unwrap();
+        journal.flush();
+        assert!(matches!(outcome(after), Some(Ok(()))));
+        assert_eq!(bodies(&path), [("c".into(), "3".into())]);
+        drop(journal);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+}
