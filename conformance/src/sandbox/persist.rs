@@ -1,6 +1,6 @@
 //! `--state FILE`: the world in SQLite, so it survives a restart. Each object is one row of
-//! JSON (the generated types' serde form) with its kind and id; after every request the rows
-//! it changed are written in one transaction.
+//! JSON (the generated types' serde form) with its kind and id; the rows requests changed are
+//! written in transactions by the journal (`journal.rs`), several requests to one.
 //!
 //! A request is answered only once its rows are written; a failed write leaves the store as it
 //! was (the transaction rolls back) and the caller puts the world back from it. The journal is
