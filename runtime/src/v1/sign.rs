@@ -117,8 +117,8 @@ pub fn param_map_signature(
 
 /// The canonical query of a typed request at `now`.
 fn canonical<O: Operation>(request: &O, credentials: &Credentials, now: Timestamp) -> String {
-    let timestamp = now.to_wire();
-    let common = credentials.common_params(&timestamp);
+    let timestamp = now.wire();
+    let common = credentials.common_params(timestamp.as_str());
     // Room for a typical request plus `&Signature=…`, so the body is never reallocated.
     let mut query = CanonicalQuery::with_capacity(1024);
     request.write_params(&common, &mut query);
@@ -158,7 +158,7 @@ pub fn sign<O: Operation>(
     encode_into(&mut body, signature);
     SignedRequest {
         method: "POST",
-        url: endpoint.url(),
+        url: endpoint.url_str().to_owned(),
         headers: [
             (
                 "Content-Type",
