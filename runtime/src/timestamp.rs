@@ -57,31 +57,35 @@ impl Timestamp {
     }
 
     /// The wire form held inline: signing writes one per request, and this allocates nothing.
-    /// Written field by field: a parsed format description costs several times more.
+    /// Written digit by digit: a parsed format description costs several times more.
     pub(crate) fn wire(&self) -> WireText {
-        let t = self.0;
         let mut text = WireText {
             bytes: [0; WIRE_MAX],
             len: 0,
         };
-        let Ok(year) = u16::try_from(t.year()) else {
+        let (year, month, day) = self.0.to_calendar_date();
+        let Ok(year @ 0..=9999) = u16::try_from(year) else {
             // Years before 0 (the `time` crate allows them) take the general path; `time`
             // keeps years within four digits, so the text always fits.
-            let _ = write_general(t, &mut text);
+            let _ = write_general(self.0, &mut text);
             return text;
         };
-        text.push_digits(year, 4);
-        for (separator, value) in [
-            (b'-', u8::from(t.month())),
-            (b'-', t.day()),
-            (b'T', t.hour()),
-            (b':', t.minute()),
-            (b':', t.second()),
-        ] {
-            text.push(separator);
-            text.push_digits(u16::from(value), 2);
-        }
-        text.push(b'Z');
+        let (hour, minute, second) = self.0.to_hms();
+        // The two decimal digits of a number below 100.
+        let pair = |n: u8| [b'0' + n / 10, b'0' + n % 10];
+        let [c0, c1] = pair((year / 100) as u8);
+        let [y0, y1] = pair((year % 100) as u8);
+        let [m0, m1] = pair(u8::from(month));
+        let [d0, d1] = pair(day);
+        let [h0, h1] = pair(hour);
+        let [i0, i1] = pair(minute);
+        let [s0, s1] = pair(second);
+        let wire = [
+            c0, c1, y0, y1, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', i0, i1, b':', s0, s1,
+            b'Z',
+        ];
+        text.bytes[..wire.len()].copy_from_slice(&wire);
+        text.len = wire.len();
         text
     }
 
@@ -240,22 +244,6 @@ impl WireText {
     pub(crate) fn as_str(&self) -> &str {
         // Only ASCII is ever written, so this never falls back.
         std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
-    }
-
-    /// Appends a byte; a byte past the buffer is dropped (never, as [`WIRE_MAX`] says).
-    fn push(&mut self, byte: u8) {
-        if let Some(slot) = self.bytes.get_mut(self.len) {
-            *slot = byte;
-            self.len += 1;
-        }
-    }
-
-    /// Appends the last `width` decimal digits of `value`, zero-padded.
-    fn push_digits(&mut self, value: u16, width: u32) {
-        for place in (0..width).rev() {
-            let digit = (value / 10u16.pow(place)) % 10;
-            self.push(b'0' + digit as u8);
-        }
     }
 }
 
