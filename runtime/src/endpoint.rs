@@ -108,14 +108,10 @@ impl Endpoint {
         &self.path
     }
 
-    /// `{scheme}://{host}{path}`, owned.
+    /// `{scheme}://{host}{path}`: a copy of the text made with the endpoint (every signed
+    /// request takes one).
     pub fn url(&self) -> String {
         self.url.clone()
-    }
-
-    /// `{scheme}://{host}{path}`, borrowed.
-    pub fn url_str(&self) -> &str {
-        &self.url
     }
 }
 

@@ -10,8 +10,8 @@
 //! finalizes either by value (a moved copy this module could not wipe) or, with hmac's `reset`
 //! feature, by restoring a third saved state (more to copy and wipe on every signature). Both
 //! parts are flat (integers and arrays of them, no pointer, no `Drop`), so every copy this
-//! module makes, the cached core and each request's core and buffer, is wiped with plain
-//! stores when dropped.
+//! module makes, the cached core and each request's core and buffer, is overwritten with
+//! zeros, a word at a time, when dropped.
 //!
 //! [`SecretKey`]: crate::v1::credentials::SecretKey
 

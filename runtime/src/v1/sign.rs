@@ -157,7 +157,7 @@ pub fn sign<O: Operation>(
     encode_bytes_into(&mut body, &signature);
     SignedRequest {
         method: "POST",
-        url: endpoint.url_str().to_owned(),
+        url: endpoint.url(),
         headers: [
             (
                 "Content-Type",
