@@ -45,24 +45,28 @@ pub struct Endpoint {
     scheme: &'static str,
     host: String,
     path: String,
+    /// `{scheme}://{host}{path}`, made once: every signed request carries it.
+    url: String,
 }
 
 impl Endpoint {
     /// Amazon's endpoint for a region and environment.
     pub fn amazon(region: impl RegionHost, environment: impl EnvironmentPath) -> Endpoint {
-        Endpoint {
-            scheme: "https",
-            host: region.host().to_owned(),
-            path: environment.path().to_owned(),
-        }
+        Endpoint::new("https", region.host().to_owned(), environment.path())
     }
 
     /// An https endpoint elsewhere (a proxy, a test double).
     pub fn https(host: impl Into<String>, environment: impl EnvironmentPath) -> Endpoint {
+        Endpoint::new("https", host.into(), environment.path())
+    }
+
+    fn new(scheme: &'static str, host: String, path: &str) -> Endpoint {
+        let url = [scheme, "://", &host, path].concat();
         Endpoint {
-            scheme: "https",
-            host: host.into(),
-            path: environment.path().to_owned(),
+            scheme,
+            host,
+            path: path.to_owned(),
+            url,
         }
     }
 
@@ -83,11 +87,11 @@ impl Endpoint {
         if !loopback {
             return Err(EndpointError::InsecureNonLoopback(host_and_port.to_owned()));
         }
-        Ok(Endpoint {
-            scheme: "http",
-            host: host_and_port.to_owned(),
-            path: environment.path().to_owned(),
-        })
+        Ok(Endpoint::new(
+            "http",
+            host_and_port.to_owned(),
+            environment.path(),
+        ))
     }
 
     /// `https`, or `http` for a loopback endpoint.
@@ -104,20 +108,16 @@ impl Endpoint {
         &self.path
     }
 
+    /// `{scheme}://{host}{path}`: a copy of the text made with the endpoint (every signed
+    /// request takes one).
     pub fn url(&self) -> String {
-        // Called for every signed request: no format machinery for three pieces.
-        let mut url = String::with_capacity(self.host.len() + self.path.len() + 8);
-        url.push_str(self.scheme);
-        url.push_str("://");
-        url.push_str(&self.host);
-        url.push_str(&self.path);
-        url
+        self.url.clone()
     }
 }
 
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.url())
+        f.write_str(&self.url)
     }
 }
 
@@ -146,6 +146,11 @@ mod tests {
         assert_eq!(
             e.url(),
             "https://mws.amazonservices.jp/OffAmazonPayments_Sandbox/2013-01-01"
+        );
+        assert_eq!(e.to_string(), e.url());
+        assert_eq!(
+            Endpoint::loopback_http("127.0.0.1:8080", LIVE).map(|e| e.url()),
+            Ok("http://127.0.0.1:8080/OffAmazonPayments/2013-01-01".to_owned())
         );
         assert!(Endpoint::loopback_http("127.0.0.1:8080", LIVE).is_ok());
         assert!(Endpoint::loopback_http("[::1]:80", LIVE).is_ok());

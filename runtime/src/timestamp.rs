@@ -51,28 +51,42 @@ impl Timestamp {
             })
     }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ`, dropping any fraction of a second. Written field by field:
-    /// this runs on every signature, and a parsed format description costs several times more.
+    /// `YYYY-MM-DDTHH:MM:SSZ`, dropping any fraction of a second.
     pub fn to_wire(&self) -> String {
-        let t = self.0;
-        let Ok(year) = u16::try_from(t.year()) else {
-            // Years before 0 (the `time` crate allows them) take the general path.
-            return general_wire(t);
+        self.wire().as_str().to_owned()
+    }
+
+    /// The wire form held inline: signing writes one per request, and this allocates nothing.
+    /// Written digit by digit: a parsed format description costs several times more.
+    pub(crate) fn wire(&self) -> WireText {
+        let mut text = WireText {
+            bytes: [0; WIRE_MAX],
+            len: 0,
         };
-        let mut out = String::with_capacity(20);
-        push_padded(&mut out, year, 4);
-        for (separator, value) in [
-            ('-', u8::from(t.month())),
-            ('-', t.day()),
-            ('T', t.hour()),
-            (':', t.minute()),
-            (':', t.second()),
-        ] {
-            out.push(separator);
-            push_padded(&mut out, u16::from(value), 2);
-        }
-        out.push('Z');
-        out
+        let (year, month, day) = self.0.to_calendar_date();
+        let Ok(year @ 0..=9999) = u16::try_from(year) else {
+            // Years before 0 (the `time` crate allows them) take the general path; `time`
+            // keeps years within four digits, so the text always fits.
+            let _ = write_general(self.0, &mut text);
+            return text;
+        };
+        let (hour, minute, second) = self.0.to_hms();
+        // The two decimal digits of a number below 100.
+        let pair = |n: u8| [b'0' + n / 10, b'0' + n % 10];
+        let [c0, c1] = pair((year / 100) as u8);
+        let [y0, y1] = pair((year % 100) as u8);
+        let [m0, m1] = pair(u8::from(month));
+        let [d0, d1] = pair(day);
+        let [h0, h1] = pair(hour);
+        let [i0, i1] = pair(minute);
+        let [s0, s1] = pair(second);
+        let wire = [
+            c0, c1, y0, y1, b'-', m0, m1, b'-', d0, d1, b'T', h0, h1, b':', i0, i1, b':', s0, s1,
+            b'Z',
+        ];
+        text.bytes[..wire.len()].copy_from_slice(&wire);
+        text.len = wire.len();
+        text
     }
 
     /// The basic ISO 8601 form of v2 (`YYYYMMDDTHHMMSSZ`): the wire form without its
@@ -202,9 +216,10 @@ fn digits(text: &[u8]) -> Option<u32> {
     })
 }
 
-/// The wire form through `format!`: the signed-year fallback of [`Timestamp::to_wire`].
-fn general_wire(t: OffsetDateTime) -> String {
-    format!(
+/// The wire form through `write!`: the signed-year fallback of [`Timestamp::wire`].
+fn write_general(t: OffsetDateTime, out: &mut impl fmt::Write) -> fmt::Result {
+    write!(
+        out,
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
         t.year(),
         u8::from(t.month()),
@@ -215,11 +230,30 @@ fn general_wire(t: OffsetDateTime) -> String {
     )
 }
 
-/// Appends the last `width` decimal digits of `value`, zero-padded.
-fn push_padded(out: &mut String, value: u16, width: u32) {
-    for place in (0..width).rev() {
-        let digit = (value / 10u16.pow(place)) % 10;
-        out.push(char::from(b'0' + digit as u8));
+/// The longest wire form: a sign, four year digits and the rest (`-9999-12-31T23:59:59Z`).
+const WIRE_MAX: usize = 21;
+
+/// [`Timestamp::to_wire`]'s text in a fixed buffer (ASCII only).
+#[derive(Clone, Copy)]
+pub(crate) struct WireText {
+    bytes: [u8; WIRE_MAX],
+    len: usize,
+}
+
+impl WireText {
+    pub(crate) fn as_str(&self) -> &str {
+        // Only ASCII is ever written, so this never falls back.
+        std::str::from_utf8(&self.bytes[..self.len]).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for WireText {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        let end = self.len + text.len();
+        let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+        slot.copy_from_slice(text.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -321,6 +355,13 @@ mod tests {
         );
     }
 
+    /// The wire form through the general formatter, as a reference.
+    fn general_wire(t: OffsetDateTime) -> String {
+        let mut text = String::new();
+        write_general(t, &mut text).unwrap();
+        text
+    }
+
     #[test]
     fn wire_form_is_written_digit_by_digit_like_the_general_format() {
         // From year 0 to 9999 in uneven steps, so every field takes many values.
@@ -339,8 +380,13 @@ mod tests {
             Timestamp::from_unix(first).unwrap().to_wire(),
             "0000-01-01T00:00:00Z"
         );
-        // Before year 0 the general path writes the sign.
-        let early = Timestamp::from_unix(first - 86_400).unwrap();
-        assert_eq!(early.to_wire(), general_wire(early.0));
+        // Before year 0 the general path writes the sign, the earliest year `time` has too.
+        for t in [
+            Timestamp::from_unix(first - 86_400).unwrap(),
+            Timestamp::from_offset_date_time(PrimitiveDateTime::MIN.assume_utc()),
+        ] {
+            assert_eq!(t.to_wire(), general_wire(t.0));
+            assert!(t.to_wire().starts_with('-'), "{}", t.to_wire());
+        }
     }
 }

@@ -5,54 +5,74 @@
 //! cloned for each request, instead of keying a new HMAC every time.
 //!
 //! That state is as good as the key for forging signatures, and hmac 0.12 cannot zeroize it,
-//! so this type does: `Hmac<Sha256>` is flat (arrays of integers and counters, no pointer, no
-//! `Drop`), which is what `zeroize_flat_type` requires, and every copy this module makes (the
-//! cached one and each request's) is wiped when dropped.
+//! so this module does. It drives hmac's core (`HmacCore`: the inner and outer SHA-256 states)
+//! and a block buffer itself, rather than through the `Hmac` wrapper, because the wrapper
+//! finalizes either by value (a moved copy this module could not wipe) or, with hmac's `reset`
+//! feature, by restoring a third saved state (more to copy and wipe on every signature). Both
+//! parts are flat (integers and arrays of them, no pointer, no `Drop`), so every copy this
+//! module makes, the cached core and each request's core and buffer, is overwritten with
+//! zeros, a word at a time, when dropped.
 //!
 //! [`SecretKey`]: crate::v1::credentials::SecretKey
 
 use base64::Engine as _;
-use hmac::{Hmac, Mac};
+use hmac::HmacCore;
+use hmac::digest::KeyInit;
+use hmac::digest::core_api::{Buffer, FixedOutputCore, UpdateCore};
 use sha2::Sha256;
 
-type HmacSha256 = Hmac<Sha256>;
+type Core = HmacCore<Sha256>;
 
-// `zeroize_flat_type` may only be used on a type that owns nothing behind a pointer; a type
-// without drop glue at least frees nothing when dropped, so a future hmac that started to
-// allocate would fail here.
-const _: () = assert!(!std::mem::needs_drop::<HmacSha256>());
+// A type without drop glue frees nothing when dropped: a future hmac or block buffer that
+// started to allocate would fail here rather than be wiped as if it were flat.
+const _: () = assert!(!std::mem::needs_drop::<Core>() && !std::mem::needs_drop::<Buffer<Core>>());
 
-/// An HMAC-SHA256 state: the key absorbed, perhaps some message too. Wiped on drop.
-pub(crate) struct KeyedMac(HmacSha256);
+/// The key absorbed: HMAC-SHA256's inner and outer states after their pad blocks. Wiped on
+/// drop.
+pub(crate) struct KeyedMac(Core);
+
+/// One message being absorbed: a copy of the keyed core and the partial block. Wiped on drop.
+/// Word-aligned so that the wipe writes whole words.
+#[repr(C, align(8))]
+struct Absorbing {
+    core: Core,
+    buffer: Buffer<Core>,
+}
 
 impl KeyedMac {
     pub(crate) fn new(key: &[u8]) -> KeyedMac {
         // HMAC accepts keys of any length, so this cannot fail.
-        KeyedMac(HmacSha256::new_from_slice(key).unwrap_or_else(|_| unreachable!()))
+        KeyedMac(Core::new_from_slice(key).unwrap_or_else(|_| unreachable!()))
     }
 
     /// The base64 HMAC of `parts`, concatenated.
     pub(crate) fn sign(&self, parts: &[&str]) -> String {
-        self.sign_into(parts, &mut [0u8; 44]).to_owned()
+        // Base64 is ASCII.
+        String::from_utf8_lossy(&self.sign_base64(parts)).into_owned()
     }
 
-    /// The base64 HMAC of `parts` written into `out`, for a caller that copies it on at once
-    /// (no allocation).
-    pub(crate) fn sign_into<'a>(&self, parts: &[&str], out: &'a mut [u8; 44]) -> &'a str {
-        // 32 bytes are always 44 base64 characters, which are ASCII.
-        let written = base64::engine::general_purpose::STANDARD
-            .encode_slice(self.tag(parts), out)
-            .unwrap_or_else(|_| unreachable!());
-        std::str::from_utf8(&out[..written]).unwrap_or_else(|_| unreachable!())
+    /// The base64 HMAC of `parts` as bytes, for a caller that copies it on at once (no
+    /// allocation, and no UTF-8 check of text known to be ASCII).
+    pub(crate) fn sign_base64(&self, parts: &[&str]) -> [u8; 44] {
+        let mut out = [0u8; 44];
+        // 32 bytes are always 44 base64 characters.
+        let _ = base64::engine::general_purpose::STANDARD.encode_slice(self.tag(parts), &mut out);
+        out
     }
 
     fn tag(&self, parts: &[&str]) -> [u8; 32] {
-        let mut mac = self.clone();
+        let mut mac = Absorbing {
+            core: self.0.clone(),
+            buffer: Buffer::<Core>::default(),
+        };
+        let Absorbing { core, buffer } = &mut mac;
         for part in parts {
-            mac.0.update(part.as_bytes());
+            buffer.digest_blocks(part.as_bytes(), |blocks| core.update_blocks(blocks));
         }
-        // `finalize_reset` leaves the state in place, so `mac`'s drop wipes it.
-        mac.0.finalize_reset().into_bytes().into()
+        let mut tag = Default::default();
+        // In place: the copy finalized is `mac`'s, which its drop wipes.
+        core.finalize_fixed_core(buffer, &mut tag);
+        tag.into()
     }
 }
 
@@ -64,16 +84,46 @@ impl Clone for KeyedMac {
 
 impl zeroize::Zeroize for KeyedMac {
     fn zeroize(&mut self) {
-        // SAFETY: `HmacSha256` holds only integers and arrays of them (checked in part by the
+        // SAFETY: `Core` holds only integers and arrays of them (checked in part by the
         // `needs_drop` assertion above), so all-zero bytes are a valid value of it: a wiped
         // state can still be used (it signs garbage) and dropped.
-        unsafe { zeroize::zeroize_flat_type(&mut self.0) }
+        unsafe { wipe(&mut self.0) }
     }
 }
 
 impl Drop for KeyedMac {
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(self);
+    }
+}
+
+impl Drop for Absorbing {
+    fn drop(&mut self) {
+        // SAFETY: as for `KeyedMac`, and the buffer is bytes and a position; the padding
+        // `repr(C)` adds may hold anything.
+        unsafe { wipe(self) }
+    }
+}
+
+/// Overwrites `value` with zeros a word at a time: `zeroize_flat_type` writes a byte at a
+/// time, which costs a few hundred volatile stores on every signature. A type whose size or
+/// alignment words do not tile fails to compile.
+///
+/// # Safety
+///
+/// All-zero bytes must be a valid `T`, and `T` must own nothing behind a pointer.
+unsafe fn wipe<T>(value: &mut T) {
+    const WORD: usize = std::mem::size_of::<u64>();
+    const {
+        assert!(std::mem::size_of::<T>() % WORD == 0);
+        assert!(std::mem::align_of::<T>() >= std::mem::align_of::<u64>());
+    }
+    let words = std::ptr::from_mut(value).cast::<u64>();
+    for i in 0..std::mem::size_of::<T>() / WORD {
+        // SAFETY: the words tile `value` exactly and are aligned (asserted above), `&mut`
+        // is exclusive, and the caller vouches for zeros. Volatile, so the stores are not
+        // removed as dead before the memory is dropped.
+        unsafe { std::ptr::write_volatile(words.add(i), 0) };
     }
 }
 
@@ -91,23 +141,40 @@ mod tests {
                 "JQZYxe8EFlLE3XCAWotsn329rpZF7OFYhA8oo7rUV2E="
             );
         }
-        let mut out = [0u8; 44];
         assert_eq!(
-            key.sign_into(&["my_test_string"], &mut out),
-            "JQZYxe8EFlLE3XCAWotsn329rpZF7OFYhA8oo7rUV2E="
+            &key.sign_base64(&["my_test_string"]),
+            b"JQZYxe8EFlLE3XCAWotsn329rpZF7OFYhA8oo7rUV2E="
         );
+    }
+
+    /// Drops `value` in place and tells whether every byte it occupied is then zero.
+    fn wiped_when_dropped<T>(value: T) -> bool {
+        let mut value = std::mem::ManuallyDrop::new(value);
+        // SAFETY: dropped once, and afterwards only its bytes are read, all of which the
+        // wipe has written (padding included).
+        unsafe { std::mem::ManuallyDrop::drop(&mut value) };
+        let bytes = unsafe {
+            std::slice::from_raw_parts((&raw const *value).cast::<u8>(), std::mem::size_of::<T>())
+        };
+        bytes.iter().all(|&b| b == 0)
     }
 
     #[test]
     fn dropping_wipes_the_state() {
-        let mut state = std::mem::ManuallyDrop::new(KeyedMac::new(b"mws_secret_key"));
+        let state = KeyedMac::new(b"mws_secret_key");
         assert!(!state.sign(&["x"]).is_empty());
-        // SAFETY: dropped once, and afterwards only its bytes are read, all of which the
-        // wipe has written (padding included).
-        unsafe { std::mem::ManuallyDrop::drop(&mut state) };
-        let size = std::mem::size_of::<KeyedMac>();
-        let bytes =
-            unsafe { std::slice::from_raw_parts((&*state as *const KeyedMac).cast::<u8>(), size) };
-        assert!(bytes.iter().all(|&b| b == 0));
+        assert!(wiped_when_dropped(state));
+    }
+
+    #[test]
+    fn dropping_wipes_a_request_copy() {
+        // A partial block in the buffer, as a request leaves it before finalizing.
+        let mut mac = Absorbing {
+            core: KeyedMac::new(b"mws_secret_key").0.clone(),
+            buffer: Buffer::<Core>::default(),
+        };
+        let Absorbing { core, buffer } = &mut mac;
+        buffer.digest_blocks(&[0xA5; 100], |blocks| core.update_blocks(blocks));
+        assert!(wiped_when_dropped(mac));
     }
 }

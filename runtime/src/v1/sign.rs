@@ -8,12 +8,11 @@ use std::collections::BTreeMap;
 
 use crate::Timestamp;
 use crate::endpoint::Endpoint;
+use crate::percent::encode_bytes_into;
 use crate::protocol::HttpRequest;
 use crate::v1::Operation;
 use crate::v1::credentials::{Credentials, SecretKey};
-use crate::v1::params::{
-    CanonicalQuery, ParamSink, encode, encode_into, reference_canonical_query,
-};
+use crate::v1::params::{CanonicalQuery, ParamSink, encode, reference_canonical_query};
 
 /// What was signed and how, for a user comparing with the service's `SignatureDoesNotMatch`
 /// (or with another SDK). Never contains the secret.
@@ -117,8 +116,8 @@ pub fn param_map_signature(
 
 /// The canonical query of a typed request at `now`.
 fn canonical<O: Operation>(request: &O, credentials: &Credentials, now: Timestamp) -> String {
-    let timestamp = now.to_wire();
-    let common = credentials.common_params(&timestamp);
+    let timestamp = now.wire();
+    let common = credentials.common_params(timestamp.as_str());
     // Room for a typical request plus `&Signature=…`, so the body is never reallocated.
     let mut query = CanonicalQuery::with_capacity(1024);
     request.write_params(&common, &mut query);
@@ -149,13 +148,13 @@ pub fn sign<O: Operation>(
     now: Timestamp,
 ) -> SignedRequest {
     let mut body = canonical(request, credentials, now);
-    let mut base64 = [0u8; 44];
-    let signature = credentials.secret_key.mac().sign_into(
-        &to_sign(endpoint.host(), endpoint.path(), &body),
-        &mut base64,
-    );
+    let signature =
+        credentials
+            .secret_key
+            .mac()
+            .sign_base64(&to_sign(endpoint.host(), endpoint.path(), &body));
     body.push_str("&Signature=");
-    encode_into(&mut body, signature);
+    encode_bytes_into(&mut body, &signature);
     SignedRequest {
         method: "POST",
         url: endpoint.url(),
