@@ -94,7 +94,9 @@ pub fn serde_field(gate: Gate, f: &Field, extra: TokenStream) -> TokenStream {
     if f.required {
         gate.attr(quote!(serde(rename = #wire, #extra)))
     } else {
-        gate.attr(quote!(serde(rename = #wire, #extra default, skip_serializing_if = "Option::is_none")))
+        gate.attr(
+            quote!(serde(rename = #wire, #extra default, skip_serializing_if = "Option::is_none")),
+        )
     }
 }
 

@@ -144,9 +144,10 @@ impl Notification {
     /// share one table). `None` for `Unknown`, whose type this version cannot write.
     pub fn to_data(&self) -> Option<(&'static str, String)> {
         Some(match self {
-            Notification::OrderReference(d) => {
-                ("OrderReferenceNotification", OrderReferenceNotification::write(d))
-            }
+            Notification::OrderReference(d) => (
+                "OrderReferenceNotification",
+                OrderReferenceNotification::write(d),
+            ),
             Notification::PaymentAuthorize(d) => {
                 ("PaymentAuthorize", AuthorizationNotification::write(d))
             }
@@ -167,9 +168,10 @@ impl Notification {
                 "SolutionProviderEvent",
                 SolutionProviderMerchantNotification::write(d),
             ),
-            Notification::Chargeback(d) => {
-                ("ChargebackDetailedNotification", ChargebackNotification::write(d))
-            }
+            Notification::Chargeback(d) => (
+                "ChargebackDetailedNotification",
+                ChargebackNotification::write(d),
+            ),
             Notification::Unknown { .. } => return None,
         })
     }

@@ -25,14 +25,20 @@ pub enum XmlError {
 
 /// Parses a whole document whose root element maps to `T` with serde (the reference reader).
 #[cfg(feature = "serde-reference")]
-pub fn from_bytes<T: serde::de::DeserializeOwned>(root: &'static str, body: &[u8]) -> Result<T, XmlError> {
+pub fn from_bytes<T: serde::de::DeserializeOwned>(
+    root: &'static str,
+    body: &[u8],
+) -> Result<T, XmlError> {
     let text = std::str::from_utf8(body).map_err(|e| XmlError::NotUtf8(e.to_string()))?;
     from_str(root, text)
 }
 
 /// Parses a whole document whose root element maps to `T` with serde (the reference reader).
 #[cfg(feature = "serde-reference")]
-pub fn from_str<T: serde::de::DeserializeOwned>(root: &'static str, text: &str) -> Result<T, XmlError> {
+pub fn from_str<T: serde::de::DeserializeOwned>(
+    root: &'static str,
+    text: &str,
+) -> Result<T, XmlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     quick_xml::de::from_str(text).map_err(|e| XmlError::Malformed {
         root,
@@ -59,7 +65,11 @@ pub fn root_name(body: &[u8]) -> Option<String> {
 /// Writes `value` as a document with root `root` in the service's namespace with serde (the
 /// reference writer).
 #[cfg(feature = "serde-reference")]
-pub fn to_string<T: serde::Serialize>(root: &str, namespace: &str, value: &T) -> Result<String, XmlError> {
+pub fn to_string<T: serde::Serialize>(
+    root: &str,
+    namespace: &str,
+    value: &T,
+) -> Result<String, XmlError> {
     let mut body = String::new();
     let serializer = quick_xml::se::Serializer::with_root(&mut body, Some(root))
         .map_err(|e| XmlError::Write(e.to_string()))?;

@@ -5,8 +5,8 @@ use amazon_pay_spec::Location;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::emit::rust::rust_type;
 use crate::emit::gate::Gate;
+use crate::emit::rust::rust_type;
 use crate::emit::types::serde_field;
 use crate::ir::{Field, Ir, Scalar, StructRole, Structure, TypeRef};
 use crate::names;

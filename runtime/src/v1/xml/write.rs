@@ -71,8 +71,7 @@ impl XmlWriter {
         }
         self.out.push('>');
         // Borrowed, so no allocation, unless the text holds a character to escape.
-        self.out
-            .push_str(&quick_xml::escape::partial_escape(text));
+        self.out.push_str(&quick_xml::escape::partial_escape(text));
         self.close(name);
     }
 
