@@ -12,12 +12,13 @@ use crate::names;
 
 /// The code of one type entry's file.
 pub fn emit(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> TokenStream {
-    let own = own(ir, entry, protocol);
+    let code = type_code(ir, entry, protocol);
     let protocol_items = protocol.type_items(ir, entry);
-    quote!(#own #protocol_items)
+    quote!(#code #protocol_items)
 }
 
-fn own(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> TokenStream {
+/// The type itself, its methods and the neutral trait impls.
+fn type_code(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> TokenStream {
     match &entry.kind {
         TypeKind::Newtype => newtype(entry, protocol.serde()),
         TypeKind::Enum(variants) => {
