@@ -145,7 +145,7 @@ fn reads_responses_tolerantly_and_writes_them_back() {
     assert_eq!(parsed.response_metadata.request_id, "rid");
     assert!(parsed.result.last_updated_timestamp.is_some());
 
-    let xml = parsed.to_xml().unwrap();
+    let xml = parsed.to_xml();
     assert!(
         xml.contains("<ChargeAgreementResponse xmlns=\"urn:mini\">"),
         "{xml}"

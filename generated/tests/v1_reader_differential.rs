@@ -4,13 +4,14 @@
 //! items): both succeed with equal values, or both refuse the document. Every body is read
 //! as the answer of every operation, so mismatched documents are compared too.
 
-use std::path::Path;
+mod v1_documents;
 
 use amazon_pay_protocol::Operation;
 use amazon_pay_protocol::error::ErrorDocument;
 use amazon_pay_protocol::v1::*;
 use amazon_pay_protocol::xml;
 use proptest::prelude::*;
+use v1_documents::{documents, every_operation};
 
 /// Compares both readers on `body` as the answer of `O`.
 fn same<O: Operation>(body: &[u8]) -> Result<(), String>
@@ -39,68 +40,12 @@ fn agree_everywhere(body: &[u8]) -> Result<(), String> {
     macro_rules! each {
         ($($op:ident)*) => { $( same::<$op>(body)?; )* };
     }
-    each!(
-        AuthorizeOnBillingAgreementRequest AuthorizeRequest CancelOrderReferenceRequest
-        CaptureRequest CloseAuthorizationRequest CloseBillingAgreementRequest
-        CloseOrderReferenceRequest ConfirmBillingAgreementRequest ConfirmOrderReferenceRequest
-        CreateOrderReferenceForIdRequest GetAuthorizationDetailsRequest
-        GetBillingAgreementDetailsRequest GetCaptureDetailsRequest GetMerchantAccountStatusRequest
-        GetMerchantNotificationConfigurationRequest GetOrderReferenceDetailsRequest
-        GetProviderCreditDetailsRequest GetProviderCreditReversalDetailsRequest
-        GetRefundDetailsRequest GetServiceStatusRequest ListOrderReferenceByNextTokenRequest
-        ListOrderReferenceRequest RefundRequest ReverseProviderCreditRequest
-        SetBillingAgreementDetailsRequest SetMerchantNotificationConfigurationRequest
-        SetOrderAttributesRequest SetOrderReferenceDetailsRequest ValidateBillingAgreementRequest
-    );
-    assert_eq!(
-        OPERATIONS.len(),
-        29,
-        "a new operation must join the list above"
-    );
+    every_operation!(each);
     compare(
         "ErrorResponse",
         ErrorDocument::from_xml(body),
         xml::from_bytes::<ErrorDocument>("ErrorResponse", body),
     )
-}
-
-/// Every fixture document and every recorded answer body.
-fn documents() -> &'static [Vec<u8>] {
-    static DOCS: std::sync::OnceLock<Vec<Vec<u8>>> = std::sync::OnceLock::new();
-    DOCS.get_or_init(|| {
-        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-        let mut docs = Vec::new();
-        for sdk in std::fs::read_dir(root.join("fixtures/v1"))
-            .unwrap()
-            .flatten()
-        {
-            for file in std::fs::read_dir(sdk.path()).unwrap().flatten() {
-                if file.path().extension().is_some_and(|x| x == "xml") {
-                    docs.push(std::fs::read(file.path()).unwrap());
-                }
-            }
-        }
-        let fixtures = docs.len();
-        for file in std::fs::read_dir(root.join("conformance/recordings/v1"))
-            .unwrap()
-            .flatten()
-        {
-            let text = std::fs::read_to_string(file.path()).unwrap();
-            let exchanges: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
-            docs.extend(
-                exchanges
-                    .iter()
-                    .filter_map(|e| e["response"].as_str())
-                    .map(|body| body.as_bytes().to_vec()),
-            );
-        }
-        assert!(
-            fixtures > 40 && docs.len() > fixtures + 100,
-            "{fixtures} of {}",
-            docs.len()
-        );
-        docs
-    })
 }
 
 #[test]

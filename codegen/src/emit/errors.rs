@@ -10,7 +10,7 @@ use crate::ir::{Ir, Variant};
 use crate::names;
 
 /// `doc` says where the code is found in an error answer.
-pub fn emit(ir: &Ir, doc: &str, deserialize: Gate) -> TokenStream {
+pub fn emit(ir: &Ir, doc: &str, serde: Gate) -> TokenStream {
     let values: Vec<Variant> = ir
         .errors
         .iter()
@@ -20,7 +20,7 @@ pub fn emit(ir: &Ir, doc: &str, deserialize: Gate) -> TokenStream {
             doc: e.doc.clone(),
         })
         .collect();
-    let enumeration = enumeration("ErrorCode", doc, &values, deserialize);
+    let enumeration = enumeration("ErrorCode", doc, &values, serde);
     let variants: Vec<_> = ir.errors.iter().map(|e| names::ty(&e.variant)).collect();
     let statuses = ir.errors.iter().map(|e| match e.status {
         Some(s) => quote!(::std::option::Option::Some(#s)),

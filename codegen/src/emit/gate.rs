@@ -29,6 +29,15 @@ impl Gate {
         }
     }
 
+    /// `#[meta]`, or `#[cfg_attr(feature = …, meta)]` when gated: a helper attribute of a
+    /// gated derive, which would not exist without it.
+    pub fn attr(self, meta: TokenStream) -> TokenStream {
+        match self {
+            Gate::Always => quote!(#[#meta]),
+            Gate::Feature(feature) => quote!(#[cfg_attr(feature = #feature, #meta)]),
+        }
+    }
+
     /// `#[cfg(feature = …)]` before an item when gated, else nothing.
     pub fn cfg(self) -> TokenStream {
         match self {

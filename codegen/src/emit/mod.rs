@@ -18,18 +18,18 @@ use std::path::PathBuf;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::ir::{Field, Ir, List, OperationEntry, Protocol, Structure};
+use crate::ir::{Field, Ir, List, OperationEntry, Protocol, Structure, TypeEntry};
 use crate::{CodegenError, Options, names};
 use gate::Gate;
 
 /// What a protocol adds to the neutral output.
 pub trait ProtocolEmitter {
-    /// Whether a structure travels as a serde document (`Serialize`, and `Deserialize` as
-    /// [`ProtocolEmitter::deserialize`] says).
+    /// Whether a structure is a document, which has serde's `Serialize` and `Deserialize`
+    /// (when [`ProtocolEmitter::serde`] says).
     fn is_document(&self, s: &Structure) -> bool;
-    /// When the generated types implement `Deserialize`: always where serde reads the
-    /// documents, or under a feature where it is only a reference for generated readers.
-    fn deserialize(&self) -> Gate;
+    /// When the generated types implement `Serialize` and `Deserialize`: always where serde
+    /// reads and writes the documents, or under a feature where generated code does.
+    fn serde(&self) -> Gate;
     /// The `#[serde]` attribute of a structure's field (empty without serde).
     fn field_serde(&self, ir: &Ir, s: &Structure, f: &Field) -> TokenStream;
     /// A list's `#[serde]` attributes: on the type, and on its `items` field.
@@ -48,6 +48,8 @@ pub trait ProtocolEmitter {
     fn structure_methods(&self, ir: &Ir, s: &Structure) -> TokenStream;
     /// Methods inside a list's `impl`, after its constraint checks.
     fn list_methods(&self, ir: &Ir, list: &List) -> TokenStream;
+    /// Items after a type's own (the protocol's trait impls).
+    fn type_items(&self, ir: &Ir, entry: &TypeEntry) -> TokenStream;
     /// What follows an operation's request structure in its file.
     fn operation(&self, ir: &Ir, op: &OperationEntry) -> TokenStream;
     /// What follows the operation table in `dispatch.rs`.
@@ -143,7 +145,7 @@ pub fn files(
         render(
             "errors.rs",
             &header("errors.toml"),
-            errors::emit(ir, protocol.error_code_doc(), protocol.deserialize()),
+            errors::emit(ir, protocol.error_code_doc(), protocol.serde()),
         )?,
     );
     let dispatch = {

@@ -12,10 +12,17 @@ use crate::names;
 
 /// The code of one type entry's file.
 pub fn emit(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> TokenStream {
+    let code = type_code(ir, entry, protocol);
+    let protocol_items = protocol.type_items(ir, entry);
+    quote!(#code #protocol_items)
+}
+
+/// The type itself, its methods and the neutral trait impls.
+fn type_code(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> TokenStream {
     match &entry.kind {
-        TypeKind::Newtype => newtype(entry, protocol.deserialize()),
+        TypeKind::Newtype => newtype(entry, protocol.serde()),
         TypeKind::Enum(variants) => {
-            enumeration(&entry.name, &entry.doc, variants, protocol.deserialize())
+            enumeration(&entry.name, &entry.doc, variants, protocol.serde())
         }
         TypeKind::List(list) => self::list(ir, entry, list, protocol),
         TypeKind::Structure(s) => structure(ir, s, protocol),
@@ -40,18 +47,20 @@ pub fn emit(ir: &Ir, entry: &TypeEntry, protocol: &dyn ProtocolEmitter) -> Token
     }
 }
 
-fn newtype(entry: &TypeEntry, deserialize: Gate) -> TokenStream {
+fn newtype(entry: &TypeEntry, serde: Gate) -> TokenStream {
     let name = names::ty(&entry.name);
     let doc = doc_attr(&entry.doc);
-    let listed = deserialize.listed(quote!(::serde::Deserialize));
-    let gated = deserialize.derive_attr(quote!(::serde::Deserialize));
+    let derives = quote!(::serde::Serialize, ::serde::Deserialize);
+    let listed = serde.listed(derives.clone());
+    let gated = serde.derive_attr(derives);
+    let transparent = serde.attr(quote!(serde(transparent)));
     quote! {
         #doc
         // `Default` (the empty text) lets a request read from its body stand in for a path
         // member until the path is read.
-        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize #listed)]
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord #listed)]
         #gated
-        #[serde(transparent)]
+        #transparent
         pub struct #name(pub ::std::string::String);
 
         impl #name {
@@ -94,8 +103,8 @@ fn newtype(entry: &TypeEntry, deserialize: Gate) -> TokenStream {
 }
 
 /// An enum whose unknown values are kept as `Unknown(String)`.
-pub fn enumeration(name: &str, doc: &str, values: &[Variant], deserialize: Gate) -> TokenStream {
-    let deserialize_cfg = deserialize.cfg();
+pub fn enumeration(name: &str, doc: &str, values: &[Variant], serde: Gate) -> TokenStream {
+    let serde_cfg = serde.cfg();
     let ident = names::ty(name);
     let doc = doc_attr(doc);
     let variants: Vec<_> = values.iter().map(|v| names::ty(&v.rust)).collect();
@@ -144,13 +153,14 @@ pub fn enumeration(name: &str, doc: &str, values: &[Variant], deserialize: Gate)
             }
         }
 
+        #serde_cfg
         impl ::serde::Serialize for #ident {
             fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
                 serializer.serialize_str(self.as_str())
             }
         }
 
-        #deserialize_cfg
+        #serde_cfg
         impl<'de> ::serde::Deserialize<'de> for #ident {
             fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
                 let text = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
@@ -181,13 +191,12 @@ fn list(ir: &Ir, entry: &TypeEntry, list: &List, protocol: &dyn ProtocolEmitter)
         }
     });
     let protocol_methods = protocol.list_methods(ir, list);
-    let listed = protocol.deserialize().listed(quote!(::serde::Deserialize));
-    let gated = protocol
-        .deserialize()
-        .derive_attr(quote!(::serde::Deserialize));
+    let derives = quote!(::serde::Serialize, ::serde::Deserialize);
+    let listed = protocol.serde().listed(derives.clone());
+    let gated = protocol.serde().derive_attr(derives);
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize #listed)]
+        #[derive(Debug, Clone, PartialEq, Default #listed)]
         #gated
         #container_serde
         pub struct #name {

@@ -5,6 +5,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::ProtocolEmitter;
+use super::gate::Gate;
 use super::rust::{doc_attr, field_ident, rust_type};
 use crate::ir::{Field, Ir, Structure};
 use crate::names;
@@ -19,17 +20,14 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
         .fields
         .iter()
         .map(|f| field_decl(f, protocol.field_serde(ir, s, f)));
-    let (serde_derive, deserialize) = if protocol.is_document(s) {
-        let de = protocol.deserialize();
-        let listed = de.listed(quote!(::serde::Deserialize));
-        (
-            quote!(::serde::Serialize #listed,),
-            de.derive_attr(quote!(::serde::Deserialize)),
-        )
+    let (serde_derive, serde_gated) = if protocol.is_document(s) {
+        let serde = protocol.serde();
+        let derives = quote!(::serde::Serialize, ::serde::Deserialize);
+        (serde.listed(derives.clone()), serde.derive_attr(derives))
     } else {
         (quote!(), quote!())
     };
-    let default_derive = all_optional.then(|| quote!(Default,));
+    let default_derive = all_optional.then(|| quote!(, Default));
     let builder_fields = s.fields.iter().map(|f| {
         let ident = field_ident(f);
         let rust = rust_type(&f.ty);
@@ -53,8 +51,8 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
 
     quote! {
         #doc
-        #[derive(Debug, Clone, PartialEq, #default_derive #serde_derive)]
-        #deserialize
+        #[derive(Debug, Clone, PartialEq #default_derive #serde_derive)]
+        #serde_gated
         #[non_exhaustive]
         pub struct #name {
             #(#fields)*
@@ -89,14 +87,16 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
     }
 }
 
-/// `#[serde(rename = …, <extra> default, skip_serializing_if …)]`: the wire name, and an
-/// optional member is absent when unset; `extra` is what the protocol adds.
-pub fn serde_field(f: &Field, extra: TokenStream) -> TokenStream {
+/// `#[serde(rename = …, <extra> default, skip_serializing_if …)]` (as `gate` says): the wire
+/// name, and an optional member is absent when unset; `extra` is what the protocol adds.
+pub fn serde_field(gate: Gate, f: &Field, extra: TokenStream) -> TokenStream {
     let wire = &f.wire;
     if f.required {
-        quote!(#[serde(rename = #wire, #extra)])
+        gate.attr(quote!(serde(rename = #wire, #extra)))
     } else {
-        quote!(#[serde(rename = #wire, #extra default, skip_serializing_if = "Option::is_none")])
+        gate.attr(
+            quote!(serde(rename = #wire, #extra default, skip_serializing_if = "Option::is_none")),
+        )
     }
 }
 

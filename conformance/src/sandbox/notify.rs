@@ -7,7 +7,7 @@
 //! `StaticCertificates::new().with(SIGNING_CERT_URL, CERT_PEM)`.
 //!
 //! The `NotificationData` document is written by the protocol crate
-//! ([`Notification::to_data`]: quick-xml serde, `v1::IPN_NAMESPACE`), so the simulator writes
+//! ([`Notification::to_data`]: the generated writers, `v1::IPN_NAMESPACE`), so the simulator writes
 //! exactly what [`Notification::parse`] reads. Serializing the envelope with `serde_json` gives
 //! the POST body.
 
@@ -55,7 +55,7 @@ impl NotificationSigner {
     }
 
     /// The signed SNS envelope of any writable notification (every type but `Unknown`).
-    /// `None` for `Unknown`, details that cannot be written as XML, or a failed signature.
+    /// `None` for `Unknown` or a failed signature.
     pub fn envelope(
         &self,
         notification: &Notification,
@@ -64,7 +64,7 @@ impl NotificationSigner {
         now: Timestamp,
         message_id: &str,
     ) -> Option<SnsEnvelope> {
-        let (notification_type, notification_data) = notification.to_data()?.ok()?;
+        let (notification_type, notification_data) = notification.to_data()?;
         let event_type = match notification {
             Notification::BillingAgreement { event_type, .. } => event_type.as_deref(),
             _ => None,
@@ -266,7 +266,7 @@ mod tests {
             verify(&parsed, &certificates(), now()).unwrap();
             let (message, read) = Notification::parse(&parsed).unwrap();
             assert_eq!(read, notification);
-            let written_type = notification.to_data().unwrap().unwrap().0;
+            let written_type = notification.to_data().unwrap().0;
             assert_eq!(message.notification_type, written_type);
             assert_eq!(message.seller_id, "A1SIMULATORJP");
             assert_eq!(message.release_environment, "Sandbox");
@@ -301,7 +301,7 @@ mod tests {
             ("BillingAgreementNotification", "BillingAgreement"),
         ];
         for (notification, (root, element)) in notifications().iter().zip(roots) {
-            let xml = notification.to_data().unwrap().unwrap().1;
+            let xml = notification.to_data().unwrap().1;
             let open = format!(
                 "<{root} xmlns=\"https://mws.amazonservices.com/ipn/OffAmazonPayments/2013-01-01\"><{element}>"
             );

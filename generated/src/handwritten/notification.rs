@@ -1,14 +1,13 @@
 //! The typed v1 notification inside a verified SNS message (it needs the generated types, so
 //! it lives here rather than in the runtime's `ipn`).
 
-use serde::Serialize;
-
 use crate::ipn::{IpnError, NotificationMessage, SnsEnvelope};
 use crate::v1;
-use crate::xml::{XmlError, XmlReader};
+use crate::xml::{WriteXml, XmlError, XmlReader, XmlWriter};
 
 /// A typed notification, by `NotificationType`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum Notification {
     OrderReference(v1::OrderReferenceDetails),
     PaymentAuthorize(v1::AuthorizationDetails),
@@ -31,18 +30,20 @@ pub enum Notification {
 }
 
 /// The `NotificationData` documents: a root element holding one payload element, read by the
-/// payload's generated pull reader and written with serde.
+/// payload's generated pull reader and written by its generated writer.
 macro_rules! documents {
     ($($doc:ident { $field:literal : $ty:ty }),* $(,)?) => {$(
-        #[derive(Serialize)]
-        struct $doc {
-            #[serde(rename = $field)]
-            payload: $ty,
-        }
+        struct $doc;
 
         impl $doc {
             fn read(xml: &str) -> Result<$ty, XmlError> {
                 read_payload(stringify!($doc), $field, xml, <$ty>::read_xml)
+            }
+
+            fn write(payload: &$ty) -> String {
+                XmlWriter::document(stringify!($doc), v1::IPN_NAMESPACE, |w| {
+                    payload.write_xml(w, $field)
+                })
             }
         }
     )*};
@@ -141,86 +142,37 @@ impl Notification {
     /// The `NotificationType` and the `NotificationData` document the service sends for this
     /// notification (the sandbox simulator writes its IPNs with this, so reading and writing
     /// share one table). `None` for `Unknown`, whose type this version cannot write.
-    pub fn to_data(&self) -> Option<Result<(&'static str, String), crate::xml::XmlError>> {
-        use crate::v1::IPN_NAMESPACE as NS;
-        use crate::xml::to_string;
-        let written = match self {
+    pub fn to_data(&self) -> Option<(&'static str, String)> {
+        Some(match self {
             Notification::OrderReference(d) => (
                 "OrderReferenceNotification",
-                to_string(
-                    "OrderReferenceNotification",
-                    NS,
-                    &OrderReferenceNotification { payload: d.clone() },
-                ),
+                OrderReferenceNotification::write(d),
             ),
-            Notification::PaymentAuthorize(d) => (
-                "PaymentAuthorize",
-                to_string(
-                    "AuthorizationNotification",
-                    NS,
-                    &AuthorizationNotification { payload: d.clone() },
-                ),
-            ),
-            Notification::PaymentCapture(d) => (
-                "PaymentCapture",
-                to_string(
-                    "CaptureNotification",
-                    NS,
-                    &CaptureNotification { payload: d.clone() },
-                ),
-            ),
-            Notification::PaymentRefund(d) => (
-                "PaymentRefund",
-                to_string(
-                    "RefundNotification",
-                    NS,
-                    &RefundNotification { payload: d.clone() },
-                ),
-            ),
+            Notification::PaymentAuthorize(d) => {
+                ("PaymentAuthorize", AuthorizationNotification::write(d))
+            }
+            Notification::PaymentCapture(d) => ("PaymentCapture", CaptureNotification::write(d)),
+            Notification::PaymentRefund(d) => ("PaymentRefund", RefundNotification::write(d)),
             Notification::BillingAgreement { details, .. } => (
                 "BillingAgreementNotification",
-                to_string(
-                    "BillingAgreementNotification",
-                    NS,
-                    &BillingAgreementNotification {
-                        payload: details.clone(),
-                    },
-                ),
+                BillingAgreementNotification::write(details),
             ),
-            Notification::ProviderCredit(d) => (
-                "ProviderCredit",
-                to_string(
-                    "ProviderCreditNotification",
-                    NS,
-                    &ProviderCreditNotification { payload: d.clone() },
-                ),
-            ),
+            Notification::ProviderCredit(d) => {
+                ("ProviderCredit", ProviderCreditNotification::write(d))
+            }
             Notification::ProviderCreditReversal(d) => (
                 "ProviderCreditReversal",
-                to_string(
-                    "ProviderCreditReversalNotification",
-                    NS,
-                    &ProviderCreditReversalNotification { payload: d.clone() },
-                ),
+                ProviderCreditReversalNotification::write(d),
             ),
             Notification::SolutionProviderEvent(d) => (
                 "SolutionProviderEvent",
-                to_string(
-                    "SolutionProviderMerchantNotification",
-                    NS,
-                    &SolutionProviderMerchantNotification { payload: d.clone() },
-                ),
+                SolutionProviderMerchantNotification::write(d),
             ),
             Notification::Chargeback(d) => (
                 "ChargebackDetailedNotification",
-                to_string(
-                    "ChargebackNotification",
-                    NS,
-                    &ChargebackNotification { payload: d.clone() },
-                ),
+                ChargebackNotification::write(d),
             ),
             Notification::Unknown { .. } => return None,
-        };
-        Some(written.1.map(|xml| (written.0, xml)))
+        })
     }
 }

@@ -26,10 +26,11 @@ pub fn operation(
 ) -> ::std::option::Option<&'static ::amazon_pay_protocol::OperationInfo> {
     OPERATIONS.iter().find(|o| o.action == action)
 }
-/// A success response of any operation. Serializes as the document's content (JSON
-/// for debugging, snapshots and the `decode` command).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[serde(untagged)]
+/// A success response of any operation. With the `serde` feature, serializes as the
+/// document's content (JSON for debugging, snapshots and the `decode` command).
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(untagged))]
 pub enum AnyResponse {
     ChargeAgreement(ChargeAgreementResponse),
     GetStatus(GetStatusResponse),
@@ -75,12 +76,7 @@ impl AnyResponse {
         }
     }
     /// Writes the document as the service does.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
+    pub fn to_xml(&self) -> ::std::string::String {
         match self {
             AnyResponse::ChargeAgreement(r) => r.to_xml(),
             AnyResponse::GetStatus(r) => r.to_xml(),

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{ResponseError, ServiceCode, ServiceError};
 use crate::v1::Operation;
-use crate::v1::xml::{self, XmlError};
+use crate::v1::xml::{self, WriteXml, XmlError};
 
 /// `<ErrorResponse>` as the service writes it (`RequestId`, or `RequestID` when throttled).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
@@ -36,8 +36,11 @@ impl ErrorDocument {
 
     /// Writes the document as the service does, in the service's XML `namespace` (the
     /// simulator renders its errors with this).
-    pub fn to_xml(&self, namespace: &str) -> Result<String, XmlError> {
-        xml::to_string("ErrorResponse", namespace, self)
+    pub fn to_xml(&self, namespace: &str) -> String {
+        xml::XmlWriter::document("ErrorResponse", namespace, |w| {
+            self.error.write_xml(w, "Error");
+            self.request_id.write_xml(w, "RequestId");
+        })
     }
 }
 

@@ -1,8 +1,6 @@
 //! What every generated v1 operation provides: its Action, how it writes its parameters, and
 //! the `<{Action}Response>` document it reads.
 
-use serde::Serialize;
-
 use crate::operation::OperationInfo;
 use crate::v1::params::{CommonParams, ParamSink};
 
@@ -11,9 +9,10 @@ pub trait Operation {
     /// The `Action` parameter.
     const ACTION: &'static str;
     const INFO: OperationInfo;
-    /// The whole `<{Action}Response>` document. Not bound by `Deserialize`: the generated
-    /// types implement it only under the protocol crate's `serde-reference` feature.
-    type Response: Serialize + std::fmt::Debug + Send;
+    /// The whole `<{Action}Response>` document. Not bound by serde: the generated types
+    /// implement `Serialize` and `Deserialize` only under the protocol crate's `serde`
+    /// feature (they are read and written by generated code).
+    type Response: std::fmt::Debug + Send;
 
     /// Visits every parameter, the common ones included, in canonical (byte) order.
     fn write_params<S: ParamSink>(&self, common: &CommonParams<'_>, sink: &mut S);
@@ -30,7 +29,7 @@ pub trait Operation {
 }
 
 /// `<ResponseMetadata>` of every success response.
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 pub struct ResponseMetadata {
     /// The service's request id (`RequestId`, or `RequestID` in some responses).
     #[serde(rename = "RequestId", alias = "RequestID", default)]

@@ -1,16 +1,15 @@
-//! Reading and writing XML documents: the generated pull readers over [`XmlReader`], and
-//! quick-xml's serde support, which writes documents (the simulator) and stays as the
-//! reference reader the pull readers are tested against.
+//! Reading and writing XML documents: the generated pull readers over [`XmlReader`], the
+//! generated writers over [`XmlWriter`], and (feature `serde-reference`) quick-xml's serde
+//! reader and writer, the references both are tested against.
 //!
-//! Both tolerate what real responses contain: a UTF-8 byte-order mark, no XML declaration,
-//! namespaces, unknown elements (ignored) and elements in any order.
+//! The readers tolerate what real responses contain: a UTF-8 byte-order mark, no XML
+//! declaration, namespaces, unknown elements (ignored) and elements in any order.
 
 mod read;
+mod write;
 
 pub use read::XmlReader;
-
-use serde::Serialize;
-use serde::de::DeserializeOwned;
+pub use write::{WriteXml, XmlWriter};
 
 /// A document that is not what the expected type describes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -19,18 +18,27 @@ pub enum XmlError {
     NotUtf8(String),
     #[error("cannot read <{root}> document: {reason}")]
     Malformed { root: &'static str, reason: String },
+    /// Only the serde reference writer fails (the generated writers cannot).
     #[error("cannot write XML: {0}")]
     Write(String),
 }
 
 /// Parses a whole document whose root element maps to `T` with serde (the reference reader).
-pub fn from_bytes<T: DeserializeOwned>(root: &'static str, body: &[u8]) -> Result<T, XmlError> {
+#[cfg(feature = "serde-reference")]
+pub fn from_bytes<T: serde::de::DeserializeOwned>(
+    root: &'static str,
+    body: &[u8],
+) -> Result<T, XmlError> {
     let text = std::str::from_utf8(body).map_err(|e| XmlError::NotUtf8(e.to_string()))?;
     from_str(root, text)
 }
 
-/// Parses a whole document whose root element maps to `T`.
-pub fn from_str<T: DeserializeOwned>(root: &'static str, text: &str) -> Result<T, XmlError> {
+/// Parses a whole document whose root element maps to `T` with serde (the reference reader).
+#[cfg(feature = "serde-reference")]
+pub fn from_str<T: serde::de::DeserializeOwned>(
+    root: &'static str,
+    text: &str,
+) -> Result<T, XmlError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     quick_xml::de::from_str(text).map_err(|e| XmlError::Malformed {
         root,
@@ -54,8 +62,14 @@ pub fn root_name(body: &[u8]) -> Option<String> {
     }
 }
 
-/// Writes `value` as a document with root `root` in the service's namespace.
-pub fn to_string<T: Serialize>(root: &str, namespace: &str, value: &T) -> Result<String, XmlError> {
+/// Writes `value` as a document with root `root` in the service's namespace with serde (the
+/// reference writer).
+#[cfg(feature = "serde-reference")]
+pub fn to_string<T: serde::Serialize>(
+    root: &str,
+    namespace: &str,
+    value: &T,
+) -> Result<String, XmlError> {
     let mut body = String::new();
     let serializer = quick_xml::se::Serializer::with_root(&mut body, Some(root))
         .map_err(|e| XmlError::Write(e.to_string()))?;

@@ -5,6 +5,7 @@ use amazon_pay_spec::Location;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use crate::emit::gate::Gate;
 use crate::emit::rust::rust_type;
 use crate::emit::types::serde_field;
 use crate::ir::{Field, Ir, Scalar, StructRole, Structure, TypeRef};
@@ -39,7 +40,7 @@ pub fn field_serde(ir: &Ir, s: &Structure, f: &Field) -> TokenStream {
         TypeRef::Scalar(Scalar::Timestamp) => json("timestamp"),
         _ => quote!(),
     };
-    serde_field(f, extra)
+    serde_field(Gate::Always, f, extra)
 }
 
 /// For each `json_strings` member (an optional list), the functions its serde attribute

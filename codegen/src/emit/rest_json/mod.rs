@@ -13,7 +13,7 @@ use quote::quote;
 
 use super::ProtocolEmitter;
 use super::gate::Gate;
-use crate::ir::{Field, Ir, List, OperationEntry, RestJson, Structure};
+use crate::ir::{Field, Ir, List, OperationEntry, RestJson, Structure, TypeEntry};
 
 pub struct RestJsonEmitter<'a> {
     pub protocol: &'a RestJson,
@@ -25,7 +25,8 @@ impl ProtocolEmitter for RestJsonEmitter<'_> {
         true
     }
 
-    fn deserialize(&self) -> Gate {
+    fn serde(&self) -> Gate {
+        // serde is the wire format.
         Gate::Always
     }
 
@@ -63,6 +64,10 @@ impl ProtocolEmitter for RestJsonEmitter<'_> {
     }
 
     fn list_methods(&self, _ir: &Ir, _list: &List) -> TokenStream {
+        quote!()
+    }
+
+    fn type_items(&self, _ir: &Ir, _entry: &TypeEntry) -> TokenStream {
         quote!()
     }
 

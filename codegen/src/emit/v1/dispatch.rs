@@ -4,6 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::SERDE;
 use crate::ir::Ir;
 
 pub fn emit(ir: &Ir) -> TokenStream {
@@ -18,11 +19,14 @@ pub fn emit(ir: &Ir) -> TokenStream {
         .iter()
         .map(|a| format_ident!("{}Response", a))
         .collect();
+    let serde = SERDE.derive_attr(quote!(::serde::Serialize));
+    let untagged = SERDE.attr(quote!(serde(untagged)));
     quote! {
-        /// A success response of any operation. Serializes as the document's content (JSON
-        /// for debugging, snapshots and the `decode` command).
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #[serde(untagged)]
+        /// A success response of any operation. With the `serde` feature, serializes as the
+        /// document's content (JSON for debugging, snapshots and the `decode` command).
+        #[derive(Debug, Clone, PartialEq)]
+        #serde
+        #untagged
         pub enum AnyResponse {
             #(#variants(#responses),)*
         }
@@ -51,7 +55,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
             }
 
             /// Writes the document as the service does.
-            pub fn to_xml(&self) -> ::std::result::Result<::std::string::String, ::amazon_pay_protocol::xml::XmlError> {
+            pub fn to_xml(&self) -> ::std::string::String {
                 match self {
                     #(AnyResponse::#variants(r) => r.to_xml(),)*
                 }

@@ -1,6 +1,6 @@
 //! The mws-query (v1) emitter: form parameters in canonical order (`write_params`), the
-//! simulator's parsers (`from_params`), XML response documents, dispatch by Action and the
-//! client's typed methods.
+//! simulator's parsers (`from_params`), XML response documents with their generated readers
+//! and writers, dispatch by Action and the client's typed methods.
 
 mod client;
 mod dispatch;
@@ -9,6 +9,7 @@ mod params;
 mod read;
 mod response;
 mod service;
+mod write;
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -17,13 +18,14 @@ use super::ProtocolEmitter;
 use super::gate::Gate;
 use super::info::info;
 use super::types::serde_field;
-use crate::ir::{Field, Ir, List, MwsQuery, OperationEntry, StructRole, Structure};
+use crate::ir::{Field, Ir, List, MwsQuery, OperationEntry, StructRole, Structure, TypeEntry};
 use crate::names;
 
-/// Documents are read by the generated pull readers (`read.rs`); serde's `Deserialize` is
-/// only the reference reader they are tested against, behind the protocol crate's
-/// `serde-reference` feature, so a plain build does not expand and compile it.
-const SERDE_REFERENCE: Gate = Gate::Feature("serde-reference");
+/// Documents are read and written by generated code (`read.rs`, `write.rs`), so serde's
+/// `Serialize` and `Deserialize` are for applications that keep v1 values in a serde format
+/// (and the XML references the generated code is tested against): behind the protocol
+/// crate's `serde` feature, so a plain build does not expand and compile them.
+const SERDE: Gate = Gate::Feature("serde");
 
 pub struct MwsQueryEmitter<'a> {
     pub protocol: &'a MwsQuery,
@@ -43,15 +45,15 @@ impl ProtocolEmitter for MwsQueryEmitter<'_> {
         matches!(s.role, StructRole::Shape { .. })
     }
 
-    fn deserialize(&self) -> Gate {
-        SERDE_REFERENCE
+    fn serde(&self) -> Gate {
+        SERDE
     }
 
     fn field_serde(&self, _ir: &Ir, s: &Structure, f: &Field) -> TokenStream {
         match s.role {
             StructRole::Shape { .. } => {
                 let aliases = f.aliases.iter().map(|a| quote!(alias = #a,));
-                serde_field(f, quote!(#(#aliases)*))
+                serde_field(SERDE, f, quote!(#(#aliases)*))
             }
             StructRole::Request => quote!(),
         }
@@ -62,7 +64,7 @@ impl ProtocolEmitter for MwsQueryEmitter<'_> {
         let aliases = list.member_aliases.iter().map(|a| quote!(alias = #a,));
         (
             quote!(),
-            quote!(#[serde(rename = #xml_member, #(#aliases)* default)]),
+            SERDE.attr(quote!(serde(rename = #xml_member, #(#aliases)* default))),
         )
     }
 
@@ -88,6 +90,10 @@ impl ProtocolEmitter for MwsQueryEmitter<'_> {
         let from_params = from_params::list(list);
         let read = read::list(list);
         quote!(#from_params #read)
+    }
+
+    fn type_items(&self, _ir: &Ir, entry: &TypeEntry) -> TokenStream {
+        write::type_impl(entry)
     }
 
     fn operation(&self, ir: &Ir, op: &OperationEntry) -> TokenStream {

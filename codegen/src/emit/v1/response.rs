@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{SERDE_REFERENCE, read};
+use super::{SERDE, read, write};
 use crate::ir::OperationEntry;
 use crate::names;
 
@@ -15,22 +15,25 @@ pub fn response(op: &OperationEntry) -> TokenStream {
     let output = names::ty(&op.output);
     let doc = format!(" The `<{root}>` document returned by `{name}`.");
     let result_attr = if op.result_element {
-        quote!(#[serde(rename = #result_element)])
+        SERDE.attr(quote!(serde(rename = #result_element)))
     } else {
         let note = " The service sends no result element for this operation.".to_string();
-        quote!(#[doc = #note] #[serde(rename = #result_element, default, skip_serializing)])
+        let serde = SERDE.attr(quote!(serde(rename = #result_element, default, skip_serializing)));
+        quote!(#[doc = #note] #serde)
     };
+    let metadata_attr = SERDE.attr(quote!(serde(rename = "ResponseMetadata", default)));
     let read = read::response(&result_element, &op.output, op.result_element);
-    let deserialize = SERDE_REFERENCE.derive_attr(quote!(::serde::Deserialize));
+    let write = write::response(&root, &result_element, op.result_element);
+    let serde = SERDE.derive_attr(quote!(::serde::Serialize, ::serde::Deserialize));
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-        #deserialize
+        #[derive(Debug, Clone, PartialEq)]
+        #serde
         #[non_exhaustive]
         pub struct #ident {
             #result_attr
             pub result: #output,
-            #[serde(rename = "ResponseMetadata", default)]
+            #metadata_attr
             pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
         }
 
@@ -50,9 +53,10 @@ pub fn response(op: &OperationEntry) -> TokenStream {
                 Self { result, response_metadata: ::amazon_pay_protocol::ResponseMetadata { request_id: request_id.into() } }
             }
 
-            /// Writes the document as the service does, in its namespace.
-            pub fn to_xml(&self) -> ::std::result::Result<::std::string::String, ::amazon_pay_protocol::xml::XmlError> {
-                ::amazon_pay_protocol::xml::to_string(#root, XML_NAMESPACE, self)
+            /// Writes the document as the service does, in its namespace (the generated
+            /// writer).
+            pub fn to_xml(&self) -> ::std::string::String {
+                #write
             }
         }
     }

@@ -31,8 +31,7 @@ fn xml(status: u16, body: String) -> Reply {
 fn error_reply(error: &SimError, request_id: &str) -> Reply {
     let body = error
         .document(request_id)
-        .to_xml(amazon_pay_protocol::v1::XML_NAMESPACE)
-        .unwrap_or_else(|e| format!("<ErrorResponse><Error><Code>InternalServerError</Code><Message>{e}</Message></Error></ErrorResponse>"));
+        .to_xml(amazon_pay_protocol::v1::XML_NAMESPACE);
     xml(error.http_status(), body)
 }
 
@@ -213,7 +212,7 @@ impl Front for V1Front {
         ctx.request_id = request_id.clone();
         ctx.fingerprint = fingerprint;
         let outcome = events::run_due(&mut ctx).and_then(|()| handlers::handle(&mut ctx, request));
-        match outcome.and_then(|r| r.to_xml().map_err(SimError::internal)) {
+        match outcome.map(|r| r.to_xml()) {
             Ok(body) => xml(200, body),
             Err(e) => error_reply(&e, &request_id),
         }

@@ -344,13 +344,13 @@ impl ChargeAgreementRequest {
     }
 }
 /// The `<ChargeAgreementResponse>` document returned by `ChargeAgreement`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChargeAgreementResponse {
-    #[serde(rename = "ChargeAgreementResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "ChargeAgreementResult"))]
     pub result: ChargeAgreementResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl ChargeAgreementResponse {
@@ -409,17 +409,17 @@ impl ChargeAgreementResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "ChargeAgreementResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "ChargeAgreementResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

@@ -135,13 +135,13 @@ impl GetStatusRequest {
     }
 }
 /// The `<GetStatusResponse>` document returned by `GetStatus`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetStatusResponse {
-    #[serde(rename = "GetStatusResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "GetStatusResult"))]
     pub result: GetStatusResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl GetStatusResponse {
@@ -200,13 +200,17 @@ impl GetStatusResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string("GetStatusResponse", XML_NAMESPACE, self)
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
+            "GetStatusResponse",
+            XML_NAMESPACE,
+            |w| {
+                self.result.write_xml(w, "GetStatusResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
+        )
     }
 }

@@ -379,13 +379,13 @@ impl AuthorizeRequest {
     }
 }
 /// The `<AuthorizeResponse>` document returned by `Authorize`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuthorizeResponse {
-    #[serde(rename = "AuthorizeResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "AuthorizeResult"))]
     pub result: AuthorizeResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl AuthorizeResponse {
@@ -444,13 +444,17 @@ impl AuthorizeResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string("AuthorizeResponse", XML_NAMESPACE, self)
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
+            "AuthorizeResponse",
+            XML_NAMESPACE,
+            |w| {
+                self.result.write_xml(w, "AuthorizeResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
+        )
     }
 }

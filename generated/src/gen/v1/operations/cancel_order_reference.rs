@@ -177,13 +177,13 @@ impl CancelOrderReferenceRequest {
     }
 }
 /// The `<CancelOrderReferenceResponse>` document returned by `CancelOrderReference`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CancelOrderReferenceResponse {
-    #[serde(rename = "CancelOrderReferenceResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "CancelOrderReferenceResult"))]
     pub result: CancelOrderReferenceResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl CancelOrderReferenceResponse {
@@ -242,17 +242,17 @@ impl CancelOrderReferenceResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "CancelOrderReferenceResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "CancelOrderReferenceResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

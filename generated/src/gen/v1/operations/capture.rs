@@ -328,13 +328,13 @@ impl CaptureRequest {
     }
 }
 /// The `<CaptureResponse>` document returned by `Capture`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CaptureResponse {
-    #[serde(rename = "CaptureResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "CaptureResult"))]
     pub result: CaptureResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl CaptureResponse {
@@ -393,13 +393,17 @@ impl CaptureResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string("CaptureResponse", XML_NAMESPACE, self)
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
+            "CaptureResponse",
+            XML_NAMESPACE,
+            |w| {
+                self.result.write_xml(w, "CaptureResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
+        )
     }
 }

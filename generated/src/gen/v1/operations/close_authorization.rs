@@ -178,13 +178,13 @@ impl CloseAuthorizationRequest {
     }
 }
 /// The `<CloseAuthorizationResponse>` document returned by `CloseAuthorization`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CloseAuthorizationResponse {
-    #[serde(rename = "CloseAuthorizationResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "CloseAuthorizationResult"))]
     pub result: CloseAuthorizationResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl CloseAuthorizationResponse {
@@ -243,17 +243,17 @@ impl CloseAuthorizationResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "CloseAuthorizationResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "CloseAuthorizationResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

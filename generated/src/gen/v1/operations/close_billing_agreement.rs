@@ -182,13 +182,13 @@ impl CloseBillingAgreementRequest {
     }
 }
 /// The `<CloseBillingAgreementResponse>` document returned by `CloseBillingAgreement`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CloseBillingAgreementResponse {
-    #[serde(rename = "CloseBillingAgreementResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "CloseBillingAgreementResult"))]
     pub result: CloseBillingAgreementResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl CloseBillingAgreementResponse {
@@ -247,17 +247,17 @@ impl CloseBillingAgreementResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "CloseBillingAgreementResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "CloseBillingAgreementResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

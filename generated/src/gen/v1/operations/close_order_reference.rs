@@ -183,14 +183,17 @@ impl CloseOrderReferenceRequest {
     }
 }
 /// The `<CloseOrderReferenceResponse>` document returned by `CloseOrderReference`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CloseOrderReferenceResponse {
     /// The service sends no result element for this operation.
-    #[serde(rename = "CloseOrderReferenceResult", default, skip_serializing)]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CloseOrderReferenceResult", default, skip_serializing)
+    )]
     pub result: CloseOrderReferenceResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl CloseOrderReferenceResponse {
@@ -249,17 +252,16 @@ impl CloseOrderReferenceResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "CloseOrderReferenceResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

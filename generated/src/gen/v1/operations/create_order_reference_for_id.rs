@@ -319,13 +319,13 @@ impl CreateOrderReferenceForIdRequest {
     }
 }
 /// The `<CreateOrderReferenceForIdResponse>` document returned by `CreateOrderReferenceForId`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreateOrderReferenceForIdResponse {
-    #[serde(rename = "CreateOrderReferenceForIdResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "CreateOrderReferenceForIdResult"))]
     pub result: CreateOrderReferenceForIdResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl CreateOrderReferenceForIdResponse {
@@ -384,17 +384,17 @@ impl CreateOrderReferenceForIdResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "CreateOrderReferenceForIdResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "CreateOrderReferenceForIdResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

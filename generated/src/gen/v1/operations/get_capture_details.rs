@@ -139,13 +139,13 @@ impl GetCaptureDetailsRequest {
     }
 }
 /// The `<GetCaptureDetailsResponse>` document returned by `GetCaptureDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetCaptureDetailsResponse {
-    #[serde(rename = "GetCaptureDetailsResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "GetCaptureDetailsResult"))]
     pub result: GetCaptureDetailsResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl GetCaptureDetailsResponse {
@@ -204,17 +204,17 @@ impl GetCaptureDetailsResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "GetCaptureDetailsResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "GetCaptureDetailsResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

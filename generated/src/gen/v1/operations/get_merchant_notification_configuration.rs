@@ -108,13 +108,16 @@ impl GetMerchantNotificationConfigurationRequest {
     }
 }
 /// The `<GetMerchantNotificationConfigurationResponse>` document returned by `GetMerchantNotificationConfiguration`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMerchantNotificationConfigurationResponse {
-    #[serde(rename = "GetMerchantNotificationConfigurationResult")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "GetMerchantNotificationConfigurationResult")
+    )]
     pub result: GetMerchantNotificationConfigurationResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl GetMerchantNotificationConfigurationResponse {
@@ -173,17 +176,17 @@ impl GetMerchantNotificationConfigurationResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "GetMerchantNotificationConfigurationResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "GetMerchantNotificationConfigurationResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

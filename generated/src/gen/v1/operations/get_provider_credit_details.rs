@@ -143,13 +143,13 @@ impl GetProviderCreditDetailsRequest {
     }
 }
 /// The `<GetProviderCreditDetailsResponse>` document returned by `GetProviderCreditDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetProviderCreditDetailsResponse {
-    #[serde(rename = "GetProviderCreditDetailsResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "GetProviderCreditDetailsResult"))]
     pub result: GetProviderCreditDetailsResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl GetProviderCreditDetailsResponse {
@@ -208,17 +208,17 @@ impl GetProviderCreditDetailsResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "GetProviderCreditDetailsResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "GetProviderCreditDetailsResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

@@ -139,13 +139,13 @@ impl GetRefundDetailsRequest {
     }
 }
 /// The `<GetRefundDetailsResponse>` document returned by `GetRefundDetails`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetRefundDetailsResponse {
-    #[serde(rename = "GetRefundDetailsResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "GetRefundDetailsResult"))]
     pub result: GetRefundDetailsResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl GetRefundDetailsResponse {
@@ -204,17 +204,17 @@ impl GetRefundDetailsResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "GetRefundDetailsResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "GetRefundDetailsResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

@@ -110,13 +110,13 @@ impl GetServiceStatusRequest {
     }
 }
 /// The `<GetServiceStatusResponse>` document returned by `GetServiceStatus`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetServiceStatusResponse {
-    #[serde(rename = "GetServiceStatusResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "GetServiceStatusResult"))]
     pub result: GetServiceStatusResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl GetServiceStatusResponse {
@@ -175,17 +175,17 @@ impl GetServiceStatusResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "GetServiceStatusResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "GetServiceStatusResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

@@ -319,13 +319,13 @@ impl ListOrderReferenceRequest {
     }
 }
 /// The `<ListOrderReferenceResponse>` document returned by `ListOrderReference`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrderReferenceResponse {
-    #[serde(rename = "ListOrderReferenceResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "ListOrderReferenceResult"))]
     pub result: ListOrderReferenceResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl ListOrderReferenceResponse {
@@ -384,17 +384,17 @@ impl ListOrderReferenceResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "ListOrderReferenceResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "ListOrderReferenceResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

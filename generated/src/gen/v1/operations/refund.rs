@@ -329,13 +329,13 @@ impl RefundRequest {
     }
 }
 /// The `<RefundResponse>` document returned by `Refund`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundResponse {
-    #[serde(rename = "RefundResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "RefundResult"))]
     pub result: RefundResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl RefundResponse {
@@ -394,13 +394,17 @@ impl RefundResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string("RefundResponse", XML_NAMESPACE, self)
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
+            "RefundResponse",
+            XML_NAMESPACE,
+            |w| {
+                self.result.write_xml(w, "RefundResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
+        )
     }
 }

@@ -272,13 +272,13 @@ impl SetOrderAttributesRequest {
     }
 }
 /// The `<SetOrderAttributesResponse>` document returned by `SetOrderAttributes`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetOrderAttributesResponse {
-    #[serde(rename = "SetOrderAttributesResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "SetOrderAttributesResult"))]
     pub result: SetOrderAttributesResult,
-    #[serde(rename = "ResponseMetadata", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "ResponseMetadata", default))]
     pub response_metadata: ::amazon_pay_protocol::ResponseMetadata,
 }
 impl SetOrderAttributesResponse {
@@ -337,17 +337,17 @@ impl SetOrderAttributesResponse {
             },
         }
     }
-    /// Writes the document as the service does, in its namespace.
-    pub fn to_xml(
-        &self,
-    ) -> ::std::result::Result<
-        ::std::string::String,
-        ::amazon_pay_protocol::xml::XmlError,
-    > {
-        ::amazon_pay_protocol::xml::to_string(
+    /// Writes the document as the service does, in its namespace (the generated
+    /// writer).
+    pub fn to_xml(&self) -> ::std::string::String {
+        use ::amazon_pay_protocol::xml::WriteXml as _;
+        ::amazon_pay_protocol::xml::XmlWriter::document(
             "SetOrderAttributesResponse",
             XML_NAMESPACE,
-            self,
+            |w| {
+                self.result.write_xml(w, "SetOrderAttributesResult");
+                self.response_metadata.write_xml(w, "ResponseMetadata");
+            },
         )
     }
 }

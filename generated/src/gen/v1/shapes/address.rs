@@ -2,42 +2,75 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A postal address. Before confirmation only City, StateOrRegion, PostalCode and CountryCode are returned.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Address {
     /// The recipient's name.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// First address line.
-    #[serde(rename = "AddressLine1", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AddressLine1", default, skip_serializing_if = "Option::is_none")
+    )]
     pub address_line1: ::std::option::Option<::std::string::String>,
     /// Second address line.
-    #[serde(rename = "AddressLine2", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AddressLine2", default, skip_serializing_if = "Option::is_none")
+    )]
     pub address_line2: ::std::option::Option<::std::string::String>,
     /// Third address line.
-    #[serde(rename = "AddressLine3", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AddressLine3", default, skip_serializing_if = "Option::is_none")
+    )]
     pub address_line3: ::std::option::Option<::std::string::String>,
     /// City.
-    #[serde(rename = "City", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "City", default, skip_serializing_if = "Option::is_none")
+    )]
     pub city: ::std::option::Option<::std::string::String>,
     /// County.
-    #[serde(rename = "County", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "County", default, skip_serializing_if = "Option::is_none")
+    )]
     pub county: ::std::option::Option<::std::string::String>,
     /// District.
-    #[serde(rename = "District", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "District", default, skip_serializing_if = "Option::is_none")
+    )]
     pub district: ::std::option::Option<::std::string::String>,
     /// State, province or prefecture.
-    #[serde(rename = "StateOrRegion", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StateOrRegion", default, skip_serializing_if = "Option::is_none")
+    )]
     pub state_or_region: ::std::option::Option<::std::string::String>,
     /// Postal code.
-    #[serde(rename = "PostalCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PostalCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub postal_code: ::std::option::Option<::std::string::String>,
     /// ISO 3166 two-letter country code.
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CountryCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub country_code: ::std::option::Option<::std::string::String>,
     /// Phone number.
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 impl Address {
@@ -270,5 +303,26 @@ impl AddressBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for Address {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.name.write_xml(w, "Name");
+                self.address_line1.write_xml(w, "AddressLine1");
+                self.address_line2.write_xml(w, "AddressLine2");
+                self.address_line3.write_xml(w, "AddressLine3");
+                self.city.write_xml(w, "City");
+                self.county.write_xml(w, "County");
+                self.district.write_xml(w, "District");
+                self.state_or_region.write_xml(w, "StateOrRegion");
+                self.postal_code.write_xml(w, "PostalCode");
+                self.country_code.write_xml(w, "CountryCode");
+                self.phone.write_xml(w, "Phone");
+            },
+        )
     }
 }

@@ -32,6 +32,7 @@ impl ::std::fmt::Display for AddressType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for AddressType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -40,7 +41,7 @@ impl ::serde::Serialize for AddressType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AddressType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -57,5 +58,11 @@ impl ::amazon_pay_protocol::wire::WireValue for AddressType {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for AddressType {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

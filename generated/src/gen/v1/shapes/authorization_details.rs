@@ -2,93 +2,143 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// An authorization.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuthorizationDetails {
     /// Amazon's id of the authorization.
-    #[serde(rename = "AmazonAuthorizationId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonAuthorizationId"))]
     pub amazon_authorization_id: AuthorizationId,
     /// The seller's id given in the request.
-    #[serde(
-        rename = "AuthorizationReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AuthorizationReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub authorization_reference_id: ::std::option::Option<ReferenceId>,
     /// The billing address of the payment method, where Amazon shares it.
-    #[serde(
-        rename = "AuthorizationBillingAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AuthorizationBillingAddress",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub authorization_billing_address: ::std::option::Option<Address>,
     /// The note given in the request.
-    #[serde(
-        rename = "SellerAuthorizationNote",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerAuthorizationNote",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_authorization_note: ::std::option::Option<::std::string::String>,
     /// The amount authorized.
-    #[serde(
-        rename = "AuthorizationAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AuthorizationAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub authorization_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// How much of it has been captured.
-    #[serde(rename = "CapturedAmount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CapturedAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub captured_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The fee charged for the authorization.
-    #[serde(
-        rename = "AuthorizationFee",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AuthorizationFee",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub authorization_fee: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The captures made on this authorization.
-    #[serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub id_list: ::std::option::Option<IdList>,
     /// When the authorization was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// When an uncaptured authorization closes.
-    #[serde(
-        rename = "ExpirationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ExpirationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expiration_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The state with its reason.
-    #[serde(rename = "AuthorizationStatus")]
+    #[cfg_attr(feature = "serde", serde(rename = "AuthorizationStatus"))]
     pub authorization_status: AuthorizationStatus,
     /// Categories of the order's items.
-    #[serde(
-        rename = "OrderItemCategories",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "OrderItemCategories",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub order_item_categories: ::std::option::Option<OrderItemCategories>,
     /// Whether the amount is captured together with the authorization.
-    #[serde(rename = "CaptureNow", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CaptureNow", default, skip_serializing_if = "Option::is_none")
+    )]
     pub capture_now: ::std::option::Option<bool>,
     /// The statement text given in the request.
-    #[serde(rename = "SoftDescriptor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SoftDescriptor",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
     /// The card issuer's address check result, where available.
-    #[serde(
-        rename = "AddressVerificationCode",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AddressVerificationCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub address_verification_code: ::std::option::Option<::std::string::String>,
     /// With an InvalidPaymentMethod decline: true when a retry with the same payment method may succeed.
-    #[serde(rename = "SoftDecline", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SoftDecline", default, skip_serializing_if = "Option::is_none")
+    )]
     pub soft_decline: ::std::option::Option<bool>,
 }
 impl AuthorizationDetails {
@@ -438,5 +488,32 @@ impl AuthorizationDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for AuthorizationDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_authorization_id.write_xml(w, "AmazonAuthorizationId");
+                self.authorization_reference_id.write_xml(w, "AuthorizationReferenceId");
+                self.authorization_billing_address
+                    .write_xml(w, "AuthorizationBillingAddress");
+                self.seller_authorization_note.write_xml(w, "SellerAuthorizationNote");
+                self.authorization_amount.write_xml(w, "AuthorizationAmount");
+                self.captured_amount.write_xml(w, "CapturedAmount");
+                self.authorization_fee.write_xml(w, "AuthorizationFee");
+                self.id_list.write_xml(w, "IdList");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.expiration_timestamp.write_xml(w, "ExpirationTimestamp");
+                self.authorization_status.write_xml(w, "AuthorizationStatus");
+                self.order_item_categories.write_xml(w, "OrderItemCategories");
+                self.capture_now.write_xml(w, "CaptureNow");
+                self.soft_descriptor.write_xml(w, "SoftDescriptor");
+                self.address_verification_code.write_xml(w, "AddressVerificationCode");
+                self.soft_decline.write_xml(w, "SoftDecline");
+            },
+        )
     }
 }

@@ -83,6 +83,7 @@ impl ::std::fmt::Display for AuthorizationReasonCode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for AuthorizationReasonCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -91,7 +92,7 @@ impl ::serde::Serialize for AuthorizationReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for AuthorizationReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -108,5 +109,11 @@ impl ::amazon_pay_protocol::wire::WireValue for AuthorizationReasonCode {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for AuthorizationReasonCode {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

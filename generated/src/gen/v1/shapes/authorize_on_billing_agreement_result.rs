@@ -2,18 +2,21 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<AuthorizeOnBillingAgreementResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuthorizeOnBillingAgreementResult {
     /// The authorization made.
-    #[serde(rename = "AuthorizationDetails")]
+    #[cfg_attr(feature = "serde", serde(rename = "AuthorizationDetails"))]
     pub authorization_details: AuthorizationDetails,
     /// The order reference created for it.
-    #[serde(
-        rename = "AmazonOrderReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AmazonOrderReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
 }
@@ -111,5 +114,17 @@ impl AuthorizeOnBillingAgreementResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for AuthorizeOnBillingAgreementResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.authorization_details.write_xml(w, "AuthorizationDetails");
+                self.amazon_order_reference_id.write_xml(w, "AmazonOrderReferenceId");
+            },
+        )
     }
 }

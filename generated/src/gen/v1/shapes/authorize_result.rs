@@ -2,11 +2,11 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<AuthorizeResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct AuthorizeResult {
-    #[serde(rename = "AuthorizationDetails")]
+    #[cfg_attr(feature = "serde", serde(rename = "AuthorizationDetails"))]
     pub authorization_details: AuthorizationDetails,
 }
 impl AuthorizeResult {
@@ -79,5 +79,16 @@ impl AuthorizeResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for AuthorizeResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.authorization_details.write_xml(w, "AuthorizationDetails");
+            },
+        )
     }
 }

@@ -2,18 +2,24 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The billing address of the payment method.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingAddress {
     /// The kind of address; Physical.
-    #[serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AddressType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub address_type: ::std::option::Option<AddressType>,
     /// The postal address.
-    #[serde(
-        rename = "PhysicalAddress",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PhysicalAddress",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub physical_address: ::std::option::Option<Address>,
 }
@@ -96,5 +102,17 @@ impl BillingAddressBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for BillingAddress {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.address_type.write_xml(w, "AddressType");
+                self.physical_address.write_xml(w, "PhysicalAddress");
+            },
+        )
     }
 }

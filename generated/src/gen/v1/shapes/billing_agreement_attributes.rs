@@ -2,37 +2,52 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Seller-side attributes of a billing agreement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingAgreementAttributes {
     /// The solution provider's seller id.
-    #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub platform_id: ::std::option::Option<::std::string::String>,
     /// Shown to the buyer; sandbox simulations go here. At most 1024 characters by assumption: the reference gives no length for the agreement's note (§3.A SetBillingAgreementDetails, §9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId and AuthorizeOnBillingAgreement (§3.A); see conformance/GUESSES.md.
-    #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The seller's own agreement attributes.
-    #[serde(
-        rename = "SellerBillingAgreementAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerBillingAgreementAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_billing_agreement_attributes: ::std::option::Option<
         SellerBillingAgreementAttributes,
     >,
     /// Who will initiate the agreement's transactions (SCA).
-    #[serde(
-        rename = "BillingAgreementType",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "BillingAgreementType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub billing_agreement_type: ::std::option::Option<BillingAgreementType>,
     /// The recurring amount the buyer agrees to (SCA); the currency is sent only with an amount.
-    #[serde(
-        rename = "SubscriptionAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SubscriptionAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub subscription_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
@@ -234,5 +249,21 @@ impl BillingAgreementAttributesBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for BillingAgreementAttributes {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.platform_id.write_xml(w, "PlatformId");
+                self.seller_note.write_xml(w, "SellerNote");
+                self.seller_billing_agreement_attributes
+                    .write_xml(w, "SellerBillingAgreementAttributes");
+                self.billing_agreement_type.write_xml(w, "BillingAgreementType");
+                self.subscription_amount.write_xml(w, "SubscriptionAmount");
+            },
+        )
     }
 }

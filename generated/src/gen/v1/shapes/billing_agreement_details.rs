@@ -2,93 +2,142 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A billing agreement.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingAgreementDetails {
     /// Amazon's id of the billing agreement.
-    #[serde(rename = "AmazonBillingAgreementId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonBillingAgreementId"))]
     pub amazon_billing_agreement_id: BillingAgreementId,
     /// The monthly limit and what remains of it.
-    #[serde(
-        rename = "BillingAgreementLimits",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "BillingAgreementLimits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub billing_agreement_limits: ::std::option::Option<BillingAgreementLimits>,
     /// The buyer, returned after confirmation.
-    #[serde(rename = "Buyer", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Buyer", default, skip_serializing_if = "Option::is_none")
+    )]
     pub buyer: ::std::option::Option<Buyer>,
     /// The seller's note.
-    #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The solution provider's seller id.
-    #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub platform_id: ::std::option::Option<::std::string::String>,
     /// The shipping address (partial before confirmation).
-    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")
+    )]
     pub destination: ::std::option::Option<Destination>,
     /// The billing address, where Amazon shares it.
-    #[serde(rename = "BillingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "BillingAddress",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub billing_address: ::std::option::Option<BillingAddress>,
     /// Sandbox or Live.
-    #[serde(
-        rename = "ReleaseEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ReleaseEnvironment",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub release_environment: ::std::option::Option<ReleaseEnvironment>,
     /// The seller's own agreement attributes.
-    #[serde(
-        rename = "SellerBillingAgreementAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerBillingAgreementAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_billing_agreement_attributes: ::std::option::Option<
         SellerBillingAgreementAttributes,
     >,
     /// The state with its reason.
-    #[serde(rename = "BillingAgreementStatus")]
+    #[cfg_attr(feature = "serde", serde(rename = "BillingAgreementStatus"))]
     pub billing_agreement_status: BillingAgreementStatus,
     /// What still keeps the agreement from being confirmed, or why it was suspended.
-    #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")
+    )]
     pub constraints: ::std::option::Option<ConstraintList>,
     /// When the agreement was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// When the agreement expires, where Amazon sets a date.
-    #[serde(
-        rename = "ExpirationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ExpirationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expiration_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// Whether the buyer consented to future charges.
-    #[serde(
-        rename = "BillingAgreementConsent",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "BillingAgreementConsent",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub billing_agreement_consent: ::std::option::Option<bool>,
     /// The language of the buyer's checkout, such as en-GB.
-    #[serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_language: ::std::option::Option<::std::string::String>,
     /// The recurring amount the seller declared (SCA).
-    #[serde(
-        rename = "SubscriptionAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SubscriptionAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub subscription_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// Who initiates the agreement's transactions (SCA).
-    #[serde(
-        rename = "BillingAgreementType",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "BillingAgreementType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub billing_agreement_type: ::std::option::Option<BillingAgreementType>,
 }
@@ -478,5 +527,34 @@ impl BillingAgreementDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for BillingAgreementDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_billing_agreement_id
+                    .write_xml(w, "AmazonBillingAgreementId");
+                self.billing_agreement_limits.write_xml(w, "BillingAgreementLimits");
+                self.buyer.write_xml(w, "Buyer");
+                self.seller_note.write_xml(w, "SellerNote");
+                self.platform_id.write_xml(w, "PlatformId");
+                self.destination.write_xml(w, "Destination");
+                self.billing_address.write_xml(w, "BillingAddress");
+                self.release_environment.write_xml(w, "ReleaseEnvironment");
+                self.seller_billing_agreement_attributes
+                    .write_xml(w, "SellerBillingAgreementAttributes");
+                self.billing_agreement_status.write_xml(w, "BillingAgreementStatus");
+                self.constraints.write_xml(w, "Constraints");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.expiration_timestamp.write_xml(w, "ExpirationTimestamp");
+                self.billing_agreement_consent.write_xml(w, "BillingAgreementConsent");
+                self.order_language.write_xml(w, "OrderLanguage");
+                self.subscription_amount.write_xml(w, "SubscriptionAmount");
+                self.billing_agreement_type.write_xml(w, "BillingAgreementType");
+            },
+        )
     }
 }

@@ -2,21 +2,21 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The monthly limit of a billing agreement and what remains of it.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct BillingAgreementLimits {
     /// The most that may be authorized in one period (a calendar month).
-    #[serde(rename = "AmountLimitPerTimePeriod")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmountLimitPerTimePeriod"))]
     pub amount_limit_per_time_period: ::amazon_pay_protocol::Money,
     /// Start of the current period (UTC).
-    #[serde(rename = "TimePeriodStartDate")]
+    #[cfg_attr(feature = "serde", serde(rename = "TimePeriodStartDate"))]
     pub time_period_start_date: ::amazon_pay_protocol::Timestamp,
     /// End of the current period (UTC).
-    #[serde(rename = "TimePeriodEndDate")]
+    #[cfg_attr(feature = "serde", serde(rename = "TimePeriodEndDate"))]
     pub time_period_end_date: ::amazon_pay_protocol::Timestamp,
     /// What may still be authorized in the current period.
-    #[serde(rename = "CurrentRemainingBalance")]
+    #[cfg_attr(feature = "serde", serde(rename = "CurrentRemainingBalance"))]
     pub current_remaining_balance: ::amazon_pay_protocol::Money,
 }
 impl BillingAgreementLimits {
@@ -165,5 +165,20 @@ impl BillingAgreementLimitsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for BillingAgreementLimits {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amount_limit_per_time_period
+                    .write_xml(w, "AmountLimitPerTimePeriod");
+                self.time_period_start_date.write_xml(w, "TimePeriodStartDate");
+                self.time_period_end_date.write_xml(w, "TimePeriodEndDate");
+                self.current_remaining_balance.write_xml(w, "CurrentRemainingBalance");
+            },
+        )
     }
 }

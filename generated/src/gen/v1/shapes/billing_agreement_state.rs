@@ -54,6 +54,7 @@ impl ::std::fmt::Display for BillingAgreementState {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for BillingAgreementState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -62,7 +63,7 @@ impl ::serde::Serialize for BillingAgreementState {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for BillingAgreementState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -79,5 +80,11 @@ impl ::amazon_pay_protocol::wire::WireValue for BillingAgreementState {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for BillingAgreementState {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

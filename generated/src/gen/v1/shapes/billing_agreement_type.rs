@@ -47,6 +47,7 @@ impl ::std::fmt::Display for BillingAgreementType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for BillingAgreementType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -55,7 +56,7 @@ impl ::serde::Serialize for BillingAgreementType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for BillingAgreementType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -72,5 +73,11 @@ impl ::amazon_pay_protocol::wire::WireValue for BillingAgreementType {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for BillingAgreementType {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

@@ -2,18 +2,27 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The buyer (returned after confirmation).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Buyer {
     /// The buyer's name.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The buyer's e-mail address.
-    #[serde(rename = "Email", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Email", default, skip_serializing_if = "Option::is_none")
+    )]
     pub email: ::std::option::Option<::std::string::String>,
     /// The buyer's phone number, when known.
-    #[serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Phone", default, skip_serializing_if = "Option::is_none")
+    )]
     pub phone: ::std::option::Option<::std::string::String>,
 }
 impl Buyer {
@@ -104,5 +113,18 @@ impl BuyerBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for Buyer {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.name.write_xml(w, "Name");
+                self.email.write_xml(w, "Email");
+                self.phone.write_xml(w, "Phone");
+            },
+        )
     }
 }

@@ -2,68 +2,113 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A capture.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CaptureDetails {
     /// Amazon's id of the capture.
-    #[serde(rename = "AmazonCaptureId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonCaptureId"))]
     pub amazon_capture_id: CaptureId,
     /// The seller's id given in the request.
-    #[serde(
-        rename = "CaptureReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CaptureReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub capture_reference_id: ::std::option::Option<ReferenceId>,
     /// The note given in the request.
-    #[serde(
-        rename = "SellerCaptureNote",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerCaptureNote",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_capture_note: ::std::option::Option<::std::string::String>,
     /// The amount captured.
-    #[serde(rename = "CaptureAmount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CaptureAmount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub capture_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// How much of it has been refunded.
-    #[serde(rename = "RefundedAmount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "RefundedAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub refunded_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The fee charged for the capture.
-    #[serde(rename = "CaptureFee", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CaptureFee", default, skip_serializing_if = "Option::is_none")
+    )]
     pub capture_fee: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The refunds made on this capture.
-    #[serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub id_list: ::std::option::Option<IdList>,
     /// When the capture was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The state with its reason.
-    #[serde(rename = "CaptureStatus")]
+    #[cfg_attr(feature = "serde", serde(rename = "CaptureStatus"))]
     pub capture_status: CaptureStatus,
     /// The statement text given in the request.
-    #[serde(rename = "SoftDescriptor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SoftDescriptor",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
     /// Solution-provider credits paid out of this capture.
-    #[serde(
-        rename = "ProviderCreditSummaryList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ProviderCreditSummaryList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provider_credit_summary_list: ::std::option::Option<ProviderCreditSummaryList>,
     /// The amount in the seller's currency when the buyer paid in another one.
-    #[serde(
-        rename = "ConvertedAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ConvertedAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub converted_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The rate used for ConvertedAmount.
-    #[serde(rename = "ConversionRate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ConversionRate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub conversion_rate: ::std::option::Option<::std::string::String>,
 }
 impl CaptureDetails {
@@ -360,5 +405,29 @@ impl CaptureDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for CaptureDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_capture_id.write_xml(w, "AmazonCaptureId");
+                self.capture_reference_id.write_xml(w, "CaptureReferenceId");
+                self.seller_capture_note.write_xml(w, "SellerCaptureNote");
+                self.capture_amount.write_xml(w, "CaptureAmount");
+                self.refunded_amount.write_xml(w, "RefundedAmount");
+                self.capture_fee.write_xml(w, "CaptureFee");
+                self.id_list.write_xml(w, "IdList");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.capture_status.write_xml(w, "CaptureStatus");
+                self.soft_descriptor.write_xml(w, "SoftDescriptor");
+                self.provider_credit_summary_list
+                    .write_xml(w, "ProviderCreditSummaryList");
+                self.converted_amount.write_xml(w, "ConvertedAmount");
+                self.conversion_rate.write_xml(w, "ConversionRate");
+            },
+        )
     }
 }

@@ -59,6 +59,7 @@ impl ::std::fmt::Display for CaptureReasonCode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for CaptureReasonCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -67,7 +68,7 @@ impl ::serde::Serialize for CaptureReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for CaptureReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -84,5 +85,11 @@ impl ::amazon_pay_protocol::wire::WireValue for CaptureReasonCode {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for CaptureReasonCode {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

@@ -2,11 +2,11 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<CaptureResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CaptureResult {
-    #[serde(rename = "CaptureDetails")]
+    #[cfg_attr(feature = "serde", serde(rename = "CaptureDetails"))]
     pub capture_details: CaptureDetails,
 }
 impl CaptureResult {
@@ -75,5 +75,16 @@ impl CaptureResultBuilder {
         let value = CaptureResult { capture_details };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for CaptureResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.capture_details.write_xml(w, "CaptureDetails");
+            },
+        )
     }
 }

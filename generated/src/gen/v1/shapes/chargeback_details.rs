@@ -2,53 +2,71 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A chargeback (IPN only).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ChargebackDetails {
     /// Amazon's id of the chargeback.
-    #[serde(rename = "AmazonChargebackId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonChargebackId"))]
     pub amazon_chargeback_id: ::std::string::String,
     /// The order reference charged back.
-    #[serde(
-        rename = "AmazonOrderReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AmazonOrderReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     /// The capture charged back.
-    #[serde(
-        rename = "AmazonCaptureReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AmazonCaptureReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub amazon_capture_reference_id: ::std::option::Option<::std::string::String>,
     /// When the chargeback was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The amount charged back.
-    #[serde(
-        rename = "ChargebackAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ChargebackAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub chargeback_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The chargeback's state, such as RECEIVED.
-    #[serde(
-        rename = "ChargebackState",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ChargebackState",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub chargeback_state: ::std::option::Option<::std::string::String>,
     /// Why the buyer's bank charged back.
-    #[serde(
-        rename = "ChargebackReason",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ChargebackReason",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub chargeback_reason: ::std::option::Option<::std::string::String>,
 }
@@ -225,5 +243,23 @@ impl ChargebackDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ChargebackDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_chargeback_id.write_xml(w, "AmazonChargebackId");
+                self.amazon_order_reference_id.write_xml(w, "AmazonOrderReferenceId");
+                self.amazon_capture_reference_id
+                    .write_xml(w, "AmazonCaptureReferenceId");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.chargeback_amount.write_xml(w, "ChargebackAmount");
+                self.chargeback_state.write_xml(w, "ChargebackState");
+                self.chargeback_reason.write_xml(w, "ChargebackReason");
+            },
+        )
     }
 }

@@ -2,8 +2,8 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<ConfirmOrderReferenceResult>`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ConfirmOrderReferenceResult {}
 impl ConfirmOrderReferenceResult {
@@ -43,5 +43,11 @@ impl ConfirmOrderReferenceResultBuilder {
         let value = ConfirmOrderReferenceResult {};
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ConfirmOrderReferenceResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(name, |_| {})
     }
 }

@@ -2,15 +2,18 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A constraint on an object.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Constraint {
     /// Which constraint applies.
-    #[serde(rename = "ConstraintID")]
+    #[cfg_attr(feature = "serde", serde(rename = "ConstraintID"))]
     pub constraint_id: ConstraintId,
     /// A human-readable explanation.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: ::std::option::Option<::std::string::String>,
 }
 impl Constraint {
@@ -95,5 +98,17 @@ impl ConstraintBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for Constraint {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.constraint_id.write_xml(w, "ConstraintID");
+                self.description.write_xml(w, "Description");
+            },
+        )
     }
 }

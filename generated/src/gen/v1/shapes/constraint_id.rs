@@ -69,6 +69,7 @@ impl ::std::fmt::Display for ConstraintId {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ConstraintId {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -77,7 +78,7 @@ impl ::serde::Serialize for ConstraintId {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ConstraintId {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -94,5 +95,11 @@ impl ::amazon_pay_protocol::wire::WireValue for ConstraintId {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ConstraintId {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The constraints on an object.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ConstraintList {
-    #[serde(rename = "Constraint", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "Constraint", default))]
     pub items: ::std::vec::Vec<Constraint>,
 }
 impl ConstraintList {
@@ -36,5 +36,18 @@ impl ConstraintList {
 impl ::std::convert::From<::std::vec::Vec<Constraint>> for ConstraintList {
     fn from(items: ::std::vec::Vec<Constraint>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ConstraintList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "Constraint");
+                }
+            },
+        )
     }
 }

@@ -2,15 +2,21 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A creation-time window (at most 31 days).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct CreatedTimeRange {
     /// The earliest creation time.
-    #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_time: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The latest creation time.
-    #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_time: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
 }
 impl CreatedTimeRange {
@@ -101,5 +107,17 @@ impl CreatedTimeRangeBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for CreatedTimeRange {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.start_time.write_xml(w, "StartTime");
+                self.end_time.write_xml(w, "EndTime");
+            },
+        )
     }
 }

@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Ids of a provider credit's reversals (`member` items in API responses, `Id` items in IPNs).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreditReversalIdList {
-    #[serde(rename = "member", alias = "Id", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "member", alias = "Id", default))]
     pub items: ::std::vec::Vec<::std::string::String>,
 }
 impl CreditReversalIdList {
@@ -34,5 +34,18 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for CreditReversalIdList {
     fn from(items: ::std::vec::Vec<::std::string::String>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for CreditReversalIdList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "member");
+                }
+            },
+        )
     }
 }

@@ -2,22 +2,28 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Where the order goes.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct Destination {
     /// The kind of destination; Physical.
-    #[serde(
-        rename = "DestinationType",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "DestinationType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub destination_type: ::std::option::Option<DestinationType>,
     /// The postal address.
-    #[serde(
-        rename = "PhysicalDestination",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PhysicalDestination",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub physical_destination: ::std::option::Option<Address>,
 }
@@ -100,5 +106,17 @@ impl DestinationBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for Destination {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.destination_type.write_xml(w, "DestinationType");
+                self.physical_destination.write_xml(w, "PhysicalDestination");
+            },
+        )
     }
 }

@@ -2,11 +2,11 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<GetMerchantAccountStatusResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMerchantAccountStatusResult {
-    #[serde(rename = "AccountStatus")]
+    #[cfg_attr(feature = "serde", serde(rename = "AccountStatus"))]
     pub account_status: AccountStatus,
 }
 impl GetMerchantAccountStatusResult {
@@ -77,5 +77,16 @@ impl GetMerchantAccountStatusResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for GetMerchantAccountStatusResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.account_status.write_xml(w, "AccountStatus");
+            },
+        )
     }
 }

@@ -2,14 +2,17 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<GetMerchantNotificationConfigurationResult>`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetMerchantNotificationConfigurationResult {
-    #[serde(
-        rename = "NotificationConfigurationList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "NotificationConfigurationList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub notification_configuration_list: ::std::option::Option<
         NotificationConfigurationList,
@@ -87,5 +90,18 @@ impl GetMerchantNotificationConfigurationResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml
+for GetMerchantNotificationConfigurationResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.notification_configuration_list
+                    .write_xml(w, "NotificationConfigurationList");
+            },
+        )
     }
 }

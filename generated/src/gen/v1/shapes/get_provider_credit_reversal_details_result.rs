@@ -2,11 +2,11 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<GetProviderCreditReversalDetailsResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetProviderCreditReversalDetailsResult {
-    #[serde(rename = "ProviderCreditReversalDetails")]
+    #[cfg_attr(feature = "serde", serde(rename = "ProviderCreditReversalDetails"))]
     pub provider_credit_reversal_details: ProviderCreditReversalDetails,
 }
 impl GetProviderCreditReversalDetailsResult {
@@ -96,5 +96,17 @@ impl GetProviderCreditReversalDetailsResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for GetProviderCreditReversalDetailsResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.provider_credit_reversal_details
+                    .write_xml(w, "ProviderCreditReversalDetails");
+            },
+        )
     }
 }

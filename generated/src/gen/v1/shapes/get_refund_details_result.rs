@@ -2,11 +2,11 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<GetRefundDetailsResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetRefundDetailsResult {
-    #[serde(rename = "RefundDetails")]
+    #[cfg_attr(feature = "serde", serde(rename = "RefundDetails"))]
     pub refund_details: RefundDetails,
 }
 impl GetRefundDetailsResult {
@@ -81,5 +81,16 @@ impl GetRefundDetailsResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for GetRefundDetailsResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.refund_details.write_xml(w, "RefundDetails");
+            },
+        )
     }
 }

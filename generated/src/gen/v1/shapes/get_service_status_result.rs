@@ -2,21 +2,30 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<GetServiceStatusResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct GetServiceStatusResult {
     /// The service's status.
-    #[serde(rename = "Status")]
+    #[cfg_attr(feature = "serde", serde(rename = "Status"))]
     pub status: ServiceStatusValue,
     /// When the status was determined.
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")
+    )]
     pub timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The id of the status message, when there is one.
-    #[serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "MessageId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub message_id: ::std::option::Option<::std::string::String>,
     /// Status messages, per locale.
-    #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")
+    )]
     pub messages: ::std::option::Option<ServiceMessageList>,
 }
 impl GetServiceStatusResult {
@@ -143,5 +152,19 @@ impl GetServiceStatusResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for GetServiceStatusResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.status.write_xml(w, "Status");
+                self.timestamp.write_xml(w, "Timestamp");
+                self.message_id.write_xml(w, "MessageId");
+                self.messages.write_xml(w, "Messages");
+            },
+        )
     }
 }

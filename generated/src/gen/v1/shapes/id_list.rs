@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Ids of the objects made on this one (captures of an authorization, refunds of a capture, authorizations of an order reference). API responses use `member` items, IPN payloads `Id` items; the list may be present and empty.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct IdList {
-    #[serde(rename = "member", alias = "Id", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "member", alias = "Id", default))]
     pub items: ::std::vec::Vec<::std::string::String>,
 }
 impl IdList {
@@ -33,5 +33,18 @@ impl IdList {
 impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for IdList {
     fn from(items: ::std::vec::Vec<::std::string::String>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for IdList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "member");
+                }
+            },
+        )
     }
 }

@@ -2,19 +2,25 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<ListOrderReferenceResult>`.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ListOrderReferenceResult {
     /// The order references found.
-    #[serde(
-        rename = "OrderReferenceList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "OrderReferenceList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub order_reference_list: ::std::option::Option<OrderReferenceList>,
     /// Present when more results follow; pass it to ListOrderReferenceByNextToken.
-    #[serde(rename = "NextPageToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NextPageToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_page_token: ::std::option::Option<::std::string::String>,
 }
 impl ListOrderReferenceResult {
@@ -101,5 +107,17 @@ impl ListOrderReferenceResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ListOrderReferenceResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.order_reference_list.write_xml(w, "OrderReferenceList");
+                self.next_page_token.write_xml(w, "NextPageToken");
+            },
+        )
     }
 }

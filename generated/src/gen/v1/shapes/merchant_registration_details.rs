@@ -2,18 +2,27 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A merchant's registration with a solution provider (IPN only).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct MerchantRegistrationDetails {
     /// The merchant's seller id.
-    #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_id: ::std::option::Option<SellerId>,
     /// The kind of registration event.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: ::std::option::Option<::std::string::String>,
     /// The options the merchant chose.
-    #[serde(rename = "Options", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Options", default, skip_serializing_if = "Option::is_none")
+    )]
     pub options: ::std::option::Option<SolutionProviderOptionList>,
 }
 impl MerchantRegistrationDetails {
@@ -113,5 +122,18 @@ impl MerchantRegistrationDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for MerchantRegistrationDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.seller_id.write_xml(w, "SellerId");
+                self.r#type.write_xml(w, "Type");
+                self.options.write_xml(w, "Options");
+            },
+        )
     }
 }

@@ -2,15 +2,18 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// An IPN endpoint and its event types.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct NotificationConfiguration {
     /// The https address IPNs are posted to.
-    #[serde(rename = "NotificationUrl")]
+    #[cfg_attr(feature = "serde", serde(rename = "NotificationUrl"))]
     pub notification_url: ::std::string::String,
     /// The event types sent there.
-    #[serde(rename = "EventTypes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "EventTypes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub event_types: ::std::option::Option<EventTypeList>,
 }
 impl NotificationConfiguration {
@@ -128,5 +131,17 @@ impl NotificationConfigurationBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for NotificationConfiguration {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.notification_url.write_xml(w, "NotificationUrl");
+                self.event_types.write_xml(w, "EventTypes");
+            },
+        )
     }
 }

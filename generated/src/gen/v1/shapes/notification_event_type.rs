@@ -64,6 +64,7 @@ impl ::std::fmt::Display for NotificationEventType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for NotificationEventType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -72,7 +73,7 @@ impl ::serde::Serialize for NotificationEventType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for NotificationEventType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -89,5 +90,11 @@ impl ::amazon_pay_protocol::wire::WireValue for NotificationEventType {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for NotificationEventType {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

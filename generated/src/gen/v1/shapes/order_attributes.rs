@@ -2,38 +2,56 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Order attributes that SetOrderAttributes may change, also after confirmation.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct OrderAttributes {
     /// The order amount.
-    #[serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The seller id of the solution provider that built the integration.
-    #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub platform_id: ::std::option::Option<::std::string::String>,
     /// A note shown to the buyer. At most 1024 characters by assumption: the reference gives no length for SetOrderAttributes' note (§9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId (§3.A); see conformance/GUESSES.md.
-    #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The seller's own order attributes, including item categories.
-    #[serde(
-        rename = "SellerOrderAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerOrderAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_order_attributes: ::std::option::Option<SellerOrderAttributes>,
     /// Asks Amazon to have the buyer authenticate the payment (SCA).
-    #[serde(
-        rename = "RequestPaymentAuthorization",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "RequestPaymentAuthorization",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub request_payment_authorization: ::std::option::Option<bool>,
     /// The payment service provider's references.
-    #[serde(
-        rename = "PaymentServiceProviderAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PaymentServiceProviderAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub payment_service_provider_attributes: ::std::option::Option<
         PaymentServiceProviderAttributes,
@@ -265,5 +283,23 @@ impl OrderAttributesBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderAttributes {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.order_total.write_xml(w, "OrderTotal");
+                self.platform_id.write_xml(w, "PlatformId");
+                self.seller_note.write_xml(w, "SellerNote");
+                self.seller_order_attributes.write_xml(w, "SellerOrderAttributes");
+                self.request_payment_authorization
+                    .write_xml(w, "RequestPaymentAuthorization");
+                self.payment_service_provider_attributes
+                    .write_xml(w, "PaymentServiceProviderAttributes");
+            },
+        )
     }
 }

@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Categories of the order's items.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OrderItemCategories {
-    #[serde(rename = "OrderItemCategory", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "OrderItemCategory", default))]
     pub items: ::std::vec::Vec<::std::string::String>,
 }
 impl OrderItemCategories {
@@ -48,5 +48,18 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for OrderItemCategories {
     fn from(items: ::std::vec::Vec<::std::string::String>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderItemCategories {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "OrderItemCategory");
+                }
+            },
+        )
     }
 }

@@ -2,49 +2,70 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// An order reference as listed by ListOrderReference.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct OrderReference {
     /// Amazon's id of the order reference.
-    #[serde(rename = "AmazonOrderReferenceId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonOrderReferenceId"))]
     pub amazon_order_reference_id: OrderReferenceId,
     /// Sandbox or Live.
-    #[serde(
-        rename = "ReleaseEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ReleaseEnvironment",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub release_environment: ::std::option::Option<ReleaseEnvironment>,
     /// The state with its reason.
-    #[serde(
-        rename = "OrderReferenceStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "OrderReferenceStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub order_reference_status: ::std::option::Option<OrderReferenceStatus>,
     /// When it was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The seller's own order attributes.
-    #[serde(
-        rename = "SellerOrderAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerOrderAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_order_attributes: ::std::option::Option<SellerOrderAttributes>,
     /// The order amount.
-    #[serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The seller's note.
-    #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The language of the buyer's checkout.
-    #[serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_language: ::std::option::Option<::std::string::String>,
 }
 impl OrderReference {
@@ -244,5 +265,23 @@ impl OrderReferenceBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderReference {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_order_reference_id.write_xml(w, "AmazonOrderReferenceId");
+                self.release_environment.write_xml(w, "ReleaseEnvironment");
+                self.order_reference_status.write_xml(w, "OrderReferenceStatus");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.seller_order_attributes.write_xml(w, "SellerOrderAttributes");
+                self.order_total.write_xml(w, "OrderTotal");
+                self.seller_note.write_xml(w, "SellerNote");
+                self.order_language.write_xml(w, "OrderLanguage");
+            },
+        )
     }
 }

@@ -2,38 +2,53 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// What the seller records on an order reference with SetOrderReferenceDetails or CreateOrderReferenceForId.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct OrderReferenceAttributes {
     /// The amount of the order; required by both operations that send these attributes.
-    #[serde(rename = "OrderTotal")]
+    #[cfg_attr(feature = "serde", serde(rename = "OrderTotal"))]
     pub order_total: ::amazon_pay_protocol::Money,
     /// The seller id of the solution provider that built the integration.
-    #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub platform_id: ::std::option::Option<::std::string::String>,
     /// A note shown to the buyer; in the sandbox it can carry the PaymentMethodNotAllowed constraint simulation (set it again to remove the constraint). At most 1024 characters (reference §3.A, CreateOrderReferenceForId; the same shape carries SetOrderReferenceDetails' note, whose length §9 lists as not found).
-    #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The seller's own order attributes.
-    #[serde(
-        rename = "SellerOrderAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerOrderAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_order_attributes: ::std::option::Option<SellerOrderAttributes>,
     /// A JSON string; CreateOrderReferenceForId sends it here rather than under SellerOrderAttributes.
-    #[serde(
-        rename = "SupplementaryData",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SupplementaryData",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub supplementary_data: ::std::option::Option<::std::string::String>,
     /// Asks Amazon to have the buyer authenticate the payment (SCA).
-    #[serde(
-        rename = "RequestPaymentAuthorization",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "RequestPaymentAuthorization",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub request_payment_authorization: ::std::option::Option<bool>,
 }
@@ -254,5 +269,22 @@ impl OrderReferenceAttributesBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderReferenceAttributes {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.order_total.write_xml(w, "OrderTotal");
+                self.platform_id.write_xml(w, "PlatformId");
+                self.seller_note.write_xml(w, "SellerNote");
+                self.seller_order_attributes.write_xml(w, "SellerOrderAttributes");
+                self.supplementary_data.write_xml(w, "SupplementaryData");
+                self.request_payment_authorization
+                    .write_xml(w, "RequestPaymentAuthorization");
+            },
+        )
     }
 }

@@ -2,109 +2,170 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// An order reference.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct OrderReferenceDetails {
     /// Amazon's id of the order reference.
-    #[serde(rename = "AmazonOrderReferenceId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonOrderReferenceId"))]
     pub amazon_order_reference_id: OrderReferenceId,
     /// The buyer, returned after confirmation.
-    #[serde(rename = "Buyer", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Buyer", default, skip_serializing_if = "Option::is_none")
+    )]
     pub buyer: ::std::option::Option<Buyer>,
     /// The order amount set by the seller.
-    #[serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "OrderTotal", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The seller's note.
-    #[serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerNote", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_note: ::std::option::Option<::std::string::String>,
     /// The solution provider's seller id.
-    #[serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "PlatformId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub platform_id: ::std::option::Option<::std::string::String>,
     /// The shipping address (partial before confirmation).
-    #[serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Destination", default, skip_serializing_if = "Option::is_none")
+    )]
     pub destination: ::std::option::Option<Destination>,
     /// How the chosen payment method is shown to the buyer.
-    #[serde(
-        rename = "PaymentDescriptor",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PaymentDescriptor",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub payment_descriptor: ::std::option::Option<PaymentDescriptor>,
     /// The billing address, where Amazon shares it.
-    #[serde(rename = "BillingAddress", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "BillingAddress",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub billing_address: ::std::option::Option<BillingAddress>,
     /// Sandbox or Live.
-    #[serde(
-        rename = "ReleaseEnvironment",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ReleaseEnvironment",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub release_environment: ::std::option::Option<ReleaseEnvironment>,
     /// The seller's own order attributes.
-    #[serde(
-        rename = "SellerOrderAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerOrderAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_order_attributes: ::std::option::Option<SellerOrderAttributes>,
     /// The state with its reason.
-    #[serde(rename = "OrderReferenceStatus")]
+    #[cfg_attr(feature = "serde", serde(rename = "OrderReferenceStatus"))]
     pub order_reference_status: OrderReferenceStatus,
     /// What still keeps the order reference from being confirmed.
-    #[serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Constraints", default, skip_serializing_if = "Option::is_none")
+    )]
     pub constraints: ::std::option::Option<ConstraintList>,
     /// When the order reference was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// When it closes by itself (180 days after creation).
-    #[serde(
-        rename = "ExpirationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ExpirationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expiration_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The object it was created from, if any.
-    #[serde(rename = "ParentDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ParentDetails", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parent_details: ::std::option::Option<ParentDetails>,
     /// The authorizations made on this order reference.
-    #[serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "IdList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub id_list: ::std::option::Option<IdList>,
     /// The language of the buyer's checkout, such as en-GB.
-    #[serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "OrderLanguage", default, skip_serializing_if = "Option::is_none")
+    )]
     pub order_language: ::std::option::Option<::std::string::String>,
     /// Whether the seller asked for payment authentication (SCA).
-    #[serde(
-        rename = "RequestPaymentAuthorization",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "RequestPaymentAuthorization",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub request_payment_authorization: ::std::option::Option<bool>,
     /// The payment service provider's references.
-    #[serde(
-        rename = "PaymentServiceProviderAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PaymentServiceProviderAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub payment_service_provider_attributes: ::std::option::Option<
         PaymentServiceProviderAttributes,
     >,
     /// A static payment token.
-    #[serde(
-        rename = "PaymentReference",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PaymentReference",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub payment_reference: ::std::option::Option<PaymentReference>,
     /// Whether the buyer must still authenticate the payment (SCA).
-    #[serde(
-        rename = "PaymentAuthenticationStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PaymentAuthenticationStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub payment_authentication_status: ::std::option::Option<
         PaymentAuthenticationStatus,
@@ -582,5 +643,39 @@ impl OrderReferenceDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderReferenceDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_order_reference_id.write_xml(w, "AmazonOrderReferenceId");
+                self.buyer.write_xml(w, "Buyer");
+                self.order_total.write_xml(w, "OrderTotal");
+                self.seller_note.write_xml(w, "SellerNote");
+                self.platform_id.write_xml(w, "PlatformId");
+                self.destination.write_xml(w, "Destination");
+                self.payment_descriptor.write_xml(w, "PaymentDescriptor");
+                self.billing_address.write_xml(w, "BillingAddress");
+                self.release_environment.write_xml(w, "ReleaseEnvironment");
+                self.seller_order_attributes.write_xml(w, "SellerOrderAttributes");
+                self.order_reference_status.write_xml(w, "OrderReferenceStatus");
+                self.constraints.write_xml(w, "Constraints");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.expiration_timestamp.write_xml(w, "ExpirationTimestamp");
+                self.parent_details.write_xml(w, "ParentDetails");
+                self.id_list.write_xml(w, "IdList");
+                self.order_language.write_xml(w, "OrderLanguage");
+                self.request_payment_authorization
+                    .write_xml(w, "RequestPaymentAuthorization");
+                self.payment_service_provider_attributes
+                    .write_xml(w, "PaymentServiceProviderAttributes");
+                self.payment_reference.write_xml(w, "PaymentReference");
+                self.payment_authentication_status
+                    .write_xml(w, "PaymentAuthenticationStatus");
+            },
+        )
     }
 }

@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Order references found.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OrderReferenceList {
-    #[serde(rename = "OrderReference", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "OrderReference", default))]
     pub items: ::std::vec::Vec<OrderReference>,
 }
 impl OrderReferenceList {
@@ -36,5 +36,18 @@ impl OrderReferenceList {
 impl ::std::convert::From<::std::vec::Vec<OrderReference>> for OrderReferenceList {
     fn from(items: ::std::vec::Vec<OrderReference>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderReferenceList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "OrderReference");
+                }
+            },
+        )
     }
 }

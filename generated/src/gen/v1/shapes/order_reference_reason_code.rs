@@ -78,6 +78,7 @@ impl ::std::fmt::Display for OrderReferenceReasonCode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for OrderReferenceReasonCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -86,7 +87,7 @@ impl ::serde::Serialize for OrderReferenceReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for OrderReferenceReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -103,5 +104,11 @@ impl ::amazon_pay_protocol::wire::WireValue for OrderReferenceReasonCode {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderReferenceReasonCode {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

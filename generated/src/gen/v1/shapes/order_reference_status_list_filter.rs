@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Order reference states that ListOrderReference filters by.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OrderReferenceStatusListFilter {
-    #[serde(rename = "OrderReferenceStatus", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "OrderReferenceStatus", default))]
     pub items: ::std::vec::Vec<OrderReferenceState>,
 }
 impl OrderReferenceStatusListFilter {
@@ -53,5 +53,18 @@ impl ::std::convert::From<::std::vec::Vec<OrderReferenceState>>
 for OrderReferenceStatusListFilter {
     fn from(items: ::std::vec::Vec<OrderReferenceState>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for OrderReferenceStatusListFilter {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "OrderReferenceStatus");
+                }
+            },
+        )
     }
 }

@@ -2,15 +2,15 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The object an order reference was created from.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ParentDetails {
     /// The parent's id, such as a billing agreement id.
-    #[serde(rename = "Id")]
+    #[cfg_attr(feature = "serde", serde(rename = "Id"))]
     pub id: ::std::string::String,
     /// What kind of object the parent is.
-    #[serde(rename = "Type")]
+    #[cfg_attr(feature = "serde", serde(rename = "Type"))]
     pub r#type: ParentType,
 }
 impl ParentDetails {
@@ -93,5 +93,17 @@ impl ParentDetailsBuilder {
         let value = ParentDetails { id, r#type };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ParentDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.id.write_xml(w, "Id");
+                self.r#type.write_xml(w, "Type");
+            },
+        )
     }
 }

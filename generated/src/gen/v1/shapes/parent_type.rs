@@ -44,6 +44,7 @@ impl ::std::fmt::Display for ParentType {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ParentType {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -52,7 +53,7 @@ impl ::serde::Serialize for ParentType {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ParentType {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -69,5 +70,11 @@ impl ::amazon_pay_protocol::wire::WireValue for ParentType {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ParentType {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

@@ -2,12 +2,12 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Whether the buyer must authenticate (SCA).
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PaymentAuthenticationStatus {
     /// REQUIRED when the buyer must still authenticate.
-    #[serde(rename = "State")]
+    #[cfg_attr(feature = "serde", serde(rename = "State"))]
     pub state: PaymentAuthenticationState,
 }
 impl PaymentAuthenticationStatus {
@@ -79,5 +79,16 @@ impl PaymentAuthenticationStatusBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for PaymentAuthenticationStatus {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.state.write_xml(w, "State");
+            },
+        )
     }
 }

@@ -2,28 +2,44 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// How the buyer's payment method is shown.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PaymentDescriptor {
     /// The payment method's name, such as a card brand.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: ::std::option::Option<::std::string::String>,
     /// The last digits of the account number.
-    #[serde(
-        rename = "AccountNumberTail",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "AccountNumberTail",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub account_number_tail: ::std::option::Option<::std::string::String>,
     /// The whole text shown to the buyer.
-    #[serde(rename = "FullDescriptor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "FullDescriptor",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub full_descriptor: ::std::option::Option<::std::string::String>,
     /// Whether the buyer's Amazon balance is charged first.
-    #[serde(
-        rename = "UseAmazonBalanceFirst",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "UseAmazonBalanceFirst",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub use_amazon_balance_first: ::std::option::Option<bool>,
 }
@@ -137,5 +153,19 @@ impl PaymentDescriptorBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for PaymentDescriptor {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.name.write_xml(w, "Name");
+                self.account_number_tail.write_xml(w, "AccountNumberTail");
+                self.full_descriptor.write_xml(w, "FullDescriptor");
+                self.use_amazon_balance_first.write_xml(w, "UseAmazonBalanceFirst");
+            },
+        )
     }
 }

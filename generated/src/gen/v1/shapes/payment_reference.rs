@@ -2,12 +2,15 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A static payment token.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PaymentReference {
     /// The token.
-    #[serde(rename = "StaticToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StaticToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub static_token: ::std::option::Option<::std::string::String>,
 }
 impl PaymentReference {
@@ -68,5 +71,16 @@ impl PaymentReferenceBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for PaymentReference {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.static_token.write_xml(w, "StaticToken");
+            },
+        )
     }
 }

@@ -2,22 +2,28 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A payment service provider's references.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct PaymentServiceProviderAttributes {
     /// The payment service provider's id.
-    #[serde(
-        rename = "PaymentServiceProviderId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PaymentServiceProviderId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub payment_service_provider_id: ::std::option::Option<::std::string::String>,
     /// The provider's id of the order.
-    #[serde(
-        rename = "PaymentServiceProviderOrderId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "PaymentServiceProviderOrderId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub payment_service_provider_order_id: ::std::option::Option<::std::string::String>,
 }
@@ -131,5 +137,19 @@ impl PaymentServiceProviderAttributesBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for PaymentServiceProviderAttributes {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.payment_service_provider_id
+                    .write_xml(w, "PaymentServiceProviderId");
+                self.payment_service_provider_order_id
+                    .write_xml(w, "PaymentServiceProviderOrderId");
+            },
+        )
     }
 }

@@ -2,59 +2,86 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A credit paid to a solution provider.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProviderCreditDetails {
     /// Amazon's id of the provider credit.
-    #[serde(rename = "AmazonProviderCreditId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonProviderCreditId"))]
     pub amazon_provider_credit_id: ProviderCreditId,
     /// The seller who paid the credit.
-    #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_id: ::std::option::Option<SellerId>,
     /// The solution provider who received it.
-    #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// The provider's seller id, where different.
-    #[serde(
-        rename = "ProviderSellerId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ProviderSellerId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provider_seller_id: ::std::option::Option<SellerId>,
     /// The reference id of the credit.
-    #[serde(
-        rename = "CreditReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreditReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub credit_reference_id: ::std::option::Option<::std::string::String>,
     /// The amount credited.
-    #[serde(rename = "CreditAmount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CreditAmount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub credit_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// How much of it has been reversed.
-    #[serde(
-        rename = "CreditReversalAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreditReversalAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The reversals of this credit.
-    #[serde(
-        rename = "CreditReversalIdList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreditReversalIdList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub credit_reversal_id_list: ::std::option::Option<CreditReversalIdList>,
     /// When the credit was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The state with its reason.
-    #[serde(rename = "CreditStatus", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "CreditStatus", default, skip_serializing_if = "Option::is_none")
+    )]
     pub credit_status: ::std::option::Option<ProviderCreditStatus>,
 }
 impl ProviderCreditDetails {
@@ -290,5 +317,25 @@ impl ProviderCreditDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_provider_credit_id.write_xml(w, "AmazonProviderCreditId");
+                self.seller_id.write_xml(w, "SellerId");
+                self.provider_id.write_xml(w, "ProviderId");
+                self.provider_seller_id.write_xml(w, "ProviderSellerId");
+                self.credit_reference_id.write_xml(w, "CreditReferenceId");
+                self.credit_amount.write_xml(w, "CreditAmount");
+                self.credit_reversal_amount.write_xml(w, "CreditReversalAmount");
+                self.credit_reversal_id_list.write_xml(w, "CreditReversalIdList");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.credit_status.write_xml(w, "CreditStatus");
+            },
+        )
     }
 }

@@ -34,6 +34,7 @@ impl ::std::fmt::Display for ProviderCreditReasonCode {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ProviderCreditReasonCode {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -42,7 +43,7 @@ impl ::serde::Serialize for ProviderCreditReasonCode {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ProviderCreditReasonCode {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -59,5 +60,11 @@ impl ::amazon_pay_protocol::wire::WireValue for ProviderCreditReasonCode {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditReasonCode {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

@@ -2,15 +2,15 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A reversal of a solution-provider credit.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProviderCreditReversal {
     /// The solution provider's seller id.
-    #[serde(rename = "ProviderId")]
+    #[cfg_attr(feature = "serde", serde(rename = "ProviderId"))]
     pub provider_id: ::std::string::String,
     /// The amount taken back from the provider.
-    #[serde(rename = "CreditReversalAmount")]
+    #[cfg_attr(feature = "serde", serde(rename = "CreditReversalAmount"))]
     pub credit_reversal_amount: ::amazon_pay_protocol::Money,
 }
 impl ProviderCreditReversal {
@@ -128,5 +128,17 @@ impl ProviderCreditReversalBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditReversal {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.provider_id.write_xml(w, "ProviderId");
+                self.credit_reversal_amount.write_xml(w, "CreditReversalAmount");
+            },
+        )
     }
 }

@@ -2,59 +2,83 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A reversal of a solution-provider credit.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProviderCreditReversalDetails {
     /// Amazon's id of the reversal.
-    #[serde(rename = "AmazonProviderCreditReversalId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonProviderCreditReversalId"))]
     pub amazon_provider_credit_reversal_id: ProviderCreditReversalId,
     /// The seller who reversed the credit.
-    #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_id: ::std::option::Option<SellerId>,
     /// The solution provider the credit is taken from.
-    #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// The provider's seller id, where different.
-    #[serde(
-        rename = "ProviderSellerId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ProviderSellerId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provider_seller_id: ::std::option::Option<SellerId>,
     /// The reference id given in the request.
-    #[serde(
-        rename = "CreditReversalReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreditReversalReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub credit_reversal_reference_id: ::std::option::Option<::std::string::String>,
     /// The amount taken back.
-    #[serde(
-        rename = "CreditReversalAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreditReversalAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// When the reversal was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The state with its reason.
-    #[serde(
-        rename = "CreditReversalStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreditReversalStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub credit_reversal_status: ::std::option::Option<ProviderCreditStatus>,
     /// The note given in the request.
-    #[serde(
-        rename = "CreditReversalNote",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreditReversalNote",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub credit_reversal_note: ::std::option::Option<::std::string::String>,
 }
@@ -285,5 +309,26 @@ impl ProviderCreditReversalDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditReversalDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_provider_credit_reversal_id
+                    .write_xml(w, "AmazonProviderCreditReversalId");
+                self.seller_id.write_xml(w, "SellerId");
+                self.provider_id.write_xml(w, "ProviderId");
+                self.provider_seller_id.write_xml(w, "ProviderSellerId");
+                self.credit_reversal_reference_id
+                    .write_xml(w, "CreditReversalReferenceId");
+                self.credit_reversal_amount.write_xml(w, "CreditReversalAmount");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.credit_reversal_status.write_xml(w, "CreditReversalStatus");
+                self.credit_reversal_note.write_xml(w, "CreditReversalNote");
+            },
+        )
     }
 }

@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Reversals of solution-provider credits.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ProviderCreditReversalList {
-    #[serde(rename = "member", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "member", default))]
     pub items: ::std::vec::Vec<ProviderCreditReversal>,
 }
 impl ProviderCreditReversalList {
@@ -51,5 +51,18 @@ impl ::std::convert::From<::std::vec::Vec<ProviderCreditReversal>>
 for ProviderCreditReversalList {
     fn from(items: ::std::vec::Vec<ProviderCreditReversal>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditReversalList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "member");
+                }
+            },
+        )
     }
 }

@@ -2,18 +2,24 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A provider credit reversal made with a refund.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ProviderCreditReversalSummary {
     /// The solution provider's seller id.
-    #[serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ProviderId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub provider_id: ::std::option::Option<::std::string::String>,
     /// The provider credit reversal made.
-    #[serde(
-        rename = "ProviderCreditReversalId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ProviderCreditReversalId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
 }
@@ -98,5 +104,18 @@ impl ProviderCreditReversalSummaryBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditReversalSummary {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.provider_id.write_xml(w, "ProviderId");
+                self.provider_credit_reversal_id
+                    .write_xml(w, "ProviderCreditReversalId");
+            },
+        )
     }
 }

@@ -49,6 +49,7 @@ impl ::std::fmt::Display for ProviderCreditState {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ProviderCreditState {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -57,7 +58,7 @@ impl ::serde::Serialize for ProviderCreditState {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ProviderCreditState {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -74,5 +75,11 @@ impl ::amazon_pay_protocol::wire::WireValue for ProviderCreditState {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditState {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }

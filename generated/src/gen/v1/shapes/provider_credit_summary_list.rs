@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Provider credits made with a capture.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ProviderCreditSummaryList {
-    #[serde(rename = "member", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "member", default))]
     pub items: ::std::vec::Vec<ProviderCreditSummary>,
 }
 impl ProviderCreditSummaryList {
@@ -37,5 +37,18 @@ impl ::std::convert::From<::std::vec::Vec<ProviderCreditSummary>>
 for ProviderCreditSummaryList {
     fn from(items: ::std::vec::Vec<ProviderCreditSummary>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ProviderCreditSummaryList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "member");
+                }
+            },
+        )
     }
 }

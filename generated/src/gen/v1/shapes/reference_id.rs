@@ -2,19 +2,9 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A seller-chosen reference id, unique over all of the seller's objects of its kind; it makes a retry safe. At most 32 characters; a-z A-Z 0-9 - _ recommended (reference §3.C, Authorize, Capture and Refund).
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize
-)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct ReferenceId(pub ::std::string::String);
 impl ReferenceId {
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -45,5 +35,11 @@ impl ::amazon_pay_protocol::wire::WireValue for ReferenceId {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self(text.to_owned()))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ReferenceId {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, &self.0)
     }
 }

@@ -2,67 +2,105 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A refund.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundDetails {
     /// Amazon's id of the refund.
-    #[serde(rename = "AmazonRefundId")]
+    #[cfg_attr(feature = "serde", serde(rename = "AmazonRefundId"))]
     pub amazon_refund_id: RefundId,
     /// The seller's id given in the request.
-    #[serde(
-        rename = "RefundReferenceId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "RefundReferenceId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub refund_reference_id: ::std::option::Option<ReferenceId>,
     /// The note given in the request.
-    #[serde(
-        rename = "SellerRefundNote",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerRefundNote",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_refund_note: ::std::option::Option<::std::string::String>,
     /// Who started the refund.
-    #[serde(rename = "RefundType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "RefundType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub refund_type: ::std::option::Option<RefundType>,
     /// The amount refunded.
-    #[serde(rename = "RefundAmount", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "RefundAmount", default, skip_serializing_if = "Option::is_none")
+    )]
     pub refund_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The part of Amazon's fee given back to the seller.
-    #[serde(rename = "FeeRefunded", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "FeeRefunded", default, skip_serializing_if = "Option::is_none")
+    )]
     pub fee_refunded: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// When the refund was created.
-    #[serde(
-        rename = "CreationTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CreationTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub creation_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// The state with its reason.
-    #[serde(rename = "RefundStatus")]
+    #[cfg_attr(feature = "serde", serde(rename = "RefundStatus"))]
     pub refund_status: RefundStatus,
     /// The statement text given in the request.
-    #[serde(rename = "SoftDescriptor", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SoftDescriptor",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub soft_descriptor: ::std::option::Option<::std::string::String>,
     /// Solution-provider credits taken back with this refund.
-    #[serde(
-        rename = "ProviderCreditReversalSummaryList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ProviderCreditReversalSummaryList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provider_credit_reversal_summary_list: ::std::option::Option<
         ProviderCreditReversalSummaryList,
     >,
     /// The amount in the seller's currency when the buyer paid in another one.
-    #[serde(
-        rename = "ConvertedAmount",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ConvertedAmount",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub converted_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     /// The rate used for ConvertedAmount.
-    #[serde(rename = "ConversionRate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ConversionRate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub conversion_rate: ::std::option::Option<::std::string::String>,
 }
 impl RefundDetails {
@@ -349,5 +387,28 @@ impl RefundDetailsBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for RefundDetails {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.amazon_refund_id.write_xml(w, "AmazonRefundId");
+                self.refund_reference_id.write_xml(w, "RefundReferenceId");
+                self.seller_refund_note.write_xml(w, "SellerRefundNote");
+                self.refund_type.write_xml(w, "RefundType");
+                self.refund_amount.write_xml(w, "RefundAmount");
+                self.fee_refunded.write_xml(w, "FeeRefunded");
+                self.creation_timestamp.write_xml(w, "CreationTimestamp");
+                self.refund_status.write_xml(w, "RefundStatus");
+                self.soft_descriptor.write_xml(w, "SoftDescriptor");
+                self.provider_credit_reversal_summary_list
+                    .write_xml(w, "ProviderCreditReversalSummaryList");
+                self.converted_amount.write_xml(w, "ConvertedAmount");
+                self.conversion_rate.write_xml(w, "ConversionRate");
+            },
+        )
     }
 }

@@ -2,11 +2,11 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<RefundResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundResult {
-    #[serde(rename = "RefundDetails")]
+    #[cfg_attr(feature = "serde", serde(rename = "RefundDetails"))]
     pub refund_details: RefundDetails,
 }
 impl RefundResult {
@@ -74,5 +74,16 @@ impl RefundResultBuilder {
         let value = RefundResult { refund_details };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for RefundResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.refund_details.write_xml(w, "RefundDetails");
+            },
+        )
     }
 }

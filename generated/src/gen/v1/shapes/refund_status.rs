@@ -2,28 +2,37 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A refund's state.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct RefundStatus {
     /// The current state.
-    #[serde(rename = "State")]
+    #[cfg_attr(feature = "serde", serde(rename = "State"))]
     pub state: RefundState,
     /// When the state last changed.
-    #[serde(
-        rename = "LastUpdateTimestamp",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "LastUpdateTimestamp",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub last_update_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     /// Why the object is in this state.
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason_code: ::std::option::Option<RefundReasonCode>,
     /// A human-readable explanation of the reason. At most 255 characters (reference §3.G, Status).
-    #[serde(
-        rename = "ReasonDescription",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "ReasonDescription",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub reason_description: ::std::option::Option<::std::string::String>,
 }
@@ -150,5 +159,19 @@ impl RefundStatusBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for RefundStatus {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.state.write_xml(w, "State");
+                self.last_update_timestamp.write_xml(w, "LastUpdateTimestamp");
+                self.reason_code.write_xml(w, "ReasonCode");
+                self.reason_description.write_xml(w, "ReasonDescription");
+            },
+        )
     }
 }

@@ -2,28 +2,40 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The seller's own attributes of a billing agreement.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SellerBillingAgreementAttributes {
     /// The seller the agreement belongs to; appears only in IPN payloads and is not a request parameter.
-    #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_id: ::std::option::Option<SellerId>,
     /// The seller's own id for the agreement, such as a subscription number.
-    #[serde(
-        rename = "SellerBillingAgreementId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SellerBillingAgreementId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub seller_billing_agreement_id: ::std::option::Option<::std::string::String>,
     /// The store name to show to the buyer.
-    #[serde(rename = "StoreName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StoreName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub store_name: ::std::option::Option<::std::string::String>,
     /// Free text for the seller's own use.
-    #[serde(
-        rename = "CustomInformation",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CustomInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub custom_information: ::std::option::Option<::std::string::String>,
 }
@@ -168,5 +180,20 @@ impl SellerBillingAgreementAttributesBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for SellerBillingAgreementAttributes {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.seller_id.write_xml(w, "SellerId");
+                self.seller_billing_agreement_id
+                    .write_xml(w, "SellerBillingAgreementId");
+                self.store_name.write_xml(w, "StoreName");
+                self.custom_information.write_xml(w, "CustomInformation");
+            },
+        )
     }
 }

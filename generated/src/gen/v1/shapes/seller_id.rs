@@ -2,19 +2,9 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A seller (merchant) id.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    ::serde::Serialize
-)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(transparent))]
 pub struct SellerId(pub ::std::string::String);
 impl SellerId {
     pub fn new(value: impl ::std::convert::Into<::std::string::String>) -> Self {
@@ -45,5 +35,11 @@ impl ::amazon_pay_protocol::wire::WireValue for SellerId {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self(text.to_owned()))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for SellerId {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, &self.0)
     }
 }

@@ -2,38 +2,56 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The seller's own attributes of an order, shown to the buyer in Amazon's e-mails and reports.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SellerOrderAttributes {
     /// The seller the order belongs to; appears only in IPN payloads and is not a request parameter.
-    #[serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_id: ::std::option::Option<SellerId>,
     /// The seller's own order number.
-    #[serde(rename = "SellerOrderId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SellerOrderId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub seller_order_id: ::std::option::Option<::std::string::String>,
     /// The store name to show to the buyer.
-    #[serde(rename = "StoreName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "StoreName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub store_name: ::std::option::Option<::std::string::String>,
     /// Free text for the seller's own use.
-    #[serde(
-        rename = "CustomInformation",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "CustomInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub custom_information: ::std::option::Option<::std::string::String>,
     /// A JSON string, to be sent only when Amazon asks for it.
-    #[serde(
-        rename = "SupplementaryData",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SupplementaryData",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub supplementary_data: ::std::option::Option<::std::string::String>,
     /// Categories of the order's items.
-    #[serde(
-        rename = "OrderItemCategories",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "OrderItemCategories",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub order_item_categories: ::std::option::Option<OrderItemCategories>,
 }
@@ -229,5 +247,21 @@ impl SellerOrderAttributesBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for SellerOrderAttributes {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.seller_id.write_xml(w, "SellerId");
+                self.seller_order_id.write_xml(w, "SellerOrderId");
+                self.store_name.write_xml(w, "StoreName");
+                self.custom_information.write_xml(w, "CustomInformation");
+                self.supplementary_data.write_xml(w, "SupplementaryData");
+                self.order_item_categories.write_xml(w, "OrderItemCategories");
+            },
+        )
     }
 }

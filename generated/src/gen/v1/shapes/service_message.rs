@@ -2,15 +2,21 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// A message about the service's status.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ServiceMessage {
     /// The message's language, such as en_US.
-    #[serde(rename = "Locale", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Locale", default, skip_serializing_if = "Option::is_none")
+    )]
     pub locale: ::std::option::Option<::std::string::String>,
     /// The message.
-    #[serde(rename = "Text", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Text", default, skip_serializing_if = "Option::is_none")
+    )]
     pub text: ::std::option::Option<::std::string::String>,
 }
 impl ServiceMessage {
@@ -85,5 +91,17 @@ impl ServiceMessageBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ServiceMessage {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.locale.write_xml(w, "Locale");
+                self.text.write_xml(w, "Text");
+            },
+        )
     }
 }

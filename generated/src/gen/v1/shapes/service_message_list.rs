@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Messages about the service's status.
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ServiceMessageList {
-    #[serde(rename = "Message", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "Message", default))]
     pub items: ::std::vec::Vec<ServiceMessage>,
 }
 impl ServiceMessageList {
@@ -36,5 +36,18 @@ impl ServiceMessageList {
 impl ::std::convert::From<::std::vec::Vec<ServiceMessage>> for ServiceMessageList {
     fn from(items: ::std::vec::Vec<ServiceMessage>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ServiceMessageList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "Message");
+                }
+            },
+        )
     }
 }

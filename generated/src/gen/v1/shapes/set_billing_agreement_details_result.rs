@@ -2,11 +2,11 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<SetBillingAgreementDetailsResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct SetBillingAgreementDetailsResult {
-    #[serde(rename = "BillingAgreementDetails")]
+    #[cfg_attr(feature = "serde", serde(rename = "BillingAgreementDetails"))]
     pub billing_agreement_details: BillingAgreementDetails,
 }
 impl SetBillingAgreementDetailsResult {
@@ -84,5 +84,16 @@ impl SetBillingAgreementDetailsResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for SetBillingAgreementDetailsResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.billing_agreement_details.write_xml(w, "BillingAgreementDetails");
+            },
+        )
     }
 }

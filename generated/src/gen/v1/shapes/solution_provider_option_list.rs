@@ -2,10 +2,10 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// Options a merchant granted a solution provider (their element structure is not documented in any source read; kept as text).
-#[derive(Debug, Clone, PartialEq, Default, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq, Default)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SolutionProviderOptionList {
-    #[serde(rename = "SolutionProviderOption", default)]
+    #[cfg_attr(feature = "serde", serde(rename = "SolutionProviderOption", default))]
     pub items: ::std::vec::Vec<::std::string::String>,
 }
 impl SolutionProviderOptionList {
@@ -34,5 +34,18 @@ impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
 for SolutionProviderOptionList {
     fn from(items: ::std::vec::Vec<::std::string::String>) -> Self {
         Self { items }
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for SolutionProviderOptionList {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                for item in &self.items {
+                    item.write_xml(w, "SolutionProviderOption");
+                }
+            },
+        )
     }
 }

@@ -2,25 +2,31 @@
 #[allow(unused_imports)]
 use super::super::*;
 /// The content of `<ValidateBillingAgreementResult>`.
-#[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
-#[cfg_attr(feature = "serde-reference", derive(::serde::Deserialize))]
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
 #[non_exhaustive]
 pub struct ValidateBillingAgreementResult {
     /// Success or Failure.
-    #[serde(rename = "ValidationResult")]
+    #[cfg_attr(feature = "serde", serde(rename = "ValidationResult"))]
     pub validation_result: ValidationResult,
     /// Why validation failed, such as InvalidPaymentMethod (other values are unconfirmed).
-    #[serde(
-        rename = "FailureReasonCode",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "FailureReasonCode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub failure_reason_code: ::std::option::Option<::std::string::String>,
     /// The agreement's state after validation.
-    #[serde(
-        rename = "BillingAgreementStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "BillingAgreementStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub billing_agreement_status: ::std::option::Option<BillingAgreementStatus>,
 }
@@ -133,5 +139,18 @@ impl ValidateBillingAgreementResultBuilder {
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ValidateBillingAgreementResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.element(
+            name,
+            |w| {
+                self.validation_result.write_xml(w, "ValidationResult");
+                self.failure_reason_code.write_xml(w, "FailureReasonCode");
+                self.billing_agreement_status.write_xml(w, "BillingAgreementStatus");
+            },
+        )
     }
 }

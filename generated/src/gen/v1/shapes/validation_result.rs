@@ -39,6 +39,7 @@ impl ::std::fmt::Display for ValidationResult {
         f.write_str(self.as_str())
     }
 }
+#[cfg(feature = "serde")]
 impl ::serde::Serialize for ValidationResult {
     fn serialize<S: ::serde::Serializer>(
         &self,
@@ -47,7 +48,7 @@ impl ::serde::Serialize for ValidationResult {
         serializer.serialize_str(self.as_str())
     }
 }
-#[cfg(feature = "serde-reference")]
+#[cfg(feature = "serde")]
 impl<'de> ::serde::Deserialize<'de> for ValidationResult {
     fn deserialize<D: ::serde::Deserializer<'de>>(
         deserializer: D,
@@ -64,5 +65,11 @@ impl ::amazon_pay_protocol::wire::WireValue for ValidationResult {
     }
     fn from_wire(text: &str) -> ::std::result::Result<Self, ::std::string::String> {
         ::std::result::Result::Ok(Self::parse(text))
+    }
+}
+impl ::amazon_pay_protocol::xml::WriteXml for ValidationResult {
+    /// Writes the value as the element `name` (the generated writer).
+    fn write_xml(&self, w: &mut ::amazon_pay_protocol::xml::XmlWriter, name: &str) {
+        w.text(name, self.as_str())
     }
 }
