@@ -7,7 +7,7 @@ mod common;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use amazon_pay_conformance::sandbox::{Sandbox, SandboxConfig, SandboxError};
+use amazon_pay_conformance::sandbox::{Sandbox, SandboxError};
 use common::{call_raw, error_code};
 
 /// Holds an exclusive transaction on the database until told to let go.
@@ -45,17 +45,8 @@ async fn agreement_state(sandbox: &Sandbox, ba: &str) -> String {
 
 #[tokio::test]
 async fn a_change_that_cannot_be_saved_is_answered_500_and_undone() {
-    let dir = std::env::temp_dir().join(format!(
-        "sandbox-durable-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
+    let (dir, config) = common::with_state_file("sandbox-durable");
     let file = dir.join("state.sqlite");
-    let config = SandboxConfig {
-        state_file: Some(file.clone()),
-        ..SandboxConfig::default()
-    };
     let sandbox = Sandbox::start(config.clone()).await.unwrap();
     let second = Sandbox::start(config.clone()).await;
     assert!(
@@ -121,16 +112,7 @@ async fn changes_written_together_are_each_durable_once_answered() {
     use amazon_pay_protocol::client::Client;
     use amazon_pay_protocol::v1::{Environment, Region};
 
-    let dir = std::env::temp_dir().join(format!(
-        "sandbox-group-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = SandboxConfig {
-        state_file: Some(dir.join("state.sqlite")),
-        ..SandboxConfig::default()
-    };
+    let (dir, config) = common::with_state_file("sandbox-group");
     let sandbox = Sandbox::start(config.clone()).await.unwrap();
     let client = Client::builder(
         sandbox.account(Region::Jp).unwrap().credentials(),

@@ -273,17 +273,7 @@ async fn a_request_signed_by_the_official_python_sdk_is_accepted_and_one_changed
 
 #[tokio::test]
 async fn state_survives_a_restart_with_a_state_file() {
-    let dir = std::env::temp_dir().join(format!(
-        "sandbox-state-{}-{}",
-        std::process::id(),
-        rand::random::<u32>()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("state.sqlite");
-    let config = SandboxConfig {
-        state_file: Some(file.clone()),
-        ..SandboxConfig::default()
-    };
+    let (dir, config) = common::with_state_file("sandbox-state");
 
     let first = Sandbox::start(config.clone()).await.unwrap();
     let c = client(&first);

@@ -194,16 +194,7 @@ async fn error_of(response: reqwest::Response) -> (u16, Option<String>, Value) {
 #[tokio::test]
 async fn sessions_permissions_and_idempotency_keys_survive_a_restart() {
     bounded(async {
-        let dir = std::env::temp_dir().join(format!(
-            "sandbox-v2-durable-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let config = SandboxConfig {
-            state_file: Some(dir.join("state.sqlite")),
-            ..SandboxConfig::default()
-        };
+        let (dir, config) = common::with_state_file("sandbox-v2-durable");
 
         let first = Sandbox::start(config.clone()).await.unwrap();
         let c = client(&first);

@@ -227,15 +227,10 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
+    use crate::sandbox::persist::temp_state_file;
 
-    fn open(name: &str) -> (PathBuf, Journal) {
-        let dir = std::env::temp_dir().join(format!(
-            "sandbox-journal-{}-{}-{name}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("state.sqlite");
+    fn open() -> (PathBuf, Journal) {
+        let path = temp_state_file();
         let mut store = Store::open(&path).unwrap();
         store.rows().unwrap();
         (path.clone(), Journal::start(store).unwrap())
@@ -267,7 +262,7 @@ mod tests {
 
     #[test]
     fn changes_queued_together_are_written_once_each_in_order() {
-        let (path, journal) = open("order");
+        let (path, journal) = open();
         // Held, so that the writer thread cannot take the changes one by one.
         let store = lock(&journal.core.store);
         let first = journal.queue(vec![row("a", "1"), row("seq", "1")]).unwrap();
@@ -298,7 +293,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_fails_what_was_queued_after_it_until_the_world_is_reloaded() {
-        let (path, journal) = open("fail");
+        let (path, journal) = open();
         let holder = Connection::open(&path).unwrap();
         holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
         let failed = journal.queue(vec![row("a", "1")]).unwrap();

@@ -331,19 +331,21 @@ macro_rules! dirty_accessors {
 
 pub(crate) use dirty_accessors;
 
+/// A state file's path in a fresh folder under the system's temporary one, for tests.
+#[cfg(test)]
+pub(super) fn temp_state_file() -> PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sandbox-store-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir.join("state.sqlite")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn temp_file(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!(
-            "sandbox-store-{}-{}",
-            std::process::id(),
-            rand::random::<u32>()
-        ));
-        std::fs::create_dir_all(&dir).unwrap();
-        dir.join(name)
-    }
 
     fn row(kind: &'static str, id: &str, body: Option<&str>) -> Row {
         Row {
@@ -367,7 +369,7 @@ mod tests {
 
     #[test]
     fn rows_are_updated_and_deleted_in_their_slots_and_read_back_after_a_restart() {
-        let path = temp_file("state.sqlite");
+        let path = temp_state_file();
         let mut store = Store::open(&path).unwrap();
         assert!(store.rows().unwrap().is_empty());
         store
@@ -404,7 +406,7 @@ mod tests {
 
     #[test]
     fn a_failed_write_leaves_the_slot_map_as_it_was() {
-        let path = temp_file("state.sqlite");
+        let path = temp_state_file();
         let mut store = Store::open(&path).unwrap();
         store.write(vec![row("a", "1", Some("one"))]).unwrap();
 
@@ -434,7 +436,7 @@ mod tests {
 
     #[test]
     fn a_file_from_before_slots_is_moved_over_and_a_key_held_twice_keeps_its_later_row() {
-        let path = temp_file("state.sqlite");
+        let path = temp_state_file();
         {
             let old = Connection::open(&path).unwrap();
             old.execute_batch(

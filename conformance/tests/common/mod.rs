@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use amazon_pay_conformance::sandbox::notify::{CERT_PEM, SIGNING_CERT_URL};
-use amazon_pay_conformance::sandbox::{BuyerChoices, Sandbox};
+use amazon_pay_conformance::sandbox::{BuyerChoices, Sandbox, SandboxConfig};
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::client::Client;
 use amazon_pay_protocol::endpoint::{Clock, SystemClock};
@@ -254,4 +254,20 @@ pub fn strict_xml(body: &str) -> Result<(), String> {
         (1, 0) => Ok(()),
         _ => Err(format!("{roots} root elements, {depth} left open")),
     }
+}
+
+/// A fresh folder under the system's temporary one (named after `name`), and a simulator
+/// configuration keeping its state in `state.sqlite` there.
+pub fn with_state_file(name: &str) -> (std::path::PathBuf, SandboxConfig) {
+    let dir = std::env::temp_dir().join(format!(
+        "{name}-{}-{}",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let config = SandboxConfig {
+        state_file: Some(dir.join("state.sqlite")),
+        ..SandboxConfig::default()
+    };
+    (dir, config)
 }
