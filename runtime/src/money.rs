@@ -171,17 +171,13 @@ impl Money {
 
     /// The amount as sent on the wire: no decimals for JPY, exactly two for USD, EUR, GBP.
     pub fn amount_text(&self) -> String {
-        let decimals = self.currency.decimals();
-        if decimals == 0 {
-            return self.minor.to_string();
-        }
-        let scale = 10i64.pow(decimals);
-        format!(
-            "{}.{:0width$}",
-            self.minor / scale,
-            self.minor % scale,
-            width = decimals as usize
-        )
+        self.amount_wire().to_string()
+    }
+
+    /// [`Money::amount_text`] as a `Display`, for writing it where it goes without a `String`
+    /// of its own (the canonical query of every request that carries an amount).
+    pub fn amount_wire(&self) -> AmountText<'_> {
+        AmountText(self)
     }
 
     /// Sum of two amounts of the same currency; `None` on a currency mismatch or overflow.
@@ -201,6 +197,28 @@ impl Money {
             minor,
             currency: self.currency.clone(),
         })
+    }
+}
+
+/// The wire text of an amount ([`Money::amount_wire`]).
+#[derive(Debug, Clone, Copy)]
+pub struct AmountText<'a>(&'a Money);
+
+impl std::fmt::Display for AmountText<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let Money { minor, currency } = self.0;
+        let decimals = currency.decimals();
+        if decimals == 0 {
+            return write!(f, "{minor}");
+        }
+        let scale = 10i64.pow(decimals);
+        write!(
+            f,
+            "{}.{:0width$}",
+            minor / scale,
+            minor % scale,
+            width = decimals as usize
+        )
     }
 }
 

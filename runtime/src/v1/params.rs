@@ -22,6 +22,12 @@ pub trait ParamSink {
     fn unreserved_param(&mut self, key: &str, value: &str) {
         self.param(key, value);
     }
+
+    /// [`ParamSink::unreserved_param`] for a value formatted on the way (an integer, an
+    /// amount): a sink that builds text writes it in place, with no `String` per value.
+    fn unreserved_fmt(&mut self, key: &str, value: std::fmt::Arguments<'_>) {
+        self.unreserved_param(key, &value.to_string());
+    }
 }
 
 /// The parameters every v1 request carries besides its own.
@@ -84,6 +90,19 @@ impl ParamSink for CanonicalQuery {
         );
         self.push_key(key);
         self.buf.push_str(value);
+    }
+
+    #[inline]
+    fn unreserved_fmt(&mut self, key: &str, value: std::fmt::Arguments<'_>) {
+        self.push_key(key);
+        let start = self.buf.len();
+        // Writing into a `String` cannot fail.
+        let _ = std::fmt::Write::write_fmt(&mut self.buf, value);
+        debug_assert!(
+            crate::percent::is_unreserved(&self.buf[start..]),
+            "{key}={} needs encoding",
+            &self.buf[start..]
+        );
     }
 }
 

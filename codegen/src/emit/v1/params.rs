@@ -148,7 +148,7 @@ fn value_writes(ir: &Ir, ty: &TypeRef, v: &Ident, key: &Key, counter: &mut usize
         TypeRef::Money => {
             let (amount, currency) = (key.child("Amount").expr(), key.child("CurrencyCode").expr());
             return quote! {
-                sink.unreserved_param(#amount, &#v.amount_text());
+                sink.unreserved_fmt(#amount, ::std::format_args!("{}", #v.amount_wire()));
                 sink.param(#currency, #v.currency().as_str());
             };
         }
@@ -185,8 +185,13 @@ fn value_writes(ir: &Ir, ty: &TypeRef, v: &Ident, key: &Key, counter: &mut usize
                 };
             }
         }
-        // Digits and a sign, or `true`/`false`.
-        TypeRef::Scalar(Scalar::Integer | Scalar::Boolean) => {
+        // Digits and a sign (their `Display`, which is their wire form), written in place.
+        TypeRef::Scalar(Scalar::Integer) => {
+            let k = key.expr();
+            return quote!(sink.unreserved_fmt(#k, ::std::format_args!("{}", #v)););
+        }
+        // `true`/`false`, borrowed.
+        TypeRef::Scalar(Scalar::Boolean) => {
             let k = key.expr();
             return quote! {
                 sink.unreserved_param(#k, &::amazon_pay_protocol::wire::WireValue::to_wire(#v));

@@ -255,7 +255,10 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
         }
         {
             let v6 = &self.charge_amount;
-            sink.unreserved_param("ChargeAmount.Amount", &v6.amount_text());
+            sink.unreserved_fmt(
+                "ChargeAmount.Amount",
+                ::std::format_args!("{}", v6.amount_wire()),
+            );
             sink.param("ChargeAmount.CurrencyCode", v6.currency().as_str());
         }
         {
@@ -273,9 +276,9 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
                     let key9 = ::std::format!("{}.{}", "Credits.member", i9);
                     {
                         let v10 = &item9.credit_amount;
-                        sink.unreserved_param(
+                        sink.unreserved_fmt(
                             &::std::format!("{}{}", key9, ".CreditAmount.Amount"),
-                            &v10.amount_text(),
+                            ::std::format_args!("{}", v10.amount_wire()),
                         );
                         sink.param(
                             &::std::format!("{}{}", key9, ".CreditAmount.CurrencyCode"),
@@ -302,10 +305,7 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
         sink.unreserved_param("SignatureMethod", "HmacSHA256");
         sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v13) = &self.timeout {
-            sink.unreserved_param(
-                "Timeout",
-                &::amazon_pay_protocol::wire::WireValue::to_wire(v13),
-            );
+            sink.unreserved_fmt("Timeout", ::std::format_args!("{}", v13));
         }
         sink.param("Timestamp", common.timestamp);
         sink.unreserved_param("Version", "2013-01-01");

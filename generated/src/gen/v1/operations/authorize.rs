@@ -277,7 +277,10 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
         }
         {
             let v2 = &self.authorization_amount;
-            sink.unreserved_param("AuthorizationAmount.Amount", &v2.amount_text());
+            sink.unreserved_fmt(
+                "AuthorizationAmount.Amount",
+                ::std::format_args!("{}", v2.amount_wire()),
+            );
             sink.param("AuthorizationAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -304,9 +307,9 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
                     let key6 = ::std::format!("{}.{}", "ProviderCreditList.member", i6);
                     {
                         let v7 = &item6.credit_amount;
-                        sink.unreserved_param(
+                        sink.unreserved_fmt(
                             &::std::format!("{}{}", key6, ".CreditAmount.Amount"),
-                            &v7.amount_text(),
+                            ::std::format_args!("{}", v7.amount_wire()),
                         );
                         sink.param(
                             &::std::format!("{}{}", key6, ".CreditAmount.CurrencyCode"),
@@ -340,10 +343,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
         }
         sink.param("Timestamp", common.timestamp);
         if let ::std::option::Option::Some(v11) = &self.transaction_timeout {
-            sink.unreserved_param(
-                "TransactionTimeout",
-                &::amazon_pay_protocol::wire::WireValue::to_wire(v11),
-            );
+            sink.unreserved_fmt("TransactionTimeout", ::std::format_args!("{}", v11));
         }
         sink.unreserved_param("Version", "2013-01-01");
     }

@@ -238,7 +238,10 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
         }
         {
             let v2 = &self.capture_amount;
-            sink.unreserved_param("CaptureAmount.Amount", &v2.amount_text());
+            sink.unreserved_fmt(
+                "CaptureAmount.Amount",
+                ::std::format_args!("{}", v2.amount_wire()),
+            );
             sink.param("CaptureAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -259,9 +262,9 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
                     let key5 = ::std::format!("{}.{}", "ProviderCreditList.member", i5);
                     {
                         let v6 = &item5.credit_amount;
-                        sink.unreserved_param(
+                        sink.unreserved_fmt(
                             &::std::format!("{}{}", key5, ".CreditAmount.Amount"),
-                            &v6.amount_text(),
+                            ::std::format_args!("{}", v6.amount_wire()),
                         );
                         sink.param(
                             &::std::format!("{}{}", key5, ".CreditAmount.CurrencyCode"),

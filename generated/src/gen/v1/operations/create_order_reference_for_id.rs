@@ -193,9 +193,9 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
         if let ::std::option::Option::Some(v5) = &self.order_reference_attributes {
             {
                 let v6 = &v5.order_total;
-                sink.unreserved_param(
+                sink.unreserved_fmt(
                     "OrderReferenceAttributes.OrderTotal.Amount",
-                    &v6.amount_text(),
+                    ::std::format_args!("{}", v6.amount_wire()),
                 );
                 sink.param(
                     "OrderReferenceAttributes.OrderTotal.CurrencyCode",

@@ -250,10 +250,7 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceRequest {
             }
         }
         if let ::std::option::Option::Some(v6) = &self.page_size {
-            sink.unreserved_param(
-                "PageSize",
-                &::amazon_pay_protocol::wire::WireValue::to_wire(v6),
-            );
+            sink.unreserved_fmt("PageSize", ::std::format_args!("{}", v6));
         }
         {
             let v7 = &self.payment_domain;

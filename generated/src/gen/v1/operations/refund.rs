@@ -244,11 +244,11 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
                     );
                     {
                         let v4 = &item3.credit_reversal_amount;
-                        sink.unreserved_param(
+                        sink.unreserved_fmt(
                             &::std::format!(
                                 "{}{}", key3, ".CreditReversalAmount.Amount"
                             ),
-                            &v4.amount_text(),
+                            ::std::format_args!("{}", v4.amount_wire()),
                         );
                         sink.param(
                             &::std::format!(
@@ -269,7 +269,10 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
         }
         {
             let v6 = &self.refund_amount;
-            sink.unreserved_param("RefundAmount.Amount", &v6.amount_text());
+            sink.unreserved_fmt(
+                "RefundAmount.Amount",
+                ::std::format_args!("{}", v6.amount_wire()),
+            );
             sink.param("RefundAmount.CurrencyCode", v6.currency().as_str());
         }
         {

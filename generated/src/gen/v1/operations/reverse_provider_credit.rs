@@ -194,7 +194,10 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
         }
         {
             let v2 = &self.credit_reversal_amount;
-            sink.unreserved_param("CreditReversalAmount.Amount", &v2.amount_text());
+            sink.unreserved_fmt(
+                "CreditReversalAmount.Amount",
+                ::std::format_args!("{}", v2.amount_wire()),
+            );
             sink.param("CreditReversalAmount.CurrencyCode", v2.currency().as_str());
         }
         if let ::std::option::Option::Some(v3) = &self.credit_reversal_note {

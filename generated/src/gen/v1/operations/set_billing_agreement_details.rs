@@ -182,9 +182,9 @@ impl ::amazon_pay_protocol::Operation for SetBillingAgreementDetailsRequest {
                 );
             }
             if let ::std::option::Option::Some(v11) = &v2.subscription_amount {
-                sink.unreserved_param(
+                sink.unreserved_fmt(
                     "BillingAgreementAttributes.SubscriptionAmount.Amount",
-                    &v11.amount_text(),
+                    ::std::format_args!("{}", v11.amount_wire()),
                 );
                 sink.param(
                     "BillingAgreementAttributes.SubscriptionAmount.CurrencyCode",

@@ -133,9 +133,9 @@ impl ::amazon_pay_protocol::Operation for SetOrderAttributesRequest {
         }
         if let ::std::option::Option::Some(v2) = &self.order_attributes {
             if let ::std::option::Option::Some(v3) = &v2.order_total {
-                sink.unreserved_param(
+                sink.unreserved_fmt(
                     "OrderAttributes.OrderTotal.Amount",
-                    &v3.amount_text(),
+                    ::std::format_args!("{}", v3.amount_wire()),
                 );
                 sink.param(
                     "OrderAttributes.OrderTotal.CurrencyCode",

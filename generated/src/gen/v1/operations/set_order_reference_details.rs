@@ -144,9 +144,9 @@ impl ::amazon_pay_protocol::Operation for SetOrderReferenceDetailsRequest {
             let v2 = &self.order_reference_attributes;
             {
                 let v3 = &v2.order_total;
-                sink.unreserved_param(
+                sink.unreserved_fmt(
                     "OrderReferenceAttributes.OrderTotal.Amount",
-                    &v3.amount_text(),
+                    ::std::format_args!("{}", v3.amount_wire()),
                 );
                 sink.param(
                     "OrderReferenceAttributes.OrderTotal.CurrencyCode",
