@@ -204,8 +204,8 @@ impl Money {
 #[derive(Debug, Clone, Copy)]
 pub struct AmountText<'a>(&'a Money);
 
-impl std::fmt::Display for AmountText<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl fmt::Display for AmountText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Money { minor, currency } = self.0;
         let decimals = currency.decimals();
         if decimals == 0 {
@@ -224,7 +224,7 @@ impl std::fmt::Display for AmountText<'_> {
 
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.amount_text(), self.currency)
+        write!(f, "{} {}", self.amount_wire(), self.currency)
     }
 }
 

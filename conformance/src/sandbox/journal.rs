@@ -18,8 +18,6 @@
 //! carries the epoch (the number of reloads) it was made in, so none made before a reload is
 //! ever written after it.
 
-use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 
@@ -177,7 +175,13 @@ impl Core {
         for item in lost {
             let _ = item.saved.send(Err(undone.clone()));
         }
-        let (rows, answers) = merge(items);
+        // One write for all of them, in order: a row several changed (the shared sequence
+        // counter, say) ends with its last body.
+        let (rows, answers): (Vec<Vec<Row>>, Vec<_>) = items
+            .into_iter()
+            .map(|item| (item.rows, item.saved))
+            .unzip();
+        let rows = rows.into_iter().flatten().collect();
         let saved = store.write(rows).map_err(Arc::new);
         if let Err(e) = &saved {
             tracing::error!(error = %e, "could not save the sandbox state; the change is undone");
@@ -192,32 +196,6 @@ impl Core {
             let _ = answer.send(saved.clone());
         }
     }
-}
-
-/// The rows of several changes as one write: a row changed by more than one (the shared
-/// sequence counter, say) is written once, with its last body.
-fn merge(items: Vec<Item>) -> (Vec<Row>, Vec<oneshot::Sender<Saved>>) {
-    let mut answers = Vec::with_capacity(items.len());
-    let mut rows: Vec<Row> = Vec::new();
-    let mut at: HashMap<(&'static str, String), usize> = HashMap::new();
-    let single = items.len() == 1;
-    for item in items {
-        answers.push(item.saved);
-        if single {
-            rows = item.rows;
-            break;
-        }
-        for row in item.rows {
-            match at.entry((row.kind, row.id.clone())) {
-                Entry::Occupied(slot) => rows[*slot.get()] = row,
-                Entry::Vacant(slot) => {
-                    slot.insert(rows.len());
-                    rows.push(row);
-                }
-            }
-        }
-    }
-    (rows, answers)
 }
 
 #[cfg(test)]

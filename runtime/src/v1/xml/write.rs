@@ -103,8 +103,9 @@ impl XmlWriter {
         self.out.push('>');
     }
 
-    /// The element `name` holding a number written in full, without allocating.
-    fn number(&mut self, name: &str, value: i64) {
+    /// The element `name` holding a value whose text never needs escaping (a number, an
+    /// amount), formatted in place without a `String` of its own.
+    fn formatted(&mut self, name: &str, value: impl std::fmt::Display) {
         use std::fmt::Write as _;
         self.out.push('<');
         self.out.push_str(name);
@@ -124,7 +125,7 @@ impl WriteXml for String {
 /// `xs:long`.
 impl WriteXml for i64 {
     fn write_xml(&self, w: &mut XmlWriter, name: &str) {
-        w.number(name, *self);
+        w.formatted(name, self);
     }
 }
 
@@ -146,7 +147,7 @@ impl WriteXml for Timestamp {
 impl WriteXml for Money {
     fn write_xml(&self, w: &mut XmlWriter, name: &str) {
         w.element(name, |w| {
-            w.text("Amount", &self.amount_text());
+            w.formatted("Amount", self.amount_wire());
             w.text("CurrencyCode", self.currency().as_str());
         });
     }
