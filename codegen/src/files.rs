@@ -72,14 +72,16 @@ fn list_rs_files(dir: &Path) -> BTreeSet<PathBuf> {
     out
 }
 
-/// The repository's output directory of the v1 spec, `generated/src/gen/v1`.
+/// The repository's output directory of the v1 spec, `generated/v1/src/gen`.
 pub fn default_output_dir() -> PathBuf {
     output_dir("v1")
 }
 
-/// The repository's output directory of a generation (`v1`, `v2`): `generated/src/gen/<it>`.
+/// The repository's output directory of a generation (`v1`, `v2`): `generated/<it>/src/gen`,
+/// in the generation's own crate.
 pub fn output_dir(generation: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../generated/src/gen")
+        .join("../generated")
         .join(generation)
+        .join("src/gen")
 }

@@ -1,4 +1,5 @@
-//! Generates the `amazon-pay-protocol` crate's `src/gen/<generation>/` from the spec.
+//! Generates each API generation's code (`generated/<generation>/src/gen/`, in the crate
+//! `amazon-pay-protocol-<generation>`) from the spec.
 //!
 //! spec model -> IR (`ir`) -> token streams (`emit`: neutral emitters plus the protocol's,
 //! with quote) -> formatted source (prettyplease). Output is a map from relative path to file

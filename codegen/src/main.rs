@@ -1,4 +1,4 @@
-//! `amazon-pay-codegen generate` writes `generated/src/gen/v1/` and `generated/src/gen/v2/`
+//! `amazon-pay-codegen generate` writes `generated/v1/src/gen/` and `generated/v2/src/gen/`
 //! from `spec/v1/` and `spec/v2/`; `amazon-pay-codegen check` exits non-zero and prints a diff
 //! when either is stale. `--spec DIR --out DIR` works on one other spec instead.
 

@@ -1,4 +1,4 @@
-//! The checked-in `generated/src/gen/v1/` is exactly what the v1 spec generates, and generating
+//! The checked-in `generated/v1/src/gen/` is exactly what the v1 spec generates, and generating
 //! twice gives identical bytes. (`cargo run -p amazon-pay-codegen -- generate` fixes staleness.)
 
 fn generate() -> std::collections::BTreeMap<std::path::PathBuf, String> {
@@ -20,7 +20,7 @@ fn generated_code_is_fresh() {
         amazon_pay_codegen::diff_against(&amazon_pay_codegen::default_output_dir(), &generate());
     assert!(
         diff.is_empty(),
-        "generated/src/gen/v1 is stale; run `cargo run -p amazon-pay-codegen -- generate`:\n{diff}"
+        "generated/v1/src/gen is stale; run `cargo run -p amazon-pay-codegen -- generate`:\n{diff}"
     );
 }
 

@@ -19,7 +19,7 @@ fn sorted(names: &[&str]) -> bool {
 
 #[test]
 fn parameter_lists_equal_the_hand_lists_they_replace() {
-    // generated/src/client/redact.rs `SECRET_PARAMS`.
+    // The hand list `SECRET_PARAMS` that v1 redaction kept before the spec held it.
     assert_eq!(
         set(SECRET_PARAMS),
         set(&["Signature", "AWSAccessKeyId", "MWSAuthToken", "SellerId"])
@@ -61,7 +61,7 @@ fn parameter_lists_equal_the_hand_lists_they_replace() {
     }
 }
 
-/// generated/src/client/redact.rs `PERSONAL_NAME_PARTS`: an element is personal when its
+/// The hand list `PERSONAL_NAME_PARTS` that v1 redaction kept before the spec held it: an element is personal when its
 /// local name contains one of these.
 const PERSONAL_NAME_PARTS: [&str; 11] = [
     "Buyer",

@@ -1,4 +1,4 @@
-//! The checked-in `generated/src/gen/v2/` is exactly what the v2 spec generates, and generating
+//! The checked-in `generated/v2/src/gen/` is exactly what the v2 spec generates, and generating
 //! twice gives identical bytes. (`cargo run -p amazon-pay-codegen -- generate` fixes staleness.)
 
 fn generate() -> std::collections::BTreeMap<std::path::PathBuf, String> {
@@ -19,7 +19,7 @@ fn generated_code_is_fresh() {
     let diff = amazon_pay_codegen::diff_against(&amazon_pay_codegen::output_dir("v2"), &generate());
     assert!(
         diff.is_empty(),
-        "generated/src/gen/v2 is stale; run `cargo run -p amazon-pay-codegen -- generate`:\n{diff}"
+        "generated/v2/src/gen is stale; run `cargo run -p amazon-pay-codegen -- generate`:\n{diff}"
     );
 }
 

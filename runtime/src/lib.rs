@@ -12,6 +12,7 @@
 //!   document, Money's XML form, credentials, redaction, the [`v1::Mws`] protocol.
 //! - [`ipn`]: SNS envelopes and their verification.
 //! - [`client`] (feature `client`): the async engine with safe retries.
+//! - [`root_paths`]: what the protocol crate's root re-exports, and generated code names.
 
 pub mod builder;
 #[cfg(feature = "client")]
@@ -24,6 +25,7 @@ pub mod money;
 pub mod operation;
 pub mod percent;
 pub mod protocol;
+pub mod root_paths;
 pub mod timestamp;
 pub mod v1;
 pub mod v2;

@@ -19,7 +19,7 @@ const SNAPSHOTS_WRITE: [(&str, &str); 2] = [("INSTA_UPDATE", "always"), ("INSTA_
 
 const REGENERATE: &[Step] = &[
     Step {
-        what: "generated code (generated/src/gen/ from spec/v1/)",
+        what: "generated code (generated/v1/src/gen/, generated/v2/src/gen/ from spec/v1/, spec/v2/)",
         cargo: &["run", "-p", "amazon-pay-codegen", "--", "generate"],
         env: &[],
     },

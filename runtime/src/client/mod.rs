@@ -15,6 +15,7 @@
 
 mod builder;
 mod error;
+mod named;
 mod outcome;
 pub mod retry;
 pub mod transport;

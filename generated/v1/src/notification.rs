@@ -1,7 +1,9 @@
 //! The typed v1 notification inside a verified SNS message (it needs the generated types, so
 //! it lives here rather than in the runtime's `ipn`).
 
-use crate::ipn::{IpnError, NotificationMessage, SnsEnvelope};
+use amazon_pay_runtime::ipn::{IpnError, SnsEnvelope};
+use amazon_pay_runtime::v1::ipn_message::NotificationMessage;
+
 use crate::v1;
 use crate::xml::{WriteXml, XmlError, XmlReader, XmlWriter};
 
@@ -83,7 +85,7 @@ documents! {
 }
 
 impl Notification {
-    /// Reads the notification of an SNS envelope. Call [`crate::ipn::verify`] first: this only parses.
+    /// Reads the notification of an SNS envelope. Call [`amazon_pay_runtime::ipn::verify`] first: this only parses.
     pub fn parse(envelope: &SnsEnvelope) -> Result<(NotificationMessage, Notification), IpnError> {
         let message: NotificationMessage = serde_json::from_str(&envelope.message)
             .map_err(|e| IpnError::MalformedMessage(e.to_string()))?;
