@@ -48,11 +48,26 @@ pub mod operation {
     pub use amazon_pay_runtime::v1::operation::*;
 }
 
-/// Instant Payment Notifications: verification (runtime) and the typed v1 notifications.
+/// Instant Payment Notifications: the SNS envelope, its verification, and the typed v1
+/// notifications.
 pub mod ipn {
     pub use amazon_pay_protocol_v1::notification::Notification;
+    pub use amazon_pay_rsa::ipn::*;
     pub use amazon_pay_runtime::ipn::*;
     pub use amazon_pay_runtime::v1::ipn_message::NotificationMessage;
+}
+
+/// The v2 wire protocol under the generated v2 code (canonical requests, signing, JSON,
+/// errors), with the OpenSSL key that signs and verifies.
+pub mod v2_runtime {
+    pub use amazon_pay_rsa::{PrivateKey, PublicKey};
+    pub use amazon_pay_runtime::v2::*;
+
+    /// The v2 signature algorithms, the signing key trait, and the OpenSSL keys.
+    pub mod key {
+        pub use amazon_pay_rsa::key::*;
+        pub use amazon_pay_runtime::v2::key::*;
+    }
 }
 
 #[cfg(feature = "client")]

@@ -13,18 +13,23 @@ use serde_json::{Value, json};
 
 const STORE: &str = "amzn1.application-oa2-client.000000000000000000000000000000000";
 
-fn credentials(algorithm: Algorithm) -> Credentials {
+fn key() -> &'static Arc<PrivateKey> {
     static KEY: OnceLock<Arc<PrivateKey>> = OnceLock::new();
-    let key = KEY.get_or_init(|| Arc::new(PrivateKey::generate().unwrap()));
-    Credentials::new("SANDBOX-AEXAMPLEKEY", Arc::clone(key), "jp").with_algorithm(algorithm)
+    KEY.get_or_init(|| Arc::new(PrivateKey::generate().unwrap()))
 }
 
-fn verifies(config: &button::CheckoutSessionConfig, credentials: &Credentials) -> bool {
+fn credentials(algorithm: Algorithm) -> Credentials {
+    Credentials::new("SANDBOX-AEXAMPLEKEY", Arc::clone(key()), "jp").with_algorithm(algorithm)
+}
+
+/// Whether the config's signature verifies under the public half of [`key`], which every
+/// credentials here sign with.
+fn verifies(config: &button::CheckoutSessionConfig) -> bool {
     let algorithm = Algorithm::from_name(config.algorithm).unwrap();
     let raw = base64::engine::general_purpose::STANDARD
         .decode(&config.signature)
         .unwrap();
-    credentials.private_key.public_key().unwrap().verify(
+    key().public_key().unwrap().verify(
         algorithm,
         string_to_sign(algorithm, &config.payload_json).as_bytes(),
         &raw,
@@ -56,11 +61,11 @@ fn setup_only_is_the_documented_payload_and_verifies() {
         );
         assert_eq!(config.algorithm, algorithm.name());
         assert_eq!(config.public_key_id, "SANDBOX-AEXAMPLEKEY");
-        assert!(verifies(&config, &creds));
+        assert!(verifies(&config));
         // The signature is over the text: one changed byte does not verify.
         let mut tampered = config.clone();
         tampered.payload_json = tampered.payload_json.replace("return.html", "return.htm");
-        assert!(!verifies(&tampered, &creds));
+        assert!(!verifies(&tampered));
         // What the page gets, with checkout.js's member names.
         let shown = serde_json::to_value(&config).unwrap();
         for member in ["payloadJSON", "signature", "publicKeyId", "algorithm"] {
@@ -92,7 +97,7 @@ fn checkout_and_setup_and_the_additional_payment_button() {
         body["paymentMethodOnFileMetadata"]["setupOnly"],
         json!(false)
     );
-    assert!(verifies(&config, &creds));
+    assert!(verifies(&config));
 
     let address = AddressDetails::builder()
         .name("山田 花子")
@@ -126,7 +131,7 @@ fn checkout_and_setup_and_the_additional_payment_button() {
         "{}",
         config.payload_json
     );
-    assert!(verifies(&config, &creds));
+    assert!(verifies(&config));
 }
 
 #[test]
@@ -210,5 +215,5 @@ fn the_sign_in_button() {
         payload(&config),
         json!({"storeId": STORE, "signInReturnUrl": "https://example.com/signed-in", "signInScopes": ["name", "email"]})
     );
-    assert!(verifies(&config, &creds));
+    assert!(verifies(&config));
 }

@@ -85,7 +85,7 @@ documents! {
 }
 
 impl Notification {
-    /// Reads the notification of an SNS envelope. Call [`amazon_pay_runtime::ipn::verify`] first: this only parses.
+    /// Reads the notification of an SNS envelope. Call `amazon_pay_protocol::ipn::verify` (`amazon-pay-rsa`) first: this only parses.
     pub fn parse(envelope: &SnsEnvelope) -> Result<(NotificationMessage, Notification), IpnError> {
         let message: NotificationMessage = serde_json::from_str(&envelope.message)
             .map_err(|e| IpnError::MalformedMessage(e.to_string()))?;

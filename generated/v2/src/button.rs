@@ -204,7 +204,7 @@ fn sign_text(
 ) -> Result<CheckoutSessionConfig, ButtonError> {
     let algorithm = credentials.algorithm;
     let signature = signature(
-        &credentials.private_key,
+        &*credentials.private_key,
         algorithm,
         &string_to_sign(algorithm, &payload_json),
     )?;

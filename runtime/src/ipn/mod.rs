@@ -1,17 +1,13 @@
 //! Instant Payment Notifications: Amazon SNS messages whose `Message` carries a notification.
 //!
-//! [`verify`] checks an SNS envelope (certificate URL rules, certificate validity at a given
-//! time, RSA signature over the SNS string to sign) before anything in it is trusted;
-//! each API generation's crate then reads the verified message into its typed notification.
-//! Certificates come from a [`CertificateSource`], so this module stays free of I/O.
+//! `amazon-pay-rsa`'s `ipn::verify` checks an SNS envelope (certificate URL rules, certificate
+//! validity at a given time, RSA signature over the SNS string to sign) before anything in it is
+//! trusted; each API generation's crate then reads the verified message into its typed
+//! notification. This module holds what needs no RSA: the envelope and the errors.
 
 mod envelope;
-mod verify;
 
 pub use envelope::SnsEnvelope;
-pub use verify::{
-    CachingCertificateSource, CertificateSource, StaticCertificates, check_cert_url, verify,
-};
 
 /// Why a notification was rejected or could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

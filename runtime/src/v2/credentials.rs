@@ -4,24 +4,27 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::key::{Algorithm, PrivateKey};
+use super::key::{Algorithm, SigningKey};
 
 /// The signing side of a merchant account. Cheap to clone (the key is shared). `Debug` shows
 /// the key id's last four characters only and never the key.
 #[derive(Clone)]
 pub struct Credentials {
     pub public_key_id: String,
-    pub private_key: Arc<PrivateKey>,
+    /// The private key (`amazon-pay-rsa`'s `PrivateKey`, or a key of your own that signs
+    /// elsewhere).
+    pub private_key: Arc<dyn SigningKey>,
     /// The `x-amz-pay-region` value: `na`, `eu` or `jp`.
     pub region: String,
     pub algorithm: Algorithm,
 }
 
 impl Credentials {
-    /// Credentials with the default algorithm (`AMZN-PAY-RSASSA-PSS`, as every SDK).
-    pub fn new(
+    /// Credentials with the default algorithm (`AMZN-PAY-RSASSA-PSS`, as every SDK). Generic
+    /// over the key type, so that `Arc::clone(&key)` of a concrete key infers as it always did.
+    pub fn new<K: SigningKey + 'static>(
         public_key_id: impl Into<String>,
-        private_key: Arc<PrivateKey>,
+        private_key: Arc<K>,
         region: impl Into<String>,
     ) -> Credentials {
         Credentials {

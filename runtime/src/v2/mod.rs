@@ -14,6 +14,6 @@ pub mod request;
 pub mod sign;
 
 pub use credentials::Credentials;
-pub use key::{Algorithm, KeyError, PrivateKey, PublicKey};
+pub use key::{Algorithm, KeyError, SigningKey};
 pub use operation::{Method, Operation};
 pub use protocol::{Rest, RestService};

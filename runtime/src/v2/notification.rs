@@ -1,6 +1,6 @@
 //! The v2 notification (§7): the JSON an SNS envelope's `Message` carries. It is a hint: the
 //! receiver reads the object it names to learn its state. Verify the envelope first
-//! ([`crate::ipn::verify`]), then read its message with [`Notification::from_message`].
+//! (`amazon-pay-rsa`'s `ipn::verify`), then read its message with [`Notification::from_message`].
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 

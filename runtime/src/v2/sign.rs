@@ -13,7 +13,7 @@
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
-use super::key::{Algorithm, KeyError, PrivateKey};
+use super::key::{Algorithm, KeyError, SigningKey};
 use crate::percent::{encode, encode_into};
 
 /// The canonical URI of a path: a leading `/`, runs of `/` collapsed to one, every byte outside
@@ -150,7 +150,7 @@ pub fn string_to_sign(algorithm: Algorithm, text: &str) -> String {
 
 /// The base64 RSA-PSS signature of a string to sign.
 pub fn signature(
-    key: &PrivateKey,
+    key: &dyn SigningKey,
     algorithm: Algorithm,
     string_to_sign: &str,
 ) -> Result<String, KeyError> {

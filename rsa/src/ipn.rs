@@ -1,4 +1,5 @@
-//! SNS signature verification: certificate URL rules, certificate validity, RSA signature.
+//! SNS signature verification of an IPN: certificate URL rules, certificate validity, RSA
+//! signature. The envelope and the errors are the runtime's (`amazon_pay_runtime::ipn`).
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -11,8 +12,8 @@ use openssl::pkey::{Id, PKey, Public};
 use openssl::sign::Verifier;
 use openssl::x509::X509;
 
-use super::{IpnError, SnsEnvelope};
-use crate::Timestamp;
+use amazon_pay_runtime::Timestamp;
+use amazon_pay_runtime::ipn::{IpnError, SnsEnvelope};
 
 /// Supplies the PEM certificate a `SigningCertURL` names. The protocol crate does no I/O:
 /// an application fetches over https (after [`check_cert_url`]) and should cache.
