@@ -39,6 +39,11 @@ impl BuildError {
 
     /// Checks a `max_length` constraint, counted in characters as the service documents it.
     pub fn check_max_length(&mut self, field: &'static str, value: &str, max: usize) {
+        // A character takes at least one byte, so only a value longer than `max` bytes can be
+        // too long; counting characters is the slower part of building a request otherwise.
+        if value.len() <= max {
+            return;
+        }
         let len = value.chars().count();
         if len > max {
             self.invalid(
@@ -75,3 +80,32 @@ impl fmt::Display for BuildError {
 }
 
 impl std::error::Error for BuildError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_are_counted_in_characters_not_bytes() {
+        let mut errors = BuildError::new("R");
+        // 16 characters of three bytes each: within 16, although 48 bytes long.
+        errors.check_max_length("SoftDescriptor", &"定".repeat(16), 16);
+        errors.check_max_length("Ascii", &"a".repeat(16), 16);
+        assert_eq!(errors.clone().into_result(), Ok(()));
+        errors.check_max_length("SoftDescriptor", &"定".repeat(17), 16);
+        errors.check_max_length("Ascii", &"a".repeat(17), 16);
+        assert_eq!(
+            errors.invalid,
+            [
+                (
+                    "SoftDescriptor",
+                    "is 17 characters long; the maximum is 16".to_owned()
+                ),
+                (
+                    "Ascii",
+                    "is 17 characters long; the maximum is 16".to_owned()
+                ),
+            ]
+        );
+    }
+}

@@ -13,6 +13,7 @@ use crate::names;
 pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> TokenStream {
     let name = names::ty(&s.name);
     let builder = format_ident!("{}Builder", s.name);
+    let builder_fields_ty = format_ident!("{}BuilderFields", s.name);
     let doc = doc_attr(&s.doc);
     let all_optional = s.fields.iter().all(|f| !f.required);
 
@@ -40,11 +41,28 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
         quote! {
             #doc
             pub fn #ident(mut self, value: impl ::std::convert::Into<#rust>) -> Self {
-                self.#ident = ::std::option::Option::Some(value.into());
+                self.fields.#ident = ::std::option::Option::Some(value.into());
                 self
             }
         }
     });
+    let builder_struct = if s.fields.is_empty() {
+        quote!(pub struct #builder {})
+    } else {
+        quote! {
+            pub struct #builder {
+                // Boxed: setters take and return the builder by value, which moves the whole
+                // struct through every call (hundreds of bytes for a request, and the larger
+                // part of building one); a box moves one pointer.
+                fields: ::std::boxed::Box<#builder_fields_ty>,
+            }
+
+            #[derive(Debug, Clone, Default)]
+            struct #builder_fields_ty {
+                #(#builder_fields)*
+            }
+        }
+    };
     let build = build_fn(&s.name, &s.fields);
     let checks = s.fields.iter().map(constraint_check);
     let protocol_methods = protocol.structure_methods(ir, s);
@@ -76,10 +94,7 @@ pub fn structure(ir: &Ir, s: &Structure, protocol: &dyn ProtocolEmitter) -> Toke
 
         #[doc = concat!("Builder of [`", stringify!(#name), "`].")]
         #[derive(Debug, Clone, Default)]
-        pub struct #builder {
-            #(#builder_fields)*
-        }
-
+        #builder_struct
         impl #builder {
             #(#setters)*
             #build
@@ -122,14 +137,14 @@ fn build_fn(name: &str, fields: &[Field]) -> TokenStream {
     let missing_checks = required.iter().zip(&req_idents).map(|(f, ident)| {
         let wire = &f.wire;
         quote! {
-            if self.#ident.is_none() {
+            if fields.#ident.is_none() {
                 errors.missing.push(#wire);
             }
         }
     });
     let unwrap = (!required.is_empty()).then(|| {
         quote! {
-            let (#(::std::option::Option::Some(#req_idents),)*) = (#(self.#req_idents,)*) else {
+            let (#(::std::option::Option::Some(#req_idents),)*) = (#(fields.#req_idents,)*) else {
                 return ::std::result::Result::Err(errors);
             };
         }
@@ -139,13 +154,15 @@ fn build_fn(name: &str, fields: &[Field]) -> TokenStream {
         if f.required {
             quote!(#ident,)
         } else {
-            quote!(#ident: self.#ident,)
+            quote!(#ident: fields.#ident,)
         }
     });
     let name_ident = names::ty(name);
+    let unbox = (!fields.is_empty()).then(|| quote!(let fields = *self.fields;));
     quote! {
         /// Builds the value, or names every missing required field and broken constraint.
         pub fn build(self) -> ::std::result::Result<#name_ident, ::amazon_pay_protocol::BuildError> {
+            #unbox
             let mut errors = ::amazon_pay_protocol::BuildError::new(#name);
             #(#missing_checks)*
             #unwrap

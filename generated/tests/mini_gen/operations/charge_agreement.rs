@@ -111,6 +111,10 @@ impl ChargeAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(ChargeAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargeAgreementRequestBuilder {
+    fields: ::std::boxed::Box<ChargeAgreementRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ChargeAgreementRequestBuilderFields {
     agreement_id: ::std::option::Option<AgreementId>,
     charge_reference_id: ::std::option::Option<::std::string::String>,
     charge_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -125,47 +129,47 @@ impl ChargeAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<AgreementId>,
     ) -> Self {
-        self.agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.agreement_id = ::std::option::Option::Some(value.into());
         self
     }
     pub fn charge_reference_id(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.charge_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     pub fn charge_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.charge_amount = ::std::option::Option::Some(value.into());
+        self.fields.charge_amount = ::std::option::Option::Some(value.into());
         self
     }
     pub fn note(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.note = ::std::option::Option::Some(value.into());
+        self.fields.note = ::std::option::Option::Some(value.into());
         self
     }
     pub fn timeout(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.timeout = ::std::option::Option::Some(value.into());
+        self.fields.timeout = ::std::option::Option::Some(value.into());
         self
     }
     pub fn capture_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.capture_now = ::std::option::Option::Some(value.into());
+        self.fields.capture_now = ::std::option::Option::Some(value.into());
         self
     }
     pub fn attributes(
         mut self,
         value: impl ::std::convert::Into<ChargeAttributes>,
     ) -> Self {
-        self.attributes = ::std::option::Option::Some(value.into());
+        self.fields.attributes = ::std::option::Option::Some(value.into());
         self
     }
     pub fn credits(mut self, value: impl ::std::convert::Into<CreditList>) -> Self {
-        self.credits = ::std::option::Option::Some(value.into());
+        self.fields.credits = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -175,34 +179,35 @@ impl ChargeAgreementRequestBuilder {
         ChargeAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ChargeAgreementRequest",
         );
-        if self.agreement_id.is_none() {
+        if fields.agreement_id.is_none() {
             errors.missing.push("AgreementId");
         }
-        if self.charge_reference_id.is_none() {
+        if fields.charge_reference_id.is_none() {
             errors.missing.push("ChargeReferenceId");
         }
-        if self.charge_amount.is_none() {
+        if fields.charge_amount.is_none() {
             errors.missing.push("ChargeAmount");
         }
         let (
             ::std::option::Option::Some(agreement_id),
             ::std::option::Option::Some(charge_reference_id),
             ::std::option::Option::Some(charge_amount),
-        ) = (self.agreement_id, self.charge_reference_id, self.charge_amount) else {
+        ) = (fields.agreement_id, fields.charge_reference_id, fields.charge_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ChargeAgreementRequest {
             agreement_id,
             charge_reference_id,
             charge_amount,
-            note: self.note,
-            timeout: self.timeout,
-            capture_now: self.capture_now,
-            attributes: self.attributes,
-            credits: self.credits,
+            note: fields.note,
+            timeout: fields.timeout,
+            capture_now: fields.capture_now,
+            attributes: fields.attributes,
+            credits: fields.credits,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

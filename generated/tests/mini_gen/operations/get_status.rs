@@ -44,20 +44,25 @@ impl GetStatusRequest {
 #[doc = concat!("Builder of [`", stringify!(GetStatusRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetStatusRequestBuilder {
+    fields: ::std::boxed::Box<GetStatusRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetStatusRequestBuilderFields {
     filter: ::std::option::Option<StatusFilter>,
 }
 impl GetStatusRequestBuilder {
     pub fn filter(mut self, value: impl ::std::convert::Into<StatusFilter>) -> Self {
-        self.filter = ::std::option::Option::Some(value.into());
+        self.fields.filter = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetStatusRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetStatusRequest");
         let value = GetStatusRequest {
-            filter: self.filter,
+            filter: fields.filter,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -110,6 +110,10 @@ impl ChargeAgreementResult {
 #[doc = concat!("Builder of [`", stringify!(ChargeAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargeAgreementResultBuilder {
+    fields: ::std::boxed::Box<ChargeAgreementResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ChargeAgreementResultBuilderFields {
     charge_id: ::std::option::Option<::std::string::String>,
     state: ::std::option::Option<State>,
     amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -122,36 +126,36 @@ impl ChargeAgreementResultBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.fields.state = ::std::option::Option::Some(value.into());
         self
     }
     pub fn amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.amount = ::std::option::Option::Some(value.into());
+        self.fields.amount = ::std::option::Option::Some(value.into());
         self
     }
     pub fn created_at(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.created_at = ::std::option::Option::Some(value.into());
+        self.fields.created_at = ::std::option::Option::Some(value.into());
         self
     }
     pub fn ids(mut self, value: impl ::std::convert::Into<IdList>) -> Self {
-        self.ids = ::std::option::Option::Some(value.into());
+        self.fields.ids = ::std::option::Option::Some(value.into());
         self
     }
     pub fn last_updated_timestamp(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.last_updated_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.last_updated_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -161,20 +165,21 @@ impl ChargeAgreementResultBuilder {
         ChargeAgreementResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ChargeAgreementResult");
-        if self.charge_id.is_none() {
+        if fields.charge_id.is_none() {
             errors.missing.push("ChargeId");
         }
-        let (::std::option::Option::Some(charge_id),) = (self.charge_id,) else {
+        let (::std::option::Option::Some(charge_id),) = (fields.charge_id,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ChargeAgreementResult {
             charge_id,
-            state: self.state,
-            amount: self.amount,
-            created_at: self.created_at,
-            ids: self.ids,
-            last_updated_timestamp: self.last_updated_timestamp,
+            state: fields.state,
+            amount: fields.amount,
+            created_at: fields.created_at,
+            ids: fields.ids,
+            last_updated_timestamp: fields.last_updated_timestamp,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

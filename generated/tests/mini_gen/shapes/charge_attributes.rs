@@ -75,6 +75,10 @@ impl ChargeAttributes {
 #[doc = concat!("Builder of [`", stringify!(ChargeAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargeAttributesBuilder {
+    fields: ::std::boxed::Box<ChargeAttributesBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ChargeAttributesBuilderFields {
     store_name: ::std::option::Option<::std::string::String>,
     store: ::std::option::Option<::std::string::String>,
 }
@@ -83,24 +87,25 @@ impl ChargeAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.store_name = ::std::option::Option::Some(value.into());
+        self.fields.store_name = ::std::option::Option::Some(value.into());
         self
     }
     pub fn store(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.store = ::std::option::Option::Some(value.into());
+        self.fields.store = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ChargeAttributes, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ChargeAttributes");
         let value = ChargeAttributes {
-            store_name: self.store_name,
-            store: self.store,
+            store_name: fields.store_name,
+            store: fields.store,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

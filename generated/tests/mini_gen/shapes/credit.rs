@@ -71,6 +71,10 @@ impl Credit {
 #[doc = concat!("Builder of [`", stringify!(Credit), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreditBuilder {
+    fields: ::std::boxed::Box<CreditBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CreditBuilderFields {
     provider_id: ::std::option::Option<::std::string::String>,
     credit_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
@@ -79,31 +83,32 @@ impl CreditBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_id = ::std::option::Option::Some(value.into());
         self
     }
     pub fn credit_amount(
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.credit_amount = ::std::option::Option::Some(value.into());
+        self.fields.credit_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Credit, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Credit");
-        if self.provider_id.is_none() {
+        if fields.provider_id.is_none() {
             errors.missing.push("ProviderId");
         }
-        if self.credit_amount.is_none() {
+        if fields.credit_amount.is_none() {
             errors.missing.push("CreditAmount");
         }
         let (
             ::std::option::Option::Some(provider_id),
             ::std::option::Option::Some(credit_amount),
-        ) = (self.provider_id, self.credit_amount) else {
+        ) = (fields.provider_id, fields.credit_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = Credit {

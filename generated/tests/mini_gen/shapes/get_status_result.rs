@@ -61,29 +61,34 @@ impl GetStatusResult {
 #[doc = concat!("Builder of [`", stringify!(GetStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetStatusResultBuilder {
+    fields: ::std::boxed::Box<GetStatusResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetStatusResultBuilderFields {
     status: ::std::option::Option<State>,
     contact_email: ::std::option::Option<::std::string::String>,
 }
 impl GetStatusResultBuilder {
     pub fn status(mut self, value: impl ::std::convert::Into<State>) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.fields.status = ::std::option::Option::Some(value.into());
         self
     }
     pub fn contact_email(
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.contact_email = ::std::option::Option::Some(value.into());
+        self.fields.contact_email = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetStatusResult, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetStatusResult");
         let value = GetStatusResult {
-            status: self.status,
-            contact_email: self.contact_email,
+            status: fields.status,
+            contact_email: fields.contact_email,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

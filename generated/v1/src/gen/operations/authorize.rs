@@ -133,6 +133,10 @@ impl AuthorizeRequest {
 #[doc = concat!("Builder of [`", stringify!(AuthorizeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeRequestBuilder {
+    fields: ::std::boxed::Box<AuthorizeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AuthorizeRequestBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     authorization_reference_id: ::std::option::Option<ReferenceId>,
     authorization_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -148,7 +152,9 @@ impl AuthorizeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The seller's id for this authorization, unique over all of the seller's authorizations; resending it makes a retry safe.
@@ -156,7 +162,9 @@ impl AuthorizeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.authorization_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.authorization_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The amount to authorize, in the order reference's currency.
@@ -164,7 +172,7 @@ impl AuthorizeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.authorization_amount = ::std::option::Option::Some(value.into());
+        self.fields.authorization_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// A note about the authorization, shown in the buyer's e-mail only with CaptureNow; in the sandbox it carries the simulation string that forces a decline or closure. At most 255 characters (reference §3.C, Authorize).
@@ -172,17 +180,19 @@ impl AuthorizeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_authorization_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_authorization_note = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Minutes Amazon may take to decide, 0 or a multiple of 5. With 0 the answer is Open or Declined at once; otherwise it starts Pending and the outcome arrives by IPN.
     pub fn transaction_timeout(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.transaction_timeout = ::std::option::Option::Some(value.into());
+        self.fields.transaction_timeout = ::std::option::Option::Some(value.into());
         self
     }
     /// Capture the amount as soon as it is authorized.
     pub fn capture_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.capture_now = ::std::option::Option::Some(value.into());
+        self.fields.capture_now = ::std::option::Option::Some(value.into());
         self
     }
     /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow. At most 16 characters (reference §3.C, Authorize).
@@ -190,7 +200,7 @@ impl AuthorizeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// Credits for solution providers, paid out of this transaction.
@@ -198,21 +208,22 @@ impl AuthorizeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditList>,
     ) -> Self {
-        self.provider_credit_list = ::std::option::Option::Some(value.into());
+        self.fields.provider_credit_list = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<AuthorizeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AuthorizeRequest");
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
-        if self.authorization_reference_id.is_none() {
+        if fields.authorization_reference_id.is_none() {
             errors.missing.push("AuthorizationReferenceId");
         }
-        if self.authorization_amount.is_none() {
+        if fields.authorization_amount.is_none() {
             errors.missing.push("AuthorizationAmount");
         }
         let (
@@ -220,9 +231,9 @@ impl AuthorizeRequestBuilder {
             ::std::option::Option::Some(authorization_reference_id),
             ::std::option::Option::Some(authorization_amount),
         ) = (
-            self.amazon_order_reference_id,
-            self.authorization_reference_id,
-            self.authorization_amount,
+            fields.amazon_order_reference_id,
+            fields.authorization_reference_id,
+            fields.authorization_amount,
         ) else {
             return ::std::result::Result::Err(errors);
         };
@@ -230,11 +241,11 @@ impl AuthorizeRequestBuilder {
             amazon_order_reference_id,
             authorization_reference_id,
             authorization_amount,
-            seller_authorization_note: self.seller_authorization_note,
-            transaction_timeout: self.transaction_timeout,
-            capture_now: self.capture_now,
-            soft_descriptor: self.soft_descriptor,
-            provider_credit_list: self.provider_credit_list,
+            seller_authorization_note: fields.seller_authorization_note,
+            transaction_timeout: fields.transaction_timeout,
+            capture_now: fields.capture_now,
+            soft_descriptor: fields.soft_descriptor,
+            provider_credit_list: fields.provider_credit_list,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

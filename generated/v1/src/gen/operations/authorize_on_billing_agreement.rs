@@ -162,6 +162,10 @@ impl AuthorizeOnBillingAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(AuthorizeOnBillingAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeOnBillingAgreementRequestBuilder {
+    fields: ::std::boxed::Box<AuthorizeOnBillingAgreementRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AuthorizeOnBillingAgreementRequestBuilderFields {
     amazon_billing_agreement_id: ::std::option::Option<BillingAgreementId>,
     authorization_reference_id: ::std::option::Option<ReferenceId>,
     authorization_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -180,7 +184,9 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
     ) -> Self {
-        self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The seller's id for this authorization, unique over all of the seller's authorizations; resending it makes a retry safe.
@@ -188,7 +194,9 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.authorization_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.authorization_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The amount to authorize.
@@ -196,7 +204,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.authorization_amount = ::std::option::Option::Some(value.into());
+        self.fields.authorization_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// A note about the authorization; in the sandbox it carries the simulation string that forces a decline or closure. At most 255 characters (reference §3.A, AuthorizeOnBillingAgreement).
@@ -204,17 +212,19 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_authorization_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_authorization_note = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Minutes Amazon may take to decide, 0 or a multiple of 5. With 0 the answer is Open or Declined at once; otherwise it starts Pending and the outcome arrives by IPN.
     pub fn transaction_timeout(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.transaction_timeout = ::std::option::Option::Some(value.into());
+        self.fields.transaction_timeout = ::std::option::Option::Some(value.into());
         self
     }
     /// Capture the amount as soon as it is authorized.
     pub fn capture_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.capture_now = ::std::option::Option::Some(value.into());
+        self.fields.capture_now = ::std::option::Option::Some(value.into());
         self
     }
     /// Text shown on the buyer's statement after the AMZ* prefix; used with CaptureNow. At most 16 characters (reference §3.A, AuthorizeOnBillingAgreement).
@@ -222,7 +232,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// A note placed on the order reference the call creates. At most 1024 characters (reference §3.A, AuthorizeOnBillingAgreement).
@@ -230,7 +240,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller id of the solution provider that built the integration.
@@ -238,7 +248,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own order attributes for the created order reference (sent without an OrderReferenceAttributes prefix).
@@ -246,7 +256,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
     ) -> Self {
-        self.seller_order_attributes = ::std::option::Option::Some(value.into());
+        self.fields.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// Copy the agreement's shipping address to the created order reference.
@@ -254,7 +264,7 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.inherit_shipping_address = ::std::option::Option::Some(value.into());
+        self.fields.inherit_shipping_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -264,16 +274,17 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
         AuthorizeOnBillingAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "AuthorizeOnBillingAgreementRequest",
         );
-        if self.amazon_billing_agreement_id.is_none() {
+        if fields.amazon_billing_agreement_id.is_none() {
             errors.missing.push("AmazonBillingAgreementId");
         }
-        if self.authorization_reference_id.is_none() {
+        if fields.authorization_reference_id.is_none() {
             errors.missing.push("AuthorizationReferenceId");
         }
-        if self.authorization_amount.is_none() {
+        if fields.authorization_amount.is_none() {
             errors.missing.push("AuthorizationAmount");
         }
         let (
@@ -281,9 +292,9 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
             ::std::option::Option::Some(authorization_reference_id),
             ::std::option::Option::Some(authorization_amount),
         ) = (
-            self.amazon_billing_agreement_id,
-            self.authorization_reference_id,
-            self.authorization_amount,
+            fields.amazon_billing_agreement_id,
+            fields.authorization_reference_id,
+            fields.authorization_amount,
         ) else {
             return ::std::result::Result::Err(errors);
         };
@@ -291,14 +302,14 @@ impl AuthorizeOnBillingAgreementRequestBuilder {
             amazon_billing_agreement_id,
             authorization_reference_id,
             authorization_amount,
-            seller_authorization_note: self.seller_authorization_note,
-            transaction_timeout: self.transaction_timeout,
-            capture_now: self.capture_now,
-            soft_descriptor: self.soft_descriptor,
-            seller_note: self.seller_note,
-            platform_id: self.platform_id,
-            seller_order_attributes: self.seller_order_attributes,
-            inherit_shipping_address: self.inherit_shipping_address,
+            seller_authorization_note: fields.seller_authorization_note,
+            transaction_timeout: fields.transaction_timeout,
+            capture_now: fields.capture_now,
+            soft_descriptor: fields.soft_descriptor,
+            seller_note: fields.seller_note,
+            platform_id: fields.platform_id,
+            seller_order_attributes: fields.seller_order_attributes,
+            inherit_shipping_address: fields.inherit_shipping_address,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

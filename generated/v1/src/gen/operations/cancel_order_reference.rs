@@ -53,6 +53,10 @@ impl CancelOrderReferenceRequest {
 #[doc = concat!("Builder of [`", stringify!(CancelOrderReferenceRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CancelOrderReferenceRequestBuilder {
+    fields: ::std::boxed::Box<CancelOrderReferenceRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CancelOrderReferenceRequestBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     cancelation_reason: ::std::option::Option<::std::string::String>,
 }
@@ -62,7 +66,9 @@ impl CancelOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Why the seller cancels (spelled with one l on the wire); never shown to the buyer. At most 1024 characters (reference §3.B, CancelOrderReference).
@@ -70,7 +76,7 @@ impl CancelOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cancelation_reason = ::std::option::Option::Some(value.into());
+        self.fields.cancelation_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -80,20 +86,21 @@ impl CancelOrderReferenceRequestBuilder {
         CancelOrderReferenceRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CancelOrderReferenceRequest",
         );
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
         let (::std::option::Option::Some(amazon_order_reference_id),) = (
-            self.amazon_order_reference_id,
+            fields.amazon_order_reference_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CancelOrderReferenceRequest {
             amazon_order_reference_id,
-            cancelation_reason: self.cancelation_reason,
+            cancelation_reason: fields.cancelation_reason,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

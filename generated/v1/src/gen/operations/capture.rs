@@ -109,6 +109,10 @@ impl CaptureRequest {
 #[doc = concat!("Builder of [`", stringify!(CaptureRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureRequestBuilder {
+    fields: ::std::boxed::Box<CaptureRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CaptureRequestBuilderFields {
     amazon_authorization_id: ::std::option::Option<AuthorizationId>,
     capture_reference_id: ::std::option::Option<ReferenceId>,
     capture_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -122,7 +126,7 @@ impl CaptureRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationId>,
     ) -> Self {
-        self.amazon_authorization_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_authorization_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's id for this capture, unique over all of the seller's captures; resending it makes a retry safe.
@@ -130,7 +134,7 @@ impl CaptureRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.capture_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.capture_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount to capture.
@@ -138,7 +142,7 @@ impl CaptureRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.capture_amount = ::std::option::Option::Some(value.into());
+        self.fields.capture_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// A note about the capture; in the sandbox it carries the simulation string that forces Pending, a decline or closure. At most 255 characters (reference §3.C, Capture).
@@ -146,7 +150,7 @@ impl CaptureRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_capture_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_capture_note = ::std::option::Option::Some(value.into());
         self
     }
     /// Text shown on the buyer's statement after the AMZ* prefix. At most 16 characters (reference §3.C, Capture).
@@ -154,7 +158,7 @@ impl CaptureRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// Credits for solution providers, paid out of this capture.
@@ -162,21 +166,22 @@ impl CaptureRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditList>,
     ) -> Self {
-        self.provider_credit_list = ::std::option::Option::Some(value.into());
+        self.fields.provider_credit_list = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureRequest");
-        if self.amazon_authorization_id.is_none() {
+        if fields.amazon_authorization_id.is_none() {
             errors.missing.push("AmazonAuthorizationId");
         }
-        if self.capture_reference_id.is_none() {
+        if fields.capture_reference_id.is_none() {
             errors.missing.push("CaptureReferenceId");
         }
-        if self.capture_amount.is_none() {
+        if fields.capture_amount.is_none() {
             errors.missing.push("CaptureAmount");
         }
         let (
@@ -184,9 +189,9 @@ impl CaptureRequestBuilder {
             ::std::option::Option::Some(capture_reference_id),
             ::std::option::Option::Some(capture_amount),
         ) = (
-            self.amazon_authorization_id,
-            self.capture_reference_id,
-            self.capture_amount,
+            fields.amazon_authorization_id,
+            fields.capture_reference_id,
+            fields.capture_amount,
         ) else {
             return ::std::result::Result::Err(errors);
         };
@@ -194,9 +199,9 @@ impl CaptureRequestBuilder {
             amazon_authorization_id,
             capture_reference_id,
             capture_amount,
-            seller_capture_note: self.seller_capture_note,
-            soft_descriptor: self.soft_descriptor,
-            provider_credit_list: self.provider_credit_list,
+            seller_capture_note: fields.seller_capture_note,
+            soft_descriptor: fields.soft_descriptor,
+            provider_credit_list: fields.provider_credit_list,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -53,6 +53,10 @@ impl CloseAuthorizationRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseAuthorizationRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseAuthorizationRequestBuilder {
+    fields: ::std::boxed::Box<CloseAuthorizationRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CloseAuthorizationRequestBuilderFields {
     amazon_authorization_id: ::std::option::Option<AuthorizationId>,
     closure_reason: ::std::option::Option<::std::string::String>,
 }
@@ -62,7 +66,7 @@ impl CloseAuthorizationRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationId>,
     ) -> Self {
-        self.amazon_authorization_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_authorization_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Why the seller closes the authorization. At most 255 characters (reference §3.C, CloseAuthorization).
@@ -70,7 +74,7 @@ impl CloseAuthorizationRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.closure_reason = ::std::option::Option::Some(value.into());
+        self.fields.closure_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -80,20 +84,21 @@ impl CloseAuthorizationRequestBuilder {
         CloseAuthorizationRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseAuthorizationRequest",
         );
-        if self.amazon_authorization_id.is_none() {
+        if fields.amazon_authorization_id.is_none() {
             errors.missing.push("AmazonAuthorizationId");
         }
         let (::std::option::Option::Some(amazon_authorization_id),) = (
-            self.amazon_authorization_id,
+            fields.amazon_authorization_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CloseAuthorizationRequest {
             amazon_authorization_id,
-            closure_reason: self.closure_reason,
+            closure_reason: fields.closure_reason,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -53,6 +53,10 @@ impl CloseBillingAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseBillingAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseBillingAgreementRequestBuilder {
+    fields: ::std::boxed::Box<CloseBillingAgreementRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CloseBillingAgreementRequestBuilderFields {
     amazon_billing_agreement_id: ::std::option::Option<BillingAgreementId>,
     closure_reason: ::std::option::Option<::std::string::String>,
 }
@@ -62,7 +66,9 @@ impl CloseBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
     ) -> Self {
-        self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Why the seller closes the agreement; in the sandbox it may carry a simulation string (by analogy with order references, unconfirmed). At most 1024 characters (reference §3.A, CloseBillingAgreement).
@@ -70,7 +76,7 @@ impl CloseBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.closure_reason = ::std::option::Option::Some(value.into());
+        self.fields.closure_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -80,20 +86,21 @@ impl CloseBillingAgreementRequestBuilder {
         CloseBillingAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseBillingAgreementRequest",
         );
-        if self.amazon_billing_agreement_id.is_none() {
+        if fields.amazon_billing_agreement_id.is_none() {
             errors.missing.push("AmazonBillingAgreementId");
         }
         let (::std::option::Option::Some(amazon_billing_agreement_id),) = (
-            self.amazon_billing_agreement_id,
+            fields.amazon_billing_agreement_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CloseBillingAgreementRequest {
             amazon_billing_agreement_id,
-            closure_reason: self.closure_reason,
+            closure_reason: fields.closure_reason,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

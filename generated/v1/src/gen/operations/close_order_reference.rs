@@ -53,6 +53,10 @@ impl CloseOrderReferenceRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseOrderReferenceRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseOrderReferenceRequestBuilder {
+    fields: ::std::boxed::Box<CloseOrderReferenceRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CloseOrderReferenceRequestBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     closure_reason: ::std::option::Option<::std::string::String>,
 }
@@ -62,7 +66,9 @@ impl CloseOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Why the seller closes the order reference; never shown to the buyer. In the sandbox it may carry the AmazonClosed simulation string. At most 1024 characters (reference §3.B, CloseOrderReference).
@@ -70,7 +76,7 @@ impl CloseOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.closure_reason = ::std::option::Option::Some(value.into());
+        self.fields.closure_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -80,20 +86,21 @@ impl CloseOrderReferenceRequestBuilder {
         CloseOrderReferenceRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseOrderReferenceRequest",
         );
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
         let (::std::option::Option::Some(amazon_order_reference_id),) = (
-            self.amazon_order_reference_id,
+            fields.amazon_order_reference_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CloseOrderReferenceRequest {
             amazon_order_reference_id,
-            closure_reason: self.closure_reason,
+            closure_reason: fields.closure_reason,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

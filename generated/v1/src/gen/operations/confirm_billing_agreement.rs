@@ -51,6 +51,10 @@ impl ConfirmBillingAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(ConfirmBillingAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ConfirmBillingAgreementRequestBuilder {
+    fields: ::std::boxed::Box<ConfirmBillingAgreementRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ConfirmBillingAgreementRequestBuilderFields {
     amazon_billing_agreement_id: ::std::option::Option<BillingAgreementId>,
     success_url: ::std::option::Option<::std::string::String>,
     failure_url: ::std::option::Option<::std::string::String>,
@@ -61,7 +65,9 @@ impl ConfirmBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
     ) -> Self {
-        self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Where Amazon sends the buyer back after a successful strong-authentication (SCA) challenge.
@@ -69,7 +75,7 @@ impl ConfirmBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.success_url = ::std::option::Option::Some(value.into());
+        self.fields.success_url = ::std::option::Option::Some(value.into());
         self
     }
     /// Where Amazon sends the buyer back after a failed or abandoned SCA challenge.
@@ -77,7 +83,7 @@ impl ConfirmBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.failure_url = ::std::option::Option::Some(value.into());
+        self.fields.failure_url = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -87,21 +93,22 @@ impl ConfirmBillingAgreementRequestBuilder {
         ConfirmBillingAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ConfirmBillingAgreementRequest",
         );
-        if self.amazon_billing_agreement_id.is_none() {
+        if fields.amazon_billing_agreement_id.is_none() {
             errors.missing.push("AmazonBillingAgreementId");
         }
         let (::std::option::Option::Some(amazon_billing_agreement_id),) = (
-            self.amazon_billing_agreement_id,
+            fields.amazon_billing_agreement_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ConfirmBillingAgreementRequest {
             amazon_billing_agreement_id,
-            success_url: self.success_url,
-            failure_url: self.failure_url,
+            success_url: fields.success_url,
+            failure_url: fields.failure_url,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -69,6 +69,10 @@ impl ConfirmOrderReferenceRequest {
 #[doc = concat!("Builder of [`", stringify!(ConfirmOrderReferenceRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ConfirmOrderReferenceRequestBuilder {
+    fields: ::std::boxed::Box<ConfirmOrderReferenceRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ConfirmOrderReferenceRequestBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     success_url: ::std::option::Option<::std::string::String>,
     failure_url: ::std::option::Option<::std::string::String>,
@@ -81,7 +85,9 @@ impl ConfirmOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Where Amazon sends the buyer back after a successful strong-authentication (SCA) challenge.
@@ -89,7 +95,7 @@ impl ConfirmOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.success_url = ::std::option::Option::Some(value.into());
+        self.fields.success_url = ::std::option::Option::Some(value.into());
         self
     }
     /// Where Amazon sends the buyer back after a failed or abandoned SCA challenge.
@@ -97,7 +103,7 @@ impl ConfirmOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.failure_url = ::std::option::Option::Some(value.into());
+        self.fields.failure_url = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount the seller will authorize after the SCA challenge; the currency is sent only together with an amount.
@@ -105,7 +111,7 @@ impl ConfirmOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.authorization_amount = ::std::option::Option::Some(value.into());
+        self.fields.authorization_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Tells Amazon that the seller authorizes right after confirming (SCA flows); the php SDK sends false by default.
@@ -113,7 +119,9 @@ impl ConfirmOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.expect_immediate_authorization = ::std::option::Option::Some(value.into());
+        self.fields.expect_immediate_authorization = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -123,23 +131,24 @@ impl ConfirmOrderReferenceRequestBuilder {
         ConfirmOrderReferenceRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ConfirmOrderReferenceRequest",
         );
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
         let (::std::option::Option::Some(amazon_order_reference_id),) = (
-            self.amazon_order_reference_id,
+            fields.amazon_order_reference_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ConfirmOrderReferenceRequest {
             amazon_order_reference_id,
-            success_url: self.success_url,
-            failure_url: self.failure_url,
-            authorization_amount: self.authorization_amount,
-            expect_immediate_authorization: self.expect_immediate_authorization,
+            success_url: fields.success_url,
+            failure_url: fields.failure_url,
+            authorization_amount: fields.authorization_amount,
+            expect_immediate_authorization: fields.expect_immediate_authorization,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

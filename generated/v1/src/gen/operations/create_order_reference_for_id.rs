@@ -70,6 +70,10 @@ impl CreateOrderReferenceForIdRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateOrderReferenceForIdRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateOrderReferenceForIdRequestBuilder {
+    fields: ::std::boxed::Box<CreateOrderReferenceForIdRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CreateOrderReferenceForIdRequestBuilderFields {
     id: ::std::option::Option<::std::string::String>,
     id_type: ::std::option::Option<IdType>,
     inherit_shipping_address: ::std::option::Option<bool>,
@@ -82,12 +86,12 @@ impl CreateOrderReferenceForIdRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+        self.fields.id = ::std::option::Option::Some(value.into());
         self
     }
     /// What Id names; BillingAgreement.
     pub fn id_type(mut self, value: impl ::std::convert::Into<IdType>) -> Self {
-        self.id_type = ::std::option::Option::Some(value.into());
+        self.fields.id_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Copy the agreement's shipping address to the new order reference.
@@ -95,12 +99,12 @@ impl CreateOrderReferenceForIdRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.inherit_shipping_address = ::std::option::Option::Some(value.into());
+        self.fields.inherit_shipping_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Confirm the new order reference at once; then OrderReferenceAttributes with an OrderTotal is needed.
     pub fn confirm_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.confirm_now = ::std::option::Option::Some(value.into());
+        self.fields.confirm_now = ::std::option::Option::Some(value.into());
         self
     }
     /// The order total and seller attributes of the new order reference; required only with ConfirmNow.
@@ -108,7 +112,9 @@ impl CreateOrderReferenceForIdRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceAttributes>,
     ) -> Self {
-        self.order_reference_attributes = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_attributes = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -118,27 +124,28 @@ impl CreateOrderReferenceForIdRequestBuilder {
         CreateOrderReferenceForIdRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateOrderReferenceForIdRequest",
         );
-        if self.id.is_none() {
+        if fields.id.is_none() {
             errors.missing.push("Id");
         }
-        if self.id_type.is_none() {
+        if fields.id_type.is_none() {
             errors.missing.push("IdType");
         }
         let (::std::option::Option::Some(id), ::std::option::Option::Some(id_type)) = (
-            self.id,
-            self.id_type,
+            fields.id,
+            fields.id_type,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CreateOrderReferenceForIdRequest {
             id,
             id_type,
-            inherit_shipping_address: self.inherit_shipping_address,
-            confirm_now: self.confirm_now,
-            order_reference_attributes: self.order_reference_attributes,
+            inherit_shipping_address: fields.inherit_shipping_address,
+            confirm_now: fields.confirm_now,
+            order_reference_attributes: fields.order_reference_attributes,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

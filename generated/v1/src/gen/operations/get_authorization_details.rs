@@ -39,6 +39,10 @@ impl GetAuthorizationDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetAuthorizationDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetAuthorizationDetailsRequestBuilder {
+    fields: ::std::boxed::Box<GetAuthorizationDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetAuthorizationDetailsRequestBuilderFields {
     amazon_authorization_id: ::std::option::Option<AuthorizationId>,
 }
 impl GetAuthorizationDetailsRequestBuilder {
@@ -47,7 +51,7 @@ impl GetAuthorizationDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationId>,
     ) -> Self {
-        self.amazon_authorization_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_authorization_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -57,14 +61,15 @@ impl GetAuthorizationDetailsRequestBuilder {
         GetAuthorizationDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetAuthorizationDetailsRequest",
         );
-        if self.amazon_authorization_id.is_none() {
+        if fields.amazon_authorization_id.is_none() {
             errors.missing.push("AmazonAuthorizationId");
         }
         let (::std::option::Option::Some(amazon_authorization_id),) = (
-            self.amazon_authorization_id,
+            fields.amazon_authorization_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

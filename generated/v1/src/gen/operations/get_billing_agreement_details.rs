@@ -54,6 +54,10 @@ impl GetBillingAgreementDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetBillingAgreementDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetBillingAgreementDetailsRequestBuilder {
+    fields: ::std::boxed::Box<GetBillingAgreementDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetBillingAgreementDetailsRequestBuilderFields {
     amazon_billing_agreement_id: ::std::option::Option<BillingAgreementId>,
     address_consent_token: ::std::option::Option<::std::string::String>,
     access_token: ::std::option::Option<::std::string::String>,
@@ -64,7 +68,9 @@ impl GetBillingAgreementDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
     ) -> Self {
-        self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The older name of the buyer's access token; it must not be sent together with AccessToken (AmbiguousToken).
@@ -72,7 +78,7 @@ impl GetBillingAgreementDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_consent_token = ::std::option::Option::Some(value.into());
+        self.fields.address_consent_token = ::std::option::Option::Some(value.into());
         self
     }
     /// A Login with Amazon access token that unlocks the full shipping address before confirmation.
@@ -80,7 +86,7 @@ impl GetBillingAgreementDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_token = ::std::option::Option::Some(value.into());
+        self.fields.access_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -90,21 +96,22 @@ impl GetBillingAgreementDetailsRequestBuilder {
         GetBillingAgreementDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetBillingAgreementDetailsRequest",
         );
-        if self.amazon_billing_agreement_id.is_none() {
+        if fields.amazon_billing_agreement_id.is_none() {
             errors.missing.push("AmazonBillingAgreementId");
         }
         let (::std::option::Option::Some(amazon_billing_agreement_id),) = (
-            self.amazon_billing_agreement_id,
+            fields.amazon_billing_agreement_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetBillingAgreementDetailsRequest {
             amazon_billing_agreement_id,
-            address_consent_token: self.address_consent_token,
-            access_token: self.access_token,
+            address_consent_token: fields.address_consent_token,
+            access_token: fields.access_token,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -36,6 +36,10 @@ impl GetCaptureDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetCaptureDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetCaptureDetailsRequestBuilder {
+    fields: ::std::boxed::Box<GetCaptureDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetCaptureDetailsRequestBuilderFields {
     amazon_capture_id: ::std::option::Option<CaptureId>,
 }
 impl GetCaptureDetailsRequestBuilder {
@@ -44,7 +48,7 @@ impl GetCaptureDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<CaptureId>,
     ) -> Self {
-        self.amazon_capture_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_capture_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -54,14 +58,16 @@ impl GetCaptureDetailsRequestBuilder {
         GetCaptureDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetCaptureDetailsRequest",
         );
-        if self.amazon_capture_id.is_none() {
+        if fields.amazon_capture_id.is_none() {
             errors.missing.push("AmazonCaptureId");
         }
-        let (::std::option::Option::Some(amazon_capture_id),) = (self.amazon_capture_id,)
-        else {
+        let (::std::option::Option::Some(amazon_capture_id),) = (
+            fields.amazon_capture_id,
+        ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetCaptureDetailsRequest {

@@ -54,6 +54,10 @@ impl GetOrderReferenceDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetOrderReferenceDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetOrderReferenceDetailsRequestBuilder {
+    fields: ::std::boxed::Box<GetOrderReferenceDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetOrderReferenceDetailsRequestBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     address_consent_token: ::std::option::Option<::std::string::String>,
     access_token: ::std::option::Option<::std::string::String>,
@@ -64,7 +68,9 @@ impl GetOrderReferenceDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The older name of the buyer's access token; it must not be sent together with AccessToken (AmbiguousToken).
@@ -72,7 +78,7 @@ impl GetOrderReferenceDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_consent_token = ::std::option::Option::Some(value.into());
+        self.fields.address_consent_token = ::std::option::Option::Some(value.into());
         self
     }
     /// A Login with Amazon access token that unlocks the full shipping address before confirmation.
@@ -80,7 +86,7 @@ impl GetOrderReferenceDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.access_token = ::std::option::Option::Some(value.into());
+        self.fields.access_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -90,21 +96,22 @@ impl GetOrderReferenceDetailsRequestBuilder {
         GetOrderReferenceDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetOrderReferenceDetailsRequest",
         );
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
         let (::std::option::Option::Some(amazon_order_reference_id),) = (
-            self.amazon_order_reference_id,
+            fields.amazon_order_reference_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetOrderReferenceDetailsRequest {
             amazon_order_reference_id,
-            address_consent_token: self.address_consent_token,
-            access_token: self.access_token,
+            address_consent_token: fields.address_consent_token,
+            access_token: fields.access_token,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

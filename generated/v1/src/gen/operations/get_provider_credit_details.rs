@@ -39,6 +39,10 @@ impl GetProviderCreditDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetProviderCreditDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditDetailsRequestBuilder {
+    fields: ::std::boxed::Box<GetProviderCreditDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetProviderCreditDetailsRequestBuilderFields {
     amazon_provider_credit_id: ::std::option::Option<ProviderCreditId>,
 }
 impl GetProviderCreditDetailsRequestBuilder {
@@ -47,7 +51,9 @@ impl GetProviderCreditDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditId>,
     ) -> Self {
-        self.amazon_provider_credit_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_provider_credit_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -57,14 +63,15 @@ impl GetProviderCreditDetailsRequestBuilder {
         GetProviderCreditDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditDetailsRequest",
         );
-        if self.amazon_provider_credit_id.is_none() {
+        if fields.amazon_provider_credit_id.is_none() {
             errors.missing.push("AmazonProviderCreditId");
         }
         let (::std::option::Option::Some(amazon_provider_credit_id),) = (
-            self.amazon_provider_credit_id,
+            fields.amazon_provider_credit_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -41,6 +41,10 @@ impl GetProviderCreditReversalDetailsRequest {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditReversalDetailsRequestBuilder {
+    fields: ::std::boxed::Box<GetProviderCreditReversalDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetProviderCreditReversalDetailsRequestBuilderFields {
     amazon_provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
 }
 impl GetProviderCreditReversalDetailsRequestBuilder {
@@ -49,7 +53,7 @@ impl GetProviderCreditReversalDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalId>,
     ) -> Self {
-        self.amazon_provider_credit_reversal_id = ::std::option::Option::Some(
+        self.fields.amazon_provider_credit_reversal_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -61,14 +65,15 @@ impl GetProviderCreditReversalDetailsRequestBuilder {
         GetProviderCreditReversalDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditReversalDetailsRequest",
         );
-        if self.amazon_provider_credit_reversal_id.is_none() {
+        if fields.amazon_provider_credit_reversal_id.is_none() {
             errors.missing.push("AmazonProviderCreditReversalId");
         }
         let (::std::option::Option::Some(amazon_provider_credit_reversal_id),) = (
-            self.amazon_provider_credit_reversal_id,
+            fields.amazon_provider_credit_reversal_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

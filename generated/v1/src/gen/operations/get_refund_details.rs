@@ -36,6 +36,10 @@ impl GetRefundDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetRefundDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetRefundDetailsRequestBuilder {
+    fields: ::std::boxed::Box<GetRefundDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetRefundDetailsRequestBuilderFields {
     amazon_refund_id: ::std::option::Option<RefundId>,
 }
 impl GetRefundDetailsRequestBuilder {
@@ -44,7 +48,7 @@ impl GetRefundDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<RefundId>,
     ) -> Self {
-        self.amazon_refund_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_refund_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -54,13 +58,14 @@ impl GetRefundDetailsRequestBuilder {
         GetRefundDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetRefundDetailsRequest",
         );
-        if self.amazon_refund_id.is_none() {
+        if fields.amazon_refund_id.is_none() {
             errors.missing.push("AmazonRefundId");
         }
-        let (::std::option::Option::Some(amazon_refund_id),) = (self.amazon_refund_id,)
+        let (::std::option::Option::Some(amazon_refund_id),) = (fields.amazon_refund_id,)
         else {
             return ::std::result::Result::Err(errors);
         };

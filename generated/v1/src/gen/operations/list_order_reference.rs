@@ -95,6 +95,10 @@ impl ListOrderReferenceRequest {
 #[doc = concat!("Builder of [`", stringify!(ListOrderReferenceRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ListOrderReferenceRequestBuilder {
+    fields: ::std::boxed::Box<ListOrderReferenceRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ListOrderReferenceRequestBuilderFields {
     query_id: ::std::option::Option<::std::string::String>,
     query_id_type: ::std::option::Option<QueryIdType>,
     payment_domain: ::std::option::Option<PaymentDomain>,
@@ -111,7 +115,7 @@ impl ListOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.query_id = ::std::option::Option::Some(value.into());
+        self.fields.query_id = ::std::option::Option::Some(value.into());
         self
     }
     /// What QueryId is; SellerOrderId.
@@ -119,7 +123,7 @@ impl ListOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<QueryIdType>,
     ) -> Self {
-        self.query_id_type = ::std::option::Option::Some(value.into());
+        self.fields.query_id_type = ::std::option::Option::Some(value.into());
         self
     }
     /// The region and currency to search in (NA_USD, FE_JPY, EU_EUR, EU_GBP); the official SDKs always send the region's domain.
@@ -127,12 +131,12 @@ impl ListOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentDomain>,
     ) -> Self {
-        self.payment_domain = ::std::option::Option::Some(value.into());
+        self.fields.payment_domain = ::std::option::Option::Some(value.into());
         self
     }
     /// How many order references one page holds.
     pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+        self.fields.page_size = ::std::option::Option::Some(value.into());
         self
     }
     /// Only order references created in this window (at most 31 days).
@@ -140,12 +144,12 @@ impl ListOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<CreatedTimeRange>,
     ) -> Self {
-        self.created_time_range = ::std::option::Option::Some(value.into());
+        self.fields.created_time_range = ::std::option::Option::Some(value.into());
         self
     }
     /// Order of the results by creation time.
     pub fn sort_order(mut self, value: impl ::std::convert::Into<SortOrder>) -> Self {
-        self.sort_order = ::std::option::Option::Some(value.into());
+        self.fields.sort_order = ::std::option::Option::Some(value.into());
         self
     }
     /// Only order references in one of these states.
@@ -153,7 +157,7 @@ impl ListOrderReferenceRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceStatusListFilter>,
     ) -> Self {
-        self.order_reference_status_list_filter = ::std::option::Option::Some(
+        self.fields.order_reference_status_list_filter = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -165,33 +169,34 @@ impl ListOrderReferenceRequestBuilder {
         ListOrderReferenceRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ListOrderReferenceRequest",
         );
-        if self.query_id.is_none() {
+        if fields.query_id.is_none() {
             errors.missing.push("QueryId");
         }
-        if self.query_id_type.is_none() {
+        if fields.query_id_type.is_none() {
             errors.missing.push("QueryIdType");
         }
-        if self.payment_domain.is_none() {
+        if fields.payment_domain.is_none() {
             errors.missing.push("PaymentDomain");
         }
         let (
             ::std::option::Option::Some(query_id),
             ::std::option::Option::Some(query_id_type),
             ::std::option::Option::Some(payment_domain),
-        ) = (self.query_id, self.query_id_type, self.payment_domain) else {
+        ) = (fields.query_id, fields.query_id_type, fields.payment_domain) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ListOrderReferenceRequest {
             query_id,
             query_id_type,
             payment_domain,
-            page_size: self.page_size,
-            created_time_range: self.created_time_range,
-            sort_order: self.sort_order,
-            order_reference_status_list_filter: self.order_reference_status_list_filter,
+            page_size: fields.page_size,
+            created_time_range: fields.created_time_range,
+            sort_order: fields.sort_order,
+            order_reference_status_list_filter: fields.order_reference_status_list_filter,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

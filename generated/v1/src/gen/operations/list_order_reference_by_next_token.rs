@@ -38,6 +38,10 @@ impl ListOrderReferenceByNextTokenRequest {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct ListOrderReferenceByNextTokenRequestBuilder {
+    fields: ::std::boxed::Box<ListOrderReferenceByNextTokenRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ListOrderReferenceByNextTokenRequestBuilderFields {
     next_page_token: ::std::option::Option<::std::string::String>,
 }
 impl ListOrderReferenceByNextTokenRequestBuilder {
@@ -46,7 +50,7 @@ impl ListOrderReferenceByNextTokenRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_page_token = ::std::option::Option::Some(value.into());
+        self.fields.next_page_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -56,13 +60,14 @@ impl ListOrderReferenceByNextTokenRequestBuilder {
         ListOrderReferenceByNextTokenRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ListOrderReferenceByNextTokenRequest",
         );
-        if self.next_page_token.is_none() {
+        if fields.next_page_token.is_none() {
             errors.missing.push("NextPageToken");
         }
-        let (::std::option::Option::Some(next_page_token),) = (self.next_page_token,)
+        let (::std::option::Option::Some(next_page_token),) = (fields.next_page_token,)
         else {
             return ::std::result::Result::Err(errors);
         };

@@ -103,6 +103,10 @@ impl RefundRequest {
 #[doc = concat!("Builder of [`", stringify!(RefundRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RefundRequestBuilder {
+    fields: ::std::boxed::Box<RefundRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct RefundRequestBuilderFields {
     amazon_capture_id: ::std::option::Option<CaptureId>,
     refund_reference_id: ::std::option::Option<ReferenceId>,
     refund_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -116,7 +120,7 @@ impl RefundRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<CaptureId>,
     ) -> Self {
-        self.amazon_capture_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_capture_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's id for this refund, unique over all of the seller's refunds; resending it makes a retry safe.
@@ -124,7 +128,7 @@ impl RefundRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.refund_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.refund_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount to refund.
@@ -132,7 +136,7 @@ impl RefundRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.refund_amount = ::std::option::Option::Some(value.into());
+        self.fields.refund_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// A note about the refund; in the sandbox it carries the simulation string that forces a decline. At most 255 characters (reference §3.C, Refund).
@@ -140,7 +144,7 @@ impl RefundRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_refund_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_refund_note = ::std::option::Option::Some(value.into());
         self
     }
     /// Text shown on the buyer's statement after the AMZ* prefix. At most 16 characters (reference §3.C, Refund).
@@ -148,7 +152,7 @@ impl RefundRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// Solution-provider credits to take back along with the refund.
@@ -156,37 +160,41 @@ impl RefundRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalList>,
     ) -> Self {
-        self.provider_credit_reversal_list = ::std::option::Option::Some(value.into());
+        self.fields.provider_credit_reversal_list = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<RefundRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RefundRequest");
-        if self.amazon_capture_id.is_none() {
+        if fields.amazon_capture_id.is_none() {
             errors.missing.push("AmazonCaptureId");
         }
-        if self.refund_reference_id.is_none() {
+        if fields.refund_reference_id.is_none() {
             errors.missing.push("RefundReferenceId");
         }
-        if self.refund_amount.is_none() {
+        if fields.refund_amount.is_none() {
             errors.missing.push("RefundAmount");
         }
         let (
             ::std::option::Option::Some(amazon_capture_id),
             ::std::option::Option::Some(refund_reference_id),
             ::std::option::Option::Some(refund_amount),
-        ) = (self.amazon_capture_id, self.refund_reference_id, self.refund_amount) else {
+        ) = (fields.amazon_capture_id, fields.refund_reference_id, fields.refund_amount)
+        else {
             return ::std::result::Result::Err(errors);
         };
         let value = RefundRequest {
             amazon_capture_id,
             refund_reference_id,
             refund_amount,
-            seller_refund_note: self.seller_refund_note,
-            soft_descriptor: self.soft_descriptor,
-            provider_credit_reversal_list: self.provider_credit_reversal_list,
+            seller_refund_note: fields.seller_refund_note,
+            soft_descriptor: fields.soft_descriptor,
+            provider_credit_reversal_list: fields.provider_credit_reversal_list,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

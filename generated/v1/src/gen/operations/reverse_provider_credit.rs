@@ -83,6 +83,10 @@ impl ReverseProviderCreditRequest {
 #[doc = concat!("Builder of [`", stringify!(ReverseProviderCreditRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ReverseProviderCreditRequestBuilder {
+    fields: ::std::boxed::Box<ReverseProviderCreditRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ReverseProviderCreditRequestBuilderFields {
     amazon_provider_credit_id: ::std::option::Option<ProviderCreditId>,
     credit_reversal_reference_id: ::std::option::Option<ReferenceId>,
     credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -94,7 +98,9 @@ impl ReverseProviderCreditRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditId>,
     ) -> Self {
-        self.amazon_provider_credit_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_provider_credit_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The caller's id for this reversal, unique over all of its reversals; resending it makes a retry safe (required by assumption: the reference does not mark it).
@@ -102,7 +108,9 @@ impl ReverseProviderCreditRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.credit_reversal_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The amount to take back.
@@ -110,7 +118,7 @@ impl ReverseProviderCreditRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.credit_reversal_amount = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// A note about the reversal. At most 255 characters by assumption: the reference gives no length (§3.D, §9), and 255 is the documented length of every other note on a payment object (Seller*Note, §3.C); see conformance/GUESSES.md.
@@ -118,7 +126,7 @@ impl ReverseProviderCreditRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_reversal_note = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_note = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -128,16 +136,17 @@ impl ReverseProviderCreditRequestBuilder {
         ReverseProviderCreditRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ReverseProviderCreditRequest",
         );
-        if self.amazon_provider_credit_id.is_none() {
+        if fields.amazon_provider_credit_id.is_none() {
             errors.missing.push("AmazonProviderCreditId");
         }
-        if self.credit_reversal_reference_id.is_none() {
+        if fields.credit_reversal_reference_id.is_none() {
             errors.missing.push("CreditReversalReferenceId");
         }
-        if self.credit_reversal_amount.is_none() {
+        if fields.credit_reversal_amount.is_none() {
             errors.missing.push("CreditReversalAmount");
         }
         let (
@@ -145,9 +154,9 @@ impl ReverseProviderCreditRequestBuilder {
             ::std::option::Option::Some(credit_reversal_reference_id),
             ::std::option::Option::Some(credit_reversal_amount),
         ) = (
-            self.amazon_provider_credit_id,
-            self.credit_reversal_reference_id,
-            self.credit_reversal_amount,
+            fields.amazon_provider_credit_id,
+            fields.credit_reversal_reference_id,
+            fields.credit_reversal_amount,
         ) else {
             return ::std::result::Result::Err(errors);
         };
@@ -155,7 +164,7 @@ impl ReverseProviderCreditRequestBuilder {
             amazon_provider_credit_id,
             credit_reversal_reference_id,
             credit_reversal_amount,
-            credit_reversal_note: self.credit_reversal_note,
+            credit_reversal_note: fields.credit_reversal_note,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -52,6 +52,10 @@ impl SetBillingAgreementDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(SetBillingAgreementDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetBillingAgreementDetailsRequestBuilder {
+    fields: ::std::boxed::Box<SetBillingAgreementDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SetBillingAgreementDetailsRequestBuilderFields {
     amazon_billing_agreement_id: ::std::option::Option<BillingAgreementId>,
     billing_agreement_attributes: ::std::option::Option<BillingAgreementAttributes>,
 }
@@ -61,7 +65,9 @@ impl SetBillingAgreementDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
     ) -> Self {
-        self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The attributes to record; only the members that are set are sent.
@@ -69,7 +75,9 @@ impl SetBillingAgreementDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementAttributes>,
     ) -> Self {
-        self.billing_agreement_attributes = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_attributes = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -79,19 +87,21 @@ impl SetBillingAgreementDetailsRequestBuilder {
         SetBillingAgreementDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetBillingAgreementDetailsRequest",
         );
-        if self.amazon_billing_agreement_id.is_none() {
+        if fields.amazon_billing_agreement_id.is_none() {
             errors.missing.push("AmazonBillingAgreementId");
         }
-        if self.billing_agreement_attributes.is_none() {
+        if fields.billing_agreement_attributes.is_none() {
             errors.missing.push("BillingAgreementAttributes");
         }
         let (
             ::std::option::Option::Some(amazon_billing_agreement_id),
             ::std::option::Option::Some(billing_agreement_attributes),
-        ) = (self.amazon_billing_agreement_id, self.billing_agreement_attributes) else {
+        ) = (fields.amazon_billing_agreement_id, fields.billing_agreement_attributes)
+        else {
             return ::std::result::Result::Err(errors);
         };
         let value = SetBillingAgreementDetailsRequest {

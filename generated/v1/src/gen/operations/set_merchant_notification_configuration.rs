@@ -52,6 +52,10 @@ impl SetMerchantNotificationConfigurationRequest {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct SetMerchantNotificationConfigurationRequestBuilder {
+    fields: ::std::boxed::Box<SetMerchantNotificationConfigurationRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SetMerchantNotificationConfigurationRequestBuilderFields {
     notification_configuration_list: ::std::option::Option<
         NotificationConfigurationList,
     >,
@@ -62,7 +66,9 @@ impl SetMerchantNotificationConfigurationRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<NotificationConfigurationList>,
     ) -> Self {
-        self.notification_configuration_list = ::std::option::Option::Some(value.into());
+        self.fields.notification_configuration_list = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -72,11 +78,12 @@ impl SetMerchantNotificationConfigurationRequestBuilder {
         SetMerchantNotificationConfigurationRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetMerchantNotificationConfigurationRequest",
         );
         let value = SetMerchantNotificationConfigurationRequest {
-            notification_configuration_list: self.notification_configuration_list,
+            notification_configuration_list: fields.notification_configuration_list,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

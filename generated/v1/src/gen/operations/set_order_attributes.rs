@@ -57,6 +57,10 @@ impl SetOrderAttributesRequest {
 #[doc = concat!("Builder of [`", stringify!(SetOrderAttributesRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderAttributesRequestBuilder {
+    fields: ::std::boxed::Box<SetOrderAttributesRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SetOrderAttributesRequestBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     order_attributes: ::std::option::Option<OrderAttributes>,
 }
@@ -66,7 +70,9 @@ impl SetOrderAttributesRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The attributes to change; only the members that are set are sent.
@@ -74,7 +80,7 @@ impl SetOrderAttributesRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderAttributes>,
     ) -> Self {
-        self.order_attributes = ::std::option::Option::Some(value.into());
+        self.fields.order_attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -84,20 +90,21 @@ impl SetOrderAttributesRequestBuilder {
         SetOrderAttributesRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderAttributesRequest",
         );
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
         let (::std::option::Option::Some(amazon_order_reference_id),) = (
-            self.amazon_order_reference_id,
+            fields.amazon_order_reference_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = SetOrderAttributesRequest {
             amazon_order_reference_id,
-            order_attributes: self.order_attributes,
+            order_attributes: fields.order_attributes,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

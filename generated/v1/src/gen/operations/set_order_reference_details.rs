@@ -52,6 +52,10 @@ impl SetOrderReferenceDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(SetOrderReferenceDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderReferenceDetailsRequestBuilder {
+    fields: ::std::boxed::Box<SetOrderReferenceDetailsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SetOrderReferenceDetailsRequestBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     order_reference_attributes: ::std::option::Option<OrderReferenceAttributes>,
 }
@@ -61,7 +65,9 @@ impl SetOrderReferenceDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The order total (required) and the seller's attributes.
@@ -69,7 +75,9 @@ impl SetOrderReferenceDetailsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceAttributes>,
     ) -> Self {
-        self.order_reference_attributes = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_attributes = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -79,19 +87,20 @@ impl SetOrderReferenceDetailsRequestBuilder {
         SetOrderReferenceDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderReferenceDetailsRequest",
         );
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
-        if self.order_reference_attributes.is_none() {
+        if fields.order_reference_attributes.is_none() {
             errors.missing.push("OrderReferenceAttributes");
         }
         let (
             ::std::option::Option::Some(amazon_order_reference_id),
             ::std::option::Option::Some(order_reference_attributes),
-        ) = (self.amazon_order_reference_id, self.order_reference_attributes) else {
+        ) = (fields.amazon_order_reference_id, fields.order_reference_attributes) else {
             return ::std::result::Result::Err(errors);
         };
         let value = SetOrderReferenceDetailsRequest {

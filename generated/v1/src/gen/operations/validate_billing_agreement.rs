@@ -39,6 +39,10 @@ impl ValidateBillingAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(ValidateBillingAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ValidateBillingAgreementRequestBuilder {
+    fields: ::std::boxed::Box<ValidateBillingAgreementRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ValidateBillingAgreementRequestBuilderFields {
     amazon_billing_agreement_id: ::std::option::Option<BillingAgreementId>,
 }
 impl ValidateBillingAgreementRequestBuilder {
@@ -47,7 +51,9 @@ impl ValidateBillingAgreementRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
     ) -> Self {
-        self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -57,14 +63,15 @@ impl ValidateBillingAgreementRequestBuilder {
         ValidateBillingAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ValidateBillingAgreementRequest",
         );
-        if self.amazon_billing_agreement_id.is_none() {
+        if fields.amazon_billing_agreement_id.is_none() {
             errors.missing.push("AmazonBillingAgreementId");
         }
         let (::std::option::Option::Some(amazon_billing_agreement_id),) = (
-            self.amazon_billing_agreement_id,
+            fields.amazon_billing_agreement_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

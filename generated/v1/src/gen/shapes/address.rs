@@ -182,6 +182,10 @@ impl Address {
 #[doc = concat!("Builder of [`", stringify!(Address), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressBuilder {
+    fields: ::std::boxed::Box<AddressBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AddressBuilderFields {
     name: ::std::option::Option<::std::string::String>,
     address_line1: ::std::option::Option<::std::string::String>,
     address_line2: ::std::option::Option<::std::string::String>,
@@ -200,7 +204,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.fields.name = ::std::option::Option::Some(value.into());
         self
     }
     /// First address line.
@@ -208,7 +212,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_line1 = ::std::option::Option::Some(value.into());
+        self.fields.address_line1 = ::std::option::Option::Some(value.into());
         self
     }
     /// Second address line.
@@ -216,7 +220,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_line2 = ::std::option::Option::Some(value.into());
+        self.fields.address_line2 = ::std::option::Option::Some(value.into());
         self
     }
     /// Third address line.
@@ -224,7 +228,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_line3 = ::std::option::Option::Some(value.into());
+        self.fields.address_line3 = ::std::option::Option::Some(value.into());
         self
     }
     /// City.
@@ -232,7 +236,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+        self.fields.city = ::std::option::Option::Some(value.into());
         self
     }
     /// County.
@@ -240,7 +244,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.county = ::std::option::Option::Some(value.into());
+        self.fields.county = ::std::option::Option::Some(value.into());
         self
     }
     /// District.
@@ -248,7 +252,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.district = ::std::option::Option::Some(value.into());
+        self.fields.district = ::std::option::Option::Some(value.into());
         self
     }
     /// State, province or prefecture.
@@ -256,7 +260,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.state_or_region = ::std::option::Option::Some(value.into());
+        self.fields.state_or_region = ::std::option::Option::Some(value.into());
         self
     }
     /// Postal code.
@@ -264,7 +268,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.postal_code = ::std::option::Option::Some(value.into());
+        self.fields.postal_code = ::std::option::Option::Some(value.into());
         self
     }
     /// ISO 3166 two-letter country code.
@@ -272,7 +276,7 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.country_code = ::std::option::Option::Some(value.into());
+        self.fields.country_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Phone number.
@@ -280,26 +284,27 @@ impl AddressBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+        self.fields.phone = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Address, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Address");
         let value = Address {
-            name: self.name,
-            address_line1: self.address_line1,
-            address_line2: self.address_line2,
-            address_line3: self.address_line3,
-            city: self.city,
-            county: self.county,
-            district: self.district,
-            state_or_region: self.state_or_region,
-            postal_code: self.postal_code,
-            country_code: self.country_code,
-            phone: self.phone,
+            name: fields.name,
+            address_line1: fields.address_line1,
+            address_line2: fields.address_line2,
+            address_line3: fields.address_line3,
+            city: fields.city,
+            county: fields.county,
+            district: fields.district,
+            state_or_region: fields.state_or_region,
+            postal_code: fields.postal_code,
+            country_code: fields.country_code,
+            phone: fields.phone,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

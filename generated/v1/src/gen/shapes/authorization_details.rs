@@ -314,6 +314,10 @@ impl AuthorizationDetails {
 #[doc = concat!("Builder of [`", stringify!(AuthorizationDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizationDetailsBuilder {
+    fields: ::std::boxed::Box<AuthorizationDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AuthorizationDetailsBuilderFields {
     amazon_authorization_id: ::std::option::Option<AuthorizationId>,
     authorization_reference_id: ::std::option::Option<ReferenceId>,
     authorization_billing_address: ::std::option::Option<Address>,
@@ -337,7 +341,7 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationId>,
     ) -> Self {
-        self.amazon_authorization_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_authorization_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's id given in the request.
@@ -345,7 +349,9 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.authorization_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.authorization_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The billing address of the payment method, where Amazon shares it.
@@ -353,7 +359,9 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<Address>,
     ) -> Self {
-        self.authorization_billing_address = ::std::option::Option::Some(value.into());
+        self.fields.authorization_billing_address = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The note given in the request.
@@ -361,7 +369,9 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_authorization_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_authorization_note = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The amount authorized.
@@ -369,7 +379,7 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.authorization_amount = ::std::option::Option::Some(value.into());
+        self.fields.authorization_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// How much of it has been captured.
@@ -377,7 +387,7 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.captured_amount = ::std::option::Option::Some(value.into());
+        self.fields.captured_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The fee charged for the authorization.
@@ -385,12 +395,12 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.authorization_fee = ::std::option::Option::Some(value.into());
+        self.fields.authorization_fee = ::std::option::Option::Some(value.into());
         self
     }
     /// The captures made on this authorization.
     pub fn id_list(mut self, value: impl ::std::convert::Into<IdList>) -> Self {
-        self.id_list = ::std::option::Option::Some(value.into());
+        self.fields.id_list = ::std::option::Option::Some(value.into());
         self
     }
     /// When the authorization was created.
@@ -398,7 +408,7 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// When an uncaptured authorization closes.
@@ -406,7 +416,7 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.expiration_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The state with its reason.
@@ -414,7 +424,7 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationStatus>,
     ) -> Self {
-        self.authorization_status = ::std::option::Option::Some(value.into());
+        self.fields.authorization_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Categories of the order's items.
@@ -422,12 +432,12 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderItemCategories>,
     ) -> Self {
-        self.order_item_categories = ::std::option::Option::Some(value.into());
+        self.fields.order_item_categories = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether the amount is captured together with the authorization.
     pub fn capture_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.capture_now = ::std::option::Option::Some(value.into());
+        self.fields.capture_now = ::std::option::Option::Some(value.into());
         self
     }
     /// The statement text given in the request.
@@ -435,7 +445,7 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// The card issuer's address check result, where available.
@@ -443,48 +453,51 @@ impl AuthorizationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_verification_code = ::std::option::Option::Some(value.into());
+        self.fields.address_verification_code = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// With an InvalidPaymentMethod decline: true when a retry with the same payment method may succeed.
     pub fn soft_decline(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.soft_decline = ::std::option::Option::Some(value.into());
+        self.fields.soft_decline = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<AuthorizationDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AuthorizationDetails");
-        if self.amazon_authorization_id.is_none() {
+        if fields.amazon_authorization_id.is_none() {
             errors.missing.push("AmazonAuthorizationId");
         }
-        if self.authorization_status.is_none() {
+        if fields.authorization_status.is_none() {
             errors.missing.push("AuthorizationStatus");
         }
         let (
             ::std::option::Option::Some(amazon_authorization_id),
             ::std::option::Option::Some(authorization_status),
-        ) = (self.amazon_authorization_id, self.authorization_status) else {
+        ) = (fields.amazon_authorization_id, fields.authorization_status) else {
             return ::std::result::Result::Err(errors);
         };
         let value = AuthorizationDetails {
             amazon_authorization_id,
-            authorization_reference_id: self.authorization_reference_id,
-            authorization_billing_address: self.authorization_billing_address,
-            seller_authorization_note: self.seller_authorization_note,
-            authorization_amount: self.authorization_amount,
-            captured_amount: self.captured_amount,
-            authorization_fee: self.authorization_fee,
-            id_list: self.id_list,
-            creation_timestamp: self.creation_timestamp,
-            expiration_timestamp: self.expiration_timestamp,
+            authorization_reference_id: fields.authorization_reference_id,
+            authorization_billing_address: fields.authorization_billing_address,
+            seller_authorization_note: fields.seller_authorization_note,
+            authorization_amount: fields.authorization_amount,
+            captured_amount: fields.captured_amount,
+            authorization_fee: fields.authorization_fee,
+            id_list: fields.id_list,
+            creation_timestamp: fields.creation_timestamp,
+            expiration_timestamp: fields.expiration_timestamp,
             authorization_status,
-            order_item_categories: self.order_item_categories,
-            capture_now: self.capture_now,
-            soft_descriptor: self.soft_descriptor,
-            address_verification_code: self.address_verification_code,
-            soft_decline: self.soft_decline,
+            order_item_categories: fields.order_item_categories,
+            capture_now: fields.capture_now,
+            soft_descriptor: fields.soft_descriptor,
+            address_verification_code: fields.address_verification_code,
+            soft_decline: fields.soft_decline,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -105,6 +105,10 @@ impl AuthorizationStatus {
 #[doc = concat!("Builder of [`", stringify!(AuthorizationStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizationStatusBuilder {
+    fields: ::std::boxed::Box<AuthorizationStatusBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AuthorizationStatusBuilderFields {
     state: ::std::option::Option<AuthorizationState>,
     last_update_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     reason_code: ::std::option::Option<AuthorizationReasonCode>,
@@ -116,7 +120,7 @@ impl AuthorizationStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.fields.state = ::std::option::Option::Some(value.into());
         self
     }
     /// When the state last changed.
@@ -124,7 +128,7 @@ impl AuthorizationStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.last_update_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.last_update_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// Why the object is in this state.
@@ -132,7 +136,7 @@ impl AuthorizationStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationReasonCode>,
     ) -> Self {
-        self.reason_code = ::std::option::Option::Some(value.into());
+        self.fields.reason_code = ::std::option::Option::Some(value.into());
         self
     }
     /// A human-readable explanation of the reason. At most 255 characters (reference §3.G, Status).
@@ -140,25 +144,26 @@ impl AuthorizationStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reason_description = ::std::option::Option::Some(value.into());
+        self.fields.reason_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<AuthorizationStatus, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AuthorizationStatus");
-        if self.state.is_none() {
+        if fields.state.is_none() {
             errors.missing.push("State");
         }
-        let (::std::option::Option::Some(state),) = (self.state,) else {
+        let (::std::option::Option::Some(state),) = (fields.state,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = AuthorizationStatus {
             state,
-            last_update_timestamp: self.last_update_timestamp,
-            reason_code: self.reason_code,
-            reason_description: self.reason_description,
+            last_update_timestamp: fields.last_update_timestamp,
+            reason_code: fields.reason_code,
+            reason_description: fields.reason_description,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -70,6 +70,10 @@ impl AuthorizeOnBillingAgreementResult {
 #[doc = concat!("Builder of [`", stringify!(AuthorizeOnBillingAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeOnBillingAgreementResultBuilder {
+    fields: ::std::boxed::Box<AuthorizeOnBillingAgreementResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AuthorizeOnBillingAgreementResultBuilderFields {
     authorization_details: ::std::option::Option<AuthorizationDetails>,
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
 }
@@ -79,7 +83,7 @@ impl AuthorizeOnBillingAgreementResultBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationDetails>,
     ) -> Self {
-        self.authorization_details = ::std::option::Option::Some(value.into());
+        self.fields.authorization_details = ::std::option::Option::Some(value.into());
         self
     }
     /// The order reference created for it.
@@ -87,7 +91,9 @@ impl AuthorizeOnBillingAgreementResultBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -97,20 +103,21 @@ impl AuthorizeOnBillingAgreementResultBuilder {
         AuthorizeOnBillingAgreementResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "AuthorizeOnBillingAgreementResult",
         );
-        if self.authorization_details.is_none() {
+        if fields.authorization_details.is_none() {
             errors.missing.push("AuthorizationDetails");
         }
         let (::std::option::Option::Some(authorization_details),) = (
-            self.authorization_details,
+            fields.authorization_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = AuthorizeOnBillingAgreementResult {
             authorization_details,
-            amazon_order_reference_id: self.amazon_order_reference_id,
+            amazon_order_reference_id: fields.amazon_order_reference_id,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

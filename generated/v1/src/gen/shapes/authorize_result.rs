@@ -51,6 +51,10 @@ impl AuthorizeResult {
 #[doc = concat!("Builder of [`", stringify!(AuthorizeResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeResultBuilder {
+    fields: ::std::boxed::Box<AuthorizeResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AuthorizeResultBuilderFields {
     authorization_details: ::std::option::Option<AuthorizationDetails>,
 }
 impl AuthorizeResultBuilder {
@@ -58,19 +62,20 @@ impl AuthorizeResultBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationDetails>,
     ) -> Self {
-        self.authorization_details = ::std::option::Option::Some(value.into());
+        self.fields.authorization_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<AuthorizeResult, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AuthorizeResult");
-        if self.authorization_details.is_none() {
+        if fields.authorization_details.is_none() {
             errors.missing.push("AuthorizationDetails");
         }
         let (::std::option::Option::Some(authorization_details),) = (
-            self.authorization_details,
+            fields.authorization_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -71,6 +71,10 @@ impl BillingAddress {
 #[doc = concat!("Builder of [`", stringify!(BillingAddress), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAddressBuilder {
+    fields: ::std::boxed::Box<BillingAddressBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct BillingAddressBuilderFields {
     address_type: ::std::option::Option<AddressType>,
     physical_address: ::std::option::Option<Address>,
 }
@@ -80,7 +84,7 @@ impl BillingAddressBuilder {
         mut self,
         value: impl ::std::convert::Into<AddressType>,
     ) -> Self {
-        self.address_type = ::std::option::Option::Some(value.into());
+        self.fields.address_type = ::std::option::Option::Some(value.into());
         self
     }
     /// The postal address.
@@ -88,17 +92,18 @@ impl BillingAddressBuilder {
         mut self,
         value: impl ::std::convert::Into<Address>,
     ) -> Self {
-        self.physical_address = ::std::option::Option::Some(value.into());
+        self.fields.physical_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<BillingAddress, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("BillingAddress");
         let value = BillingAddress {
-            address_type: self.address_type,
-            physical_address: self.physical_address,
+            address_type: fields.address_type,
+            physical_address: fields.physical_address,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -178,6 +178,10 @@ impl BillingAgreementAttributes {
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAgreementAttributesBuilder {
+    fields: ::std::boxed::Box<BillingAgreementAttributesBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct BillingAgreementAttributesBuilderFields {
     platform_id: ::std::option::Option<::std::string::String>,
     seller_note: ::std::option::Option<::std::string::String>,
     seller_billing_agreement_attributes: ::std::option::Option<
@@ -192,7 +196,7 @@ impl BillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Shown to the buyer; sandbox simulations go here. At most 1024 characters by assumption: the reference gives no length for the agreement's note (§3.A SetBillingAgreementDetails, §9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId and AuthorizeOnBillingAgreement (§3.A); see conformance/GUESSES.md.
@@ -200,7 +204,7 @@ impl BillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own agreement attributes.
@@ -208,7 +212,7 @@ impl BillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerBillingAgreementAttributes>,
     ) -> Self {
-        self.seller_billing_agreement_attributes = ::std::option::Option::Some(
+        self.fields.seller_billing_agreement_attributes = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -218,7 +222,7 @@ impl BillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementType>,
     ) -> Self {
-        self.billing_agreement_type = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_type = ::std::option::Option::Some(value.into());
         self
     }
     /// The recurring amount the buyer agrees to (SCA); the currency is sent only with an amount.
@@ -226,7 +230,7 @@ impl BillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.subscription_amount = ::std::option::Option::Some(value.into());
+        self.fields.subscription_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -236,16 +240,17 @@ impl BillingAgreementAttributesBuilder {
         BillingAgreementAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "BillingAgreementAttributes",
         );
         let value = BillingAgreementAttributes {
-            platform_id: self.platform_id,
-            seller_note: self.seller_note,
-            seller_billing_agreement_attributes: self
+            platform_id: fields.platform_id,
+            seller_note: fields.seller_note,
+            seller_billing_agreement_attributes: fields
                 .seller_billing_agreement_attributes,
-            billing_agreement_type: self.billing_agreement_type,
-            subscription_amount: self.subscription_amount,
+            billing_agreement_type: fields.billing_agreement_type,
+            subscription_amount: fields.subscription_amount,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

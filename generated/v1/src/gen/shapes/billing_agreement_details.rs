@@ -330,6 +330,10 @@ impl BillingAgreementDetails {
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAgreementDetailsBuilder {
+    fields: ::std::boxed::Box<BillingAgreementDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct BillingAgreementDetailsBuilderFields {
     amazon_billing_agreement_id: ::std::option::Option<BillingAgreementId>,
     billing_agreement_limits: ::std::option::Option<BillingAgreementLimits>,
     buyer: ::std::option::Option<Buyer>,
@@ -356,7 +360,9 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementId>,
     ) -> Self {
-        self.amazon_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The monthly limit and what remains of it.
@@ -364,12 +370,12 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementLimits>,
     ) -> Self {
-        self.billing_agreement_limits = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_limits = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer, returned after confirmation.
     pub fn buyer(mut self, value: impl ::std::convert::Into<Buyer>) -> Self {
-        self.buyer = ::std::option::Option::Some(value.into());
+        self.fields.buyer = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's note.
@@ -377,7 +383,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The solution provider's seller id.
@@ -385,12 +391,12 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The shipping address (partial before confirmation).
     pub fn destination(mut self, value: impl ::std::convert::Into<Destination>) -> Self {
-        self.destination = ::std::option::Option::Some(value.into());
+        self.fields.destination = ::std::option::Option::Some(value.into());
         self
     }
     /// The billing address, where Amazon shares it.
@@ -398,7 +404,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAddress>,
     ) -> Self {
-        self.billing_address = ::std::option::Option::Some(value.into());
+        self.fields.billing_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox or Live.
@@ -406,7 +412,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
     ) -> Self {
-        self.release_environment = ::std::option::Option::Some(value.into());
+        self.fields.release_environment = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own agreement attributes.
@@ -414,7 +420,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerBillingAgreementAttributes>,
     ) -> Self {
-        self.seller_billing_agreement_attributes = ::std::option::Option::Some(
+        self.fields.seller_billing_agreement_attributes = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -424,7 +430,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementStatus>,
     ) -> Self {
-        self.billing_agreement_status = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_status = ::std::option::Option::Some(value.into());
         self
     }
     /// What still keeps the agreement from being confirmed, or why it was suspended.
@@ -432,7 +438,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ConstraintList>,
     ) -> Self {
-        self.constraints = ::std::option::Option::Some(value.into());
+        self.fields.constraints = ::std::option::Option::Some(value.into());
         self
     }
     /// When the agreement was created.
@@ -440,7 +446,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// When the agreement expires, where Amazon sets a date.
@@ -448,7 +454,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.expiration_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether the buyer consented to future charges.
@@ -456,7 +462,9 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.billing_agreement_consent = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_consent = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The language of the buyer's checkout, such as en-GB.
@@ -464,7 +472,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.order_language = ::std::option::Option::Some(value.into());
+        self.fields.order_language = ::std::option::Option::Some(value.into());
         self
     }
     /// The recurring amount the seller declared (SCA).
@@ -472,7 +480,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.subscription_amount = ::std::option::Option::Some(value.into());
+        self.fields.subscription_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Who initiates the agreement's transactions (SCA).
@@ -480,7 +488,7 @@ impl BillingAgreementDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementType>,
     ) -> Self {
-        self.billing_agreement_type = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -490,40 +498,41 @@ impl BillingAgreementDetailsBuilder {
         BillingAgreementDetails,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "BillingAgreementDetails",
         );
-        if self.amazon_billing_agreement_id.is_none() {
+        if fields.amazon_billing_agreement_id.is_none() {
             errors.missing.push("AmazonBillingAgreementId");
         }
-        if self.billing_agreement_status.is_none() {
+        if fields.billing_agreement_status.is_none() {
             errors.missing.push("BillingAgreementStatus");
         }
         let (
             ::std::option::Option::Some(amazon_billing_agreement_id),
             ::std::option::Option::Some(billing_agreement_status),
-        ) = (self.amazon_billing_agreement_id, self.billing_agreement_status) else {
+        ) = (fields.amazon_billing_agreement_id, fields.billing_agreement_status) else {
             return ::std::result::Result::Err(errors);
         };
         let value = BillingAgreementDetails {
             amazon_billing_agreement_id,
-            billing_agreement_limits: self.billing_agreement_limits,
-            buyer: self.buyer,
-            seller_note: self.seller_note,
-            platform_id: self.platform_id,
-            destination: self.destination,
-            billing_address: self.billing_address,
-            release_environment: self.release_environment,
-            seller_billing_agreement_attributes: self
+            billing_agreement_limits: fields.billing_agreement_limits,
+            buyer: fields.buyer,
+            seller_note: fields.seller_note,
+            platform_id: fields.platform_id,
+            destination: fields.destination,
+            billing_address: fields.billing_address,
+            release_environment: fields.release_environment,
+            seller_billing_agreement_attributes: fields
                 .seller_billing_agreement_attributes,
             billing_agreement_status,
-            constraints: self.constraints,
-            creation_timestamp: self.creation_timestamp,
-            expiration_timestamp: self.expiration_timestamp,
-            billing_agreement_consent: self.billing_agreement_consent,
-            order_language: self.order_language,
-            subscription_amount: self.subscription_amount,
-            billing_agreement_type: self.billing_agreement_type,
+            constraints: fields.constraints,
+            creation_timestamp: fields.creation_timestamp,
+            expiration_timestamp: fields.expiration_timestamp,
+            billing_agreement_consent: fields.billing_agreement_consent,
+            order_language: fields.order_language,
+            subscription_amount: fields.subscription_amount,
+            billing_agreement_type: fields.billing_agreement_type,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -84,6 +84,10 @@ impl BillingAgreementLimits {
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementLimits), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAgreementLimitsBuilder {
+    fields: ::std::boxed::Box<BillingAgreementLimitsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct BillingAgreementLimitsBuilderFields {
     amount_limit_per_time_period: ::std::option::Option<::amazon_pay_protocol::Money>,
     time_period_start_date: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     time_period_end_date: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
@@ -95,7 +99,9 @@ impl BillingAgreementLimitsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.amount_limit_per_time_period = ::std::option::Option::Some(value.into());
+        self.fields.amount_limit_per_time_period = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Start of the current period (UTC).
@@ -103,7 +109,7 @@ impl BillingAgreementLimitsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.time_period_start_date = ::std::option::Option::Some(value.into());
+        self.fields.time_period_start_date = ::std::option::Option::Some(value.into());
         self
     }
     /// End of the current period (UTC).
@@ -111,7 +117,7 @@ impl BillingAgreementLimitsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.time_period_end_date = ::std::option::Option::Some(value.into());
+        self.fields.time_period_end_date = ::std::option::Option::Some(value.into());
         self
     }
     /// What may still be authorized in the current period.
@@ -119,7 +125,9 @@ impl BillingAgreementLimitsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.current_remaining_balance = ::std::option::Option::Some(value.into());
+        self.fields.current_remaining_balance = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -129,19 +137,20 @@ impl BillingAgreementLimitsBuilder {
         BillingAgreementLimits,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "BillingAgreementLimits",
         );
-        if self.amount_limit_per_time_period.is_none() {
+        if fields.amount_limit_per_time_period.is_none() {
             errors.missing.push("AmountLimitPerTimePeriod");
         }
-        if self.time_period_start_date.is_none() {
+        if fields.time_period_start_date.is_none() {
             errors.missing.push("TimePeriodStartDate");
         }
-        if self.time_period_end_date.is_none() {
+        if fields.time_period_end_date.is_none() {
             errors.missing.push("TimePeriodEndDate");
         }
-        if self.current_remaining_balance.is_none() {
+        if fields.current_remaining_balance.is_none() {
             errors.missing.push("CurrentRemainingBalance");
         }
         let (
@@ -150,10 +159,10 @@ impl BillingAgreementLimitsBuilder {
             ::std::option::Option::Some(time_period_end_date),
             ::std::option::Option::Some(current_remaining_balance),
         ) = (
-            self.amount_limit_per_time_period,
-            self.time_period_start_date,
-            self.time_period_end_date,
-            self.current_remaining_balance,
+            fields.amount_limit_per_time_period,
+            fields.time_period_start_date,
+            fields.time_period_end_date,
+            fields.current_remaining_balance,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -106,6 +106,10 @@ impl BillingAgreementStatus {
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAgreementStatusBuilder {
+    fields: ::std::boxed::Box<BillingAgreementStatusBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct BillingAgreementStatusBuilderFields {
     state: ::std::option::Option<BillingAgreementState>,
     last_updated_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     reason_code: ::std::option::Option<BillingAgreementReasonCode>,
@@ -117,7 +121,7 @@ impl BillingAgreementStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.fields.state = ::std::option::Option::Some(value.into());
         self
     }
     /// When the state last changed (spelled with a d in billing agreement responses).
@@ -125,7 +129,7 @@ impl BillingAgreementStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.last_updated_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.last_updated_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// Why the object is in this state.
@@ -133,7 +137,7 @@ impl BillingAgreementStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementReasonCode>,
     ) -> Self {
-        self.reason_code = ::std::option::Option::Some(value.into());
+        self.fields.reason_code = ::std::option::Option::Some(value.into());
         self
     }
     /// A human-readable explanation of the reason. At most 255 characters (reference §3.G, Status).
@@ -141,7 +145,7 @@ impl BillingAgreementStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reason_description = ::std::option::Option::Some(value.into());
+        self.fields.reason_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -151,20 +155,21 @@ impl BillingAgreementStatusBuilder {
         BillingAgreementStatus,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "BillingAgreementStatus",
         );
-        if self.state.is_none() {
+        if fields.state.is_none() {
             errors.missing.push("State");
         }
-        let (::std::option::Option::Some(state),) = (self.state,) else {
+        let (::std::option::Option::Some(state),) = (fields.state,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = BillingAgreementStatus {
             state,
-            last_updated_timestamp: self.last_updated_timestamp,
-            reason_code: self.reason_code,
-            reason_description: self.reason_description,
+            last_updated_timestamp: fields.last_updated_timestamp,
+            reason_code: fields.reason_code,
+            reason_description: fields.reason_description,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -72,6 +72,10 @@ impl Buyer {
 #[doc = concat!("Builder of [`", stringify!(Buyer), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BuyerBuilder {
+    fields: ::std::boxed::Box<BuyerBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct BuyerBuilderFields {
     name: ::std::option::Option<::std::string::String>,
     email: ::std::option::Option<::std::string::String>,
     phone: ::std::option::Option<::std::string::String>,
@@ -82,7 +86,7 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.fields.name = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer's e-mail address.
@@ -90,7 +94,7 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+        self.fields.email = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer's phone number, when known.
@@ -98,18 +102,19 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.phone = ::std::option::Option::Some(value.into());
+        self.fields.phone = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Buyer, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Buyer");
         let value = Buyer {
-            name: self.name,
-            email: self.email,
-            phone: self.phone,
+            name: fields.name,
+            email: fields.email,
+            phone: fields.phone,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -255,6 +255,10 @@ impl CaptureDetails {
 #[doc = concat!("Builder of [`", stringify!(CaptureDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureDetailsBuilder {
+    fields: ::std::boxed::Box<CaptureDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CaptureDetailsBuilderFields {
     amazon_capture_id: ::std::option::Option<CaptureId>,
     capture_reference_id: ::std::option::Option<ReferenceId>,
     seller_capture_note: ::std::option::Option<::std::string::String>,
@@ -275,7 +279,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<CaptureId>,
     ) -> Self {
-        self.amazon_capture_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_capture_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's id given in the request.
@@ -283,7 +287,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.capture_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.capture_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The note given in the request.
@@ -291,7 +295,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_capture_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_capture_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount captured.
@@ -299,7 +303,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.capture_amount = ::std::option::Option::Some(value.into());
+        self.fields.capture_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// How much of it has been refunded.
@@ -307,7 +311,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.refunded_amount = ::std::option::Option::Some(value.into());
+        self.fields.refunded_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The fee charged for the capture.
@@ -315,12 +319,12 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.capture_fee = ::std::option::Option::Some(value.into());
+        self.fields.capture_fee = ::std::option::Option::Some(value.into());
         self
     }
     /// The refunds made on this capture.
     pub fn id_list(mut self, value: impl ::std::convert::Into<IdList>) -> Self {
-        self.id_list = ::std::option::Option::Some(value.into());
+        self.fields.id_list = ::std::option::Option::Some(value.into());
         self
     }
     /// When the capture was created.
@@ -328,7 +332,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The state with its reason.
@@ -336,7 +340,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<CaptureStatus>,
     ) -> Self {
-        self.capture_status = ::std::option::Option::Some(value.into());
+        self.fields.capture_status = ::std::option::Option::Some(value.into());
         self
     }
     /// The statement text given in the request.
@@ -344,7 +348,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// Solution-provider credits paid out of this capture.
@@ -352,7 +356,9 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditSummaryList>,
     ) -> Self {
-        self.provider_credit_summary_list = ::std::option::Option::Some(value.into());
+        self.fields.provider_credit_summary_list = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The amount in the seller's currency when the buyer paid in another one.
@@ -360,7 +366,7 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.converted_amount = ::std::option::Option::Some(value.into());
+        self.fields.converted_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The rate used for ConvertedAmount.
@@ -368,40 +374,41 @@ impl CaptureDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.conversion_rate = ::std::option::Option::Some(value.into());
+        self.fields.conversion_rate = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureDetails");
-        if self.amazon_capture_id.is_none() {
+        if fields.amazon_capture_id.is_none() {
             errors.missing.push("AmazonCaptureId");
         }
-        if self.capture_status.is_none() {
+        if fields.capture_status.is_none() {
             errors.missing.push("CaptureStatus");
         }
         let (
             ::std::option::Option::Some(amazon_capture_id),
             ::std::option::Option::Some(capture_status),
-        ) = (self.amazon_capture_id, self.capture_status) else {
+        ) = (fields.amazon_capture_id, fields.capture_status) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CaptureDetails {
             amazon_capture_id,
-            capture_reference_id: self.capture_reference_id,
-            seller_capture_note: self.seller_capture_note,
-            capture_amount: self.capture_amount,
-            refunded_amount: self.refunded_amount,
-            capture_fee: self.capture_fee,
-            id_list: self.id_list,
-            creation_timestamp: self.creation_timestamp,
+            capture_reference_id: fields.capture_reference_id,
+            seller_capture_note: fields.seller_capture_note,
+            capture_amount: fields.capture_amount,
+            refunded_amount: fields.refunded_amount,
+            capture_fee: fields.capture_fee,
+            id_list: fields.id_list,
+            creation_timestamp: fields.creation_timestamp,
             capture_status,
-            soft_descriptor: self.soft_descriptor,
-            provider_credit_summary_list: self.provider_credit_summary_list,
-            converted_amount: self.converted_amount,
-            conversion_rate: self.conversion_rate,
+            soft_descriptor: fields.soft_descriptor,
+            provider_credit_summary_list: fields.provider_credit_summary_list,
+            converted_amount: fields.converted_amount,
+            conversion_rate: fields.conversion_rate,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -50,6 +50,10 @@ impl CaptureResult {
 #[doc = concat!("Builder of [`", stringify!(CaptureResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureResultBuilder {
+    fields: ::std::boxed::Box<CaptureResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CaptureResultBuilderFields {
     capture_details: ::std::option::Option<CaptureDetails>,
 }
 impl CaptureResultBuilder {
@@ -57,18 +61,19 @@ impl CaptureResultBuilder {
         mut self,
         value: impl ::std::convert::Into<CaptureDetails>,
     ) -> Self {
-        self.capture_details = ::std::option::Option::Some(value.into());
+        self.fields.capture_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureResult, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureResult");
-        if self.capture_details.is_none() {
+        if fields.capture_details.is_none() {
             errors.missing.push("CaptureDetails");
         }
-        let (::std::option::Option::Some(capture_details),) = (self.capture_details,)
+        let (::std::option::Option::Some(capture_details),) = (fields.capture_details,)
         else {
             return ::std::result::Result::Err(errors);
         };

@@ -154,6 +154,10 @@ impl ChargebackDetails {
 #[doc = concat!("Builder of [`", stringify!(ChargebackDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargebackDetailsBuilder {
+    fields: ::std::boxed::Box<ChargebackDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ChargebackDetailsBuilderFields {
     amazon_chargeback_id: ::std::option::Option<::std::string::String>,
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     amazon_capture_reference_id: ::std::option::Option<::std::string::String>,
@@ -168,7 +172,7 @@ impl ChargebackDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.amazon_chargeback_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_chargeback_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The order reference charged back.
@@ -176,7 +180,9 @@ impl ChargebackDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The capture charged back.
@@ -184,7 +190,9 @@ impl ChargebackDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.amazon_capture_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_capture_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// When the chargeback was created.
@@ -192,7 +200,7 @@ impl ChargebackDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount charged back.
@@ -200,7 +208,7 @@ impl ChargebackDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.chargeback_amount = ::std::option::Option::Some(value.into());
+        self.fields.chargeback_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The chargeback's state, such as RECEIVED.
@@ -208,7 +216,7 @@ impl ChargebackDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.chargeback_state = ::std::option::Option::Some(value.into());
+        self.fields.chargeback_state = ::std::option::Option::Some(value.into());
         self
     }
     /// Why the buyer's bank charged back.
@@ -216,30 +224,31 @@ impl ChargebackDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.chargeback_reason = ::std::option::Option::Some(value.into());
+        self.fields.chargeback_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ChargebackDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ChargebackDetails");
-        if self.amazon_chargeback_id.is_none() {
+        if fields.amazon_chargeback_id.is_none() {
             errors.missing.push("AmazonChargebackId");
         }
         let (::std::option::Option::Some(amazon_chargeback_id),) = (
-            self.amazon_chargeback_id,
+            fields.amazon_chargeback_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ChargebackDetails {
             amazon_chargeback_id,
-            amazon_order_reference_id: self.amazon_order_reference_id,
-            amazon_capture_reference_id: self.amazon_capture_reference_id,
-            creation_timestamp: self.creation_timestamp,
-            chargeback_amount: self.chargeback_amount,
-            chargeback_state: self.chargeback_state,
-            chargeback_reason: self.chargeback_reason,
+            amazon_order_reference_id: fields.amazon_order_reference_id,
+            amazon_capture_reference_id: fields.amazon_capture_reference_id,
+            creation_timestamp: fields.creation_timestamp,
+            chargeback_amount: fields.chargeback_amount,
+            chargeback_state: fields.chargeback_state,
+            chargeback_reason: fields.chargeback_reason,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -51,6 +51,10 @@ impl CreateOrderReferenceForIdResult {
 #[doc = concat!("Builder of [`", stringify!(CreateOrderReferenceForIdResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateOrderReferenceForIdResultBuilder {
+    fields: ::std::boxed::Box<CreateOrderReferenceForIdResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CreateOrderReferenceForIdResultBuilderFields {
     order_reference_details: ::std::option::Option<OrderReferenceDetails>,
 }
 impl CreateOrderReferenceForIdResultBuilder {
@@ -58,7 +62,7 @@ impl CreateOrderReferenceForIdResultBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceDetails>,
     ) -> Self {
-        self.order_reference_details = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +72,15 @@ impl CreateOrderReferenceForIdResultBuilder {
         CreateOrderReferenceForIdResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateOrderReferenceForIdResult",
         );
-        if self.order_reference_details.is_none() {
+        if fields.order_reference_details.is_none() {
             errors.missing.push("OrderReferenceDetails");
         }
         let (::std::option::Option::Some(order_reference_details),) = (
-            self.order_reference_details,
+            fields.order_reference_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -76,6 +76,10 @@ impl CreatedTimeRange {
 #[doc = concat!("Builder of [`", stringify!(CreatedTimeRange), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreatedTimeRangeBuilder {
+    fields: ::std::boxed::Box<CreatedTimeRangeBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CreatedTimeRangeBuilderFields {
     start_time: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     end_time: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
 }
@@ -85,7 +89,7 @@ impl CreatedTimeRangeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.start_time = ::std::option::Option::Some(value.into());
+        self.fields.start_time = ::std::option::Option::Some(value.into());
         self
     }
     /// The latest creation time.
@@ -93,17 +97,18 @@ impl CreatedTimeRangeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.end_time = ::std::option::Option::Some(value.into());
+        self.fields.end_time = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CreatedTimeRange, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CreatedTimeRange");
         let value = CreatedTimeRange {
-            start_time: self.start_time,
-            end_time: self.end_time,
+            start_time: fields.start_time,
+            end_time: fields.end_time,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

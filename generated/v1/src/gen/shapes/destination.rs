@@ -75,6 +75,10 @@ impl Destination {
 #[doc = concat!("Builder of [`", stringify!(Destination), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct DestinationBuilder {
+    fields: ::std::boxed::Box<DestinationBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct DestinationBuilderFields {
     destination_type: ::std::option::Option<DestinationType>,
     physical_destination: ::std::option::Option<Address>,
 }
@@ -84,7 +88,7 @@ impl DestinationBuilder {
         mut self,
         value: impl ::std::convert::Into<DestinationType>,
     ) -> Self {
-        self.destination_type = ::std::option::Option::Some(value.into());
+        self.fields.destination_type = ::std::option::Option::Some(value.into());
         self
     }
     /// The postal address.
@@ -92,17 +96,18 @@ impl DestinationBuilder {
         mut self,
         value: impl ::std::convert::Into<Address>,
     ) -> Self {
-        self.physical_destination = ::std::option::Option::Some(value.into());
+        self.fields.physical_destination = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Destination, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Destination");
         let value = Destination {
-            destination_type: self.destination_type,
-            physical_destination: self.physical_destination,
+            destination_type: fields.destination_type,
+            physical_destination: fields.physical_destination,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

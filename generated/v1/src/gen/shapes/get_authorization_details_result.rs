@@ -51,6 +51,10 @@ impl GetAuthorizationDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetAuthorizationDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetAuthorizationDetailsResultBuilder {
+    fields: ::std::boxed::Box<GetAuthorizationDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetAuthorizationDetailsResultBuilderFields {
     authorization_details: ::std::option::Option<AuthorizationDetails>,
 }
 impl GetAuthorizationDetailsResultBuilder {
@@ -58,7 +62,7 @@ impl GetAuthorizationDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<AuthorizationDetails>,
     ) -> Self {
-        self.authorization_details = ::std::option::Option::Some(value.into());
+        self.fields.authorization_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +72,15 @@ impl GetAuthorizationDetailsResultBuilder {
         GetAuthorizationDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetAuthorizationDetailsResult",
         );
-        if self.authorization_details.is_none() {
+        if fields.authorization_details.is_none() {
             errors.missing.push("AuthorizationDetails");
         }
         let (::std::option::Option::Some(authorization_details),) = (
-            self.authorization_details,
+            fields.authorization_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -51,6 +51,10 @@ impl GetBillingAgreementDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetBillingAgreementDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetBillingAgreementDetailsResultBuilder {
+    fields: ::std::boxed::Box<GetBillingAgreementDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetBillingAgreementDetailsResultBuilderFields {
     billing_agreement_details: ::std::option::Option<BillingAgreementDetails>,
 }
 impl GetBillingAgreementDetailsResultBuilder {
@@ -58,7 +62,9 @@ impl GetBillingAgreementDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementDetails>,
     ) -> Self {
-        self.billing_agreement_details = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_details = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +74,15 @@ impl GetBillingAgreementDetailsResultBuilder {
         GetBillingAgreementDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetBillingAgreementDetailsResult",
         );
-        if self.billing_agreement_details.is_none() {
+        if fields.billing_agreement_details.is_none() {
             errors.missing.push("BillingAgreementDetails");
         }
         let (::std::option::Option::Some(billing_agreement_details),) = (
-            self.billing_agreement_details,
+            fields.billing_agreement_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -50,6 +50,10 @@ impl GetCaptureDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetCaptureDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetCaptureDetailsResultBuilder {
+    fields: ::std::boxed::Box<GetCaptureDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetCaptureDetailsResultBuilderFields {
     capture_details: ::std::option::Option<CaptureDetails>,
 }
 impl GetCaptureDetailsResultBuilder {
@@ -57,7 +61,7 @@ impl GetCaptureDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<CaptureDetails>,
     ) -> Self {
-        self.capture_details = ::std::option::Option::Some(value.into());
+        self.fields.capture_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -67,13 +71,14 @@ impl GetCaptureDetailsResultBuilder {
         GetCaptureDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetCaptureDetailsResult",
         );
-        if self.capture_details.is_none() {
+        if fields.capture_details.is_none() {
             errors.missing.push("CaptureDetails");
         }
-        let (::std::option::Option::Some(capture_details),) = (self.capture_details,)
+        let (::std::option::Option::Some(capture_details),) = (fields.capture_details,)
         else {
             return ::std::result::Result::Err(errors);
         };

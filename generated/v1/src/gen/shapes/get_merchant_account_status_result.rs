@@ -46,6 +46,10 @@ impl GetMerchantAccountStatusResult {
 #[doc = concat!("Builder of [`", stringify!(GetMerchantAccountStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetMerchantAccountStatusResultBuilder {
+    fields: ::std::boxed::Box<GetMerchantAccountStatusResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetMerchantAccountStatusResultBuilderFields {
     account_status: ::std::option::Option<AccountStatus>,
 }
 impl GetMerchantAccountStatusResultBuilder {
@@ -53,7 +57,7 @@ impl GetMerchantAccountStatusResultBuilder {
         mut self,
         value: impl ::std::convert::Into<AccountStatus>,
     ) -> Self {
-        self.account_status = ::std::option::Option::Some(value.into());
+        self.fields.account_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -63,13 +67,15 @@ impl GetMerchantAccountStatusResultBuilder {
         GetMerchantAccountStatusResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetMerchantAccountStatusResult",
         );
-        if self.account_status.is_none() {
+        if fields.account_status.is_none() {
             errors.missing.push("AccountStatus");
         }
-        let (::std::option::Option::Some(account_status),) = (self.account_status,) else {
+        let (::std::option::Option::Some(account_status),) = (fields.account_status,)
+        else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetMerchantAccountStatusResult {

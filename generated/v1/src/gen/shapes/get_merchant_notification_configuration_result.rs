@@ -63,6 +63,10 @@ impl GetMerchantNotificationConfigurationResult {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct GetMerchantNotificationConfigurationResultBuilder {
+    fields: ::std::boxed::Box<GetMerchantNotificationConfigurationResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetMerchantNotificationConfigurationResultBuilderFields {
     notification_configuration_list: ::std::option::Option<
         NotificationConfigurationList,
     >,
@@ -72,7 +76,9 @@ impl GetMerchantNotificationConfigurationResultBuilder {
         mut self,
         value: impl ::std::convert::Into<NotificationConfigurationList>,
     ) -> Self {
-        self.notification_configuration_list = ::std::option::Option::Some(value.into());
+        self.fields.notification_configuration_list = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -82,11 +88,12 @@ impl GetMerchantNotificationConfigurationResultBuilder {
         GetMerchantNotificationConfigurationResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetMerchantNotificationConfigurationResult",
         );
         let value = GetMerchantNotificationConfigurationResult {
-            notification_configuration_list: self.notification_configuration_list,
+            notification_configuration_list: fields.notification_configuration_list,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -51,6 +51,10 @@ impl GetOrderReferenceDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetOrderReferenceDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetOrderReferenceDetailsResultBuilder {
+    fields: ::std::boxed::Box<GetOrderReferenceDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetOrderReferenceDetailsResultBuilderFields {
     order_reference_details: ::std::option::Option<OrderReferenceDetails>,
 }
 impl GetOrderReferenceDetailsResultBuilder {
@@ -58,7 +62,7 @@ impl GetOrderReferenceDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceDetails>,
     ) -> Self {
-        self.order_reference_details = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +72,15 @@ impl GetOrderReferenceDetailsResultBuilder {
         GetOrderReferenceDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetOrderReferenceDetailsResult",
         );
-        if self.order_reference_details.is_none() {
+        if fields.order_reference_details.is_none() {
             errors.missing.push("OrderReferenceDetails");
         }
         let (::std::option::Option::Some(order_reference_details),) = (
-            self.order_reference_details,
+            fields.order_reference_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -51,6 +51,10 @@ impl GetProviderCreditDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetProviderCreditDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditDetailsResultBuilder {
+    fields: ::std::boxed::Box<GetProviderCreditDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetProviderCreditDetailsResultBuilderFields {
     provider_credit_details: ::std::option::Option<ProviderCreditDetails>,
 }
 impl GetProviderCreditDetailsResultBuilder {
@@ -58,7 +62,7 @@ impl GetProviderCreditDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditDetails>,
     ) -> Self {
-        self.provider_credit_details = ::std::option::Option::Some(value.into());
+        self.fields.provider_credit_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +72,15 @@ impl GetProviderCreditDetailsResultBuilder {
         GetProviderCreditDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditDetailsResult",
         );
-        if self.provider_credit_details.is_none() {
+        if fields.provider_credit_details.is_none() {
             errors.missing.push("ProviderCreditDetails");
         }
         let (::std::option::Option::Some(provider_credit_details),) = (
-            self.provider_credit_details,
+            fields.provider_credit_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -59,6 +59,10 @@ impl GetProviderCreditReversalDetailsResult {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditReversalDetailsResultBuilder {
+    fields: ::std::boxed::Box<GetProviderCreditReversalDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetProviderCreditReversalDetailsResultBuilderFields {
     provider_credit_reversal_details: ::std::option::Option<
         ProviderCreditReversalDetails,
     >,
@@ -68,7 +72,7 @@ impl GetProviderCreditReversalDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalDetails>,
     ) -> Self {
-        self.provider_credit_reversal_details = ::std::option::Option::Some(
+        self.fields.provider_credit_reversal_details = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -80,14 +84,15 @@ impl GetProviderCreditReversalDetailsResultBuilder {
         GetProviderCreditReversalDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditReversalDetailsResult",
         );
-        if self.provider_credit_reversal_details.is_none() {
+        if fields.provider_credit_reversal_details.is_none() {
             errors.missing.push("ProviderCreditReversalDetails");
         }
         let (::std::option::Option::Some(provider_credit_reversal_details),) = (
-            self.provider_credit_reversal_details,
+            fields.provider_credit_reversal_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

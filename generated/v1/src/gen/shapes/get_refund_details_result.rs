@@ -50,6 +50,10 @@ impl GetRefundDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetRefundDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetRefundDetailsResultBuilder {
+    fields: ::std::boxed::Box<GetRefundDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetRefundDetailsResultBuilderFields {
     refund_details: ::std::option::Option<RefundDetails>,
 }
 impl GetRefundDetailsResultBuilder {
@@ -57,7 +61,7 @@ impl GetRefundDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<RefundDetails>,
     ) -> Self {
-        self.refund_details = ::std::option::Option::Some(value.into());
+        self.fields.refund_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -67,13 +71,15 @@ impl GetRefundDetailsResultBuilder {
         GetRefundDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetRefundDetailsResult",
         );
-        if self.refund_details.is_none() {
+        if fields.refund_details.is_none() {
             errors.missing.push("RefundDetails");
         }
-        let (::std::option::Option::Some(refund_details),) = (self.refund_details,) else {
+        let (::std::option::Option::Some(refund_details),) = (fields.refund_details,)
+        else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetRefundDetailsResult {

@@ -90,6 +90,10 @@ impl GetServiceStatusResult {
 #[doc = concat!("Builder of [`", stringify!(GetServiceStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetServiceStatusResultBuilder {
+    fields: ::std::boxed::Box<GetServiceStatusResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetServiceStatusResultBuilderFields {
     status: ::std::option::Option<ServiceStatusValue>,
     timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
     message_id: ::std::option::Option<::std::string::String>,
@@ -101,7 +105,7 @@ impl GetServiceStatusResultBuilder {
         mut self,
         value: impl ::std::convert::Into<ServiceStatusValue>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(value.into());
+        self.fields.status = ::std::option::Option::Some(value.into());
         self
     }
     /// When the status was determined.
@@ -109,7 +113,7 @@ impl GetServiceStatusResultBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.timestamp = ::std::option::Option::Some(value.into());
+        self.fields.timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The id of the status message, when there is one.
@@ -117,7 +121,7 @@ impl GetServiceStatusResultBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message_id = ::std::option::Option::Some(value.into());
+        self.fields.message_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Status messages, per locale.
@@ -125,7 +129,7 @@ impl GetServiceStatusResultBuilder {
         mut self,
         value: impl ::std::convert::Into<ServiceMessageList>,
     ) -> Self {
-        self.messages = ::std::option::Option::Some(value.into());
+        self.fields.messages = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -135,20 +139,21 @@ impl GetServiceStatusResultBuilder {
         GetServiceStatusResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetServiceStatusResult",
         );
-        if self.status.is_none() {
+        if fields.status.is_none() {
             errors.missing.push("Status");
         }
-        let (::std::option::Option::Some(status),) = (self.status,) else {
+        let (::std::option::Option::Some(status),) = (fields.status,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetServiceStatusResult {
             status,
-            timestamp: self.timestamp,
-            message_id: self.message_id,
-            messages: self.messages,
+            timestamp: fields.timestamp,
+            message_id: fields.message_id,
+            messages: fields.messages,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

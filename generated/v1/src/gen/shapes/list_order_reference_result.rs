@@ -71,6 +71,10 @@ impl ListOrderReferenceResult {
 #[doc = concat!("Builder of [`", stringify!(ListOrderReferenceResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ListOrderReferenceResultBuilder {
+    fields: ::std::boxed::Box<ListOrderReferenceResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ListOrderReferenceResultBuilderFields {
     order_reference_list: ::std::option::Option<OrderReferenceList>,
     next_page_token: ::std::option::Option<::std::string::String>,
 }
@@ -80,7 +84,7 @@ impl ListOrderReferenceResultBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceList>,
     ) -> Self {
-        self.order_reference_list = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_list = ::std::option::Option::Some(value.into());
         self
     }
     /// Present when more results follow; pass it to ListOrderReferenceByNextToken.
@@ -88,7 +92,7 @@ impl ListOrderReferenceResultBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_page_token = ::std::option::Option::Some(value.into());
+        self.fields.next_page_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -98,12 +102,13 @@ impl ListOrderReferenceResultBuilder {
         ListOrderReferenceResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ListOrderReferenceResult",
         );
         let value = ListOrderReferenceResult {
-            order_reference_list: self.order_reference_list,
-            next_page_token: self.next_page_token,
+            order_reference_list: fields.order_reference_list,
+            next_page_token: fields.next_page_token,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -79,6 +79,10 @@ impl MerchantRegistrationDetails {
 #[doc = concat!("Builder of [`", stringify!(MerchantRegistrationDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct MerchantRegistrationDetailsBuilder {
+    fields: ::std::boxed::Box<MerchantRegistrationDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct MerchantRegistrationDetailsBuilderFields {
     seller_id: ::std::option::Option<SellerId>,
     r#type: ::std::option::Option<::std::string::String>,
     options: ::std::option::Option<SolutionProviderOptionList>,
@@ -86,7 +90,7 @@ pub struct MerchantRegistrationDetailsBuilder {
 impl MerchantRegistrationDetailsBuilder {
     /// The merchant's seller id.
     pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
-        self.seller_id = ::std::option::Option::Some(value.into());
+        self.fields.seller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The kind of registration event.
@@ -94,7 +98,7 @@ impl MerchantRegistrationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.fields.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// The options the merchant chose.
@@ -102,7 +106,7 @@ impl MerchantRegistrationDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<SolutionProviderOptionList>,
     ) -> Self {
-        self.options = ::std::option::Option::Some(value.into());
+        self.fields.options = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -112,13 +116,14 @@ impl MerchantRegistrationDetailsBuilder {
         MerchantRegistrationDetails,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "MerchantRegistrationDetails",
         );
         let value = MerchantRegistrationDetails {
-            seller_id: self.seller_id,
-            r#type: self.r#type,
-            options: self.options,
+            seller_id: fields.seller_id,
+            r#type: fields.r#type,
+            options: fields.options,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -88,6 +88,10 @@ impl NotificationConfiguration {
 #[doc = concat!("Builder of [`", stringify!(NotificationConfiguration), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct NotificationConfigurationBuilder {
+    fields: ::std::boxed::Box<NotificationConfigurationBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct NotificationConfigurationBuilderFields {
     notification_url: ::std::option::Option<::std::string::String>,
     event_types: ::std::option::Option<EventTypeList>,
 }
@@ -97,7 +101,7 @@ impl NotificationConfigurationBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.notification_url = ::std::option::Option::Some(value.into());
+        self.fields.notification_url = ::std::option::Option::Some(value.into());
         self
     }
     /// The event types sent there.
@@ -105,7 +109,7 @@ impl NotificationConfigurationBuilder {
         mut self,
         value: impl ::std::convert::Into<EventTypeList>,
     ) -> Self {
-        self.event_types = ::std::option::Option::Some(value.into());
+        self.fields.event_types = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -115,19 +119,20 @@ impl NotificationConfigurationBuilder {
         NotificationConfiguration,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "NotificationConfiguration",
         );
-        if self.notification_url.is_none() {
+        if fields.notification_url.is_none() {
             errors.missing.push("NotificationUrl");
         }
-        let (::std::option::Option::Some(notification_url),) = (self.notification_url,)
+        let (::std::option::Option::Some(notification_url),) = (fields.notification_url,)
         else {
             return ::std::result::Result::Err(errors);
         };
         let value = NotificationConfiguration {
             notification_url,
-            event_types: self.event_types,
+            event_types: fields.event_types,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

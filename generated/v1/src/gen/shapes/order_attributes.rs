@@ -208,6 +208,10 @@ impl OrderAttributes {
 #[doc = concat!("Builder of [`", stringify!(OrderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct OrderAttributesBuilder {
+    fields: ::std::boxed::Box<OrderAttributesBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct OrderAttributesBuilderFields {
     order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
     platform_id: ::std::option::Option<::std::string::String>,
     seller_note: ::std::option::Option<::std::string::String>,
@@ -223,7 +227,7 @@ impl OrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.order_total = ::std::option::Option::Some(value.into());
+        self.fields.order_total = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller id of the solution provider that built the integration.
@@ -231,7 +235,7 @@ impl OrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// A note shown to the buyer. At most 1024 characters by assumption: the reference gives no length for SetOrderAttributes' note (§9), and 1024 is the documented length of the same seller note on CreateOrderReferenceForId (§3.A); see conformance/GUESSES.md.
@@ -239,7 +243,7 @@ impl OrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own order attributes, including item categories.
@@ -247,7 +251,7 @@ impl OrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
     ) -> Self {
-        self.seller_order_attributes = ::std::option::Option::Some(value.into());
+        self.fields.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// Asks Amazon to have the buyer authenticate the payment (SCA).
@@ -255,7 +259,9 @@ impl OrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.request_payment_authorization = ::std::option::Option::Some(value.into());
+        self.fields.request_payment_authorization = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The payment service provider's references.
@@ -263,7 +269,7 @@ impl OrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentServiceProviderAttributes>,
     ) -> Self {
-        self.payment_service_provider_attributes = ::std::option::Option::Some(
+        self.fields.payment_service_provider_attributes = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -272,14 +278,16 @@ impl OrderAttributesBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<OrderAttributes, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("OrderAttributes");
         let value = OrderAttributes {
-            order_total: self.order_total,
-            platform_id: self.platform_id,
-            seller_note: self.seller_note,
-            seller_order_attributes: self.seller_order_attributes,
-            request_payment_authorization: self.request_payment_authorization,
-            payment_service_provider_attributes: self.payment_service_provider_attributes,
+            order_total: fields.order_total,
+            platform_id: fields.platform_id,
+            seller_note: fields.seller_note,
+            seller_order_attributes: fields.seller_order_attributes,
+            request_payment_authorization: fields.request_payment_authorization,
+            payment_service_provider_attributes: fields
+                .payment_service_provider_attributes,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

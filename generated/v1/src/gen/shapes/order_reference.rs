@@ -166,6 +166,10 @@ impl OrderReference {
 #[doc = concat!("Builder of [`", stringify!(OrderReference), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct OrderReferenceBuilder {
+    fields: ::std::boxed::Box<OrderReferenceBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct OrderReferenceBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     release_environment: ::std::option::Option<ReleaseEnvironment>,
     order_reference_status: ::std::option::Option<OrderReferenceStatus>,
@@ -181,7 +185,9 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Sandbox or Live.
@@ -189,7 +195,7 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
     ) -> Self {
-        self.release_environment = ::std::option::Option::Some(value.into());
+        self.fields.release_environment = ::std::option::Option::Some(value.into());
         self
     }
     /// The state with its reason.
@@ -197,7 +203,7 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceStatus>,
     ) -> Self {
-        self.order_reference_status = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_status = ::std::option::Option::Some(value.into());
         self
     }
     /// When it was created.
@@ -205,7 +211,7 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own order attributes.
@@ -213,7 +219,7 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
     ) -> Self {
-        self.seller_order_attributes = ::std::option::Option::Some(value.into());
+        self.fields.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// The order amount.
@@ -221,7 +227,7 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.order_total = ::std::option::Option::Some(value.into());
+        self.fields.order_total = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's note.
@@ -229,7 +235,7 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The language of the buyer's checkout.
@@ -237,31 +243,32 @@ impl OrderReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.order_language = ::std::option::Option::Some(value.into());
+        self.fields.order_language = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<OrderReference, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("OrderReference");
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
         let (::std::option::Option::Some(amazon_order_reference_id),) = (
-            self.amazon_order_reference_id,
+            fields.amazon_order_reference_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = OrderReference {
             amazon_order_reference_id,
-            release_environment: self.release_environment,
-            order_reference_status: self.order_reference_status,
-            creation_timestamp: self.creation_timestamp,
-            seller_order_attributes: self.seller_order_attributes,
-            order_total: self.order_total,
-            seller_note: self.seller_note,
-            order_language: self.order_language,
+            release_environment: fields.release_environment,
+            order_reference_status: fields.order_reference_status,
+            creation_timestamp: fields.creation_timestamp,
+            seller_order_attributes: fields.seller_order_attributes,
+            order_total: fields.order_total,
+            seller_note: fields.seller_note,
+            order_language: fields.order_language,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

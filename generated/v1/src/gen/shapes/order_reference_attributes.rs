@@ -187,6 +187,10 @@ impl OrderReferenceAttributes {
 #[doc = concat!("Builder of [`", stringify!(OrderReferenceAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct OrderReferenceAttributesBuilder {
+    fields: ::std::boxed::Box<OrderReferenceAttributesBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct OrderReferenceAttributesBuilderFields {
     order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
     platform_id: ::std::option::Option<::std::string::String>,
     seller_note: ::std::option::Option<::std::string::String>,
@@ -200,7 +204,7 @@ impl OrderReferenceAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.order_total = ::std::option::Option::Some(value.into());
+        self.fields.order_total = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller id of the solution provider that built the integration.
@@ -208,7 +212,7 @@ impl OrderReferenceAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// A note shown to the buyer; in the sandbox it can carry the PaymentMethodNotAllowed constraint simulation (set it again to remove the constraint). At most 1024 characters (reference §3.A, CreateOrderReferenceForId; the same shape carries SetOrderReferenceDetails' note, whose length §9 lists as not found).
@@ -216,7 +220,7 @@ impl OrderReferenceAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own order attributes.
@@ -224,7 +228,7 @@ impl OrderReferenceAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
     ) -> Self {
-        self.seller_order_attributes = ::std::option::Option::Some(value.into());
+        self.fields.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// A JSON string; CreateOrderReferenceForId sends it here rather than under SellerOrderAttributes.
@@ -232,7 +236,7 @@ impl OrderReferenceAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.supplementary_data = ::std::option::Option::Some(value.into());
+        self.fields.supplementary_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Asks Amazon to have the buyer authenticate the payment (SCA).
@@ -240,7 +244,9 @@ impl OrderReferenceAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.request_payment_authorization = ::std::option::Option::Some(value.into());
+        self.fields.request_payment_authorization = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -250,22 +256,23 @@ impl OrderReferenceAttributesBuilder {
         OrderReferenceAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "OrderReferenceAttributes",
         );
-        if self.order_total.is_none() {
+        if fields.order_total.is_none() {
             errors.missing.push("OrderTotal");
         }
-        let (::std::option::Option::Some(order_total),) = (self.order_total,) else {
+        let (::std::option::Option::Some(order_total),) = (fields.order_total,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = OrderReferenceAttributes {
             order_total,
-            platform_id: self.platform_id,
-            seller_note: self.seller_note,
-            seller_order_attributes: self.seller_order_attributes,
-            supplementary_data: self.supplementary_data,
-            request_payment_authorization: self.request_payment_authorization,
+            platform_id: fields.platform_id,
+            seller_note: fields.seller_note,
+            seller_order_attributes: fields.seller_order_attributes,
+            supplementary_data: fields.supplementary_data,
+            request_payment_authorization: fields.request_payment_authorization,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

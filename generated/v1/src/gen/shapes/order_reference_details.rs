@@ -411,6 +411,10 @@ impl OrderReferenceDetails {
 #[doc = concat!("Builder of [`", stringify!(OrderReferenceDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct OrderReferenceDetailsBuilder {
+    fields: ::std::boxed::Box<OrderReferenceDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct OrderReferenceDetailsBuilderFields {
     amazon_order_reference_id: ::std::option::Option<OrderReferenceId>,
     buyer: ::std::option::Option<Buyer>,
     order_total: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -441,12 +445,14 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceId>,
     ) -> Self {
-        self.amazon_order_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_order_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The buyer, returned after confirmation.
     pub fn buyer(mut self, value: impl ::std::convert::Into<Buyer>) -> Self {
-        self.buyer = ::std::option::Option::Some(value.into());
+        self.fields.buyer = ::std::option::Option::Some(value.into());
         self
     }
     /// The order amount set by the seller.
@@ -454,7 +460,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.order_total = ::std::option::Option::Some(value.into());
+        self.fields.order_total = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's note.
@@ -462,7 +468,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_note = ::std::option::Option::Some(value.into());
         self
     }
     /// The solution provider's seller id.
@@ -470,12 +476,12 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The shipping address (partial before confirmation).
     pub fn destination(mut self, value: impl ::std::convert::Into<Destination>) -> Self {
-        self.destination = ::std::option::Option::Some(value.into());
+        self.fields.destination = ::std::option::Option::Some(value.into());
         self
     }
     /// How the chosen payment method is shown to the buyer.
@@ -483,7 +489,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentDescriptor>,
     ) -> Self {
-        self.payment_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.payment_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// The billing address, where Amazon shares it.
@@ -491,7 +497,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAddress>,
     ) -> Self {
-        self.billing_address = ::std::option::Option::Some(value.into());
+        self.fields.billing_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox or Live.
@@ -499,7 +505,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
     ) -> Self {
-        self.release_environment = ::std::option::Option::Some(value.into());
+        self.fields.release_environment = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own order attributes.
@@ -507,7 +513,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerOrderAttributes>,
     ) -> Self {
-        self.seller_order_attributes = ::std::option::Option::Some(value.into());
+        self.fields.seller_order_attributes = ::std::option::Option::Some(value.into());
         self
     }
     /// The state with its reason.
@@ -515,7 +521,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceStatus>,
     ) -> Self {
-        self.order_reference_status = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_status = ::std::option::Option::Some(value.into());
         self
     }
     /// What still keeps the order reference from being confirmed.
@@ -523,7 +529,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ConstraintList>,
     ) -> Self {
-        self.constraints = ::std::option::Option::Some(value.into());
+        self.fields.constraints = ::std::option::Option::Some(value.into());
         self
     }
     /// When the order reference was created.
@@ -531,7 +537,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// When it closes by itself (180 days after creation).
@@ -539,7 +545,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.expiration_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The object it was created from, if any.
@@ -547,12 +553,12 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ParentDetails>,
     ) -> Self {
-        self.parent_details = ::std::option::Option::Some(value.into());
+        self.fields.parent_details = ::std::option::Option::Some(value.into());
         self
     }
     /// The authorizations made on this order reference.
     pub fn id_list(mut self, value: impl ::std::convert::Into<IdList>) -> Self {
-        self.id_list = ::std::option::Option::Some(value.into());
+        self.fields.id_list = ::std::option::Option::Some(value.into());
         self
     }
     /// The language of the buyer's checkout, such as en-GB.
@@ -560,7 +566,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.order_language = ::std::option::Option::Some(value.into());
+        self.fields.order_language = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether the seller asked for payment authentication (SCA).
@@ -568,7 +574,9 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.request_payment_authorization = ::std::option::Option::Some(value.into());
+        self.fields.request_payment_authorization = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The payment service provider's references.
@@ -576,7 +584,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentServiceProviderAttributes>,
     ) -> Self {
-        self.payment_service_provider_attributes = ::std::option::Option::Some(
+        self.fields.payment_service_provider_attributes = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -586,7 +594,7 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentReference>,
     ) -> Self {
-        self.payment_reference = ::std::option::Option::Some(value.into());
+        self.fields.payment_reference = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether the buyer must still authenticate the payment (SCA).
@@ -594,7 +602,9 @@ impl OrderReferenceDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentAuthenticationStatus>,
     ) -> Self {
-        self.payment_authentication_status = ::std::option::Option::Some(value.into());
+        self.fields.payment_authentication_status = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -604,42 +614,43 @@ impl OrderReferenceDetailsBuilder {
         OrderReferenceDetails,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("OrderReferenceDetails");
-        if self.amazon_order_reference_id.is_none() {
+        if fields.amazon_order_reference_id.is_none() {
             errors.missing.push("AmazonOrderReferenceId");
         }
-        if self.order_reference_status.is_none() {
+        if fields.order_reference_status.is_none() {
             errors.missing.push("OrderReferenceStatus");
         }
         let (
             ::std::option::Option::Some(amazon_order_reference_id),
             ::std::option::Option::Some(order_reference_status),
-        ) = (self.amazon_order_reference_id, self.order_reference_status) else {
+        ) = (fields.amazon_order_reference_id, fields.order_reference_status) else {
             return ::std::result::Result::Err(errors);
         };
         let value = OrderReferenceDetails {
             amazon_order_reference_id,
-            buyer: self.buyer,
-            order_total: self.order_total,
-            seller_note: self.seller_note,
-            platform_id: self.platform_id,
-            destination: self.destination,
-            payment_descriptor: self.payment_descriptor,
-            billing_address: self.billing_address,
-            release_environment: self.release_environment,
-            seller_order_attributes: self.seller_order_attributes,
+            buyer: fields.buyer,
+            order_total: fields.order_total,
+            seller_note: fields.seller_note,
+            platform_id: fields.platform_id,
+            destination: fields.destination,
+            payment_descriptor: fields.payment_descriptor,
+            billing_address: fields.billing_address,
+            release_environment: fields.release_environment,
+            seller_order_attributes: fields.seller_order_attributes,
             order_reference_status,
-            constraints: self.constraints,
-            creation_timestamp: self.creation_timestamp,
-            expiration_timestamp: self.expiration_timestamp,
-            parent_details: self.parent_details,
-            id_list: self.id_list,
-            order_language: self.order_language,
-            request_payment_authorization: self.request_payment_authorization,
-            payment_service_provider_attributes: self
+            constraints: fields.constraints,
+            creation_timestamp: fields.creation_timestamp,
+            expiration_timestamp: fields.expiration_timestamp,
+            parent_details: fields.parent_details,
+            id_list: fields.id_list,
+            order_language: fields.order_language,
+            request_payment_authorization: fields.request_payment_authorization,
+            payment_service_provider_attributes: fields
                 .payment_service_provider_attributes,
-            payment_reference: self.payment_reference,
-            payment_authentication_status: self.payment_authentication_status,
+            payment_reference: fields.payment_reference,
+            payment_authentication_status: fields.payment_authentication_status,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -56,6 +56,10 @@ impl ParentDetails {
 #[doc = concat!("Builder of [`", stringify!(ParentDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ParentDetailsBuilder {
+    fields: ::std::boxed::Box<ParentDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ParentDetailsBuilderFields {
     id: ::std::option::Option<::std::string::String>,
     r#type: ::std::option::Option<ParentType>,
 }
@@ -65,28 +69,29 @@ impl ParentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.id = ::std::option::Option::Some(value.into());
+        self.fields.id = ::std::option::Option::Some(value.into());
         self
     }
     /// What kind of object the parent is.
     pub fn r#type(mut self, value: impl ::std::convert::Into<ParentType>) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.fields.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ParentDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ParentDetails");
-        if self.id.is_none() {
+        if fields.id.is_none() {
             errors.missing.push("Id");
         }
-        if self.r#type.is_none() {
+        if fields.r#type.is_none() {
             errors.missing.push("Type");
         }
         let (::std::option::Option::Some(id), ::std::option::Option::Some(r#type)) = (
-            self.id,
-            self.r#type,
+            fields.id,
+            fields.r#type,
         ) else {
             return ::std::result::Result::Err(errors);
         };

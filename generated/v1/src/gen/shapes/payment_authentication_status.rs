@@ -47,6 +47,10 @@ impl PaymentAuthenticationStatus {
 #[doc = concat!("Builder of [`", stringify!(PaymentAuthenticationStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentAuthenticationStatusBuilder {
+    fields: ::std::boxed::Box<PaymentAuthenticationStatusBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct PaymentAuthenticationStatusBuilderFields {
     state: ::std::option::Option<PaymentAuthenticationState>,
 }
 impl PaymentAuthenticationStatusBuilder {
@@ -55,7 +59,7 @@ impl PaymentAuthenticationStatusBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentAuthenticationState>,
     ) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.fields.state = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -65,13 +69,14 @@ impl PaymentAuthenticationStatusBuilder {
         PaymentAuthenticationStatus,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "PaymentAuthenticationStatus",
         );
-        if self.state.is_none() {
+        if fields.state.is_none() {
             errors.missing.push("State");
         }
-        let (::std::option::Option::Some(state),) = (self.state,) else {
+        let (::std::option::Option::Some(state),) = (fields.state,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = PaymentAuthenticationStatus {

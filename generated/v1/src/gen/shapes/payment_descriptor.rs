@@ -102,6 +102,10 @@ impl PaymentDescriptor {
 #[doc = concat!("Builder of [`", stringify!(PaymentDescriptor), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentDescriptorBuilder {
+    fields: ::std::boxed::Box<PaymentDescriptorBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct PaymentDescriptorBuilderFields {
     name: ::std::option::Option<::std::string::String>,
     account_number_tail: ::std::option::Option<::std::string::String>,
     full_descriptor: ::std::option::Option<::std::string::String>,
@@ -113,7 +117,7 @@ impl PaymentDescriptorBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.fields.name = ::std::option::Option::Some(value.into());
         self
     }
     /// The last digits of the account number.
@@ -121,7 +125,7 @@ impl PaymentDescriptorBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.account_number_tail = ::std::option::Option::Some(value.into());
+        self.fields.account_number_tail = ::std::option::Option::Some(value.into());
         self
     }
     /// The whole text shown to the buyer.
@@ -129,7 +133,7 @@ impl PaymentDescriptorBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.full_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.full_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether the buyer's Amazon balance is charged first.
@@ -137,19 +141,20 @@ impl PaymentDescriptorBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.use_amazon_balance_first = ::std::option::Option::Some(value.into());
+        self.fields.use_amazon_balance_first = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<PaymentDescriptor, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("PaymentDescriptor");
         let value = PaymentDescriptor {
-            name: self.name,
-            account_number_tail: self.account_number_tail,
-            full_descriptor: self.full_descriptor,
-            use_amazon_balance_first: self.use_amazon_balance_first,
+            name: fields.name,
+            account_number_tail: fields.account_number_tail,
+            full_descriptor: fields.full_descriptor,
+            use_amazon_balance_first: fields.use_amazon_balance_first,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

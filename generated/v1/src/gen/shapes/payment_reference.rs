@@ -50,6 +50,10 @@ impl PaymentReference {
 #[doc = concat!("Builder of [`", stringify!(PaymentReference), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentReferenceBuilder {
+    fields: ::std::boxed::Box<PaymentReferenceBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct PaymentReferenceBuilderFields {
     static_token: ::std::option::Option<::std::string::String>,
 }
 impl PaymentReferenceBuilder {
@@ -58,16 +62,17 @@ impl PaymentReferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.static_token = ::std::option::Option::Some(value.into());
+        self.fields.static_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<PaymentReference, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("PaymentReference");
         let value = PaymentReference {
-            static_token: self.static_token,
+            static_token: fields.static_token,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

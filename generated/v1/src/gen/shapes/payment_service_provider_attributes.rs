@@ -99,6 +99,10 @@ impl PaymentServiceProviderAttributes {
 #[doc = concat!("Builder of [`", stringify!(PaymentServiceProviderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentServiceProviderAttributesBuilder {
+    fields: ::std::boxed::Box<PaymentServiceProviderAttributesBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct PaymentServiceProviderAttributesBuilderFields {
     payment_service_provider_id: ::std::option::Option<::std::string::String>,
     payment_service_provider_order_id: ::std::option::Option<::std::string::String>,
 }
@@ -108,7 +112,9 @@ impl PaymentServiceProviderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.payment_service_provider_id = ::std::option::Option::Some(value.into());
+        self.fields.payment_service_provider_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The provider's id of the order.
@@ -116,7 +122,7 @@ impl PaymentServiceProviderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.payment_service_provider_order_id = ::std::option::Option::Some(
+        self.fields.payment_service_provider_order_id = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -128,12 +134,13 @@ impl PaymentServiceProviderAttributesBuilder {
         PaymentServiceProviderAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "PaymentServiceProviderAttributes",
         );
         let value = PaymentServiceProviderAttributes {
-            payment_service_provider_id: self.payment_service_provider_id,
-            payment_service_provider_order_id: self.payment_service_provider_order_id,
+            payment_service_provider_id: fields.payment_service_provider_id,
+            payment_service_provider_order_id: fields.payment_service_provider_order_id,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -74,6 +74,10 @@ impl ProviderCredit {
 #[doc = concat!("Builder of [`", stringify!(ProviderCredit), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditBuilder {
+    fields: ::std::boxed::Box<ProviderCreditBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ProviderCreditBuilderFields {
     provider_id: ::std::option::Option<::std::string::String>,
     credit_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
@@ -83,7 +87,7 @@ impl ProviderCreditBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount credited to the provider.
@@ -91,24 +95,25 @@ impl ProviderCreditBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.credit_amount = ::std::option::Option::Some(value.into());
+        self.fields.credit_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ProviderCredit, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderCredit");
-        if self.provider_id.is_none() {
+        if fields.provider_id.is_none() {
             errors.missing.push("ProviderId");
         }
-        if self.credit_amount.is_none() {
+        if fields.credit_amount.is_none() {
             errors.missing.push("CreditAmount");
         }
         let (
             ::std::option::Option::Some(provider_id),
             ::std::option::Option::Some(credit_amount),
-        ) = (self.provider_id, self.credit_amount) else {
+        ) = (fields.provider_id, fields.credit_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ProviderCredit {

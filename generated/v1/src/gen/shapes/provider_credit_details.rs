@@ -198,6 +198,10 @@ impl ProviderCreditDetails {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditDetailsBuilder {
+    fields: ::std::boxed::Box<ProviderCreditDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ProviderCreditDetailsBuilderFields {
     amazon_provider_credit_id: ::std::option::Option<ProviderCreditId>,
     seller_id: ::std::option::Option<SellerId>,
     provider_id: ::std::option::Option<::std::string::String>,
@@ -215,12 +219,14 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditId>,
     ) -> Self {
-        self.amazon_provider_credit_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_provider_credit_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The seller who paid the credit.
     pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
-        self.seller_id = ::std::option::Option::Some(value.into());
+        self.fields.seller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The solution provider who received it.
@@ -228,7 +234,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider's seller id, where different.
@@ -236,7 +242,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerId>,
     ) -> Self {
-        self.provider_seller_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_seller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The reference id of the credit.
@@ -244,7 +250,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.credit_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount credited.
@@ -252,7 +258,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.credit_amount = ::std::option::Option::Some(value.into());
+        self.fields.credit_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// How much of it has been reversed.
@@ -260,7 +266,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.credit_reversal_amount = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The reversals of this credit.
@@ -268,7 +274,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<CreditReversalIdList>,
     ) -> Self {
-        self.credit_reversal_id_list = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_id_list = ::std::option::Option::Some(value.into());
         self
     }
     /// When the credit was created.
@@ -276,7 +282,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The state with its reason.
@@ -284,7 +290,7 @@ impl ProviderCreditDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditStatus>,
     ) -> Self {
-        self.credit_status = ::std::option::Option::Some(value.into());
+        self.fields.credit_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -294,26 +300,27 @@ impl ProviderCreditDetailsBuilder {
         ProviderCreditDetails,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderCreditDetails");
-        if self.amazon_provider_credit_id.is_none() {
+        if fields.amazon_provider_credit_id.is_none() {
             errors.missing.push("AmazonProviderCreditId");
         }
         let (::std::option::Option::Some(amazon_provider_credit_id),) = (
-            self.amazon_provider_credit_id,
+            fields.amazon_provider_credit_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ProviderCreditDetails {
             amazon_provider_credit_id,
-            seller_id: self.seller_id,
-            provider_id: self.provider_id,
-            provider_seller_id: self.provider_seller_id,
-            credit_reference_id: self.credit_reference_id,
-            credit_amount: self.credit_amount,
-            credit_reversal_amount: self.credit_reversal_amount,
-            credit_reversal_id_list: self.credit_reversal_id_list,
-            creation_timestamp: self.creation_timestamp,
-            credit_status: self.credit_status,
+            seller_id: fields.seller_id,
+            provider_id: fields.provider_id,
+            provider_seller_id: fields.provider_seller_id,
+            credit_reference_id: fields.credit_reference_id,
+            credit_amount: fields.credit_amount,
+            credit_reversal_amount: fields.credit_reversal_amount,
+            credit_reversal_id_list: fields.credit_reversal_id_list,
+            creation_timestamp: fields.creation_timestamp,
+            credit_status: fields.credit_status,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

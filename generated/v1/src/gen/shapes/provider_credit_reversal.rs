@@ -80,6 +80,10 @@ impl ProviderCreditReversal {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditReversal), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditReversalBuilder {
+    fields: ::std::boxed::Box<ProviderCreditReversalBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ProviderCreditReversalBuilderFields {
     provider_id: ::std::option::Option<::std::string::String>,
     credit_reversal_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
@@ -89,7 +93,7 @@ impl ProviderCreditReversalBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount taken back from the provider.
@@ -97,7 +101,7 @@ impl ProviderCreditReversalBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.credit_reversal_amount = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -107,19 +111,20 @@ impl ProviderCreditReversalBuilder {
         ProviderCreditReversal,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ProviderCreditReversal",
         );
-        if self.provider_id.is_none() {
+        if fields.provider_id.is_none() {
             errors.missing.push("ProviderId");
         }
-        if self.credit_reversal_amount.is_none() {
+        if fields.credit_reversal_amount.is_none() {
             errors.missing.push("CreditReversalAmount");
         }
         let (
             ::std::option::Option::Some(provider_id),
             ::std::option::Option::Some(credit_reversal_amount),
-        ) = (self.provider_id, self.credit_reversal_amount) else {
+        ) = (fields.provider_id, fields.credit_reversal_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ProviderCreditReversal {

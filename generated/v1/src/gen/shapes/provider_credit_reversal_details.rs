@@ -196,6 +196,10 @@ impl ProviderCreditReversalDetails {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditReversalDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditReversalDetailsBuilder {
+    fields: ::std::boxed::Box<ProviderCreditReversalDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ProviderCreditReversalDetailsBuilderFields {
     amazon_provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
     seller_id: ::std::option::Option<SellerId>,
     provider_id: ::std::option::Option<::std::string::String>,
@@ -212,14 +216,14 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalId>,
     ) -> Self {
-        self.amazon_provider_credit_reversal_id = ::std::option::Option::Some(
+        self.fields.amazon_provider_credit_reversal_id = ::std::option::Option::Some(
             value.into(),
         );
         self
     }
     /// The seller who reversed the credit.
     pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
-        self.seller_id = ::std::option::Option::Some(value.into());
+        self.fields.seller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The solution provider the credit is taken from.
@@ -227,7 +231,7 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider's seller id, where different.
@@ -235,7 +239,7 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<SellerId>,
     ) -> Self {
-        self.provider_seller_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_seller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The reference id given in the request.
@@ -243,7 +247,9 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_reversal_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The amount taken back.
@@ -251,7 +257,7 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.credit_reversal_amount = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// When the reversal was created.
@@ -259,7 +265,7 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The state with its reason.
@@ -267,7 +273,7 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditStatus>,
     ) -> Self {
-        self.credit_reversal_status = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_status = ::std::option::Option::Some(value.into());
         self
     }
     /// The note given in the request.
@@ -275,7 +281,7 @@ impl ProviderCreditReversalDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.credit_reversal_note = ::std::option::Option::Some(value.into());
+        self.fields.credit_reversal_note = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -285,27 +291,28 @@ impl ProviderCreditReversalDetailsBuilder {
         ProviderCreditReversalDetails,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ProviderCreditReversalDetails",
         );
-        if self.amazon_provider_credit_reversal_id.is_none() {
+        if fields.amazon_provider_credit_reversal_id.is_none() {
             errors.missing.push("AmazonProviderCreditReversalId");
         }
         let (::std::option::Option::Some(amazon_provider_credit_reversal_id),) = (
-            self.amazon_provider_credit_reversal_id,
+            fields.amazon_provider_credit_reversal_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ProviderCreditReversalDetails {
             amazon_provider_credit_reversal_id,
-            seller_id: self.seller_id,
-            provider_id: self.provider_id,
-            provider_seller_id: self.provider_seller_id,
-            credit_reversal_reference_id: self.credit_reversal_reference_id,
-            credit_reversal_amount: self.credit_reversal_amount,
-            creation_timestamp: self.creation_timestamp,
-            credit_reversal_status: self.credit_reversal_status,
-            credit_reversal_note: self.credit_reversal_note,
+            seller_id: fields.seller_id,
+            provider_id: fields.provider_id,
+            provider_seller_id: fields.provider_seller_id,
+            credit_reversal_reference_id: fields.credit_reversal_reference_id,
+            credit_reversal_amount: fields.credit_reversal_amount,
+            creation_timestamp: fields.creation_timestamp,
+            credit_reversal_status: fields.credit_reversal_status,
+            credit_reversal_note: fields.credit_reversal_note,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -68,6 +68,10 @@ impl ProviderCreditReversalSummary {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditReversalSummary), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditReversalSummaryBuilder {
+    fields: ::std::boxed::Box<ProviderCreditReversalSummaryBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ProviderCreditReversalSummaryBuilderFields {
     provider_id: ::std::option::Option<::std::string::String>,
     provider_credit_reversal_id: ::std::option::Option<ProviderCreditReversalId>,
 }
@@ -77,7 +81,7 @@ impl ProviderCreditReversalSummaryBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider credit reversal made.
@@ -85,7 +89,9 @@ impl ProviderCreditReversalSummaryBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalId>,
     ) -> Self {
-        self.provider_credit_reversal_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_credit_reversal_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -95,12 +101,13 @@ impl ProviderCreditReversalSummaryBuilder {
         ProviderCreditReversalSummary,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ProviderCreditReversalSummary",
         );
         let value = ProviderCreditReversalSummary {
-            provider_id: self.provider_id,
-            provider_credit_reversal_id: self.provider_credit_reversal_id,
+            provider_id: fields.provider_id,
+            provider_credit_reversal_id: fields.provider_credit_reversal_id,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

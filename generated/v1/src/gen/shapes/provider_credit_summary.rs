@@ -68,6 +68,10 @@ impl ProviderCreditSummary {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditSummary), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditSummaryBuilder {
+    fields: ::std::boxed::Box<ProviderCreditSummaryBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ProviderCreditSummaryBuilderFields {
     provider_id: ::std::option::Option<::std::string::String>,
     provider_credit_id: ::std::option::Option<ProviderCreditId>,
 }
@@ -77,7 +81,7 @@ impl ProviderCreditSummaryBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider credit made.
@@ -85,7 +89,7 @@ impl ProviderCreditSummaryBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditId>,
     ) -> Self {
-        self.provider_credit_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_credit_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -95,10 +99,11 @@ impl ProviderCreditSummaryBuilder {
         ProviderCreditSummary,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderCreditSummary");
         let value = ProviderCreditSummary {
-            provider_id: self.provider_id,
-            provider_credit_id: self.provider_credit_id,
+            provider_id: fields.provider_id,
+            provider_credit_id: fields.provider_credit_id,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

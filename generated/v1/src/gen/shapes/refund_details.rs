@@ -242,6 +242,10 @@ impl RefundDetails {
 #[doc = concat!("Builder of [`", stringify!(RefundDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RefundDetailsBuilder {
+    fields: ::std::boxed::Box<RefundDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct RefundDetailsBuilderFields {
     amazon_refund_id: ::std::option::Option<RefundId>,
     refund_reference_id: ::std::option::Option<ReferenceId>,
     seller_refund_note: ::std::option::Option<::std::string::String>,
@@ -263,7 +267,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<RefundId>,
     ) -> Self {
-        self.amazon_refund_id = ::std::option::Option::Some(value.into());
+        self.fields.amazon_refund_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's id given in the request.
@@ -271,7 +275,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ReferenceId>,
     ) -> Self {
-        self.refund_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.refund_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The note given in the request.
@@ -279,12 +283,12 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_refund_note = ::std::option::Option::Some(value.into());
+        self.fields.seller_refund_note = ::std::option::Option::Some(value.into());
         self
     }
     /// Who started the refund.
     pub fn refund_type(mut self, value: impl ::std::convert::Into<RefundType>) -> Self {
-        self.refund_type = ::std::option::Option::Some(value.into());
+        self.fields.refund_type = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount refunded.
@@ -292,7 +296,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.refund_amount = ::std::option::Option::Some(value.into());
+        self.fields.refund_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The part of Amazon's fee given back to the seller.
@@ -300,7 +304,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.fee_refunded = ::std::option::Option::Some(value.into());
+        self.fields.fee_refunded = ::std::option::Option::Some(value.into());
         self
     }
     /// When the refund was created.
@@ -308,7 +312,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The state with its reason.
@@ -316,7 +320,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<RefundStatus>,
     ) -> Self {
-        self.refund_status = ::std::option::Option::Some(value.into());
+        self.fields.refund_status = ::std::option::Option::Some(value.into());
         self
     }
     /// The statement text given in the request.
@@ -324,7 +328,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// Solution-provider credits taken back with this refund.
@@ -332,7 +336,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalSummaryList>,
     ) -> Self {
-        self.provider_credit_reversal_summary_list = ::std::option::Option::Some(
+        self.fields.provider_credit_reversal_summary_list = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -342,7 +346,7 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.converted_amount = ::std::option::Option::Some(value.into());
+        self.fields.converted_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The rate used for ConvertedAmount.
@@ -350,40 +354,41 @@ impl RefundDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.conversion_rate = ::std::option::Option::Some(value.into());
+        self.fields.conversion_rate = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<RefundDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RefundDetails");
-        if self.amazon_refund_id.is_none() {
+        if fields.amazon_refund_id.is_none() {
             errors.missing.push("AmazonRefundId");
         }
-        if self.refund_status.is_none() {
+        if fields.refund_status.is_none() {
             errors.missing.push("RefundStatus");
         }
         let (
             ::std::option::Option::Some(amazon_refund_id),
             ::std::option::Option::Some(refund_status),
-        ) = (self.amazon_refund_id, self.refund_status) else {
+        ) = (fields.amazon_refund_id, fields.refund_status) else {
             return ::std::result::Result::Err(errors);
         };
         let value = RefundDetails {
             amazon_refund_id,
-            refund_reference_id: self.refund_reference_id,
-            seller_refund_note: self.seller_refund_note,
-            refund_type: self.refund_type,
-            refund_amount: self.refund_amount,
-            fee_refunded: self.fee_refunded,
-            creation_timestamp: self.creation_timestamp,
+            refund_reference_id: fields.refund_reference_id,
+            seller_refund_note: fields.seller_refund_note,
+            refund_type: fields.refund_type,
+            refund_amount: fields.refund_amount,
+            fee_refunded: fields.fee_refunded,
+            creation_timestamp: fields.creation_timestamp,
             refund_status,
-            soft_descriptor: self.soft_descriptor,
-            provider_credit_reversal_summary_list: self
+            soft_descriptor: fields.soft_descriptor,
+            provider_credit_reversal_summary_list: fields
                 .provider_credit_reversal_summary_list,
-            converted_amount: self.converted_amount,
-            conversion_rate: self.conversion_rate,
+            converted_amount: fields.converted_amount,
+            conversion_rate: fields.conversion_rate,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

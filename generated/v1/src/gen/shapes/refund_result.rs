@@ -50,6 +50,10 @@ impl RefundResult {
 #[doc = concat!("Builder of [`", stringify!(RefundResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RefundResultBuilder {
+    fields: ::std::boxed::Box<RefundResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct RefundResultBuilderFields {
     refund_details: ::std::option::Option<RefundDetails>,
 }
 impl RefundResultBuilder {
@@ -57,18 +61,20 @@ impl RefundResultBuilder {
         mut self,
         value: impl ::std::convert::Into<RefundDetails>,
     ) -> Self {
-        self.refund_details = ::std::option::Option::Some(value.into());
+        self.fields.refund_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<RefundResult, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RefundResult");
-        if self.refund_details.is_none() {
+        if fields.refund_details.is_none() {
             errors.missing.push("RefundDetails");
         }
-        let (::std::option::Option::Some(refund_details),) = (self.refund_details,) else {
+        let (::std::option::Option::Some(refund_details),) = (fields.refund_details,)
+        else {
             return ::std::result::Result::Err(errors);
         };
         let value = RefundResult { refund_details };

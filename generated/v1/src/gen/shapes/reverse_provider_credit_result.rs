@@ -57,6 +57,10 @@ impl ReverseProviderCreditResult {
 #[doc = concat!("Builder of [`", stringify!(ReverseProviderCreditResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ReverseProviderCreditResultBuilder {
+    fields: ::std::boxed::Box<ReverseProviderCreditResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ReverseProviderCreditResultBuilderFields {
     provider_credit_reversal_details: ::std::option::Option<
         ProviderCreditReversalDetails,
     >,
@@ -66,7 +70,7 @@ impl ReverseProviderCreditResultBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderCreditReversalDetails>,
     ) -> Self {
-        self.provider_credit_reversal_details = ::std::option::Option::Some(
+        self.fields.provider_credit_reversal_details = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -78,14 +82,15 @@ impl ReverseProviderCreditResultBuilder {
         ReverseProviderCreditResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ReverseProviderCreditResult",
         );
-        if self.provider_credit_reversal_details.is_none() {
+        if fields.provider_credit_reversal_details.is_none() {
             errors.missing.push("ProviderCreditReversalDetails");
         }
         let (::std::option::Option::Some(provider_credit_reversal_details),) = (
-            self.provider_credit_reversal_details,
+            fields.provider_credit_reversal_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

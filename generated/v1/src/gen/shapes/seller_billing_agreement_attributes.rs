@@ -127,6 +127,10 @@ impl SellerBillingAgreementAttributes {
 #[doc = concat!("Builder of [`", stringify!(SellerBillingAgreementAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SellerBillingAgreementAttributesBuilder {
+    fields: ::std::boxed::Box<SellerBillingAgreementAttributesBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SellerBillingAgreementAttributesBuilderFields {
     seller_id: ::std::option::Option<SellerId>,
     seller_billing_agreement_id: ::std::option::Option<::std::string::String>,
     store_name: ::std::option::Option<::std::string::String>,
@@ -135,7 +139,7 @@ pub struct SellerBillingAgreementAttributesBuilder {
 impl SellerBillingAgreementAttributesBuilder {
     /// The seller the agreement belongs to; appears only in IPN payloads and is not a request parameter.
     pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
-        self.seller_id = ::std::option::Option::Some(value.into());
+        self.fields.seller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own id for the agreement, such as a subscription number.
@@ -143,7 +147,9 @@ impl SellerBillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_billing_agreement_id = ::std::option::Option::Some(value.into());
+        self.fields.seller_billing_agreement_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The store name to show to the buyer.
@@ -151,7 +157,7 @@ impl SellerBillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.store_name = ::std::option::Option::Some(value.into());
+        self.fields.store_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Free text for the seller's own use.
@@ -159,7 +165,7 @@ impl SellerBillingAgreementAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_information = ::std::option::Option::Some(value.into());
+        self.fields.custom_information = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -169,14 +175,15 @@ impl SellerBillingAgreementAttributesBuilder {
         SellerBillingAgreementAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SellerBillingAgreementAttributes",
         );
         let value = SellerBillingAgreementAttributes {
-            seller_id: self.seller_id,
-            seller_billing_agreement_id: self.seller_billing_agreement_id,
-            store_name: self.store_name,
-            custom_information: self.custom_information,
+            seller_id: fields.seller_id,
+            seller_billing_agreement_id: fields.seller_billing_agreement_id,
+            store_name: fields.store_name,
+            custom_information: fields.custom_information,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -176,6 +176,10 @@ impl SellerOrderAttributes {
 #[doc = concat!("Builder of [`", stringify!(SellerOrderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SellerOrderAttributesBuilder {
+    fields: ::std::boxed::Box<SellerOrderAttributesBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SellerOrderAttributesBuilderFields {
     seller_id: ::std::option::Option<SellerId>,
     seller_order_id: ::std::option::Option<::std::string::String>,
     store_name: ::std::option::Option<::std::string::String>,
@@ -186,7 +190,7 @@ pub struct SellerOrderAttributesBuilder {
 impl SellerOrderAttributesBuilder {
     /// The seller the order belongs to; appears only in IPN payloads and is not a request parameter.
     pub fn seller_id(mut self, value: impl ::std::convert::Into<SellerId>) -> Self {
-        self.seller_id = ::std::option::Option::Some(value.into());
+        self.fields.seller_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The seller's own order number.
@@ -194,7 +198,7 @@ impl SellerOrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.seller_order_id = ::std::option::Option::Some(value.into());
+        self.fields.seller_order_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The store name to show to the buyer.
@@ -202,7 +206,7 @@ impl SellerOrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.store_name = ::std::option::Option::Some(value.into());
+        self.fields.store_name = ::std::option::Option::Some(value.into());
         self
     }
     /// Free text for the seller's own use.
@@ -210,7 +214,7 @@ impl SellerOrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_information = ::std::option::Option::Some(value.into());
+        self.fields.custom_information = ::std::option::Option::Some(value.into());
         self
     }
     /// A JSON string, to be sent only when Amazon asks for it.
@@ -218,7 +222,7 @@ impl SellerOrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.supplementary_data = ::std::option::Option::Some(value.into());
+        self.fields.supplementary_data = ::std::option::Option::Some(value.into());
         self
     }
     /// Categories of the order's items.
@@ -226,7 +230,7 @@ impl SellerOrderAttributesBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderItemCategories>,
     ) -> Self {
-        self.order_item_categories = ::std::option::Option::Some(value.into());
+        self.fields.order_item_categories = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -236,14 +240,15 @@ impl SellerOrderAttributesBuilder {
         SellerOrderAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("SellerOrderAttributes");
         let value = SellerOrderAttributes {
-            seller_id: self.seller_id,
-            seller_order_id: self.seller_order_id,
-            store_name: self.store_name,
-            custom_information: self.custom_information,
-            supplementary_data: self.supplementary_data,
-            order_item_categories: self.order_item_categories,
+            seller_id: fields.seller_id,
+            seller_order_id: fields.seller_order_id,
+            store_name: fields.store_name,
+            custom_information: fields.custom_information,
+            supplementary_data: fields.supplementary_data,
+            order_item_categories: fields.order_item_categories,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

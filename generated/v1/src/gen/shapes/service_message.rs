@@ -60,6 +60,10 @@ impl ServiceMessage {
 #[doc = concat!("Builder of [`", stringify!(ServiceMessage), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ServiceMessageBuilder {
+    fields: ::std::boxed::Box<ServiceMessageBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ServiceMessageBuilderFields {
     locale: ::std::option::Option<::std::string::String>,
     text: ::std::option::Option<::std::string::String>,
 }
@@ -69,7 +73,7 @@ impl ServiceMessageBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.locale = ::std::option::Option::Some(value.into());
+        self.fields.locale = ::std::option::Option::Some(value.into());
         self
     }
     /// The message.
@@ -77,17 +81,18 @@ impl ServiceMessageBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.text = ::std::option::Option::Some(value.into());
+        self.fields.text = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ServiceMessage, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ServiceMessage");
         let value = ServiceMessage {
-            locale: self.locale,
-            text: self.text,
+            locale: fields.locale,
+            text: fields.text,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -51,6 +51,10 @@ impl SetBillingAgreementDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(SetBillingAgreementDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetBillingAgreementDetailsResultBuilder {
+    fields: ::std::boxed::Box<SetBillingAgreementDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SetBillingAgreementDetailsResultBuilderFields {
     billing_agreement_details: ::std::option::Option<BillingAgreementDetails>,
 }
 impl SetBillingAgreementDetailsResultBuilder {
@@ -58,7 +62,9 @@ impl SetBillingAgreementDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementDetails>,
     ) -> Self {
-        self.billing_agreement_details = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_details = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +74,15 @@ impl SetBillingAgreementDetailsResultBuilder {
         SetBillingAgreementDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetBillingAgreementDetailsResult",
         );
-        if self.billing_agreement_details.is_none() {
+        if fields.billing_agreement_details.is_none() {
             errors.missing.push("BillingAgreementDetails");
         }
         let (::std::option::Option::Some(billing_agreement_details),) = (
-            self.billing_agreement_details,
+            fields.billing_agreement_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

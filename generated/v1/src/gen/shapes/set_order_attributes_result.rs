@@ -51,6 +51,10 @@ impl SetOrderAttributesResult {
 #[doc = concat!("Builder of [`", stringify!(SetOrderAttributesResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderAttributesResultBuilder {
+    fields: ::std::boxed::Box<SetOrderAttributesResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SetOrderAttributesResultBuilderFields {
     order_reference_details: ::std::option::Option<OrderReferenceDetails>,
 }
 impl SetOrderAttributesResultBuilder {
@@ -58,7 +62,7 @@ impl SetOrderAttributesResultBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceDetails>,
     ) -> Self {
-        self.order_reference_details = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +72,15 @@ impl SetOrderAttributesResultBuilder {
         SetOrderAttributesResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderAttributesResult",
         );
-        if self.order_reference_details.is_none() {
+        if fields.order_reference_details.is_none() {
             errors.missing.push("OrderReferenceDetails");
         }
         let (::std::option::Option::Some(order_reference_details),) = (
-            self.order_reference_details,
+            fields.order_reference_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

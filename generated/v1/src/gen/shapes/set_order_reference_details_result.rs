@@ -51,6 +51,10 @@ impl SetOrderReferenceDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(SetOrderReferenceDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderReferenceDetailsResultBuilder {
+    fields: ::std::boxed::Box<SetOrderReferenceDetailsResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct SetOrderReferenceDetailsResultBuilderFields {
     order_reference_details: ::std::option::Option<OrderReferenceDetails>,
 }
 impl SetOrderReferenceDetailsResultBuilder {
@@ -58,7 +62,7 @@ impl SetOrderReferenceDetailsResultBuilder {
         mut self,
         value: impl ::std::convert::Into<OrderReferenceDetails>,
     ) -> Self {
-        self.order_reference_details = ::std::option::Option::Some(value.into());
+        self.fields.order_reference_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -68,14 +72,15 @@ impl SetOrderReferenceDetailsResultBuilder {
         SetOrderReferenceDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderReferenceDetailsResult",
         );
-        if self.order_reference_details.is_none() {
+        if fields.order_reference_details.is_none() {
             errors.missing.push("OrderReferenceDetails");
         }
         let (::std::option::Option::Some(order_reference_details),) = (
-            self.order_reference_details,
+            fields.order_reference_details,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -86,6 +86,10 @@ impl ValidateBillingAgreementResult {
 #[doc = concat!("Builder of [`", stringify!(ValidateBillingAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ValidateBillingAgreementResultBuilder {
+    fields: ::std::boxed::Box<ValidateBillingAgreementResultBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ValidateBillingAgreementResultBuilderFields {
     validation_result: ::std::option::Option<ValidationResult>,
     failure_reason_code: ::std::option::Option<::std::string::String>,
     billing_agreement_status: ::std::option::Option<BillingAgreementStatus>,
@@ -96,7 +100,7 @@ impl ValidateBillingAgreementResultBuilder {
         mut self,
         value: impl ::std::convert::Into<ValidationResult>,
     ) -> Self {
-        self.validation_result = ::std::option::Option::Some(value.into());
+        self.fields.validation_result = ::std::option::Option::Some(value.into());
         self
     }
     /// Why validation failed, such as InvalidPaymentMethod (other values are unconfirmed).
@@ -104,7 +108,7 @@ impl ValidateBillingAgreementResultBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.failure_reason_code = ::std::option::Option::Some(value.into());
+        self.fields.failure_reason_code = ::std::option::Option::Some(value.into());
         self
     }
     /// The agreement's state after validation.
@@ -112,7 +116,7 @@ impl ValidateBillingAgreementResultBuilder {
         mut self,
         value: impl ::std::convert::Into<BillingAgreementStatus>,
     ) -> Self {
-        self.billing_agreement_status = ::std::option::Option::Some(value.into());
+        self.fields.billing_agreement_status = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -122,20 +126,22 @@ impl ValidateBillingAgreementResultBuilder {
         ValidateBillingAgreementResult,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ValidateBillingAgreementResult",
         );
-        if self.validation_result.is_none() {
+        if fields.validation_result.is_none() {
             errors.missing.push("ValidationResult");
         }
-        let (::std::option::Option::Some(validation_result),) = (self.validation_result,)
-        else {
+        let (::std::option::Option::Some(validation_result),) = (
+            fields.validation_result,
+        ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ValidateBillingAgreementResult {
             validation_result,
-            failure_reason_code: self.failure_reason_code,
-            billing_agreement_status: self.billing_agreement_status,
+            failure_reason_code: fields.failure_reason_code,
+            billing_agreement_status: fields.billing_agreement_status,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

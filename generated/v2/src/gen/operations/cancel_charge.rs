@@ -33,6 +33,10 @@ impl CancelChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(CancelChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CancelChargeRequestBuilder {
+    fields: ::std::boxed::Box<CancelChargeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CancelChargeRequestBuilderFields {
     charge_id: ::std::option::Option<ChargeId>,
     cancellation_reason: ::std::option::Option<::std::string::String>,
     simulation_code: ::std::option::Option<::std::string::String>,
@@ -40,7 +44,7 @@ pub struct CancelChargeRequestBuilder {
 impl CancelChargeRequestBuilder {
     /// The Charge.
     pub fn charge_id(mut self, value: impl ::std::convert::Into<ChargeId>) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Why.
@@ -48,7 +52,7 @@ impl CancelChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.cancellation_reason = ::std::option::Option::Some(value.into());
+        self.fields.cancellation_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox only: `x-amz-pay-simulation-code`, which overrides the simulated payment method; an invalid one gives InvalidSandboxSimulationSpecified (reference §6.2).
@@ -56,24 +60,25 @@ impl CancelChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.simulation_code = ::std::option::Option::Some(value.into());
+        self.fields.simulation_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CancelChargeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CancelChargeRequest");
-        if self.charge_id.is_none() {
+        if fields.charge_id.is_none() {
             errors.missing.push("chargeId");
         }
-        let (::std::option::Option::Some(charge_id),) = (self.charge_id,) else {
+        let (::std::option::Option::Some(charge_id),) = (fields.charge_id,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CancelChargeRequest {
             charge_id,
-            cancellation_reason: self.cancellation_reason,
-            simulation_code: self.simulation_code,
+            cancellation_reason: fields.cancellation_reason,
+            simulation_code: fields.simulation_code,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -23,6 +23,10 @@ impl CancelReportScheduleRequest {
 #[doc = concat!("Builder of [`", stringify!(CancelReportScheduleRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CancelReportScheduleRequestBuilder {
+    fields: ::std::boxed::Box<CancelReportScheduleRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CancelReportScheduleRequestBuilderFields {
     report_schedule_id: ::std::option::Option<::std::string::String>,
 }
 impl CancelReportScheduleRequestBuilder {
@@ -31,7 +35,7 @@ impl CancelReportScheduleRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.report_schedule_id = ::std::option::Option::Some(value.into());
+        self.fields.report_schedule_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -41,14 +45,15 @@ impl CancelReportScheduleRequestBuilder {
         CancelReportScheduleRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CancelReportScheduleRequest",
         );
-        if self.report_schedule_id.is_none() {
+        if fields.report_schedule_id.is_none() {
             errors.missing.push("reportScheduleId");
         }
         let (::std::option::Option::Some(report_schedule_id),) = (
-            self.report_schedule_id,
+            fields.report_schedule_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

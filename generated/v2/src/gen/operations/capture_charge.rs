@@ -38,6 +38,10 @@ impl CaptureChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(CaptureChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureChargeRequestBuilder {
+    fields: ::std::boxed::Box<CaptureChargeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CaptureChargeRequestBuilderFields {
     charge_id: ::std::option::Option<ChargeId>,
     capture_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     soft_descriptor: ::std::option::Option<::std::string::String>,
@@ -47,7 +51,7 @@ pub struct CaptureChargeRequestBuilder {
 impl CaptureChargeRequestBuilder {
     /// The Charge.
     pub fn charge_id(mut self, value: impl ::std::convert::Into<ChargeId>) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount to capture.
@@ -55,7 +59,7 @@ impl CaptureChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.capture_amount = ::std::option::Option::Some(value.into());
+        self.fields.capture_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The statement text.
@@ -63,7 +67,7 @@ impl CaptureChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4).
@@ -71,7 +75,7 @@ impl CaptureChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox only: `x-amz-pay-simulation-code`, which overrides the simulated payment method; an invalid one gives InvalidSandboxSimulationSpecified (reference §6.2).
@@ -79,32 +83,33 @@ impl CaptureChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.simulation_code = ::std::option::Option::Some(value.into());
+        self.fields.simulation_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureChargeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureChargeRequest");
-        if self.charge_id.is_none() {
+        if fields.charge_id.is_none() {
             errors.missing.push("chargeId");
         }
-        if self.capture_amount.is_none() {
+        if fields.capture_amount.is_none() {
             errors.missing.push("captureAmount");
         }
         let (
             ::std::option::Option::Some(charge_id),
             ::std::option::Option::Some(capture_amount),
-        ) = (self.charge_id, self.capture_amount) else {
+        ) = (fields.charge_id, fields.capture_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CaptureChargeRequest {
             charge_id,
             capture_amount,
-            soft_descriptor: self.soft_descriptor,
-            idempotency_key: self.idempotency_key,
-            simulation_code: self.simulation_code,
+            soft_descriptor: fields.soft_descriptor,
+            idempotency_key: fields.idempotency_key,
+            simulation_code: fields.simulation_code,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -29,6 +29,10 @@ impl ClaimMerchantAccountRequest {
 #[doc = concat!("Builder of [`", stringify!(ClaimMerchantAccountRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ClaimMerchantAccountRequestBuilder {
+    fields: ::std::boxed::Box<ClaimMerchantAccountRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ClaimMerchantAccountRequestBuilderFields {
     merchant_account_id: ::std::option::Option<::std::string::String>,
     document: ::std::option::Option<::serde_json::Value>,
     idempotency_key: ::std::option::Option<IdempotencyKey>,
@@ -39,7 +43,7 @@ impl ClaimMerchantAccountRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.merchant_account_id = ::std::option::Option::Some(value.into());
+        self.fields.merchant_account_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The request body.
@@ -47,7 +51,7 @@ impl ClaimMerchantAccountRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::serde_json::Value>,
     ) -> Self {
-        self.document = ::std::option::Option::Some(value.into());
+        self.fields.document = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4). Optional here: idempotency is enforced for every POST, so a client may send its own key to make a retry safe.
@@ -55,7 +59,7 @@ impl ClaimMerchantAccountRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -65,25 +69,26 @@ impl ClaimMerchantAccountRequestBuilder {
         ClaimMerchantAccountRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ClaimMerchantAccountRequest",
         );
-        if self.merchant_account_id.is_none() {
+        if fields.merchant_account_id.is_none() {
             errors.missing.push("merchantAccountId");
         }
-        if self.document.is_none() {
+        if fields.document.is_none() {
             errors.missing.push("document");
         }
         let (
             ::std::option::Option::Some(merchant_account_id),
             ::std::option::Option::Some(document),
-        ) = (self.merchant_account_id, self.document) else {
+        ) = (fields.merchant_account_id, fields.document) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ClaimMerchantAccountRequest {
             merchant_account_id,
             document,
-            idempotency_key: self.idempotency_key,
+            idempotency_key: fields.idempotency_key,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

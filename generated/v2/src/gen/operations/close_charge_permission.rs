@@ -44,6 +44,10 @@ impl CloseChargePermissionRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseChargePermissionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseChargePermissionRequestBuilder {
+    fields: ::std::boxed::Box<CloseChargePermissionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CloseChargePermissionRequestBuilderFields {
     charge_permission_id: ::std::option::Option<ChargePermissionId>,
     closure_reason: ::std::option::Option<::std::string::String>,
     cancel_pending_charges: ::std::option::Option<bool>,
@@ -55,7 +59,7 @@ impl CloseChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Why (at most 255 characters).
@@ -63,7 +67,7 @@ impl CloseChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.closure_reason = ::std::option::Option::Some(value.into());
+        self.fields.closure_reason = ::std::option::Option::Some(value.into());
         self
     }
     /// Also cancel open charges.
@@ -71,7 +75,7 @@ impl CloseChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.cancel_pending_charges = ::std::option::Option::Some(value.into());
+        self.fields.cancel_pending_charges = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox only: `x-amz-pay-simulation-code`, which overrides the simulated payment method; an invalid one gives InvalidSandboxSimulationSpecified (reference §6.2).
@@ -79,7 +83,7 @@ impl CloseChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.simulation_code = ::std::option::Option::Some(value.into());
+        self.fields.simulation_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -89,22 +93,23 @@ impl CloseChargePermissionRequestBuilder {
         CloseChargePermissionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseChargePermissionRequest",
         );
-        if self.charge_permission_id.is_none() {
+        if fields.charge_permission_id.is_none() {
             errors.missing.push("chargePermissionId");
         }
         let (::std::option::Option::Some(charge_permission_id),) = (
-            self.charge_permission_id,
+            fields.charge_permission_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CloseChargePermissionRequest {
             charge_permission_id,
-            closure_reason: self.closure_reason,
-            cancel_pending_charges: self.cancel_pending_charges,
-            simulation_code: self.simulation_code,
+            closure_reason: fields.closure_reason,
+            cancel_pending_charges: fields.cancel_pending_charges,
+            simulation_code: fields.simulation_code,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

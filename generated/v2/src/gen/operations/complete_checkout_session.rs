@@ -45,6 +45,10 @@ impl CompleteCheckoutSessionRequest {
 #[doc = concat!("Builder of [`", stringify!(CompleteCheckoutSessionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CompleteCheckoutSessionRequestBuilder {
+    fields: ::std::boxed::Box<CompleteCheckoutSessionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CompleteCheckoutSessionRequestBuilderFields {
     checkout_session_id: ::std::option::Option<CheckoutSessionId>,
     charge_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     total_order_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -57,7 +61,7 @@ impl CompleteCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<CheckoutSessionId>,
     ) -> Self {
-        self.checkout_session_id = ::std::option::Option::Some(value.into());
+        self.fields.checkout_session_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Must equal the session's `chargeAmount` (else AmountMismatch); not needed for PMoF setup-only.
@@ -65,7 +69,7 @@ impl CompleteCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.charge_amount = ::std::option::Option::Some(value.into());
+        self.fields.charge_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The order total.
@@ -73,7 +77,7 @@ impl CompleteCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.total_order_amount = ::std::option::Option::Some(value.into());
+        self.fields.total_order_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4). Optional here: idempotency is enforced for every POST, so a client may send its own key to make a retry safe.
@@ -81,7 +85,7 @@ impl CompleteCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox only: `x-amz-pay-simulation-code`, which overrides the simulated payment method; an invalid one gives InvalidSandboxSimulationSpecified (reference §6.2).
@@ -89,7 +93,7 @@ impl CompleteCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.simulation_code = ::std::option::Option::Some(value.into());
+        self.fields.simulation_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -99,23 +103,24 @@ impl CompleteCheckoutSessionRequestBuilder {
         CompleteCheckoutSessionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CompleteCheckoutSessionRequest",
         );
-        if self.checkout_session_id.is_none() {
+        if fields.checkout_session_id.is_none() {
             errors.missing.push("checkoutSessionId");
         }
         let (::std::option::Option::Some(checkout_session_id),) = (
-            self.checkout_session_id,
+            fields.checkout_session_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CompleteCheckoutSessionRequest {
             checkout_session_id,
-            charge_amount: self.charge_amount,
-            total_order_amount: self.total_order_amount,
-            idempotency_key: self.idempotency_key,
-            simulation_code: self.simulation_code,
+            charge_amount: fields.charge_amount,
+            total_order_amount: fields.total_order_amount,
+            idempotency_key: fields.idempotency_key,
+            simulation_code: fields.simulation_code,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

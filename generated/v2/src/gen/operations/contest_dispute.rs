@@ -29,6 +29,10 @@ impl ContestDisputeRequest {
 #[doc = concat!("Builder of [`", stringify!(ContestDisputeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ContestDisputeRequestBuilder {
+    fields: ::std::boxed::Box<ContestDisputeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ContestDisputeRequestBuilderFields {
     dispute_id: ::std::option::Option<::std::string::String>,
     document: ::std::option::Option<::serde_json::Value>,
     idempotency_key: ::std::option::Option<IdempotencyKey>,
@@ -39,7 +43,7 @@ impl ContestDisputeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dispute_id = ::std::option::Option::Some(value.into());
+        self.fields.dispute_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The request body.
@@ -47,7 +51,7 @@ impl ContestDisputeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::serde_json::Value>,
     ) -> Self {
-        self.document = ::std::option::Option::Some(value.into());
+        self.fields.document = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4). Optional here: idempotency is enforced for every POST, so a client may send its own key to make a retry safe.
@@ -55,7 +59,7 @@ impl ContestDisputeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -65,23 +69,24 @@ impl ContestDisputeRequestBuilder {
         ContestDisputeRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ContestDisputeRequest");
-        if self.dispute_id.is_none() {
+        if fields.dispute_id.is_none() {
             errors.missing.push("disputeId");
         }
-        if self.document.is_none() {
+        if fields.document.is_none() {
             errors.missing.push("document");
         }
         let (
             ::std::option::Option::Some(dispute_id),
             ::std::option::Option::Some(document),
-        ) = (self.dispute_id, self.document) else {
+        ) = (fields.dispute_id, fields.document) else {
             return ::std::result::Result::Err(errors);
         };
         let value = ContestDisputeRequest {
             dispute_id,
             document,
-            idempotency_key: self.idempotency_key,
+            idempotency_key: fields.idempotency_key,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -91,6 +91,10 @@ impl CreateChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateChargeRequestBuilder {
+    fields: ::std::boxed::Box<CreateChargeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CreateChargeRequestBuilderFields {
     charge_permission_id: ::std::option::Option<ChargePermissionId>,
     charge_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
     capture_now: ::std::option::Option<bool>,
@@ -111,7 +115,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount (at most USD/GBP/EUR 150,000, JPY 10,000,000).
@@ -119,12 +123,12 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.charge_amount = ::std::option::Option::Some(value.into());
+        self.fields.charge_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Capture at once.
     pub fn capture_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.capture_now = ::std::option::Option::Some(value.into());
+        self.fields.capture_now = ::std::option::Option::Some(value.into());
         self
     }
     /// Accept a pending authorization.
@@ -132,7 +136,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.can_handle_pending_authorization = ::std::option::Option::Some(
+        self.fields.can_handle_pending_authorization = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -142,7 +146,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant's description.
@@ -150,7 +154,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<MerchantMetadata>,
     ) -> Self {
-        self.merchant_metadata = ::std::option::Option::Some(value.into());
+        self.fields.merchant_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider's reference.
@@ -158,7 +162,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderMetadata>,
     ) -> Self {
-        self.provider_metadata = ::std::option::Option::Some(value.into());
+        self.fields.provider_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// The platform id.
@@ -166,7 +170,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Who initiates the charge.
@@ -174,12 +178,12 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargeInitiator>,
     ) -> Self {
-        self.charge_initiator = ::std::option::Option::Some(value.into());
+        self.fields.charge_initiator = ::std::option::Option::Some(value.into());
         self
     }
     /// Where the charge comes from.
     pub fn channel(mut self, value: impl ::std::convert::Into<Channel>) -> Self {
-        self.channel = ::std::option::Option::Some(value.into());
+        self.fields.channel = ::std::option::Option::Some(value.into());
         self
     }
     /// `checkoutResultReturnUrl` for a charge that needs the buyer (.NET 2.7.3).
@@ -187,7 +191,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<WebCheckoutDetails>,
     ) -> Self {
-        self.web_checkout_details = ::std::option::Option::Some(value.into());
+        self.fields.web_checkout_details = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4).
@@ -195,7 +199,7 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox only: `x-amz-pay-simulation-code`, which overrides the simulated payment method; an invalid one gives InvalidSandboxSimulationSpecified (reference §6.2).
@@ -203,40 +207,41 @@ impl CreateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.simulation_code = ::std::option::Option::Some(value.into());
+        self.fields.simulation_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CreateChargeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CreateChargeRequest");
-        if self.charge_permission_id.is_none() {
+        if fields.charge_permission_id.is_none() {
             errors.missing.push("chargePermissionId");
         }
-        if self.charge_amount.is_none() {
+        if fields.charge_amount.is_none() {
             errors.missing.push("chargeAmount");
         }
         let (
             ::std::option::Option::Some(charge_permission_id),
             ::std::option::Option::Some(charge_amount),
-        ) = (self.charge_permission_id, self.charge_amount) else {
+        ) = (fields.charge_permission_id, fields.charge_amount) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CreateChargeRequest {
             charge_permission_id,
             charge_amount,
-            capture_now: self.capture_now,
-            can_handle_pending_authorization: self.can_handle_pending_authorization,
-            soft_descriptor: self.soft_descriptor,
-            merchant_metadata: self.merchant_metadata,
-            provider_metadata: self.provider_metadata,
-            platform_id: self.platform_id,
-            charge_initiator: self.charge_initiator,
-            channel: self.channel,
-            web_checkout_details: self.web_checkout_details,
-            idempotency_key: self.idempotency_key,
-            simulation_code: self.simulation_code,
+            capture_now: fields.capture_now,
+            can_handle_pending_authorization: fields.can_handle_pending_authorization,
+            soft_descriptor: fields.soft_descriptor,
+            merchant_metadata: fields.merchant_metadata,
+            provider_metadata: fields.provider_metadata,
+            platform_id: fields.platform_id,
+            charge_initiator: fields.charge_initiator,
+            channel: fields.channel,
+            web_checkout_details: fields.web_checkout_details,
+            idempotency_key: fields.idempotency_key,
+            simulation_code: fields.simulation_code,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

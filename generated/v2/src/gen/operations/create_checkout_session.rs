@@ -139,6 +139,10 @@ impl CreateCheckoutSessionRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateCheckoutSessionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateCheckoutSessionRequestBuilder {
+    fields: ::std::boxed::Box<CreateCheckoutSessionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CreateCheckoutSessionRequestBuilderFields {
     store_id: ::std::option::Option<StoreId>,
     web_checkout_details: ::std::option::Option<WebCheckoutDetails>,
     payment_details: ::std::option::Option<PaymentDetails>,
@@ -161,7 +165,7 @@ pub struct CreateCheckoutSessionRequestBuilder {
 impl CreateCheckoutSessionRequestBuilder {
     /// The store.
     pub fn store_id(mut self, value: impl ::std::convert::Into<StoreId>) -> Self {
-        self.store_id = ::std::option::Option::Some(value.into());
+        self.fields.store_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Return URLs; `checkoutMode = "ProcessOrder"` for APB.
@@ -169,7 +173,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<WebCheckoutDetails>,
     ) -> Self {
-        self.web_checkout_details = ::std::option::Option::Some(value.into());
+        self.fields.web_checkout_details = ::std::option::Option::Some(value.into());
         self
     }
     /// What to charge.
@@ -177,7 +181,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentDetails>,
     ) -> Self {
-        self.payment_details = ::std::option::Option::Some(value.into());
+        self.fields.payment_details = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant's order description.
@@ -185,7 +189,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<MerchantMetadata>,
     ) -> Self {
-        self.merchant_metadata = ::std::option::Option::Some(value.into());
+        self.fields.merchant_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Free data.
@@ -193,7 +197,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.supplementary_data = ::std::option::Option::Some(value.into());
+        self.fields.supplementary_data = ::std::option::Option::Some(value.into());
         self
     }
     /// The platform id.
@@ -201,7 +205,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider's reference.
@@ -209,7 +213,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderMetadata>,
     ) -> Self {
-        self.provider_metadata = ::std::option::Option::Some(value.into());
+        self.fields.provider_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// OneTime (default), Recurring or PaymentMethodOnFile.
@@ -217,7 +221,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionType>,
     ) -> Self {
-        self.charge_permission_type = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Recurring charges expected.
@@ -225,7 +229,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<RecurringMetadata>,
     ) -> Self {
-        self.recurring_metadata = ::std::option::Option::Some(value.into());
+        self.fields.recurring_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount per address.
@@ -233,7 +237,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<MultiAddressesCheckoutMetadata>,
     ) -> Self {
-        self.multi_addresses_checkout_metadata = ::std::option::Option::Some(
+        self.fields.multi_addresses_checkout_metadata = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -243,7 +247,9 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentMethodOnFileMetadata>,
     ) -> Self {
-        self.payment_method_on_file_metadata = ::std::option::Option::Some(value.into());
+        self.fields.payment_method_on_file_metadata = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Delivery restrictions.
@@ -251,7 +257,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<DeliverySpecifications>,
     ) -> Self {
-        self.delivery_specifications = ::std::option::Option::Some(value.into());
+        self.fields.delivery_specifications = ::std::option::Option::Some(value.into());
         self
     }
     /// The shipping address given by the merchant (APB, PayAndShip).
@@ -259,12 +265,12 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<AddressDetails>,
     ) -> Self {
-        self.address_details = ::std::option::Option::Some(value.into());
+        self.fields.address_details = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer data asked for.
     pub fn scopes(mut self, value: impl ::std::convert::Into<ScopeList>) -> Self {
-        self.scopes = ::std::option::Option::Some(value.into());
+        self.fields.scopes = ::std::option::Option::Some(value.into());
         self
     }
     /// Re-run checkout against an existing Saved Wallet permission (e.g. to change its payment method; .NET 2.7.2).
@@ -272,7 +278,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4).
@@ -280,7 +286,7 @@ impl CreateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -290,38 +296,39 @@ impl CreateCheckoutSessionRequestBuilder {
         CreateCheckoutSessionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateCheckoutSessionRequest",
         );
-        if self.store_id.is_none() {
+        if fields.store_id.is_none() {
             errors.missing.push("storeId");
         }
-        if self.web_checkout_details.is_none() {
+        if fields.web_checkout_details.is_none() {
             errors.missing.push("webCheckoutDetails");
         }
         let (
             ::std::option::Option::Some(store_id),
             ::std::option::Option::Some(web_checkout_details),
-        ) = (self.store_id, self.web_checkout_details) else {
+        ) = (fields.store_id, fields.web_checkout_details) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CreateCheckoutSessionRequest {
             store_id,
             web_checkout_details,
-            payment_details: self.payment_details,
-            merchant_metadata: self.merchant_metadata,
-            supplementary_data: self.supplementary_data,
-            platform_id: self.platform_id,
-            provider_metadata: self.provider_metadata,
-            charge_permission_type: self.charge_permission_type,
-            recurring_metadata: self.recurring_metadata,
-            multi_addresses_checkout_metadata: self.multi_addresses_checkout_metadata,
-            payment_method_on_file_metadata: self.payment_method_on_file_metadata,
-            delivery_specifications: self.delivery_specifications,
-            address_details: self.address_details,
-            scopes: self.scopes,
-            charge_permission_id: self.charge_permission_id,
-            idempotency_key: self.idempotency_key,
+            payment_details: fields.payment_details,
+            merchant_metadata: fields.merchant_metadata,
+            supplementary_data: fields.supplementary_data,
+            platform_id: fields.platform_id,
+            provider_metadata: fields.provider_metadata,
+            charge_permission_type: fields.charge_permission_type,
+            recurring_metadata: fields.recurring_metadata,
+            multi_addresses_checkout_metadata: fields.multi_addresses_checkout_metadata,
+            payment_method_on_file_metadata: fields.payment_method_on_file_metadata,
+            delivery_specifications: fields.delivery_specifications,
+            address_details: fields.address_details,
+            scopes: fields.scopes,
+            charge_permission_id: fields.charge_permission_id,
+            idempotency_key: fields.idempotency_key,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

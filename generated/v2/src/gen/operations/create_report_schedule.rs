@@ -26,6 +26,10 @@ impl CreateReportScheduleRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateReportScheduleRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateReportScheduleRequestBuilder {
+    fields: ::std::boxed::Box<CreateReportScheduleRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CreateReportScheduleRequestBuilderFields {
     document: ::std::option::Option<::serde_json::Value>,
     idempotency_key: ::std::option::Option<IdempotencyKey>,
 }
@@ -35,7 +39,7 @@ impl CreateReportScheduleRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::serde_json::Value>,
     ) -> Self {
-        self.document = ::std::option::Option::Some(value.into());
+        self.fields.document = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4). Optional here: idempotency is enforced for every POST, so a client may send its own key to make a retry safe.
@@ -43,7 +47,7 @@ impl CreateReportScheduleRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -53,18 +57,19 @@ impl CreateReportScheduleRequestBuilder {
         CreateReportScheduleRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateReportScheduleRequest",
         );
-        if self.document.is_none() {
+        if fields.document.is_none() {
             errors.missing.push("document");
         }
-        let (::std::option::Option::Some(document),) = (self.document,) else {
+        let (::std::option::Option::Some(document),) = (fields.document,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = CreateReportScheduleRequest {
             document,
-            idempotency_key: self.idempotency_key,
+            idempotency_key: fields.idempotency_key,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

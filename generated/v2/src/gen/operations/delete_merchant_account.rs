@@ -23,6 +23,10 @@ impl DeleteMerchantAccountRequest {
 #[doc = concat!("Builder of [`", stringify!(DeleteMerchantAccountRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct DeleteMerchantAccountRequestBuilder {
+    fields: ::std::boxed::Box<DeleteMerchantAccountRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct DeleteMerchantAccountRequestBuilderFields {
     merchant_account_id: ::std::option::Option<::std::string::String>,
 }
 impl DeleteMerchantAccountRequestBuilder {
@@ -31,7 +35,7 @@ impl DeleteMerchantAccountRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.merchant_account_id = ::std::option::Option::Some(value.into());
+        self.fields.merchant_account_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -41,14 +45,15 @@ impl DeleteMerchantAccountRequestBuilder {
         DeleteMerchantAccountRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "DeleteMerchantAccountRequest",
         );
-        if self.merchant_account_id.is_none() {
+        if fields.merchant_account_id.is_none() {
             errors.missing.push("merchantAccountId");
         }
         let (::std::option::Option::Some(merchant_account_id),) = (
-            self.merchant_account_id,
+            fields.merchant_account_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

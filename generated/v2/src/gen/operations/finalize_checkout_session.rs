@@ -75,6 +75,10 @@ impl FinalizeCheckoutSessionRequest {
 #[doc = concat!("Builder of [`", stringify!(FinalizeCheckoutSessionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct FinalizeCheckoutSessionRequestBuilder {
+    fields: ::std::boxed::Box<FinalizeCheckoutSessionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct FinalizeCheckoutSessionRequestBuilderFields {
     checkout_session_id: ::std::option::Option<CheckoutSessionId>,
     payment_intent: ::std::option::Option<PaymentIntent>,
     can_handle_pending_authorization: ::std::option::Option<bool>,
@@ -91,7 +95,7 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<CheckoutSessionId>,
     ) -> Self {
-        self.checkout_session_id = ::std::option::Option::Some(value.into());
+        self.fields.checkout_session_id = ::std::option::Option::Some(value.into());
         self
     }
     /// What to do with the money.
@@ -99,7 +103,7 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentIntent>,
     ) -> Self {
-        self.payment_intent = ::std::option::Option::Some(value.into());
+        self.fields.payment_intent = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether a pending authorization is accepted.
@@ -107,7 +111,7 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.can_handle_pending_authorization = ::std::option::Option::Some(
+        self.fields.can_handle_pending_authorization = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -117,7 +121,7 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.supplementary_data = ::std::option::Option::Some(value.into());
+        self.fields.supplementary_data = ::std::option::Option::Some(value.into());
         self
     }
     /// The shipping address.
@@ -125,12 +129,12 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<Address>,
     ) -> Self {
-        self.shipping_address = ::std::option::Option::Some(value.into());
+        self.fields.shipping_address = ::std::option::Option::Some(value.into());
         self
     }
     /// The billing address.
     pub fn billing_address(mut self, value: impl ::std::convert::Into<Address>) -> Self {
-        self.billing_address = ::std::option::Option::Some(value.into());
+        self.fields.billing_address = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount.
@@ -138,7 +142,7 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.charge_amount = ::std::option::Option::Some(value.into());
+        self.fields.charge_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The order total.
@@ -146,7 +150,7 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.total_order_amount = ::std::option::Option::Some(value.into());
+        self.fields.total_order_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The `x-amz-pay-idempotency-key`: a repeat with the same key returns the first answer; changed values give DuplicateIdempotencyKey (reference §5.4). Optional here: idempotency is enforced for every POST, so a client may send its own key to make a retry safe.
@@ -154,7 +158,7 @@ impl FinalizeCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<IdempotencyKey>,
     ) -> Self {
-        self.idempotency_key = ::std::option::Option::Some(value.into());
+        self.fields.idempotency_key = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -164,27 +168,28 @@ impl FinalizeCheckoutSessionRequestBuilder {
         FinalizeCheckoutSessionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "FinalizeCheckoutSessionRequest",
         );
-        if self.checkout_session_id.is_none() {
+        if fields.checkout_session_id.is_none() {
             errors.missing.push("checkoutSessionId");
         }
         let (::std::option::Option::Some(checkout_session_id),) = (
-            self.checkout_session_id,
+            fields.checkout_session_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = FinalizeCheckoutSessionRequest {
             checkout_session_id,
-            payment_intent: self.payment_intent,
-            can_handle_pending_authorization: self.can_handle_pending_authorization,
-            supplementary_data: self.supplementary_data,
-            shipping_address: self.shipping_address,
-            billing_address: self.billing_address,
-            charge_amount: self.charge_amount,
-            total_order_amount: self.total_order_amount,
-            idempotency_key: self.idempotency_key,
+            payment_intent: fields.payment_intent,
+            can_handle_pending_authorization: fields.can_handle_pending_authorization,
+            supplementary_data: fields.supplementary_data,
+            shipping_address: fields.shipping_address,
+            billing_address: fields.billing_address,
+            charge_amount: fields.charge_amount,
+            total_order_amount: fields.total_order_amount,
+            idempotency_key: fields.idempotency_key,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -26,6 +26,10 @@ impl GetAuthorizationTokenRequest {
 #[doc = concat!("Builder of [`", stringify!(GetAuthorizationTokenRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetAuthorizationTokenRequestBuilder {
+    fields: ::std::boxed::Box<GetAuthorizationTokenRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetAuthorizationTokenRequestBuilderFields {
     mws_auth_token: ::std::option::Option<::std::string::String>,
     merchant_id: ::std::option::Option<::std::string::String>,
 }
@@ -35,7 +39,7 @@ impl GetAuthorizationTokenRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.mws_auth_token = ::std::option::Option::Some(value.into());
+        self.fields.mws_auth_token = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant id.
@@ -43,7 +47,7 @@ impl GetAuthorizationTokenRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.merchant_id = ::std::option::Option::Some(value.into());
+        self.fields.merchant_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -53,19 +57,20 @@ impl GetAuthorizationTokenRequestBuilder {
         GetAuthorizationTokenRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetAuthorizationTokenRequest",
         );
-        if self.mws_auth_token.is_none() {
+        if fields.mws_auth_token.is_none() {
             errors.missing.push("mwsAuthToken");
         }
-        if self.merchant_id.is_none() {
+        if fields.merchant_id.is_none() {
             errors.missing.push("merchantId");
         }
         let (
             ::std::option::Option::Some(mws_auth_token),
             ::std::option::Option::Some(merchant_id),
-        ) = (self.mws_auth_token, self.merchant_id) else {
+        ) = (fields.mws_auth_token, fields.merchant_id) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetAuthorizationTokenRequest {

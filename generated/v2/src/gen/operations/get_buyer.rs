@@ -23,6 +23,10 @@ impl GetBuyerRequest {
 #[doc = concat!("Builder of [`", stringify!(GetBuyerRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetBuyerRequestBuilder {
+    fields: ::std::boxed::Box<GetBuyerRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetBuyerRequestBuilderFields {
     buyer_token: ::std::option::Option<::std::string::String>,
 }
 impl GetBuyerRequestBuilder {
@@ -31,18 +35,19 @@ impl GetBuyerRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.buyer_token = ::std::option::Option::Some(value.into());
+        self.fields.buyer_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetBuyerRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetBuyerRequest");
-        if self.buyer_token.is_none() {
+        if fields.buyer_token.is_none() {
             errors.missing.push("buyerToken");
         }
-        let (::std::option::Option::Some(buyer_token),) = (self.buyer_token,) else {
+        let (::std::option::Option::Some(buyer_token),) = (fields.buyer_token,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetBuyerRequest { buyer_token };

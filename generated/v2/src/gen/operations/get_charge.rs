@@ -23,23 +23,28 @@ impl GetChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(GetChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetChargeRequestBuilder {
+    fields: ::std::boxed::Box<GetChargeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetChargeRequestBuilderFields {
     charge_id: ::std::option::Option<ChargeId>,
 }
 impl GetChargeRequestBuilder {
     /// The Charge.
     pub fn charge_id(mut self, value: impl ::std::convert::Into<ChargeId>) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetChargeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetChargeRequest");
-        if self.charge_id.is_none() {
+        if fields.charge_id.is_none() {
             errors.missing.push("chargeId");
         }
-        let (::std::option::Option::Some(charge_id),) = (self.charge_id,) else {
+        let (::std::option::Option::Some(charge_id),) = (fields.charge_id,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetChargeRequest { charge_id };

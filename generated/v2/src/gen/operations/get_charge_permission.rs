@@ -23,6 +23,10 @@ impl GetChargePermissionRequest {
 #[doc = concat!("Builder of [`", stringify!(GetChargePermissionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetChargePermissionRequestBuilder {
+    fields: ::std::boxed::Box<GetChargePermissionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetChargePermissionRequestBuilderFields {
     charge_permission_id: ::std::option::Option<ChargePermissionId>,
 }
 impl GetChargePermissionRequestBuilder {
@@ -31,7 +35,7 @@ impl GetChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -41,14 +45,15 @@ impl GetChargePermissionRequestBuilder {
         GetChargePermissionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetChargePermissionRequest",
         );
-        if self.charge_permission_id.is_none() {
+        if fields.charge_permission_id.is_none() {
             errors.missing.push("chargePermissionId");
         }
         let (::std::option::Option::Some(charge_permission_id),) = (
-            self.charge_permission_id,
+            fields.charge_permission_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

@@ -23,6 +23,10 @@ impl GetCheckoutSessionRequest {
 #[doc = concat!("Builder of [`", stringify!(GetCheckoutSessionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetCheckoutSessionRequestBuilder {
+    fields: ::std::boxed::Box<GetCheckoutSessionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetCheckoutSessionRequestBuilderFields {
     checkout_session_id: ::std::option::Option<CheckoutSessionId>,
 }
 impl GetCheckoutSessionRequestBuilder {
@@ -31,7 +35,7 @@ impl GetCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<CheckoutSessionId>,
     ) -> Self {
-        self.checkout_session_id = ::std::option::Option::Some(value.into());
+        self.fields.checkout_session_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -41,14 +45,15 @@ impl GetCheckoutSessionRequestBuilder {
         GetCheckoutSessionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetCheckoutSessionRequest",
         );
-        if self.checkout_session_id.is_none() {
+        if fields.checkout_session_id.is_none() {
             errors.missing.push("checkoutSessionId");
         }
         let (::std::option::Option::Some(checkout_session_id),) = (
-            self.checkout_session_id,
+            fields.checkout_session_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

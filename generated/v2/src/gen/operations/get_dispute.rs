@@ -23,6 +23,10 @@ impl GetDisputeRequest {
 #[doc = concat!("Builder of [`", stringify!(GetDisputeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetDisputeRequestBuilder {
+    fields: ::std::boxed::Box<GetDisputeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetDisputeRequestBuilderFields {
     dispute_id: ::std::option::Option<::std::string::String>,
 }
 impl GetDisputeRequestBuilder {
@@ -31,18 +35,19 @@ impl GetDisputeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dispute_id = ::std::option::Option::Some(value.into());
+        self.fields.dispute_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetDisputeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetDisputeRequest");
-        if self.dispute_id.is_none() {
+        if fields.dispute_id.is_none() {
             errors.missing.push("disputeId");
         }
-        let (::std::option::Option::Some(dispute_id),) = (self.dispute_id,) else {
+        let (::std::option::Option::Some(dispute_id),) = (fields.dispute_id,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetDisputeRequest { dispute_id };

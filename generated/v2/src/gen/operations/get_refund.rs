@@ -23,23 +23,28 @@ impl GetRefundRequest {
 #[doc = concat!("Builder of [`", stringify!(GetRefundRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetRefundRequestBuilder {
+    fields: ::std::boxed::Box<GetRefundRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetRefundRequestBuilderFields {
     refund_id: ::std::option::Option<RefundId>,
 }
 impl GetRefundRequestBuilder {
     /// The refund.
     pub fn refund_id(mut self, value: impl ::std::convert::Into<RefundId>) -> Self {
-        self.refund_id = ::std::option::Option::Some(value.into());
+        self.fields.refund_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetRefundRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetRefundRequest");
-        if self.refund_id.is_none() {
+        if fields.refund_id.is_none() {
             errors.missing.push("refundId");
         }
-        let (::std::option::Option::Some(refund_id),) = (self.refund_id,) else {
+        let (::std::option::Option::Some(refund_id),) = (fields.refund_id,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetRefundRequest { refund_id };

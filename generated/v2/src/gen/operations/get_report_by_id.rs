@@ -23,6 +23,10 @@ impl GetReportByIdRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportByIdRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportByIdRequestBuilder {
+    fields: ::std::boxed::Box<GetReportByIdRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetReportByIdRequestBuilderFields {
     report_id: ::std::option::Option<::std::string::String>,
 }
 impl GetReportByIdRequestBuilder {
@@ -31,18 +35,19 @@ impl GetReportByIdRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.report_id = ::std::option::Option::Some(value.into());
+        self.fields.report_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetReportByIdRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetReportByIdRequest");
-        if self.report_id.is_none() {
+        if fields.report_id.is_none() {
             errors.missing.push("reportId");
         }
-        let (::std::option::Option::Some(report_id),) = (self.report_id,) else {
+        let (::std::option::Option::Some(report_id),) = (fields.report_id,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = GetReportByIdRequest { report_id };

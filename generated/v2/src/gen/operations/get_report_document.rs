@@ -23,6 +23,10 @@ impl GetReportDocumentRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportDocumentRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportDocumentRequestBuilder {
+    fields: ::std::boxed::Box<GetReportDocumentRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetReportDocumentRequestBuilderFields {
     report_document_id: ::std::option::Option<::std::string::String>,
 }
 impl GetReportDocumentRequestBuilder {
@@ -31,7 +35,7 @@ impl GetReportDocumentRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.report_document_id = ::std::option::Option::Some(value.into());
+        self.fields.report_document_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -41,14 +45,15 @@ impl GetReportDocumentRequestBuilder {
         GetReportDocumentRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetReportDocumentRequest",
         );
-        if self.report_document_id.is_none() {
+        if fields.report_document_id.is_none() {
             errors.missing.push("reportDocumentId");
         }
         let (::std::option::Option::Some(report_document_id),) = (
-            self.report_document_id,
+            fields.report_document_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

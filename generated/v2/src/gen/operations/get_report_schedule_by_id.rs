@@ -23,6 +23,10 @@ impl GetReportScheduleByIdRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportScheduleByIdRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportScheduleByIdRequestBuilder {
+    fields: ::std::boxed::Box<GetReportScheduleByIdRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetReportScheduleByIdRequestBuilderFields {
     report_schedule_id: ::std::option::Option<::std::string::String>,
 }
 impl GetReportScheduleByIdRequestBuilder {
@@ -31,7 +35,7 @@ impl GetReportScheduleByIdRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.report_schedule_id = ::std::option::Option::Some(value.into());
+        self.fields.report_schedule_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -41,14 +45,15 @@ impl GetReportScheduleByIdRequestBuilder {
         GetReportScheduleByIdRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetReportScheduleByIdRequest",
         );
-        if self.report_schedule_id.is_none() {
+        if fields.report_schedule_id.is_none() {
             errors.missing.push("reportScheduleId");
         }
         let (::std::option::Option::Some(report_schedule_id),) = (
-            self.report_schedule_id,
+            fields.report_schedule_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };

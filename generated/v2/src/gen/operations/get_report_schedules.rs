@@ -23,6 +23,10 @@ impl GetReportSchedulesRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportSchedulesRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportSchedulesRequestBuilder {
+    fields: ::std::boxed::Box<GetReportSchedulesRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetReportSchedulesRequestBuilderFields {
     report_types: ::std::option::Option<::std::string::String>,
 }
 impl GetReportSchedulesRequestBuilder {
@@ -31,7 +35,7 @@ impl GetReportSchedulesRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.report_types = ::std::option::Option::Some(value.into());
+        self.fields.report_types = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -41,11 +45,12 @@ impl GetReportSchedulesRequestBuilder {
         GetReportSchedulesRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetReportSchedulesRequest",
         );
         let value = GetReportSchedulesRequest {
-            report_types: self.report_types,
+            report_types: fields.report_types,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

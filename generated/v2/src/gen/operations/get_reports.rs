@@ -38,6 +38,10 @@ impl GetReportsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportsRequestBuilder {
+    fields: ::std::boxed::Box<GetReportsRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct GetReportsRequestBuilderFields {
     report_types: ::std::option::Option<::std::string::String>,
     processing_statuses: ::std::option::Option<::std::string::String>,
     created_since: ::std::option::Option<::std::string::String>,
@@ -51,7 +55,7 @@ impl GetReportsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.report_types = ::std::option::Option::Some(value.into());
+        self.fields.report_types = ::std::option::Option::Some(value.into());
         self
     }
     /// Processing statuses (`IN_PROGRESS`, `COMPLETED`, `FAILED`, `CANCELLED`), comma-separated.
@@ -59,7 +63,7 @@ impl GetReportsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.processing_statuses = ::std::option::Option::Some(value.into());
+        self.fields.processing_statuses = ::std::option::Option::Some(value.into());
         self
     }
     /// Only reports created since (a timestamp).
@@ -67,7 +71,7 @@ impl GetReportsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.created_since = ::std::option::Option::Some(value.into());
+        self.fields.created_since = ::std::option::Option::Some(value.into());
         self
     }
     /// Only reports created until (a timestamp).
@@ -75,12 +79,12 @@ impl GetReportsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.created_until = ::std::option::Option::Some(value.into());
+        self.fields.created_until = ::std::option::Option::Some(value.into());
         self
     }
     /// Page size.
     pub fn page_size(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.page_size = ::std::option::Option::Some(value.into());
+        self.fields.page_size = ::std::option::Option::Some(value.into());
         self
     }
     /// The next page.
@@ -88,21 +92,22 @@ impl GetReportsRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.next_token = ::std::option::Option::Some(value.into());
+        self.fields.next_token = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<GetReportsRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetReportsRequest");
         let value = GetReportsRequest {
-            report_types: self.report_types,
-            processing_statuses: self.processing_statuses,
-            created_since: self.created_since,
-            created_until: self.created_until,
-            page_size: self.page_size,
-            next_token: self.next_token,
+            report_types: fields.report_types,
+            processing_statuses: fields.processing_statuses,
+            created_since: fields.created_since,
+            created_until: fields.created_until,
+            page_size: fields.page_size,
+            next_token: fields.next_token,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

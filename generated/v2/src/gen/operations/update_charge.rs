@@ -29,13 +29,17 @@ impl UpdateChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateChargeRequestBuilder {
+    fields: ::std::boxed::Box<UpdateChargeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct UpdateChargeRequestBuilderFields {
     charge_id: ::std::option::Option<ChargeId>,
     status_details: ::std::option::Option<StatusDetails>,
 }
 impl UpdateChargeRequestBuilder {
     /// The Charge.
     pub fn charge_id(mut self, value: impl ::std::convert::Into<ChargeId>) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The new status.
@@ -43,23 +47,24 @@ impl UpdateChargeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<StatusDetails>,
     ) -> Self {
-        self.status_details = ::std::option::Option::Some(value.into());
+        self.fields.status_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<UpdateChargeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("UpdateChargeRequest");
-        if self.charge_id.is_none() {
+        if fields.charge_id.is_none() {
             errors.missing.push("chargeId");
         }
-        let (::std::option::Option::Some(charge_id),) = (self.charge_id,) else {
+        let (::std::option::Option::Some(charge_id),) = (fields.charge_id,) else {
             return ::std::result::Result::Err(errors);
         };
         let value = UpdateChargeRequest {
             charge_id,
-            status_details: self.status_details,
+            status_details: fields.status_details,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -43,6 +43,10 @@ impl UpdateChargePermissionRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateChargePermissionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateChargePermissionRequestBuilder {
+    fields: ::std::boxed::Box<UpdateChargePermissionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct UpdateChargePermissionRequestBuilderFields {
     charge_permission_id: ::std::option::Option<ChargePermissionId>,
     merchant_metadata: ::std::option::Option<MerchantMetadata>,
     recurring_metadata: ::std::option::Option<RecurringMetadata>,
@@ -53,7 +57,7 @@ impl UpdateChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant's description.
@@ -61,7 +65,7 @@ impl UpdateChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<MerchantMetadata>,
     ) -> Self {
-        self.merchant_metadata = ::std::option::Option::Some(value.into());
+        self.fields.merchant_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Recurring charges expected.
@@ -69,7 +73,7 @@ impl UpdateChargePermissionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<RecurringMetadata>,
     ) -> Self {
-        self.recurring_metadata = ::std::option::Option::Some(value.into());
+        self.fields.recurring_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -79,21 +83,22 @@ impl UpdateChargePermissionRequestBuilder {
         UpdateChargePermissionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "UpdateChargePermissionRequest",
         );
-        if self.charge_permission_id.is_none() {
+        if fields.charge_permission_id.is_none() {
             errors.missing.push("chargePermissionId");
         }
         let (::std::option::Option::Some(charge_permission_id),) = (
-            self.charge_permission_id,
+            fields.charge_permission_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = UpdateChargePermissionRequest {
             charge_permission_id,
-            merchant_metadata: self.merchant_metadata,
-            recurring_metadata: self.recurring_metadata,
+            merchant_metadata: fields.merchant_metadata,
+            recurring_metadata: fields.recurring_metadata,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -101,6 +101,10 @@ impl UpdateCheckoutSessionRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateCheckoutSessionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateCheckoutSessionRequestBuilder {
+    fields: ::std::boxed::Box<UpdateCheckoutSessionRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct UpdateCheckoutSessionRequestBuilderFields {
     checkout_session_id: ::std::option::Option<CheckoutSessionId>,
     web_checkout_details: ::std::option::Option<WebCheckoutDetails>,
     payment_details: ::std::option::Option<PaymentDetails>,
@@ -121,7 +125,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<CheckoutSessionId>,
     ) -> Self {
-        self.checkout_session_id = ::std::option::Option::Some(value.into());
+        self.fields.checkout_session_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Return URLs; `checkoutMode = "ProcessOrder"` for APB.
@@ -129,7 +133,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<WebCheckoutDetails>,
     ) -> Self {
-        self.web_checkout_details = ::std::option::Option::Some(value.into());
+        self.fields.web_checkout_details = ::std::option::Option::Some(value.into());
         self
     }
     /// What to charge.
@@ -137,7 +141,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentDetails>,
     ) -> Self {
-        self.payment_details = ::std::option::Option::Some(value.into());
+        self.fields.payment_details = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant's order description.
@@ -145,7 +149,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<MerchantMetadata>,
     ) -> Self {
-        self.merchant_metadata = ::std::option::Option::Some(value.into());
+        self.fields.merchant_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Free data.
@@ -153,7 +157,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.supplementary_data = ::std::option::Option::Some(value.into());
+        self.fields.supplementary_data = ::std::option::Option::Some(value.into());
         self
     }
     /// The platform id.
@@ -161,7 +165,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider's reference.
@@ -169,7 +173,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderMetadata>,
     ) -> Self {
-        self.provider_metadata = ::std::option::Option::Some(value.into());
+        self.fields.provider_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// OneTime (default), Recurring or PaymentMethodOnFile.
@@ -177,7 +181,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionType>,
     ) -> Self {
-        self.charge_permission_type = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Recurring charges expected.
@@ -185,7 +189,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<RecurringMetadata>,
     ) -> Self {
-        self.recurring_metadata = ::std::option::Option::Some(value.into());
+        self.fields.recurring_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount per address.
@@ -193,7 +197,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<MultiAddressesCheckoutMetadata>,
     ) -> Self {
-        self.multi_addresses_checkout_metadata = ::std::option::Option::Some(
+        self.fields.multi_addresses_checkout_metadata = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -203,7 +207,7 @@ impl UpdateCheckoutSessionRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.simulation_code = ::std::option::Option::Some(value.into());
+        self.fields.simulation_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -213,29 +217,30 @@ impl UpdateCheckoutSessionRequestBuilder {
         UpdateCheckoutSessionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "UpdateCheckoutSessionRequest",
         );
-        if self.checkout_session_id.is_none() {
+        if fields.checkout_session_id.is_none() {
             errors.missing.push("checkoutSessionId");
         }
         let (::std::option::Option::Some(checkout_session_id),) = (
-            self.checkout_session_id,
+            fields.checkout_session_id,
         ) else {
             return ::std::result::Result::Err(errors);
         };
         let value = UpdateCheckoutSessionRequest {
             checkout_session_id,
-            web_checkout_details: self.web_checkout_details,
-            payment_details: self.payment_details,
-            merchant_metadata: self.merchant_metadata,
-            supplementary_data: self.supplementary_data,
-            platform_id: self.platform_id,
-            provider_metadata: self.provider_metadata,
-            charge_permission_type: self.charge_permission_type,
-            recurring_metadata: self.recurring_metadata,
-            multi_addresses_checkout_metadata: self.multi_addresses_checkout_metadata,
-            simulation_code: self.simulation_code,
+            web_checkout_details: fields.web_checkout_details,
+            payment_details: fields.payment_details,
+            merchant_metadata: fields.merchant_metadata,
+            supplementary_data: fields.supplementary_data,
+            platform_id: fields.platform_id,
+            provider_metadata: fields.provider_metadata,
+            charge_permission_type: fields.charge_permission_type,
+            recurring_metadata: fields.recurring_metadata,
+            multi_addresses_checkout_metadata: fields.multi_addresses_checkout_metadata,
+            simulation_code: fields.simulation_code,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

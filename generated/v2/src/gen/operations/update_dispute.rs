@@ -26,6 +26,10 @@ impl UpdateDisputeRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateDisputeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateDisputeRequestBuilder {
+    fields: ::std::boxed::Box<UpdateDisputeRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct UpdateDisputeRequestBuilderFields {
     dispute_id: ::std::option::Option<::std::string::String>,
     document: ::std::option::Option<::serde_json::Value>,
 }
@@ -35,7 +39,7 @@ impl UpdateDisputeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.dispute_id = ::std::option::Option::Some(value.into());
+        self.fields.dispute_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The request body.
@@ -43,24 +47,25 @@ impl UpdateDisputeRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::serde_json::Value>,
     ) -> Self {
-        self.document = ::std::option::Option::Some(value.into());
+        self.fields.document = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<UpdateDisputeRequest, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("UpdateDisputeRequest");
-        if self.dispute_id.is_none() {
+        if fields.dispute_id.is_none() {
             errors.missing.push("disputeId");
         }
-        if self.document.is_none() {
+        if fields.document.is_none() {
             errors.missing.push("document");
         }
         let (
             ::std::option::Option::Some(dispute_id),
             ::std::option::Option::Some(document),
-        ) = (self.dispute_id, self.document) else {
+        ) = (fields.dispute_id, fields.document) else {
             return ::std::result::Result::Err(errors);
         };
         let value = UpdateDisputeRequest {

@@ -26,6 +26,10 @@ impl UpdateMerchantAccountRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateMerchantAccountRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateMerchantAccountRequestBuilder {
+    fields: ::std::boxed::Box<UpdateMerchantAccountRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct UpdateMerchantAccountRequestBuilderFields {
     merchant_account_id: ::std::option::Option<::std::string::String>,
     document: ::std::option::Option<::serde_json::Value>,
 }
@@ -35,7 +39,7 @@ impl UpdateMerchantAccountRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.merchant_account_id = ::std::option::Option::Some(value.into());
+        self.fields.merchant_account_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The request body.
@@ -43,7 +47,7 @@ impl UpdateMerchantAccountRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::serde_json::Value>,
     ) -> Self {
-        self.document = ::std::option::Option::Some(value.into());
+        self.fields.document = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -53,19 +57,20 @@ impl UpdateMerchantAccountRequestBuilder {
         UpdateMerchantAccountRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "UpdateMerchantAccountRequest",
         );
-        if self.merchant_account_id.is_none() {
+        if fields.merchant_account_id.is_none() {
             errors.missing.push("merchantAccountId");
         }
-        if self.document.is_none() {
+        if fields.document.is_none() {
             errors.missing.push("document");
         }
         let (
             ::std::option::Option::Some(merchant_account_id),
             ::std::option::Option::Some(document),
-        ) = (self.merchant_account_id, self.document) else {
+        ) = (fields.merchant_account_id, fields.document) else {
             return ::std::result::Result::Err(errors);
         };
         let value = UpdateMerchantAccountRequest {

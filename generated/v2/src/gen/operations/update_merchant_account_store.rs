@@ -29,6 +29,10 @@ impl UpdateMerchantAccountStoreRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateMerchantAccountStoreRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateMerchantAccountStoreRequestBuilder {
+    fields: ::std::boxed::Box<UpdateMerchantAccountStoreRequestBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct UpdateMerchantAccountStoreRequestBuilderFields {
     merchant_account_id: ::std::option::Option<::std::string::String>,
     store_id: ::std::option::Option<StoreId>,
     document: ::std::option::Option<::serde_json::Value>,
@@ -39,12 +43,12 @@ impl UpdateMerchantAccountStoreRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.merchant_account_id = ::std::option::Option::Some(value.into());
+        self.fields.merchant_account_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The store.
     pub fn store_id(mut self, value: impl ::std::convert::Into<StoreId>) -> Self {
-        self.store_id = ::std::option::Option::Some(value.into());
+        self.fields.store_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The request body.
@@ -52,7 +56,7 @@ impl UpdateMerchantAccountStoreRequestBuilder {
         mut self,
         value: impl ::std::convert::Into<::serde_json::Value>,
     ) -> Self {
-        self.document = ::std::option::Option::Some(value.into());
+        self.fields.document = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -62,23 +66,24 @@ impl UpdateMerchantAccountStoreRequestBuilder {
         UpdateMerchantAccountStoreRequest,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "UpdateMerchantAccountStoreRequest",
         );
-        if self.merchant_account_id.is_none() {
+        if fields.merchant_account_id.is_none() {
             errors.missing.push("merchantAccountId");
         }
-        if self.store_id.is_none() {
+        if fields.store_id.is_none() {
             errors.missing.push("storeId");
         }
-        if self.document.is_none() {
+        if fields.document.is_none() {
             errors.missing.push("document");
         }
         let (
             ::std::option::Option::Some(merchant_account_id),
             ::std::option::Option::Some(store_id),
             ::std::option::Option::Some(document),
-        ) = (self.merchant_account_id, self.store_id, self.document) else {
+        ) = (fields.merchant_account_id, fields.store_id, fields.document) else {
             return ::std::result::Result::Err(errors);
         };
         let value = UpdateMerchantAccountStoreRequest {

@@ -54,6 +54,10 @@ impl AddressDetails {
 #[doc = concat!("Builder of [`", stringify!(AddressDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressDetailsBuilder {
+    fields: ::std::boxed::Box<AddressDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AddressDetailsBuilderFields {
     name: ::std::option::Option<::std::string::String>,
     address_line1: ::std::option::Option<::std::string::String>,
     address_line2: ::std::option::Option<::std::string::String>,
@@ -71,7 +75,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.fields.name = ::std::option::Option::Some(value.into());
         self
     }
     /// First address line.
@@ -79,7 +83,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_line1 = ::std::option::Option::Some(value.into());
+        self.fields.address_line1 = ::std::option::Option::Some(value.into());
         self
     }
     /// Second address line.
@@ -87,7 +91,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_line2 = ::std::option::Option::Some(value.into());
+        self.fields.address_line2 = ::std::option::Option::Some(value.into());
         self
     }
     /// Third address line.
@@ -95,7 +99,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_line3 = ::std::option::Option::Some(value.into());
+        self.fields.address_line3 = ::std::option::Option::Some(value.into());
         self
     }
     /// City.
@@ -103,7 +107,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.city = ::std::option::Option::Some(value.into());
+        self.fields.city = ::std::option::Option::Some(value.into());
         self
     }
     /// District or county.
@@ -111,7 +115,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.district_or_county = ::std::option::Option::Some(value.into());
+        self.fields.district_or_county = ::std::option::Option::Some(value.into());
         self
     }
     /// State or region.
@@ -119,7 +123,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.state_or_region = ::std::option::Option::Some(value.into());
+        self.fields.state_or_region = ::std::option::Option::Some(value.into());
         self
     }
     /// Postal code.
@@ -127,7 +131,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.postal_code = ::std::option::Option::Some(value.into());
+        self.fields.postal_code = ::std::option::Option::Some(value.into());
         self
     }
     /// ISO 3166 country code.
@@ -135,7 +139,7 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.country_code = ::std::option::Option::Some(value.into());
+        self.fields.country_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Phone number.
@@ -143,25 +147,26 @@ impl AddressDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.phone_number = ::std::option::Option::Some(value.into());
+        self.fields.phone_number = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<AddressDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AddressDetails");
         let value = AddressDetails {
-            name: self.name,
-            address_line1: self.address_line1,
-            address_line2: self.address_line2,
-            address_line3: self.address_line3,
-            city: self.city,
-            district_or_county: self.district_or_county,
-            state_or_region: self.state_or_region,
-            postal_code: self.postal_code,
-            country_code: self.country_code,
-            phone_number: self.phone_number,
+            name: fields.name,
+            address_line1: fields.address_line1,
+            address_line2: fields.address_line2,
+            address_line3: fields.address_line3,
+            city: fields.city,
+            district_or_county: fields.district_or_county,
+            state_or_region: fields.state_or_region,
+            postal_code: fields.postal_code,
+            country_code: fields.country_code,
+            phone_number: fields.phone_number,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

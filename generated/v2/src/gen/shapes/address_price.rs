@@ -31,6 +31,10 @@ impl AddressPrice {
 #[doc = concat!("Builder of [`", stringify!(AddressPrice), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressPriceBuilder {
+    fields: ::std::boxed::Box<AddressPriceBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AddressPriceBuilderFields {
     address_id: ::std::option::Option<::std::string::String>,
     price: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
@@ -40,7 +44,7 @@ impl AddressPriceBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.address_id = ::std::option::Option::Some(value.into());
+        self.fields.address_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount.
@@ -48,17 +52,18 @@ impl AddressPriceBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.price = ::std::option::Option::Some(value.into());
+        self.fields.price = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<AddressPrice, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AddressPrice");
         let value = AddressPrice {
-            address_id: self.address_id,
-            price: self.price,
+            address_id: fields.address_id,
+            price: fields.price,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -26,6 +26,10 @@ impl AddressRestrictions {
 #[doc = concat!("Builder of [`", stringify!(AddressRestrictions), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressRestrictionsBuilder {
+    fields: ::std::boxed::Box<AddressRestrictionsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct AddressRestrictionsBuilderFields {
     r#type: ::std::option::Option<AddressRestrictionType>,
     restrictions: ::std::option::Option<RestrictionMap>,
 }
@@ -35,7 +39,7 @@ impl AddressRestrictionsBuilder {
         mut self,
         value: impl ::std::convert::Into<AddressRestrictionType>,
     ) -> Self {
-        self.r#type = ::std::option::Option::Some(value.into());
+        self.fields.r#type = ::std::option::Option::Some(value.into());
         self
     }
     /// Per country code.
@@ -43,17 +47,18 @@ impl AddressRestrictionsBuilder {
         mut self,
         value: impl ::std::convert::Into<RestrictionMap>,
     ) -> Self {
-        self.restrictions = ::std::option::Option::Some(value.into());
+        self.fields.restrictions = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<AddressRestrictions, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AddressRestrictions");
         let value = AddressRestrictions {
-            r#type: self.r#type,
-            restrictions: self.restrictions,
+            r#type: fields.r#type,
+            restrictions: fields.restrictions,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

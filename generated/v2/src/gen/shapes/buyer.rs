@@ -64,6 +64,10 @@ impl Buyer {
 #[doc = concat!("Builder of [`", stringify!(Buyer), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BuyerBuilder {
+    fields: ::std::boxed::Box<BuyerBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct BuyerBuilderFields {
     buyer_id: ::std::option::Option<BuyerId>,
     name: ::std::option::Option<::std::string::String>,
     email: ::std::option::Option<::std::string::String>,
@@ -77,7 +81,7 @@ pub struct BuyerBuilder {
 impl BuyerBuilder {
     /// The buyer id.
     pub fn buyer_id(mut self, value: impl ::std::convert::Into<BuyerId>) -> Self {
-        self.buyer_id = ::std::option::Option::Some(value.into());
+        self.fields.buyer_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer's name.
@@ -85,7 +89,7 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.name = ::std::option::Option::Some(value.into());
+        self.fields.name = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer's email.
@@ -93,7 +97,7 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.email = ::std::option::Option::Some(value.into());
+        self.fields.email = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer's phone number.
@@ -101,7 +105,7 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.phone_number = ::std::option::Option::Some(value.into());
+        self.fields.phone_number = ::std::option::Option::Some(value.into());
         self
     }
     /// Get Buyer: the buyer's country.
@@ -109,7 +113,7 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.country_code = ::std::option::Option::Some(value.into());
+        self.fields.country_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Get Buyer: the buyer's postal code.
@@ -117,7 +121,7 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.postal_code = ::std::option::Option::Some(value.into());
+        self.fields.postal_code = ::std::option::Option::Some(value.into());
         self
     }
     /// Get Buyer: the default shipping address.
@@ -125,12 +129,12 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<Address>,
     ) -> Self {
-        self.shipping_address = ::std::option::Option::Some(value.into());
+        self.fields.shipping_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Get Buyer: the billing address.
     pub fn billing_address(mut self, value: impl ::std::convert::Into<Address>) -> Self {
-        self.billing_address = ::std::option::Option::Some(value.into());
+        self.fields.billing_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Prime membership types (null when not asked for).
@@ -138,24 +142,25 @@ impl BuyerBuilder {
         mut self,
         value: impl ::std::convert::Into<StringList>,
     ) -> Self {
-        self.prime_membership_types = ::std::option::Option::Some(value.into());
+        self.fields.prime_membership_types = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Buyer, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Buyer");
         let value = Buyer {
-            buyer_id: self.buyer_id,
-            name: self.name,
-            email: self.email,
-            phone_number: self.phone_number,
-            country_code: self.country_code,
-            postal_code: self.postal_code,
-            shipping_address: self.shipping_address,
-            billing_address: self.billing_address,
-            prime_membership_types: self.prime_membership_types,
+            buyer_id: fields.buyer_id,
+            name: fields.name,
+            email: fields.email,
+            phone_number: fields.phone_number,
+            country_code: fields.country_code,
+            postal_code: fields.postal_code,
+            shipping_address: fields.shipping_address,
+            billing_address: fields.billing_address,
+            prime_membership_types: fields.prime_membership_types,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

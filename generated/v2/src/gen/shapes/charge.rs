@@ -150,6 +150,10 @@ impl Charge {
 #[doc = concat!("Builder of [`", stringify!(Charge), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargeBuilder {
+    fields: ::std::boxed::Box<ChargeBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ChargeBuilderFields {
     charge_id: ::std::option::Option<ChargeId>,
     charge_permission_id: ::std::option::Option<ChargePermissionId>,
     charge_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -174,7 +178,7 @@ pub struct ChargeBuilder {
 impl ChargeBuilder {
     /// The charge id.
     pub fn charge_id(mut self, value: impl ::std::convert::Into<ChargeId>) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Its permission.
@@ -182,7 +186,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The authorized amount.
@@ -190,7 +194,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.charge_amount = ::std::option::Option::Some(value.into());
+        self.fields.charge_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The captured amount.
@@ -198,7 +202,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.capture_amount = ::std::option::Option::Some(value.into());
+        self.fields.capture_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The refunded amount.
@@ -206,7 +210,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.refunded_amount = ::std::option::Option::Some(value.into());
+        self.fields.refunded_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount in the ledger currency.
@@ -214,7 +218,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.converted_amount = ::std::option::Option::Some(value.into());
+        self.fields.converted_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The conversion rate.
@@ -222,7 +226,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.conversion_rate = ::std::option::Option::Some(value.into());
+        self.fields.conversion_rate = ::std::option::Option::Some(value.into());
         self
     }
     /// The statement text.
@@ -230,7 +234,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant's description.
@@ -238,7 +242,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<MerchantMetadata>,
     ) -> Self {
-        self.merchant_metadata = ::std::option::Option::Some(value.into());
+        self.fields.merchant_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider's reference.
@@ -246,7 +250,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderMetadata>,
     ) -> Self {
-        self.provider_metadata = ::std::option::Option::Some(value.into());
+        self.fields.provider_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// The platform id.
@@ -254,12 +258,12 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether it was captured on creation.
     pub fn capture_now(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.capture_now = ::std::option::Option::Some(value.into());
+        self.fields.capture_now = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether a pending authorization was accepted.
@@ -267,7 +271,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.can_handle_pending_authorization = ::std::option::Option::Some(
+        self.fields.can_handle_pending_authorization = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -277,12 +281,12 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargeInitiator>,
     ) -> Self {
-        self.charge_initiator = ::std::option::Option::Some(value.into());
+        self.fields.charge_initiator = ::std::option::Option::Some(value.into());
         self
     }
     /// Where it came from (echoed per .NET 2.7.0 notes, unverified in the type).
     pub fn channel(mut self, value: impl ::std::convert::Into<Channel>) -> Self {
-        self.channel = ::std::option::Option::Some(value.into());
+        self.fields.channel = ::std::option::Option::Some(value.into());
         self
     }
     /// AuthorizationInitiated, Authorized, CaptureInitiated, Captured, Canceled or Declined.
@@ -290,7 +294,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<StatusDetails>,
     ) -> Self {
-        self.status_details = ::std::option::Option::Some(value.into());
+        self.fields.status_details = ::std::option::Option::Some(value.into());
         self
     }
     /// When it was created.
@@ -298,7 +302,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// When an authorization expires (30 days).
@@ -306,7 +310,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.expiration_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox or Live.
@@ -314,7 +318,7 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
     ) -> Self {
-        self.release_environment = ::std::option::Option::Some(value.into());
+        self.fields.release_environment = ::std::option::Option::Some(value.into());
         self
     }
     /// The result return URL (.NET 2.7.3).
@@ -322,35 +326,36 @@ impl ChargeBuilder {
         mut self,
         value: impl ::std::convert::Into<WebCheckoutDetails>,
     ) -> Self {
-        self.web_checkout_details = ::std::option::Option::Some(value.into());
+        self.fields.web_checkout_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Charge, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Charge");
         let value = Charge {
-            charge_id: self.charge_id,
-            charge_permission_id: self.charge_permission_id,
-            charge_amount: self.charge_amount,
-            capture_amount: self.capture_amount,
-            refunded_amount: self.refunded_amount,
-            converted_amount: self.converted_amount,
-            conversion_rate: self.conversion_rate,
-            soft_descriptor: self.soft_descriptor,
-            merchant_metadata: self.merchant_metadata,
-            provider_metadata: self.provider_metadata,
-            platform_id: self.platform_id,
-            capture_now: self.capture_now,
-            can_handle_pending_authorization: self.can_handle_pending_authorization,
-            charge_initiator: self.charge_initiator,
-            channel: self.channel,
-            status_details: self.status_details,
-            creation_timestamp: self.creation_timestamp,
-            expiration_timestamp: self.expiration_timestamp,
-            release_environment: self.release_environment,
-            web_checkout_details: self.web_checkout_details,
+            charge_id: fields.charge_id,
+            charge_permission_id: fields.charge_permission_id,
+            charge_amount: fields.charge_amount,
+            capture_amount: fields.capture_amount,
+            refunded_amount: fields.refunded_amount,
+            converted_amount: fields.converted_amount,
+            conversion_rate: fields.conversion_rate,
+            soft_descriptor: fields.soft_descriptor,
+            merchant_metadata: fields.merchant_metadata,
+            provider_metadata: fields.provider_metadata,
+            platform_id: fields.platform_id,
+            capture_now: fields.capture_now,
+            can_handle_pending_authorization: fields.can_handle_pending_authorization,
+            charge_initiator: fields.charge_initiator,
+            channel: fields.channel,
+            status_details: fields.status_details,
+            creation_timestamp: fields.creation_timestamp,
+            expiration_timestamp: fields.expiration_timestamp,
+            release_environment: fields.release_environment,
+            web_checkout_details: fields.web_checkout_details,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

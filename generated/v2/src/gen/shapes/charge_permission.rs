@@ -153,6 +153,10 @@ impl ChargePermission {
 #[doc = concat!("Builder of [`", stringify!(ChargePermission), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargePermissionBuilder {
+    fields: ::std::boxed::Box<ChargePermissionBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ChargePermissionBuilderFields {
     charge_permission_id: ::std::option::Option<ChargePermissionId>,
     charge_permission_reference_id: ::std::option::Option<::std::string::String>,
     amazon_pay_token: ::std::option::Option<::std::string::String>,
@@ -178,7 +182,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant's reference.
@@ -186,7 +190,9 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.charge_permission_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_reference_id = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Seen in fixtures.
@@ -194,7 +200,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.amazon_pay_token = ::std::option::Option::Some(value.into());
+        self.fields.amazon_pay_token = ::std::option::Option::Some(value.into());
         self
     }
     /// The platform id.
@@ -202,12 +208,12 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer (readable for 30 days for OneTime permissions).
     pub fn buyer(mut self, value: impl ::std::convert::Into<Buyer>) -> Self {
-        self.buyer = ::std::option::Option::Some(value.into());
+        self.fields.buyer = ::std::option::Option::Some(value.into());
         self
     }
     /// The shipping address.
@@ -215,12 +221,12 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<Address>,
     ) -> Self {
-        self.shipping_address = ::std::option::Option::Some(value.into());
+        self.fields.shipping_address = ::std::option::Option::Some(value.into());
         self
     }
     /// The billing address.
     pub fn billing_address(mut self, value: impl ::std::convert::Into<Address>) -> Self {
-        self.billing_address = ::std::option::Option::Some(value.into());
+        self.fields.billing_address = ::std::option::Option::Some(value.into());
         self
     }
     /// The chosen payment methods.
@@ -228,7 +234,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentPreferenceList>,
     ) -> Self {
-        self.payment_preferences = ::std::option::Option::Some(value.into());
+        self.fields.payment_preferences = ::std::option::Option::Some(value.into());
         self
     }
     /// Chargeable, NonChargeable or Closed, with reasons.
@@ -236,7 +242,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionStatusDetails>,
     ) -> Self {
-        self.status_details = ::std::option::Option::Some(value.into());
+        self.fields.status_details = ::std::option::Option::Some(value.into());
         self
     }
     /// When it was created.
@@ -244,7 +250,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// When it expires: null for PaymentMethodOnFile, +180 days for OneTime.
@@ -252,7 +258,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.expiration_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The merchant's description.
@@ -260,7 +266,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<MerchantMetadata>,
     ) -> Self {
-        self.merchant_metadata = ::std::option::Option::Some(value.into());
+        self.fields.merchant_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox or Live.
@@ -268,12 +274,12 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
     ) -> Self {
-        self.release_environment = ::std::option::Option::Some(value.into());
+        self.fields.release_environment = ::std::option::Option::Some(value.into());
         self
     }
     /// What may still be charged.
     pub fn limits(mut self, value: impl ::std::convert::Into<Limits>) -> Self {
-        self.limits = ::std::option::Option::Some(value.into());
+        self.fields.limits = ::std::option::Option::Some(value.into());
         self
     }
     /// The currency shown to the buyer.
@@ -281,7 +287,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<CurrencyCode>,
     ) -> Self {
-        self.presentment_currency = ::std::option::Option::Some(value.into());
+        self.fields.presentment_currency = ::std::option::Option::Some(value.into());
         self
     }
     /// OneTime, Recurring or PaymentMethodOnFile.
@@ -289,7 +295,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionType>,
     ) -> Self {
-        self.charge_permission_type = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Recurring charges expected.
@@ -297,7 +303,7 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<RecurringMetadata>,
     ) -> Self {
-        self.recurring_metadata = ::std::option::Option::Some(value.into());
+        self.fields.recurring_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Saved Wallet options.
@@ -305,33 +311,36 @@ impl ChargePermissionBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentMethodOnFileMetadata>,
     ) -> Self {
-        self.payment_method_on_file_metadata = ::std::option::Option::Some(value.into());
+        self.fields.payment_method_on_file_metadata = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ChargePermission, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ChargePermission");
         let value = ChargePermission {
-            charge_permission_id: self.charge_permission_id,
-            charge_permission_reference_id: self.charge_permission_reference_id,
-            amazon_pay_token: self.amazon_pay_token,
-            platform_id: self.platform_id,
-            buyer: self.buyer,
-            shipping_address: self.shipping_address,
-            billing_address: self.billing_address,
-            payment_preferences: self.payment_preferences,
-            status_details: self.status_details,
-            creation_timestamp: self.creation_timestamp,
-            expiration_timestamp: self.expiration_timestamp,
-            merchant_metadata: self.merchant_metadata,
-            release_environment: self.release_environment,
-            limits: self.limits,
-            presentment_currency: self.presentment_currency,
-            charge_permission_type: self.charge_permission_type,
-            recurring_metadata: self.recurring_metadata,
-            payment_method_on_file_metadata: self.payment_method_on_file_metadata,
+            charge_permission_id: fields.charge_permission_id,
+            charge_permission_reference_id: fields.charge_permission_reference_id,
+            amazon_pay_token: fields.amazon_pay_token,
+            platform_id: fields.platform_id,
+            buyer: fields.buyer,
+            shipping_address: fields.shipping_address,
+            billing_address: fields.billing_address,
+            payment_preferences: fields.payment_preferences,
+            status_details: fields.status_details,
+            creation_timestamp: fields.creation_timestamp,
+            expiration_timestamp: fields.expiration_timestamp,
+            merchant_metadata: fields.merchant_metadata,
+            release_environment: fields.release_environment,
+            limits: fields.limits,
+            presentment_currency: fields.presentment_currency,
+            charge_permission_type: fields.charge_permission_type,
+            recurring_metadata: fields.recurring_metadata,
+            payment_method_on_file_metadata: fields.payment_method_on_file_metadata,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

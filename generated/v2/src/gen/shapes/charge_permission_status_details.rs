@@ -37,6 +37,10 @@ impl ChargePermissionStatusDetails {
 #[doc = concat!("Builder of [`", stringify!(ChargePermissionStatusDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargePermissionStatusDetailsBuilder {
+    fields: ::std::boxed::Box<ChargePermissionStatusDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ChargePermissionStatusDetailsBuilderFields {
     state: ::std::option::Option<State>,
     reasons: ::std::option::Option<ReasonList>,
     last_updated_timestamp: ::std::option::Option<::amazon_pay_protocol::Timestamp>,
@@ -44,12 +48,12 @@ pub struct ChargePermissionStatusDetailsBuilder {
 impl ChargePermissionStatusDetailsBuilder {
     /// `Chargeable`, `NonChargeable` or `Closed`.
     pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.fields.state = ::std::option::Option::Some(value.into());
         self
     }
     /// Why (null when none).
     pub fn reasons(mut self, value: impl ::std::convert::Into<ReasonList>) -> Self {
-        self.reasons = ::std::option::Option::Some(value.into());
+        self.fields.reasons = ::std::option::Option::Some(value.into());
         self
     }
     /// When the state last changed.
@@ -57,7 +61,7 @@ impl ChargePermissionStatusDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.last_updated_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.last_updated_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -67,13 +71,14 @@ impl ChargePermissionStatusDetailsBuilder {
         ChargePermissionStatusDetails,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ChargePermissionStatusDetails",
         );
         let value = ChargePermissionStatusDetails {
-            state: self.state,
-            reasons: self.reasons,
-            last_updated_timestamp: self.last_updated_timestamp,
+            state: fields.state,
+            reasons: fields.reasons,
+            last_updated_timestamp: fields.last_updated_timestamp,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -246,6 +246,10 @@ impl CheckoutSession {
 #[doc = concat!("Builder of [`", stringify!(CheckoutSession), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CheckoutSessionBuilder {
+    fields: ::std::boxed::Box<CheckoutSessionBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct CheckoutSessionBuilderFields {
     checkout_session_id: ::std::option::Option<CheckoutSessionId>,
     web_checkout_details: ::std::option::Option<WebCheckoutDetails>,
     product_type: ::std::option::Option<ProductType>,
@@ -282,7 +286,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<CheckoutSessionId>,
     ) -> Self {
-        self.checkout_session_id = ::std::option::Option::Some(value.into());
+        self.fields.checkout_session_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Return URLs and, once ready, `amazonPayRedirectUrl`.
@@ -290,7 +294,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<WebCheckoutDetails>,
     ) -> Self {
-        self.web_checkout_details = ::std::option::Option::Some(value.into());
+        self.fields.web_checkout_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether goods are shipped.
@@ -298,7 +302,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<ProductType>,
     ) -> Self {
-        self.product_type = ::std::option::Option::Some(value.into());
+        self.fields.product_type = ::std::option::Option::Some(value.into());
         self
     }
     /// What the checkout charges.
@@ -306,7 +310,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentDetails>,
     ) -> Self {
-        self.payment_details = ::std::option::Option::Some(value.into());
+        self.fields.payment_details = ::std::option::Option::Some(value.into());
         self
     }
     /// OneTime, Recurring or PaymentMethodOnFile.
@@ -314,7 +318,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionType>,
     ) -> Self {
-        self.charge_permission_type = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_type = ::std::option::Option::Some(value.into());
         self
     }
     /// Recurring charges expected.
@@ -322,7 +326,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<RecurringMetadata>,
     ) -> Self {
-        self.recurring_metadata = ::std::option::Option::Some(value.into());
+        self.fields.recurring_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Saved Wallet options.
@@ -330,7 +334,9 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentMethodOnFileMetadata>,
     ) -> Self {
-        self.payment_method_on_file_metadata = ::std::option::Option::Some(value.into());
+        self.fields.payment_method_on_file_metadata = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// The merchant's order description.
@@ -338,7 +344,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<MerchantMetadata>,
     ) -> Self {
-        self.merchant_metadata = ::std::option::Option::Some(value.into());
+        self.fields.merchant_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Free data for the merchant or provider.
@@ -346,17 +352,17 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.supplementary_data = ::std::option::Option::Some(value.into());
+        self.fields.supplementary_data = ::std::option::Option::Some(value.into());
         self
     }
     /// The buyer.
     pub fn buyer(mut self, value: impl ::std::convert::Into<Buyer>) -> Self {
-        self.buyer = ::std::option::Option::Some(value.into());
+        self.fields.buyer = ::std::option::Option::Some(value.into());
         self
     }
     /// The billing address.
     pub fn billing_address(mut self, value: impl ::std::convert::Into<Address>) -> Self {
-        self.billing_address = ::std::option::Option::Some(value.into());
+        self.fields.billing_address = ::std::option::Option::Some(value.into());
         self
     }
     /// The chosen payment methods.
@@ -364,7 +370,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentPreferenceList>,
     ) -> Self {
-        self.payment_preferences = ::std::option::Option::Some(value.into());
+        self.fields.payment_preferences = ::std::option::Option::Some(value.into());
         self
     }
     /// Open, Completed or Canceled.
@@ -372,7 +378,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<StatusDetails>,
     ) -> Self {
-        self.status_details = ::std::option::Option::Some(value.into());
+        self.fields.status_details = ::std::option::Option::Some(value.into());
         self
     }
     /// The shipping address.
@@ -380,7 +386,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<Address>,
     ) -> Self {
-        self.shipping_address = ::std::option::Option::Some(value.into());
+        self.fields.shipping_address = ::std::option::Option::Some(value.into());
         self
     }
     /// Multi-address checkout: the addresses, which the service writes as an array of JSON strings (every SDK re-parses them, `enhanceResponseWithShippingAddressList`).
@@ -388,7 +394,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<AddressList>,
     ) -> Self {
-        self.shipping_address_list = ::std::option::Option::Some(value.into());
+        self.fields.shipping_address_list = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount per address.
@@ -396,7 +402,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<MultiAddressesCheckoutMetadata>,
     ) -> Self {
-        self.multi_addresses_checkout_metadata = ::std::option::Option::Some(
+        self.fields.multi_addresses_checkout_metadata = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -406,7 +412,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.platform_id = ::std::option::Option::Some(value.into());
+        self.fields.platform_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Set once completed.
@@ -414,12 +420,12 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<ChargePermissionId>,
     ) -> Self {
-        self.charge_permission_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_permission_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Set when an authorization was made.
     pub fn charge_id(mut self, value: impl ::std::convert::Into<ChargeId>) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     /// What the session still lacks.
@@ -427,7 +433,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<ConstraintList>,
     ) -> Self {
-        self.constraints = ::std::option::Option::Some(value.into());
+        self.fields.constraints = ::std::option::Option::Some(value.into());
         self
     }
     /// When the session was created.
@@ -435,7 +441,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// When it expires (creation + 24 h).
@@ -443,12 +449,12 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.expiration_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.expiration_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// The store.
     pub fn store_id(mut self, value: impl ::std::convert::Into<StoreId>) -> Self {
-        self.store_id = ::std::option::Option::Some(value.into());
+        self.fields.store_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The provider's reference.
@@ -456,7 +462,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<ProviderMetadata>,
     ) -> Self {
-        self.provider_metadata = ::std::option::Option::Some(value.into());
+        self.fields.provider_metadata = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox or Live.
@@ -464,7 +470,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
     ) -> Self {
-        self.release_environment = ::std::option::Option::Some(value.into());
+        self.fields.release_environment = ::std::option::Option::Some(value.into());
         self
     }
     /// The "place order" button text (.NET 2.7.1).
@@ -472,7 +478,7 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.checkout_button_text = ::std::option::Option::Some(value.into());
+        self.fields.checkout_button_text = ::std::option::Option::Some(value.into());
         self
     }
     /// Delivery restrictions.
@@ -480,42 +486,43 @@ impl CheckoutSessionBuilder {
         mut self,
         value: impl ::std::convert::Into<DeliverySpecifications>,
     ) -> Self {
-        self.delivery_specifications = ::std::option::Option::Some(value.into());
+        self.fields.delivery_specifications = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<CheckoutSession, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CheckoutSession");
         let value = CheckoutSession {
-            checkout_session_id: self.checkout_session_id,
-            web_checkout_details: self.web_checkout_details,
-            product_type: self.product_type,
-            payment_details: self.payment_details,
-            charge_permission_type: self.charge_permission_type,
-            recurring_metadata: self.recurring_metadata,
-            payment_method_on_file_metadata: self.payment_method_on_file_metadata,
-            merchant_metadata: self.merchant_metadata,
-            supplementary_data: self.supplementary_data,
-            buyer: self.buyer,
-            billing_address: self.billing_address,
-            payment_preferences: self.payment_preferences,
-            status_details: self.status_details,
-            shipping_address: self.shipping_address,
-            shipping_address_list: self.shipping_address_list,
-            multi_addresses_checkout_metadata: self.multi_addresses_checkout_metadata,
-            platform_id: self.platform_id,
-            charge_permission_id: self.charge_permission_id,
-            charge_id: self.charge_id,
-            constraints: self.constraints,
-            creation_timestamp: self.creation_timestamp,
-            expiration_timestamp: self.expiration_timestamp,
-            store_id: self.store_id,
-            provider_metadata: self.provider_metadata,
-            release_environment: self.release_environment,
-            checkout_button_text: self.checkout_button_text,
-            delivery_specifications: self.delivery_specifications,
+            checkout_session_id: fields.checkout_session_id,
+            web_checkout_details: fields.web_checkout_details,
+            product_type: fields.product_type,
+            payment_details: fields.payment_details,
+            charge_permission_type: fields.charge_permission_type,
+            recurring_metadata: fields.recurring_metadata,
+            payment_method_on_file_metadata: fields.payment_method_on_file_metadata,
+            merchant_metadata: fields.merchant_metadata,
+            supplementary_data: fields.supplementary_data,
+            buyer: fields.buyer,
+            billing_address: fields.billing_address,
+            payment_preferences: fields.payment_preferences,
+            status_details: fields.status_details,
+            shipping_address: fields.shipping_address,
+            shipping_address_list: fields.shipping_address_list,
+            multi_addresses_checkout_metadata: fields.multi_addresses_checkout_metadata,
+            platform_id: fields.platform_id,
+            charge_permission_id: fields.charge_permission_id,
+            charge_id: fields.charge_id,
+            constraints: fields.constraints,
+            creation_timestamp: fields.creation_timestamp,
+            expiration_timestamp: fields.expiration_timestamp,
+            store_id: fields.store_id,
+            provider_metadata: fields.provider_metadata,
+            release_environment: fields.release_environment,
+            checkout_button_text: fields.checkout_button_text,
+            delivery_specifications: fields.delivery_specifications,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -26,6 +26,10 @@ impl Constraint {
 #[doc = concat!("Builder of [`", stringify!(Constraint), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ConstraintBuilder {
+    fields: ::std::boxed::Box<ConstraintBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ConstraintBuilderFields {
     constraint_id: ::std::option::Option<ConstraintId>,
     description: ::std::option::Option<::std::string::String>,
 }
@@ -35,7 +39,7 @@ impl ConstraintBuilder {
         mut self,
         value: impl ::std::convert::Into<ConstraintId>,
     ) -> Self {
-        self.constraint_id = ::std::option::Option::Some(value.into());
+        self.fields.constraint_id = ::std::option::Option::Some(value.into());
         self
     }
     /// In words.
@@ -43,17 +47,18 @@ impl ConstraintBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.description = ::std::option::Option::Some(value.into());
+        self.fields.description = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Constraint, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Constraint");
         let value = Constraint {
-            constraint_id: self.constraint_id,
-            description: self.description,
+            constraint_id: fields.constraint_id,
+            description: fields.description,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -40,6 +40,10 @@ impl DeliverySpecifications {
 #[doc = concat!("Builder of [`", stringify!(DeliverySpecifications), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct DeliverySpecificationsBuilder {
+    fields: ::std::boxed::Box<DeliverySpecificationsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct DeliverySpecificationsBuilderFields {
     special_restrictions: ::std::option::Option<SpecialRestrictionList>,
     address_restrictions: ::std::option::Option<AddressRestrictions>,
 }
@@ -49,7 +53,7 @@ impl DeliverySpecificationsBuilder {
         mut self,
         value: impl ::std::convert::Into<SpecialRestrictionList>,
     ) -> Self {
-        self.special_restrictions = ::std::option::Option::Some(value.into());
+        self.fields.special_restrictions = ::std::option::Option::Some(value.into());
         self
     }
     /// Regions allowed or refused.
@@ -57,7 +61,7 @@ impl DeliverySpecificationsBuilder {
         mut self,
         value: impl ::std::convert::Into<AddressRestrictions>,
     ) -> Self {
-        self.address_restrictions = ::std::option::Option::Some(value.into());
+        self.fields.address_restrictions = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -67,12 +71,13 @@ impl DeliverySpecificationsBuilder {
         DeliverySpecifications,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "DeliverySpecifications",
         );
         let value = DeliverySpecifications {
-            special_restrictions: self.special_restrictions,
-            address_restrictions: self.address_restrictions,
+            special_restrictions: fields.special_restrictions,
+            address_restrictions: fields.address_restrictions,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

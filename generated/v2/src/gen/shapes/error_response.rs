@@ -26,6 +26,10 @@ impl ErrorResponse {
 #[doc = concat!("Builder of [`", stringify!(ErrorResponse), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ErrorResponseBuilder {
+    fields: ::std::boxed::Box<ErrorResponseBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ErrorResponseBuilderFields {
     reason_code: ::std::option::Option<::std::string::String>,
     message: ::std::option::Option<::std::string::String>,
 }
@@ -35,7 +39,7 @@ impl ErrorResponseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reason_code = ::std::option::Option::Some(value.into());
+        self.fields.reason_code = ::std::option::Option::Some(value.into());
         self
     }
     /// The service's explanation.
@@ -43,17 +47,18 @@ impl ErrorResponseBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.message = ::std::option::Option::Some(value.into());
+        self.fields.message = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ErrorResponse, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ErrorResponse");
         let value = ErrorResponse {
-            reason_code: self.reason_code,
-            message: self.message,
+            reason_code: fields.reason_code,
+            message: fields.message,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

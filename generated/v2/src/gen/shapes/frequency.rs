@@ -26,28 +26,33 @@ impl Frequency {
 #[doc = concat!("Builder of [`", stringify!(Frequency), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct FrequencyBuilder {
+    fields: ::std::boxed::Box<FrequencyBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct FrequencyBuilderFields {
     unit: ::std::option::Option<FrequencyUnit>,
     value: ::std::option::Option<i64>,
 }
 impl FrequencyBuilder {
     /// The unit.
     pub fn unit(mut self, value: impl ::std::convert::Into<FrequencyUnit>) -> Self {
-        self.unit = ::std::option::Option::Some(value.into());
+        self.fields.unit = ::std::option::Option::Some(value.into());
         self
     }
     /// How many units.
     pub fn value(mut self, value: impl ::std::convert::Into<i64>) -> Self {
-        self.value = ::std::option::Option::Some(value.into());
+        self.fields.value = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Frequency, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Frequency");
         let value = Frequency {
-            unit: self.unit,
-            value: self.value,
+            unit: fields.unit,
+            value: fields.value,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

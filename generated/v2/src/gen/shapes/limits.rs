@@ -36,6 +36,10 @@ impl Limits {
 #[doc = concat!("Builder of [`", stringify!(Limits), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct LimitsBuilder {
+    fields: ::std::boxed::Box<LimitsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct LimitsBuilderFields {
     amount_limit: ::std::option::Option<::amazon_pay_protocol::Money>,
     amount_balance: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
@@ -45,7 +49,7 @@ impl LimitsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.amount_limit = ::std::option::Option::Some(value.into());
+        self.fields.amount_limit = ::std::option::Option::Some(value.into());
         self
     }
     /// What remains.
@@ -53,17 +57,18 @@ impl LimitsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.amount_balance = ::std::option::Option::Some(value.into());
+        self.fields.amount_balance = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Limits, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Limits");
         let value = Limits {
-            amount_limit: self.amount_limit,
-            amount_balance: self.amount_balance,
+            amount_limit: fields.amount_limit,
+            amount_balance: fields.amount_balance,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

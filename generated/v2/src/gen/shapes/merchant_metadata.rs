@@ -44,6 +44,10 @@ impl MerchantMetadata {
 #[doc = concat!("Builder of [`", stringify!(MerchantMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct MerchantMetadataBuilder {
+    fields: ::std::boxed::Box<MerchantMetadataBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct MerchantMetadataBuilderFields {
     merchant_reference_id: ::std::option::Option<::std::string::String>,
     merchant_store_name: ::std::option::Option<::std::string::String>,
     note_to_buyer: ::std::option::Option<::std::string::String>,
@@ -55,7 +59,7 @@ impl MerchantMetadataBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.merchant_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.merchant_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The store name shown to the buyer.
@@ -63,7 +67,7 @@ impl MerchantMetadataBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.merchant_store_name = ::std::option::Option::Some(value.into());
+        self.fields.merchant_store_name = ::std::option::Option::Some(value.into());
         self
     }
     /// A note shown to the buyer.
@@ -71,7 +75,7 @@ impl MerchantMetadataBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.note_to_buyer = ::std::option::Option::Some(value.into());
+        self.fields.note_to_buyer = ::std::option::Option::Some(value.into());
         self
     }
     /// Free text for the merchant.
@@ -79,19 +83,20 @@ impl MerchantMetadataBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.custom_information = ::std::option::Option::Some(value.into());
+        self.fields.custom_information = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<MerchantMetadata, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("MerchantMetadata");
         let value = MerchantMetadata {
-            merchant_reference_id: self.merchant_reference_id,
-            merchant_store_name: self.merchant_store_name,
-            note_to_buyer: self.note_to_buyer,
-            custom_information: self.custom_information,
+            merchant_reference_id: fields.merchant_reference_id,
+            merchant_store_name: fields.merchant_store_name,
+            note_to_buyer: fields.note_to_buyer,
+            custom_information: fields.custom_information,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -78,6 +78,10 @@ impl PaymentDetails {
 #[doc = concat!("Builder of [`", stringify!(PaymentDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentDetailsBuilder {
+    fields: ::std::boxed::Box<PaymentDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct PaymentDetailsBuilderFields {
     payment_intent: ::std::option::Option<PaymentIntent>,
     can_handle_pending_authorization: ::std::option::Option<bool>,
     charge_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -94,7 +98,7 @@ impl PaymentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<PaymentIntent>,
     ) -> Self {
-        self.payment_intent = ::std::option::Option::Some(value.into());
+        self.fields.payment_intent = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether the merchant accepts an authorization that is still pending (202 on Complete).
@@ -102,7 +106,7 @@ impl PaymentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<bool>,
     ) -> Self {
-        self.can_handle_pending_authorization = ::std::option::Option::Some(
+        self.fields.can_handle_pending_authorization = ::std::option::Option::Some(
             value.into(),
         );
         self
@@ -112,7 +116,7 @@ impl PaymentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.charge_amount = ::std::option::Option::Some(value.into());
+        self.fields.charge_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The total of the order.
@@ -120,7 +124,7 @@ impl PaymentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.total_order_amount = ::std::option::Option::Some(value.into());
+        self.fields.total_order_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The currency shown to the buyer.
@@ -128,17 +132,17 @@ impl PaymentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<CurrencyCode>,
     ) -> Self {
-        self.presentment_currency = ::std::option::Option::Some(value.into());
+        self.fields.presentment_currency = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether captures may exceed the original amount.
     pub fn allow_overcharge(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.allow_overcharge = ::std::option::Option::Some(value.into());
+        self.fields.allow_overcharge = ::std::option::Option::Some(value.into());
         self
     }
     /// Whether a OneTime permission lives 13 months instead of 180 days (reference §4.2).
     pub fn extend_expiration(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.extend_expiration = ::std::option::Option::Some(value.into());
+        self.fields.extend_expiration = ::std::option::Option::Some(value.into());
         self
     }
     /// The text on the buyer's statement.
@@ -146,7 +150,7 @@ impl PaymentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// An estimate of the order total.
@@ -154,24 +158,25 @@ impl PaymentDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.estimate_order_total = ::std::option::Option::Some(value.into());
+        self.fields.estimate_order_total = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<PaymentDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("PaymentDetails");
         let value = PaymentDetails {
-            payment_intent: self.payment_intent,
-            can_handle_pending_authorization: self.can_handle_pending_authorization,
-            charge_amount: self.charge_amount,
-            total_order_amount: self.total_order_amount,
-            presentment_currency: self.presentment_currency,
-            allow_overcharge: self.allow_overcharge,
-            extend_expiration: self.extend_expiration,
-            soft_descriptor: self.soft_descriptor,
-            estimate_order_total: self.estimate_order_total,
+            payment_intent: fields.payment_intent,
+            can_handle_pending_authorization: fields.can_handle_pending_authorization,
+            charge_amount: fields.charge_amount,
+            total_order_amount: fields.total_order_amount,
+            presentment_currency: fields.presentment_currency,
+            allow_overcharge: fields.allow_overcharge,
+            extend_expiration: fields.extend_expiration,
+            soft_descriptor: fields.soft_descriptor,
+            estimate_order_total: fields.estimate_order_total,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -23,12 +23,16 @@ impl PaymentMethodOnFileMetadata {
 #[doc = concat!("Builder of [`", stringify!(PaymentMethodOnFileMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentMethodOnFileMetadataBuilder {
+    fields: ::std::boxed::Box<PaymentMethodOnFileMetadataBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct PaymentMethodOnFileMetadataBuilderFields {
     setup_only: ::std::option::Option<bool>,
 }
 impl PaymentMethodOnFileMetadataBuilder {
     /// Only save the payment method (Setup Intent); then `paymentIntent` must be `Confirm` and no amount is needed.
     pub fn setup_only(mut self, value: impl ::std::convert::Into<bool>) -> Self {
-        self.setup_only = ::std::option::Option::Some(value.into());
+        self.fields.setup_only = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
@@ -38,11 +42,12 @@ impl PaymentMethodOnFileMetadataBuilder {
         PaymentMethodOnFileMetadata,
         ::amazon_pay_protocol::BuildError,
     > {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "PaymentMethodOnFileMetadata",
         );
         let value = PaymentMethodOnFileMetadata {
-            setup_only: self.setup_only,
+            setup_only: fields.setup_only,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

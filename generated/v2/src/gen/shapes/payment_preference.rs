@@ -27,6 +27,10 @@ impl PaymentPreference {
 #[doc = concat!("Builder of [`", stringify!(PaymentPreference), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentPreferenceBuilder {
+    fields: ::std::boxed::Box<PaymentPreferenceBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct PaymentPreferenceBuilderFields {
     payment_descriptor: ::std::option::Option<::std::string::String>,
 }
 impl PaymentPreferenceBuilder {
@@ -35,16 +39,17 @@ impl PaymentPreferenceBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.payment_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.payment_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<PaymentPreference, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("PaymentPreference");
         let value = PaymentPreference {
-            payment_descriptor: self.payment_descriptor,
+            payment_descriptor: fields.payment_descriptor,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

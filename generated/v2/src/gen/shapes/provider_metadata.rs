@@ -27,6 +27,10 @@ impl ProviderMetadata {
 #[doc = concat!("Builder of [`", stringify!(ProviderMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderMetadataBuilder {
+    fields: ::std::boxed::Box<ProviderMetadataBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ProviderMetadataBuilderFields {
     provider_reference_id: ::std::option::Option<::std::string::String>,
 }
 impl ProviderMetadataBuilder {
@@ -35,16 +39,17 @@ impl ProviderMetadataBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.provider_reference_id = ::std::option::Option::Some(value.into());
+        self.fields.provider_reference_id = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<ProviderMetadata, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderMetadata");
         let value = ProviderMetadata {
-            provider_reference_id: self.provider_reference_id,
+            provider_reference_id: fields.provider_reference_id,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

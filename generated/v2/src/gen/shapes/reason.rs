@@ -30,13 +30,17 @@ impl Reason {
 #[doc = concat!("Builder of [`", stringify!(Reason), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ReasonBuilder {
+    fields: ::std::boxed::Box<ReasonBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct ReasonBuilderFields {
     reason_code: ::std::option::Option<ReasonCode>,
     reason_description: ::std::option::Option<::std::string::String>,
 }
 impl ReasonBuilder {
     /// The reason.
     pub fn reason_code(mut self, value: impl ::std::convert::Into<ReasonCode>) -> Self {
-        self.reason_code = ::std::option::Option::Some(value.into());
+        self.fields.reason_code = ::std::option::Option::Some(value.into());
         self
     }
     /// The reason in words.
@@ -44,17 +48,18 @@ impl ReasonBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reason_description = ::std::option::Option::Some(value.into());
+        self.fields.reason_description = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Reason, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Reason");
         let value = Reason {
-            reason_code: self.reason_code,
-            reason_description: self.reason_description,
+            reason_code: fields.reason_code,
+            reason_description: fields.reason_description,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

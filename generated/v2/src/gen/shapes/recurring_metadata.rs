@@ -34,13 +34,17 @@ impl RecurringMetadata {
 #[doc = concat!("Builder of [`", stringify!(RecurringMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RecurringMetadataBuilder {
+    fields: ::std::boxed::Box<RecurringMetadataBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct RecurringMetadataBuilderFields {
     frequency: ::std::option::Option<Frequency>,
     amount: ::std::option::Option<::amazon_pay_protocol::Money>,
 }
 impl RecurringMetadataBuilder {
     /// How often.
     pub fn frequency(mut self, value: impl ::std::convert::Into<Frequency>) -> Self {
-        self.frequency = ::std::option::Option::Some(value.into());
+        self.fields.frequency = ::std::option::Option::Some(value.into());
         self
     }
     /// How much each time.
@@ -48,17 +52,18 @@ impl RecurringMetadataBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.amount = ::std::option::Option::Some(value.into());
+        self.fields.amount = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<RecurringMetadata, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RecurringMetadata");
         let value = RecurringMetadata {
-            frequency: self.frequency,
-            amount: self.amount,
+            frequency: fields.frequency,
+            amount: fields.amount,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -58,6 +58,10 @@ impl Refund {
 #[doc = concat!("Builder of [`", stringify!(Refund), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RefundBuilder {
+    fields: ::std::boxed::Box<RefundBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct RefundBuilderFields {
     refund_id: ::std::option::Option<RefundId>,
     charge_id: ::std::option::Option<ChargeId>,
     refund_amount: ::std::option::Option<::amazon_pay_protocol::Money>,
@@ -69,12 +73,12 @@ pub struct RefundBuilder {
 impl RefundBuilder {
     /// The refund id.
     pub fn refund_id(mut self, value: impl ::std::convert::Into<RefundId>) -> Self {
-        self.refund_id = ::std::option::Option::Some(value.into());
+        self.fields.refund_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The refunded charge.
     pub fn charge_id(mut self, value: impl ::std::convert::Into<ChargeId>) -> Self {
-        self.charge_id = ::std::option::Option::Some(value.into());
+        self.fields.charge_id = ::std::option::Option::Some(value.into());
         self
     }
     /// The amount.
@@ -82,7 +86,7 @@ impl RefundBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Money>,
     ) -> Self {
-        self.refund_amount = ::std::option::Option::Some(value.into());
+        self.fields.refund_amount = ::std::option::Option::Some(value.into());
         self
     }
     /// The statement text.
@@ -90,7 +94,7 @@ impl RefundBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.soft_descriptor = ::std::option::Option::Some(value.into());
+        self.fields.soft_descriptor = ::std::option::Option::Some(value.into());
         self
     }
     /// When it was created.
@@ -98,7 +102,7 @@ impl RefundBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.creation_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.creation_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// RefundInitiated, Refunded or Declined (always asynchronous).
@@ -106,7 +110,7 @@ impl RefundBuilder {
         mut self,
         value: impl ::std::convert::Into<StatusDetails>,
     ) -> Self {
-        self.status_details = ::std::option::Option::Some(value.into());
+        self.fields.status_details = ::std::option::Option::Some(value.into());
         self
     }
     /// Sandbox or Live.
@@ -114,22 +118,23 @@ impl RefundBuilder {
         mut self,
         value: impl ::std::convert::Into<ReleaseEnvironment>,
     ) -> Self {
-        self.release_environment = ::std::option::Option::Some(value.into());
+        self.fields.release_environment = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Refund, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Refund");
         let value = Refund {
-            refund_id: self.refund_id,
-            charge_id: self.charge_id,
-            refund_amount: self.refund_amount,
-            soft_descriptor: self.soft_descriptor,
-            creation_timestamp: self.creation_timestamp,
-            status_details: self.status_details,
-            release_environment: self.release_environment,
+            refund_id: fields.refund_id,
+            charge_id: fields.charge_id,
+            refund_amount: fields.refund_amount,
+            soft_descriptor: fields.soft_descriptor,
+            creation_timestamp: fields.creation_timestamp,
+            status_details: fields.status_details,
+            release_environment: fields.release_environment,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

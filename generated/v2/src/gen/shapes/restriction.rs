@@ -36,6 +36,10 @@ impl Restriction {
 #[doc = concat!("Builder of [`", stringify!(Restriction), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RestrictionBuilder {
+    fields: ::std::boxed::Box<RestrictionBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct RestrictionBuilderFields {
     states_or_regions: ::std::option::Option<StringList>,
     zip_codes: ::std::option::Option<StringList>,
 }
@@ -45,22 +49,23 @@ impl RestrictionBuilder {
         mut self,
         value: impl ::std::convert::Into<StringList>,
     ) -> Self {
-        self.states_or_regions = ::std::option::Option::Some(value.into());
+        self.fields.states_or_regions = ::std::option::Option::Some(value.into());
         self
     }
     /// Postal codes.
     pub fn zip_codes(mut self, value: impl ::std::convert::Into<StringList>) -> Self {
-        self.zip_codes = ::std::option::Option::Some(value.into());
+        self.fields.zip_codes = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<Restriction, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Restriction");
         let value = Restriction {
-            states_or_regions: self.states_or_regions,
-            zip_codes: self.zip_codes,
+            states_or_regions: fields.states_or_regions,
+            zip_codes: fields.zip_codes,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -41,6 +41,10 @@ impl StatusDetails {
 #[doc = concat!("Builder of [`", stringify!(StatusDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct StatusDetailsBuilder {
+    fields: ::std::boxed::Box<StatusDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct StatusDetailsBuilderFields {
     state: ::std::option::Option<State>,
     reason_code: ::std::option::Option<ReasonCode>,
     reason_description: ::std::option::Option<::std::string::String>,
@@ -49,12 +53,12 @@ pub struct StatusDetailsBuilder {
 impl StatusDetailsBuilder {
     /// The state.
     pub fn state(mut self, value: impl ::std::convert::Into<State>) -> Self {
-        self.state = ::std::option::Option::Some(value.into());
+        self.fields.state = ::std::option::Option::Some(value.into());
         self
     }
     /// Why, when the state has a reason.
     pub fn reason_code(mut self, value: impl ::std::convert::Into<ReasonCode>) -> Self {
-        self.reason_code = ::std::option::Option::Some(value.into());
+        self.fields.reason_code = ::std::option::Option::Some(value.into());
         self
     }
     /// The reason in words.
@@ -62,7 +66,7 @@ impl StatusDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.reason_description = ::std::option::Option::Some(value.into());
+        self.fields.reason_description = ::std::option::Option::Some(value.into());
         self
     }
     /// When the state last changed.
@@ -70,19 +74,20 @@ impl StatusDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::amazon_pay_protocol::Timestamp>,
     ) -> Self {
-        self.last_updated_timestamp = ::std::option::Option::Some(value.into());
+        self.fields.last_updated_timestamp = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<StatusDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("StatusDetails");
         let value = StatusDetails {
-            state: self.state,
-            reason_code: self.reason_code,
-            reason_description: self.reason_description,
-            last_updated_timestamp: self.last_updated_timestamp,
+            state: fields.state,
+            reason_code: fields.reason_code,
+            reason_description: fields.reason_description,
+            last_updated_timestamp: fields.last_updated_timestamp,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)

@@ -51,6 +51,10 @@ impl WebCheckoutDetails {
 #[doc = concat!("Builder of [`", stringify!(WebCheckoutDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct WebCheckoutDetailsBuilder {
+    fields: ::std::boxed::Box<WebCheckoutDetailsBuilderFields>,
+}
+#[derive(Debug, Clone, Default)]
+struct WebCheckoutDetailsBuilderFields {
     checkout_review_return_url: ::std::option::Option<::std::string::String>,
     checkout_result_return_url: ::std::option::Option<::std::string::String>,
     checkout_cancel_url: ::std::option::Option<::std::string::String>,
@@ -63,7 +67,9 @@ impl WebCheckoutDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.checkout_review_return_url = ::std::option::Option::Some(value.into());
+        self.fields.checkout_review_return_url = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Where the buyer returns after Amazon Pay processed the checkout (PMoF setup, APB; also on Create Charge since .NET 2.7.3).
@@ -71,7 +77,9 @@ impl WebCheckoutDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.checkout_result_return_url = ::std::option::Option::Some(value.into());
+        self.fields.checkout_result_return_url = ::std::option::Option::Some(
+            value.into(),
+        );
         self
     }
     /// Where the buyer goes on cancel.
@@ -79,7 +87,7 @@ impl WebCheckoutDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.checkout_cancel_url = ::std::option::Option::Some(value.into());
+        self.fields.checkout_cancel_url = ::std::option::Option::Some(value.into());
         self
     }
     /// Response only: where to send the buyer once the session has its result URL and payment details.
@@ -87,7 +95,7 @@ impl WebCheckoutDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
-        self.amazon_pay_redirect_url = ::std::option::Option::Some(value.into());
+        self.fields.amazon_pay_redirect_url = ::std::option::Option::Some(value.into());
         self
     }
     /// `ProcessOrder` for the Additional Payment Button.
@@ -95,20 +103,21 @@ impl WebCheckoutDetailsBuilder {
         mut self,
         value: impl ::std::convert::Into<CheckoutMode>,
     ) -> Self {
-        self.checkout_mode = ::std::option::Option::Some(value.into());
+        self.fields.checkout_mode = ::std::option::Option::Some(value.into());
         self
     }
     /// Builds the value, or names every missing required field and broken constraint.
     pub fn build(
         self,
     ) -> ::std::result::Result<WebCheckoutDetails, ::amazon_pay_protocol::BuildError> {
+        let fields = *self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("WebCheckoutDetails");
         let value = WebCheckoutDetails {
-            checkout_review_return_url: self.checkout_review_return_url,
-            checkout_result_return_url: self.checkout_result_return_url,
-            checkout_cancel_url: self.checkout_cancel_url,
-            amazon_pay_redirect_url: self.amazon_pay_redirect_url,
-            checkout_mode: self.checkout_mode,
+            checkout_review_return_url: fields.checkout_review_return_url,
+            checkout_result_return_url: fields.checkout_result_return_url,
+            checkout_cancel_url: fields.checkout_cancel_url,
+            amazon_pay_redirect_url: fields.amazon_pay_redirect_url,
+            checkout_mode: fields.checkout_mode,
         };
         value.check_constraints(&mut errors);
         errors.into_result().map(|()| value)
