@@ -139,7 +139,7 @@ async fn objects(State(shared): State<Arc<Shared>>, Path(kind): Path<String>) ->
                 .map(|p| &p.document)
                 .collect::<Vec<_>>()
         ),
-        "charges" => json!(w.charges.values().map(|c| &c.document).collect::<Vec<_>>()),
+        "charges" => json!(w.charges().map(|c| &c.document).collect::<Vec<_>>()),
         "refunds" => json!(w.refunds.values().map(|r| &r.document).collect::<Vec<_>>()),
         other => {
             return Err(refuse(

@@ -15,6 +15,7 @@ pub mod front;
 mod handlers;
 mod ipn;
 mod limits;
+mod monthly;
 mod objects;
 pub mod records;
 pub mod state;

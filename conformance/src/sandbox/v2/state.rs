@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use super::monthly::{self, Month, Monthly};
 use super::records::{
     BuyerRecord, ChargeRecord, Event, PermissionRecord, RefundRecord, SavedAnswer, SessionRecord,
 };
@@ -35,7 +36,10 @@ fn children<'a, T>(
 pub struct State {
     pub sessions: BTreeMap<String, SessionRecord>,
     pub permissions: BTreeMap<String, PermissionRecord>,
-    pub charges: BTreeMap<String, ChargeRecord>,
+    /// Changed only through the charge accessors, which keep `monthly` up to date.
+    charges: BTreeMap<String, ChargeRecord>,
+    /// What each permission charged per month: derived from `charges`, never stored.
+    monthly: Monthly,
     pub refunds: BTreeMap<String, RefundRecord>,
     /// Keyed `merchant id/key`: keys are scoped per merchant (§5.4).
     pub answers: BTreeMap<String, SavedAnswer>,
@@ -51,6 +55,7 @@ impl Default for State {
             sessions: BTreeMap::new(),
             permissions: BTreeMap::new(),
             charges: BTreeMap::new(),
+            monthly: Monthly::default(),
             refunds: BTreeMap::new(),
             answers: BTreeMap::new(),
             buyers: BTreeMap::new(),
@@ -64,10 +69,61 @@ impl State {
     dirty_accessors! {
         sessions, session, session_mut, insert_session, SessionRecord, SESSION;
         permissions, permission, permission_mut, insert_permission, PermissionRecord, PERMISSION;
-        charges, charge, charge_mut, insert_charge, ChargeRecord, CHARGE;
         refunds, refund, refund_mut, insert_refund, RefundRecord, REFUND;
         answers, answer, answer_mut, insert_answer, SavedAnswer, IDEMPOTENCY;
         buyers, buyer, buyer_mut, insert_buyer, BuyerRecord, BUYER;
+    }
+
+    pub fn charge(&self, id: &str) -> Option<&ChargeRecord> {
+        self.charges.get(id)
+    }
+
+    /// Every charge, by id.
+    pub fn charges(&self) -> impl Iterator<Item = &ChargeRecord> {
+        self.charges.values()
+    }
+
+    /// Changes a charge with `change` (`None` when there is no such charge); the monthly
+    /// totals follow the change.
+    pub fn update_charge<R>(
+        &mut self,
+        id: &str,
+        change: impl FnOnce(&mut ChargeRecord) -> R,
+    ) -> Option<R> {
+        let record = self.charges.get_mut(id)?;
+        self.dirty.mark(CHARGE, id);
+        self.monthly.remove(record);
+        let result = change(record);
+        self.monthly.add(record);
+        Some(result)
+    }
+
+    pub fn insert_charge(&mut self, id: String, record: ChargeRecord) {
+        self.dirty.mark(CHARGE, id.clone());
+        self.put_charge(id, record);
+    }
+
+    /// Inserts or replaces a charge, and counts it in place of the one it replaces.
+    fn put_charge(&mut self, id: String, record: ChargeRecord) {
+        self.monthly.add(&record);
+        if let Some(replaced) = self.charges.insert(id, record) {
+            self.monthly.remove(&replaced);
+        }
+    }
+
+    /// What a permission has charged in `month`, declined and canceled charges left out.
+    pub fn charged_in_month(&self, permission_id: &str, month: Month) -> i64 {
+        let charged = self.monthly.charged(permission_id, month);
+        debug_assert_eq!(
+            charged,
+            self.charges_of(permission_id)
+                .filter_map(monthly::part_of)
+                .filter(|(m, _)| *m == month)
+                .map(|(_, amount)| amount)
+                .sum::<i64>(),
+            "the monthly totals of {permission_id} drifted from its charges"
+        );
+        charged
     }
 
     /// The charges of a permission. A charge's id is its permission's id with `-C…` appended
@@ -97,7 +153,8 @@ impl State {
                 self.permissions.insert(key, decode(kind, id, body)?);
             }
             CHARGE => {
-                self.charges.insert(key, decode(kind, id, body)?);
+                let record = decode(kind, id, body)?;
+                self.put_charge(key, record);
             }
             REFUND => {
                 self.refunds.insert(key, decode(kind, id, body)?);
@@ -118,6 +175,7 @@ impl State {
             sessions,
             permissions,
             charges,
+            monthly: _,
             refunds,
             answers,
             buyers,
@@ -135,5 +193,83 @@ impl State {
         });
         rows.extend(schedule.changes());
         rows
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use amazon_pay_protocol::v2::{Charge, State as ChargeState, StatusDetails};
+    use amazon_pay_protocol::{Money, Timestamp};
+
+    use super::*;
+    use crate::sandbox::v2::records::Owner;
+
+    fn charge(permission: &str, created: &str, yen: i64, state: ChargeState) -> ChargeRecord {
+        let mut status = StatusDetails::default();
+        status.state = Some(state);
+        let mut document = Charge::default();
+        document.charge_permission_id = Some(permission.into());
+        document.charge_amount = Some(Money::jpy(yen).unwrap());
+        document.creation_timestamp = Some(Timestamp::parse(created).unwrap());
+        document.status_details = Some(status);
+        ChargeRecord {
+            owner: Owner {
+                merchant_id: "M".into(),
+                sandbox: true,
+            },
+            document,
+        }
+    }
+
+    #[test]
+    fn monthly_totals_follow_new_changed_and_restored_charges() {
+        let mut state = State::default();
+        let november = "2026-11-30T23:59:59Z";
+        let december = "2026-12-01T00:00:00Z";
+        state.insert_charge(
+            "P1-C1".into(),
+            charge("P1", november, 1000, ChargeState::Captured),
+        );
+        state.insert_charge(
+            "P1-C2".into(),
+            charge("P1", december, 2000, ChargeState::Authorized),
+        );
+        state.insert_charge(
+            "P1-C3".into(),
+            charge("P1", december, 3000, ChargeState::Authorized),
+        );
+        state.insert_charge(
+            "P1-C4".into(),
+            charge("P1", december, 4000, ChargeState::Declined),
+        );
+        state.insert_charge(
+            "P2-C1".into(),
+            charge("P2", december, 500, ChargeState::Captured),
+        );
+        assert_eq!(state.charged_in_month("P1", (2026, 11)), 1000);
+        assert_eq!(state.charged_in_month("P1", (2026, 12)), 5000);
+        assert_eq!(state.charged_in_month("P2", (2026, 12)), 500);
+        assert_eq!(state.charged_in_month("P3", (2026, 12)), 0);
+
+        // A later decline or cancel takes the charge out; other changes keep it in.
+        state.update_charge("P1-C3", |c| {
+            c.document.status_details.as_mut().unwrap().state = Some(ChargeState::Canceled);
+        });
+        state.update_charge("P1-C2", |c| {
+            c.document.capture_amount = c.document.charge_amount.clone();
+        });
+        assert_eq!(state.charged_in_month("P1", (2026, 12)), 2000);
+
+        // Reading a stored row over the one in memory replaces it, not adds to it.
+        let stored = serde_json::to_string(state.charge("P1-C2").unwrap()).unwrap();
+        assert!(state.restore(CHARGE, "P1-C2", &stored).unwrap());
+        assert_eq!(state.charged_in_month("P1", (2026, 12)), 2000);
+        let mut restored = State::default();
+        for (id, record) in &state.charges {
+            let body = serde_json::to_string(record).unwrap();
+            assert!(restored.restore(CHARGE, id, &body).unwrap());
+        }
+        assert_eq!(restored.charged_in_month("P1", (2026, 12)), 2000);
+        assert_eq!(restored.charged_in_month("P1", (2026, 11)), 1000);
     }
 }

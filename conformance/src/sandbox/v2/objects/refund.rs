@@ -115,18 +115,20 @@ pub fn settle(ctx: &mut Ctx<'_>, id: &str) {
     if let Some(record) = ctx.state.refund_mut(id) {
         record.document.status_details = Some(status);
     }
-    let mut permission_id = String::new();
-    if let Some(charge) = ctx.state.charge_mut(&charge_id) {
-        permission_id = charge.permission_id().to_owned();
-        if declines_with.is_none()
-            && let Some(amount) = &amount
-        {
-            let total = match &charge.document.refunded_amount {
-                Some(before) => before.checked_add(amount),
-                None => Some(amount.clone()),
-            };
-            charge.document.refunded_amount = total;
-        }
-    }
+    let permission_id = ctx
+        .state
+        .update_charge(&charge_id, |charge| {
+            if declines_with.is_none()
+                && let Some(amount) = &amount
+            {
+                let total = match &charge.document.refunded_amount {
+                    Some(before) => before.checked_add(amount),
+                    None => Some(amount.clone()),
+                };
+                charge.document.refunded_amount = total;
+            }
+            charge.permission_id().to_owned()
+        })
+        .unwrap_or_default();
     ctx.notify(ObjectType::Refund, id, &permission_id, &owner);
 }

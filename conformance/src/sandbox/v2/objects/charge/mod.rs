@@ -62,16 +62,7 @@ pub fn cancelable(record: &ChargeRecord) -> bool {
 fn charged_this_month(ctx: &Ctx<'_>, permission_id: &str) -> i64 {
     let now = ctx.now.as_offset_date_time();
     ctx.state
-        .charges_of(permission_id)
-        .filter(|c| !matches!(state_of(c), Some(State::Declined | State::Canceled)))
-        .filter(|c| {
-            c.document.creation_timestamp.is_some_and(|t| {
-                let t = t.as_offset_date_time();
-                (t.year(), t.month()) == (now.year(), now.month())
-            })
-        })
-        .filter_map(|c| c.document.charge_amount.as_ref().map(Money::minor_units))
-        .sum()
+        .charged_in_month(permission_id, (now.year(), u8::from(now.month())))
 }
 
 /// Checks the amount against the region's currencies, the single-charge maximum, a OneTime
@@ -217,13 +208,13 @@ fn spend_balance(ctx: &mut Ctx<'_>, permission_id: &str, amount: &Money) {
 /// Moves a charge to `state` (with `reason`), and tells the merchant.
 fn set_state(ctx: &mut Ctx<'_>, id: &str, state: State, reason: Option<ReasonCode>) {
     let status = ctx.status(state, reason);
-    let Some(record) = ctx.state.charge_mut(id) else {
-        return;
-    };
-    record.document.status_details = Some(status);
-    let owner = record.owner.clone();
-    let permission_id = record.permission_id().to_owned();
-    ctx.notify(ObjectType::Charge, id, &permission_id, &owner);
+    let changed = ctx.state.update_charge(id, |record| {
+        record.document.status_details = Some(status);
+        (record.owner.clone(), record.permission_id().to_owned())
+    });
+    if let Some((owner, permission_id)) = changed {
+        ctx.notify(ObjectType::Charge, id, &permission_id, &owner);
+    }
 }
 
 /// Captures an Authorized charge, up to its amount.
@@ -265,12 +256,12 @@ pub fn capture(
             ));
         }
     };
-    if let Some(record) = ctx.state.charge_mut(id) {
+    ctx.state.update_charge(id, |record| {
         record.document.capture_amount = Some(amount.clone());
         if soft_descriptor.is_some() {
             record.document.soft_descriptor = soft_descriptor;
         }
-    }
+    });
     if pending {
         set_state(ctx, id, State::CaptureInitiated, None);
         ctx.schedule(

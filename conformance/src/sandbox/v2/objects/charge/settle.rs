@@ -36,9 +36,8 @@ pub fn settle_authorization(ctx: &mut Ctx<'_>, id: &str, declines_with: Option<&
             }
         }
         None if capture_now => {
-            if let Some(record) = ctx.state.charge_mut(id) {
-                record.document.capture_amount = amount;
-            }
+            ctx.state
+                .update_charge(id, |record| record.document.capture_amount = amount);
             set_state(ctx, id, State::Captured, None);
         }
         None => {
@@ -54,16 +53,18 @@ pub fn settle_authorization(ctx: &mut Ctx<'_>, id: &str, declines_with: Option<&
 }
 
 pub fn settle_capture(ctx: &mut Ctx<'_>, id: &str) {
-    let Some(record) = ctx.state.charge_mut(id) else {
-        return;
-    };
-    if state_of(record) != Some(&State::CaptureInitiated) {
-        return;
+    let settles = ctx.state.update_charge(id, |record| {
+        if state_of(record) != Some(&State::CaptureInitiated) {
+            return false;
+        }
+        if record.document.capture_amount.is_none() {
+            record.document.capture_amount = record.document.charge_amount.clone();
+        }
+        true
+    });
+    if settles == Some(true) {
+        set_state(ctx, id, State::Captured, None);
     }
-    if record.document.capture_amount.is_none() {
-        record.document.capture_amount = record.document.charge_amount.clone();
-    }
-    set_state(ctx, id, State::Captured, None);
 }
 
 /// An authorization not captured within 30 days is canceled (ExpiredUnused).
