@@ -9,7 +9,10 @@
 //!
 //! What a request answers must be durable, and that holds for what it read too: a request that
 //! saw changes still queued (its own or others') waits for them as well. One that saw only
-//! written state answers at once.
+//! written state answers at once. A request that changed nothing waits for the last change it
+//! saw and no later one: behind the last queued change, or, when every change is in the
+//! transaction being written, with that transaction. It never wakes the writer, which has
+//! that work already.
 //!
 //! When a transaction fails, the world holds changes the file does not, and changes queued
 //! after them were made on top of them: all of them fail (answered 500 by the caller), the
@@ -48,12 +51,16 @@ struct Core {
 #[derive(Default)]
 struct Queue {
     items: Vec<Item>,
-    /// Changes queued and not yet answered (written or failed), those being written included.
-    unsettled: usize,
+    /// While a transaction is being written: the answers of work that saw changes in it and
+    /// none queued after it, given with the transaction's outcome.
+    writing: Option<Vec<oneshot::Sender<Saved>>>,
     /// How many times the world was put back from the file.
     epoch: u64,
     /// A write failed since the last reload: every change of this epoch is lost.
     poisoned: bool,
+    /// The writer thread waits for work: a change queued now must wake it. Only then, since a
+    /// wakeup is a system call made under the world's lock.
+    idle: bool,
     closing: bool,
 }
 
@@ -94,14 +101,30 @@ impl Journal {
     /// nothing the work could have seen is still unwritten.
     pub fn queue(&self, rows: Vec<Row>) -> Option<Pending> {
         let mut queue = lock(&self.core.queue);
-        if rows.is_empty() && queue.unsettled == 0 && !queue.poisoned {
-            return None;
+        let queue = &mut *queue;
+        if rows.is_empty() && queue.items.is_empty() {
+            if queue.poisoned {
+                // What the work saw may be a lost change.
+                let (saved, pending) = oneshot::channel();
+                let _ = saved.send(Err(Arc::new(StoreError::Undone)));
+                return Some(pending);
+            }
+            // Nothing is being written: what the work saw is written.
+            let watchers = queue.writing.as_mut()?;
+            let (saved, pending) = oneshot::channel();
+            watchers.push(saved);
+            return Some(pending);
         }
         let (saved, pending) = oneshot::channel();
-        let epoch = queue.epoch;
-        queue.items.push(Item { epoch, rows, saved });
-        queue.unsettled += 1;
-        self.core.queued.notify_one();
+        let wake = !rows.is_empty() && queue.idle;
+        queue.items.push(Item {
+            epoch: queue.epoch,
+            rows,
+            saved,
+        });
+        if wake {
+            self.core.queued.notify_one();
+        }
         Some(pending)
     }
 
@@ -145,10 +168,12 @@ impl Core {
             {
                 let mut queue = lock(&self.queue);
                 while queue.items.is_empty() && !queue.closing {
+                    queue.idle = true;
                     queue = self
                         .queued
                         .wait(queue)
                         .unwrap_or_else(|poisoned| poisoned.into_inner());
+                    queue.idle = false;
                 }
                 if queue.items.is_empty() {
                     return;
@@ -162,40 +187,62 @@ impl Core {
     /// the writer or a flush, follow the queue's order).
     fn write_queued(&self) {
         let mut store = lock(&self.store);
+        let batch = self.take();
+        let saved = store.write(batch.rows).map_err(Arc::new);
+        self.settle(batch.answers, saved);
+    }
+
+    /// Takes everything queued for one transaction, which is being written from now on. The
+    /// changes made before the last reload, or since a failed write, are lost, and answered
+    /// so at once.
+    fn take(&self) -> Batch {
         let (items, lost) = {
             let mut queue = lock(&self.queue);
+            queue.writing = Some(Vec::new());
             let items = std::mem::take(&mut queue.items);
             let (epoch, poisoned) = (queue.epoch, queue.poisoned);
             items
                 .into_iter()
                 .partition::<Vec<_>, _>(|item| item.epoch == epoch && !poisoned)
         };
-        let settled = items.len() + lost.len();
         let undone = Arc::new(StoreError::Undone);
         for item in lost {
             let _ = item.saved.send(Err(undone.clone()));
         }
         // One write for all of them, in order: a row several changed (the shared sequence
         // counter, say) ends with its last body.
-        let (rows, answers): (Vec<Vec<Row>>, Vec<_>) = items
-            .into_iter()
-            .map(|item| (item.rows, item.saved))
-            .unzip();
-        let rows = rows.into_iter().flatten().collect();
-        let saved = store.write(rows).map_err(Arc::new);
+        let mut batch = Batch::default();
+        for item in items {
+            batch.rows.extend(item.rows);
+            batch.answers.push(item.saved);
+        }
+        batch
+    }
+
+    /// Answers the transaction's changes, and the work that waited for it, with its outcome.
+    fn settle(&self, answers: Vec<oneshot::Sender<Saved>>, saved: Saved) {
         if let Err(e) = &saved {
             tracing::error!(error = %e, "could not save the sandbox state; the change is undone");
         }
-        let mut queue = lock(&self.queue);
-        if saved.is_err() {
-            queue.poisoned = true;
-        }
-        queue.unsettled -= settled;
-        drop(queue);
-        for answer in answers {
+        let watchers = {
+            let mut queue = lock(&self.queue);
+            if saved.is_err() {
+                queue.poisoned = true;
+            }
+            queue.writing.take().unwrap_or_default()
+        };
+        for answer in answers.into_iter().chain(watchers) {
             let _ = answer.send(saved.clone());
         }
     }
+}
+
+/// The rows of one transaction, in the order they were changed, and the answers of the
+/// changes they are.
+#[derive(Default)]
+struct Batch {
+    rows: Vec<Row>,
+    answers: Vec<oneshot::Sender<Saved>>,
 }
 
 #[cfg(test)]
@@ -264,6 +311,43 @@ mod tests {
         assert!(
             journal.queue(Vec::new()).is_none(),
             "nothing left unwritten"
+        );
+        drop(journal);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn work_that_saw_only_the_changes_being_written_is_answered_with_their_transaction() {
+        let (path, journal) = open();
+        let core = &journal.core;
+        // The test plays the writer: held, the store keeps the writer thread out.
+        let mut store = lock(&core.store);
+        let first = journal.queue(vec![row("a", "1")]).unwrap();
+        let batch = core.take();
+        let saw_first = journal
+            .queue(Vec::new())
+            .expect("a read waits for the change being written");
+        let mut second = journal.queue(vec![row("b", "2")]).unwrap();
+        let mut saw_second = journal
+            .queue(Vec::new())
+            .expect("a read waits for the queued change");
+        let saved = store.write(batch.rows).map_err(Arc::new);
+        core.settle(batch.answers, saved);
+        assert!(matches!(outcome(first), Some(Ok(()))));
+        assert!(matches!(outcome(saw_first), Some(Ok(()))));
+        assert!(second.try_recv().is_err(), "not written yet");
+        assert!(
+            saw_second.try_recv().is_err(),
+            "what it saw is not written yet"
+        );
+
+        drop(store);
+        journal.flush();
+        assert!(matches!(outcome(second), Some(Ok(()))));
+        assert!(matches!(outcome(saw_second), Some(Ok(()))));
+        assert_eq!(
+            bodies(&path),
+            [("a".into(), "1".into()), ("b".into(), "2".into())]
         );
         drop(journal);
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
