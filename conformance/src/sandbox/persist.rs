@@ -179,7 +179,7 @@ impl Store {
         }
 
         let mut undo = Vec::new();
-        let written = write_rows(&mut self.connection, &mut self.slots, &rows, &mut undo);
+        let written = write_rows(&self.connection, &mut self.slots, &rows, &mut undo);
         if written.is_err() {
             for (row, slot) in rows.iter().zip(undo).rev() {
                 self.slots.place(row.kind, &row.id, slot);
@@ -190,39 +190,53 @@ impl Store {
 }
 
 /// The transaction of [`Store::write`]; `undo` gets the slot each row had before (the first
-/// rows', when it fails part way).
+/// rows', when it fails part way). `BEGIN` and `COMMIT` are cached statements too:
+/// `Connection::transaction` would parse both again for every transaction.
 fn write_rows(
-    connection: &mut Connection,
+    connection: &Connection,
     slots: &mut Slots,
     rows: &[Row],
     undo: &mut Vec<Option<i64>>,
 ) -> Result<(), StoreError> {
-    let tx = connection.transaction()?;
-    {
-        let mut insert = tx.prepare_cached(
-            "INSERT INTO state_rows (slot, kind, id, body) VALUES (?1, ?2, ?3, ?4)",
-        )?;
-        let mut update = tx.prepare_cached("UPDATE state_rows SET body = ?2 WHERE slot = ?1")?;
-        let mut delete = tx.prepare_cached("DELETE FROM state_rows WHERE slot = ?1")?;
-        for row in rows {
-            let before = slots.get(row.kind, &row.id);
-            undo.push(before);
-            match (before, &row.body) {
-                (Some(slot), Some(body)) => update.execute(params![slot, body])?,
-                (Some(slot), None) => {
-                    slots.place(row.kind, &row.id, None);
-                    delete.execute([slot])?
-                }
-                (None, Some(body)) => {
-                    let slot = slots.next_free();
-                    slots.place(row.kind, &row.id, Some(slot));
-                    insert.execute(params![slot, row.kind, row.id, body])?
-                }
-                (None, None) => 0,
-            };
-        }
+    connection.prepare_cached("BEGIN")?.execute([])?;
+    let written = write_each(connection, slots, rows, undo)
+        .and_then(|()| Ok(connection.prepare_cached("COMMIT")?.execute([])?));
+    if written.is_err() && !connection.is_autocommit() {
+        // As a dropped `Transaction` does: a rollback that fails leaves nothing to do.
+        let _ = connection.execute_batch("ROLLBACK");
     }
-    tx.commit()?;
+    written.map(drop)
+}
+
+/// Every row's statement, in the open transaction.
+fn write_each(
+    connection: &Connection,
+    slots: &mut Slots,
+    rows: &[Row],
+    undo: &mut Vec<Option<i64>>,
+) -> Result<(), StoreError> {
+    let mut insert = connection
+        .prepare_cached("INSERT INTO state_rows (slot, kind, id, body) VALUES (?1, ?2, ?3, ?4)")?;
+    let mut update =
+        connection.prepare_cached("UPDATE state_rows SET body = ?2 WHERE slot = ?1")?;
+    let mut delete = connection.prepare_cached("DELETE FROM state_rows WHERE slot = ?1")?;
+    for row in rows {
+        let before = slots.get(row.kind, &row.id);
+        undo.push(before);
+        match (before, &row.body) {
+            (Some(slot), Some(body)) => update.execute(params![slot, body])?,
+            (Some(slot), None) => {
+                slots.place(row.kind, &row.id, None);
+                delete.execute([slot])?
+            }
+            (None, Some(body)) => {
+                let slot = slots.next_free();
+                slots.place(row.kind, &row.id, Some(slot));
+                insert.execute(params![slot, row.kind, row.id, body])?
+            }
+            (None, None) => 0,
+        };
+    }
     Ok(())
 }
 
