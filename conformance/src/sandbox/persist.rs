@@ -91,6 +91,8 @@ impl Dirty {
 pub struct Store {
     connection: Connection,
     slots: Slots,
+    /// Commits since this connection last checkpointed the log itself (see `write`).
+    commits: u32,
     /// Copies the log into the database; its thread ends when the store is dropped.
     _checkpointer: Checkpointer,
     /// Holds the exclusive lock of `FILE.lock` for as long as the store is open.
@@ -100,6 +102,19 @@ pub struct Store {
 /// How long a write waits for another process holding the database (a `sqlite3` shell, say)
 /// before it fails and the request is answered 500.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
+
+/// Every this many commits the writer checkpoints the log itself, between two transactions.
+/// The checkpoint thread's passive checkpoints never finish while commits keep coming (each
+/// ends behind the newest commit), and SQLite starts the log over only after one that finished:
+/// under a steady load the log grew without end (146 MB after 40,000 requests), and every
+/// commit paid for the file system growing it. Run by the writer, nothing is appended during
+/// the checkpoint, so it finishes, and the next commit starts the log over. It copies only what
+/// the checkpoint thread has not (at most a quarter of a second of commits) plus two fsyncs: a
+/// few milliseconds, once per ~1,000 commits, against a log of a few megabytes.
+const CHECKPOINT_EVERY: u32 = 1024;
+
+/// A log that a large transaction grew past this is cut back to it when it starts over.
+const LOG_SIZE_LIMIT: u64 = 64 << 20;
 
 impl Store {
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -119,6 +134,7 @@ impl Store {
         connection.busy_timeout(BUSY_TIMEOUT)?;
         // Checkpoints run on their own thread (`checkpoint.rs`), never inside a request's
         // commit.
+        connection.pragma_update(None, "journal_size_limit", LOG_SIZE_LIMIT)?;
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
              PRAGMA synchronous = NORMAL;
@@ -134,6 +150,7 @@ impl Store {
         Ok(Store {
             connection,
             slots: Slots::default(),
+            commits: 0,
             _checkpointer: Checkpointer::start(path)?,
             _owner: owner,
         })
@@ -183,6 +200,19 @@ impl Store {
         if written.is_err() {
             for (row, slot) in rows.iter().zip(undo).rev() {
                 self.slots.place(row.kind, &row.id, slot);
+            }
+        } else {
+            self.commits += 1;
+            if self.commits >= CHECKPOINT_EVERY {
+                self.commits = 0;
+                // A checkpoint that does not finish (another process reading an old snapshot)
+                // leaves the log as it was: the next one goes on from there.
+                if let Err(e) = self
+                    .connection
+                    .execute_batch("PRAGMA wal_checkpoint(PASSIVE);")
+                {
+                    tracing::debug!(error = %e, "sandbox state checkpoint did not run");
+                }
             }
         }
         written
@@ -415,6 +445,27 @@ mod tests {
         let slots: Vec<i64> = stored(&path).iter().map(|r| r.0).collect();
         assert_eq!(slots, [1, 3], "b/1's slot 2 was deleted, a/2 stays in 3");
         assert_eq!(stored(&path)[1].3, "TWO");
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn the_log_starts_over_under_a_steady_stream_of_commits() {
+        let path = temp_state_file();
+        let mut store = Store::open(&path).unwrap();
+        // Back to back, as under load: the checkpoint thread alone never lets the log start
+        // over, and each commit here adds a page (4 KiB) to it.
+        for i in 0..8 * CHECKPOINT_EVERY {
+            store
+                .write(vec![row("counter", "1", Some(&i.to_string()))])
+                .unwrap();
+        }
+        let mut log = path.as_os_str().to_owned();
+        log.push("-wal");
+        let size = std::fs::metadata(&log).unwrap().len();
+        // Without the writer's checkpoints: about 8 × 1024 pages, 33 MB.
+        assert!(size < 16 << 20, "the log is {size} bytes");
+        drop(store);
+        assert_eq!(stored(&path)[0].3, (8 * CHECKPOINT_EVERY - 1).to_string());
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
