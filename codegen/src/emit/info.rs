@@ -5,6 +5,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::ir::{Ir, OperationEntry};
+use crate::names;
 
 /// The `OperationInfo` constant of one operation.
 pub fn info(op: &OperationEntry) -> TokenStream {
@@ -51,9 +52,13 @@ pub fn info(op: &OperationEntry) -> TokenStream {
     }
 }
 
-/// `OPERATIONS` and `operation(name)`.
-pub fn table(ir: &Ir) -> TokenStream {
-    let infos = ir.operations.iter().map(info);
+/// `OPERATIONS` and `operation(name)`. The table names each request's `INFO` (of the
+/// protocol's `operation_trait`), so each operation's facts are written out once.
+pub fn table(ir: &Ir, operation_trait: &TokenStream) -> TokenStream {
+    let infos = ir.operations.iter().map(|op| {
+        let request = names::ty(&op.request.name);
+        quote!(<#request as #operation_trait>::INFO)
+    });
     quote! {
         /// Every operation of the spec, sorted by Action.
         pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[#(#infos),*];

@@ -54,6 +54,8 @@ pub trait ProtocolEmitter {
     fn operation(&self, ir: &Ir, op: &OperationEntry) -> TokenStream;
     /// What follows the operation table in `dispatch.rs`.
     fn dispatch(&self, ir: &Ir) -> TokenStream;
+    /// The path of the trait every request of the protocol implements (its `INFO`).
+    fn operation_trait(&self) -> TokenStream;
     /// `client.rs`: the client's typed methods.
     fn client(&self, ir: &Ir) -> TokenStream;
 }
@@ -149,7 +151,7 @@ pub fn files(
         )?,
     );
     let dispatch = {
-        let table = info::table(ir);
+        let table = info::table(ir, &protocol.operation_trait());
         let rest = protocol.dispatch(ir);
         quote!(#table #rest)
     };

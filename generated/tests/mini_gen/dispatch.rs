@@ -3,22 +3,8 @@
 use super::*;
 /// Every operation of the spec, sorted by Action.
 pub static OPERATIONS: &[::amazon_pay_protocol::OperationInfo] = &[
-    ::amazon_pay_protocol::OperationInfo {
-        action: "ChargeAgreement",
-        safety: ::amazon_pay_protocol::Safety::Keyed,
-        idempotency_key: ::std::option::Option::Some("ChargeReferenceId"),
-        errors: &["DuplicateReferenceId"],
-        throttle: ::std::option::Option::None,
-        doc: "Charges an agreement.",
-    },
-    ::amazon_pay_protocol::OperationInfo {
-        action: "GetStatus",
-        safety: ::amazon_pay_protocol::Safety::Read,
-        idempotency_key: ::std::option::Option::None,
-        errors: &[],
-        throttle: ::std::option::Option::None,
-        doc: "Reads the service status.",
-    },
+    <ChargeAgreementRequest as ::amazon_pay_protocol::Operation>::INFO,
+    <GetStatusRequest as ::amazon_pay_protocol::Operation>::INFO,
 ];
 /// The facts about an operation, by Action name.
 pub fn operation(

@@ -79,6 +79,10 @@ impl ProtocolEmitter for RestJsonEmitter<'_> {
         dispatch::emit(ir)
     }
 
+    fn operation_trait(&self) -> TokenStream {
+        quote!(::amazon_pay_protocol::v2_runtime::Operation)
+    }
+
     fn client(&self, ir: &Ir) -> TokenStream {
         client::emit(ir)
     }

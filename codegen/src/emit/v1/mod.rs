@@ -104,6 +104,10 @@ impl ProtocolEmitter for MwsQueryEmitter<'_> {
         dispatch::emit(ir)
     }
 
+    fn operation_trait(&self) -> TokenStream {
+        quote!(::amazon_pay_protocol::Operation)
+    }
+
     fn client(&self, ir: &Ir) -> TokenStream {
         client::emit(ir)
     }
