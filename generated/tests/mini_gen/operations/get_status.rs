@@ -44,7 +44,7 @@ impl GetStatusRequest {
 #[doc = concat!("Builder of [`", stringify!(GetStatusRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetStatusRequestBuilder {
-    fields: ::std::boxed::Box<GetStatusRequestBuilderFields>,
+    fields: GetStatusRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetStatusRequestBuilderFields {
@@ -59,7 +59,7 @@ impl GetStatusRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetStatusRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetStatusRequest");
         let value = GetStatusRequest {
             filter: fields.filter,

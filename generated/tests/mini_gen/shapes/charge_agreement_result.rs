@@ -110,7 +110,7 @@ impl ChargeAgreementResult {
 #[doc = concat!("Builder of [`", stringify!(ChargeAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargeAgreementResultBuilder {
-    fields: ::std::boxed::Box<ChargeAgreementResultBuilderFields>,
+    fields: ChargeAgreementResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ChargeAgreementResultBuilderFields {
@@ -165,7 +165,7 @@ impl ChargeAgreementResultBuilder {
         ChargeAgreementResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ChargeAgreementResult");
         if fields.charge_id.is_none() {
             errors.missing.push("ChargeId");

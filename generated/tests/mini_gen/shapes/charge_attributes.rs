@@ -75,7 +75,7 @@ impl ChargeAttributes {
 #[doc = concat!("Builder of [`", stringify!(ChargeAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargeAttributesBuilder {
-    fields: ::std::boxed::Box<ChargeAttributesBuilderFields>,
+    fields: ChargeAttributesBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ChargeAttributesBuilderFields {
@@ -101,7 +101,7 @@ impl ChargeAttributesBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ChargeAttributes, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ChargeAttributes");
         let value = ChargeAttributes {
             store_name: fields.store_name,

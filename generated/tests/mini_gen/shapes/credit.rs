@@ -71,7 +71,7 @@ impl Credit {
 #[doc = concat!("Builder of [`", stringify!(Credit), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreditBuilder {
-    fields: ::std::boxed::Box<CreditBuilderFields>,
+    fields: CreditBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreditBuilderFields {
@@ -97,7 +97,7 @@ impl CreditBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Credit, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Credit");
         if fields.provider_id.is_none() {
             errors.missing.push("ProviderId");

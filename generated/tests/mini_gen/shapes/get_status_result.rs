@@ -61,7 +61,7 @@ impl GetStatusResult {
 #[doc = concat!("Builder of [`", stringify!(GetStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetStatusResultBuilder {
-    fields: ::std::boxed::Box<GetStatusResultBuilderFields>,
+    fields: GetStatusResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetStatusResultBuilderFields {
@@ -84,7 +84,7 @@ impl GetStatusResultBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetStatusResult, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetStatusResult");
         let value = GetStatusResult {
             status: fields.status,

@@ -53,7 +53,7 @@ impl CancelOrderReferenceRequest {
 #[doc = concat!("Builder of [`", stringify!(CancelOrderReferenceRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CancelOrderReferenceRequestBuilder {
-    fields: ::std::boxed::Box<CancelOrderReferenceRequestBuilderFields>,
+    fields: CancelOrderReferenceRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CancelOrderReferenceRequestBuilderFields {
@@ -86,7 +86,7 @@ impl CancelOrderReferenceRequestBuilder {
         CancelOrderReferenceRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CancelOrderReferenceRequest",
         );

@@ -109,7 +109,7 @@ impl CaptureRequest {
 #[doc = concat!("Builder of [`", stringify!(CaptureRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureRequestBuilder {
-    fields: ::std::boxed::Box<CaptureRequestBuilderFields>,
+    fields: CaptureRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CaptureRequestBuilderFields {
@@ -173,7 +173,7 @@ impl CaptureRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureRequest");
         if fields.amazon_authorization_id.is_none() {
             errors.missing.push("AmazonAuthorizationId");

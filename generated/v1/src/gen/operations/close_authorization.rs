@@ -53,7 +53,7 @@ impl CloseAuthorizationRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseAuthorizationRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseAuthorizationRequestBuilder {
-    fields: ::std::boxed::Box<CloseAuthorizationRequestBuilderFields>,
+    fields: CloseAuthorizationRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CloseAuthorizationRequestBuilderFields {
@@ -84,7 +84,7 @@ impl CloseAuthorizationRequestBuilder {
         CloseAuthorizationRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseAuthorizationRequest",
         );

@@ -53,7 +53,7 @@ impl CloseBillingAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseBillingAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseBillingAgreementRequestBuilder {
-    fields: ::std::boxed::Box<CloseBillingAgreementRequestBuilderFields>,
+    fields: CloseBillingAgreementRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CloseBillingAgreementRequestBuilderFields {
@@ -86,7 +86,7 @@ impl CloseBillingAgreementRequestBuilder {
         CloseBillingAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseBillingAgreementRequest",
         );

@@ -53,7 +53,7 @@ impl CloseOrderReferenceRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseOrderReferenceRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseOrderReferenceRequestBuilder {
-    fields: ::std::boxed::Box<CloseOrderReferenceRequestBuilderFields>,
+    fields: CloseOrderReferenceRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CloseOrderReferenceRequestBuilderFields {
@@ -86,7 +86,7 @@ impl CloseOrderReferenceRequestBuilder {
         CloseOrderReferenceRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseOrderReferenceRequest",
         );

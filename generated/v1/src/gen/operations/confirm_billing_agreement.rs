@@ -51,7 +51,7 @@ impl ConfirmBillingAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(ConfirmBillingAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ConfirmBillingAgreementRequestBuilder {
-    fields: ::std::boxed::Box<ConfirmBillingAgreementRequestBuilderFields>,
+    fields: ConfirmBillingAgreementRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ConfirmBillingAgreementRequestBuilderFields {
@@ -93,7 +93,7 @@ impl ConfirmBillingAgreementRequestBuilder {
         ConfirmBillingAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ConfirmBillingAgreementRequest",
         );

@@ -69,7 +69,7 @@ impl ConfirmOrderReferenceRequest {
 #[doc = concat!("Builder of [`", stringify!(ConfirmOrderReferenceRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ConfirmOrderReferenceRequestBuilder {
-    fields: ::std::boxed::Box<ConfirmOrderReferenceRequestBuilderFields>,
+    fields: ConfirmOrderReferenceRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ConfirmOrderReferenceRequestBuilderFields {
@@ -131,7 +131,7 @@ impl ConfirmOrderReferenceRequestBuilder {
         ConfirmOrderReferenceRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ConfirmOrderReferenceRequest",
         );

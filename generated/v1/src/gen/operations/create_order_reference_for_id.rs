@@ -70,7 +70,7 @@ impl CreateOrderReferenceForIdRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateOrderReferenceForIdRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateOrderReferenceForIdRequestBuilder {
-    fields: ::std::boxed::Box<CreateOrderReferenceForIdRequestBuilderFields>,
+    fields: CreateOrderReferenceForIdRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateOrderReferenceForIdRequestBuilderFields {
@@ -124,7 +124,7 @@ impl CreateOrderReferenceForIdRequestBuilder {
         CreateOrderReferenceForIdRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateOrderReferenceForIdRequest",
         );

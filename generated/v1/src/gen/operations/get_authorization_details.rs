@@ -39,7 +39,7 @@ impl GetAuthorizationDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetAuthorizationDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetAuthorizationDetailsRequestBuilder {
-    fields: ::std::boxed::Box<GetAuthorizationDetailsRequestBuilderFields>,
+    fields: GetAuthorizationDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetAuthorizationDetailsRequestBuilderFields {
@@ -61,7 +61,7 @@ impl GetAuthorizationDetailsRequestBuilder {
         GetAuthorizationDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetAuthorizationDetailsRequest",
         );

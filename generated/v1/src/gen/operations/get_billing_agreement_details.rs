@@ -54,7 +54,7 @@ impl GetBillingAgreementDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetBillingAgreementDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetBillingAgreementDetailsRequestBuilder {
-    fields: ::std::boxed::Box<GetBillingAgreementDetailsRequestBuilderFields>,
+    fields: GetBillingAgreementDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetBillingAgreementDetailsRequestBuilderFields {
@@ -96,7 +96,7 @@ impl GetBillingAgreementDetailsRequestBuilder {
         GetBillingAgreementDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetBillingAgreementDetailsRequest",
         );

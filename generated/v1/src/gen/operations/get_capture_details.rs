@@ -36,7 +36,7 @@ impl GetCaptureDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetCaptureDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetCaptureDetailsRequestBuilder {
-    fields: ::std::boxed::Box<GetCaptureDetailsRequestBuilderFields>,
+    fields: GetCaptureDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetCaptureDetailsRequestBuilderFields {
@@ -58,7 +58,7 @@ impl GetCaptureDetailsRequestBuilder {
         GetCaptureDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetCaptureDetailsRequest",
         );

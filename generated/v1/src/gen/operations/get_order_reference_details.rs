@@ -54,7 +54,7 @@ impl GetOrderReferenceDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetOrderReferenceDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetOrderReferenceDetailsRequestBuilder {
-    fields: ::std::boxed::Box<GetOrderReferenceDetailsRequestBuilderFields>,
+    fields: GetOrderReferenceDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetOrderReferenceDetailsRequestBuilderFields {
@@ -96,7 +96,7 @@ impl GetOrderReferenceDetailsRequestBuilder {
         GetOrderReferenceDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetOrderReferenceDetailsRequest",
         );

@@ -39,7 +39,7 @@ impl GetProviderCreditDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetProviderCreditDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditDetailsRequestBuilder {
-    fields: ::std::boxed::Box<GetProviderCreditDetailsRequestBuilderFields>,
+    fields: GetProviderCreditDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetProviderCreditDetailsRequestBuilderFields {
@@ -63,7 +63,7 @@ impl GetProviderCreditDetailsRequestBuilder {
         GetProviderCreditDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditDetailsRequest",
         );

@@ -41,7 +41,7 @@ impl GetProviderCreditReversalDetailsRequest {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditReversalDetailsRequestBuilder {
-    fields: ::std::boxed::Box<GetProviderCreditReversalDetailsRequestBuilderFields>,
+    fields: GetProviderCreditReversalDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetProviderCreditReversalDetailsRequestBuilderFields {
@@ -65,7 +65,7 @@ impl GetProviderCreditReversalDetailsRequestBuilder {
         GetProviderCreditReversalDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditReversalDetailsRequest",
         );

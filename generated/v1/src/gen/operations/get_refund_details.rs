@@ -36,7 +36,7 @@ impl GetRefundDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetRefundDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetRefundDetailsRequestBuilder {
-    fields: ::std::boxed::Box<GetRefundDetailsRequestBuilderFields>,
+    fields: GetRefundDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetRefundDetailsRequestBuilderFields {
@@ -58,7 +58,7 @@ impl GetRefundDetailsRequestBuilder {
         GetRefundDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetRefundDetailsRequest",
         );

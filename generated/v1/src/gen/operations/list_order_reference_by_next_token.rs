@@ -38,7 +38,7 @@ impl ListOrderReferenceByNextTokenRequest {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct ListOrderReferenceByNextTokenRequestBuilder {
-    fields: ::std::boxed::Box<ListOrderReferenceByNextTokenRequestBuilderFields>,
+    fields: ListOrderReferenceByNextTokenRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ListOrderReferenceByNextTokenRequestBuilderFields {
@@ -60,7 +60,7 @@ impl ListOrderReferenceByNextTokenRequestBuilder {
         ListOrderReferenceByNextTokenRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ListOrderReferenceByNextTokenRequest",
         );

@@ -103,7 +103,7 @@ impl RefundRequest {
 #[doc = concat!("Builder of [`", stringify!(RefundRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RefundRequestBuilder {
-    fields: ::std::boxed::Box<RefundRequestBuilderFields>,
+    fields: RefundRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct RefundRequestBuilderFields {
@@ -169,7 +169,7 @@ impl RefundRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<RefundRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RefundRequest");
         if fields.amazon_capture_id.is_none() {
             errors.missing.push("AmazonCaptureId");

@@ -83,7 +83,7 @@ impl ReverseProviderCreditRequest {
 #[doc = concat!("Builder of [`", stringify!(ReverseProviderCreditRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ReverseProviderCreditRequestBuilder {
-    fields: ::std::boxed::Box<ReverseProviderCreditRequestBuilderFields>,
+    fields: ReverseProviderCreditRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ReverseProviderCreditRequestBuilderFields {
@@ -136,7 +136,7 @@ impl ReverseProviderCreditRequestBuilder {
         ReverseProviderCreditRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ReverseProviderCreditRequest",
         );

@@ -52,7 +52,7 @@ impl SetBillingAgreementDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(SetBillingAgreementDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetBillingAgreementDetailsRequestBuilder {
-    fields: ::std::boxed::Box<SetBillingAgreementDetailsRequestBuilderFields>,
+    fields: SetBillingAgreementDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SetBillingAgreementDetailsRequestBuilderFields {
@@ -87,7 +87,7 @@ impl SetBillingAgreementDetailsRequestBuilder {
         SetBillingAgreementDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetBillingAgreementDetailsRequest",
         );

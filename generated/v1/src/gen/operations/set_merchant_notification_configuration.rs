@@ -52,7 +52,7 @@ impl SetMerchantNotificationConfigurationRequest {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct SetMerchantNotificationConfigurationRequestBuilder {
-    fields: ::std::boxed::Box<SetMerchantNotificationConfigurationRequestBuilderFields>,
+    fields: SetMerchantNotificationConfigurationRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SetMerchantNotificationConfigurationRequestBuilderFields {
@@ -78,7 +78,7 @@ impl SetMerchantNotificationConfigurationRequestBuilder {
         SetMerchantNotificationConfigurationRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetMerchantNotificationConfigurationRequest",
         );

@@ -57,7 +57,7 @@ impl SetOrderAttributesRequest {
 #[doc = concat!("Builder of [`", stringify!(SetOrderAttributesRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderAttributesRequestBuilder {
-    fields: ::std::boxed::Box<SetOrderAttributesRequestBuilderFields>,
+    fields: SetOrderAttributesRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SetOrderAttributesRequestBuilderFields {
@@ -90,7 +90,7 @@ impl SetOrderAttributesRequestBuilder {
         SetOrderAttributesRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderAttributesRequest",
         );

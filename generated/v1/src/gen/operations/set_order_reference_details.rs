@@ -52,7 +52,7 @@ impl SetOrderReferenceDetailsRequest {
 #[doc = concat!("Builder of [`", stringify!(SetOrderReferenceDetailsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderReferenceDetailsRequestBuilder {
-    fields: ::std::boxed::Box<SetOrderReferenceDetailsRequestBuilderFields>,
+    fields: SetOrderReferenceDetailsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SetOrderReferenceDetailsRequestBuilderFields {
@@ -87,7 +87,7 @@ impl SetOrderReferenceDetailsRequestBuilder {
         SetOrderReferenceDetailsRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderReferenceDetailsRequest",
         );

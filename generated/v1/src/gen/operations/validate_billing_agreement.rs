@@ -39,7 +39,7 @@ impl ValidateBillingAgreementRequest {
 #[doc = concat!("Builder of [`", stringify!(ValidateBillingAgreementRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ValidateBillingAgreementRequestBuilder {
-    fields: ::std::boxed::Box<ValidateBillingAgreementRequestBuilderFields>,
+    fields: ValidateBillingAgreementRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ValidateBillingAgreementRequestBuilderFields {
@@ -63,7 +63,7 @@ impl ValidateBillingAgreementRequestBuilder {
         ValidateBillingAgreementRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ValidateBillingAgreementRequest",
         );

@@ -105,7 +105,7 @@ impl AuthorizationStatus {
 #[doc = concat!("Builder of [`", stringify!(AuthorizationStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizationStatusBuilder {
-    fields: ::std::boxed::Box<AuthorizationStatusBuilderFields>,
+    fields: AuthorizationStatusBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct AuthorizationStatusBuilderFields {
@@ -151,7 +151,7 @@ impl AuthorizationStatusBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<AuthorizationStatus, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AuthorizationStatus");
         if fields.state.is_none() {
             errors.missing.push("State");

@@ -70,7 +70,7 @@ impl AuthorizeOnBillingAgreementResult {
 #[doc = concat!("Builder of [`", stringify!(AuthorizeOnBillingAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeOnBillingAgreementResultBuilder {
-    fields: ::std::boxed::Box<AuthorizeOnBillingAgreementResultBuilderFields>,
+    fields: AuthorizeOnBillingAgreementResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct AuthorizeOnBillingAgreementResultBuilderFields {
@@ -103,7 +103,7 @@ impl AuthorizeOnBillingAgreementResultBuilder {
         AuthorizeOnBillingAgreementResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "AuthorizeOnBillingAgreementResult",
         );

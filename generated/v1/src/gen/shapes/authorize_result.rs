@@ -51,7 +51,7 @@ impl AuthorizeResult {
 #[doc = concat!("Builder of [`", stringify!(AuthorizeResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AuthorizeResultBuilder {
-    fields: ::std::boxed::Box<AuthorizeResultBuilderFields>,
+    fields: AuthorizeResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct AuthorizeResultBuilderFields {
@@ -69,7 +69,7 @@ impl AuthorizeResultBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<AuthorizeResult, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AuthorizeResult");
         if fields.authorization_details.is_none() {
             errors.missing.push("AuthorizationDetails");

@@ -71,7 +71,7 @@ impl BillingAddress {
 #[doc = concat!("Builder of [`", stringify!(BillingAddress), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAddressBuilder {
-    fields: ::std::boxed::Box<BillingAddressBuilderFields>,
+    fields: BillingAddressBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct BillingAddressBuilderFields {
@@ -99,7 +99,7 @@ impl BillingAddressBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<BillingAddress, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("BillingAddress");
         let value = BillingAddress {
             address_type: fields.address_type,

@@ -178,7 +178,7 @@ impl BillingAgreementAttributes {
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAgreementAttributesBuilder {
-    fields: ::std::boxed::Box<BillingAgreementAttributesBuilderFields>,
+    fields: BillingAgreementAttributesBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct BillingAgreementAttributesBuilderFields {
@@ -240,7 +240,7 @@ impl BillingAgreementAttributesBuilder {
         BillingAgreementAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "BillingAgreementAttributes",
         );

@@ -84,7 +84,7 @@ impl BillingAgreementLimits {
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementLimits), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAgreementLimitsBuilder {
-    fields: ::std::boxed::Box<BillingAgreementLimitsBuilderFields>,
+    fields: BillingAgreementLimitsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct BillingAgreementLimitsBuilderFields {
@@ -137,7 +137,7 @@ impl BillingAgreementLimitsBuilder {
         BillingAgreementLimits,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "BillingAgreementLimits",
         );

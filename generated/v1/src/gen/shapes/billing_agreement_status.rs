@@ -106,7 +106,7 @@ impl BillingAgreementStatus {
 #[doc = concat!("Builder of [`", stringify!(BillingAgreementStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BillingAgreementStatusBuilder {
-    fields: ::std::boxed::Box<BillingAgreementStatusBuilderFields>,
+    fields: BillingAgreementStatusBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct BillingAgreementStatusBuilderFields {
@@ -155,7 +155,7 @@ impl BillingAgreementStatusBuilder {
         BillingAgreementStatus,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "BillingAgreementStatus",
         );

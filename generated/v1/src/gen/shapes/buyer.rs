@@ -72,7 +72,7 @@ impl Buyer {
 #[doc = concat!("Builder of [`", stringify!(Buyer), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct BuyerBuilder {
-    fields: ::std::boxed::Box<BuyerBuilderFields>,
+    fields: BuyerBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct BuyerBuilderFields {
@@ -109,7 +109,7 @@ impl BuyerBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Buyer, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Buyer");
         let value = Buyer {
             name: fields.name,

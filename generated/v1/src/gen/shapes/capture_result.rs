@@ -50,7 +50,7 @@ impl CaptureResult {
 #[doc = concat!("Builder of [`", stringify!(CaptureResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureResultBuilder {
-    fields: ::std::boxed::Box<CaptureResultBuilderFields>,
+    fields: CaptureResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CaptureResultBuilderFields {
@@ -68,7 +68,7 @@ impl CaptureResultBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureResult, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureResult");
         if fields.capture_details.is_none() {
             errors.missing.push("CaptureDetails");

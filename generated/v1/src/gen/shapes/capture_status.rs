@@ -105,7 +105,7 @@ impl CaptureStatus {
 #[doc = concat!("Builder of [`", stringify!(CaptureStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureStatusBuilder {
-    fields: ::std::boxed::Box<CaptureStatusBuilderFields>,
+    fields: CaptureStatusBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CaptureStatusBuilderFields {
@@ -148,7 +148,7 @@ impl CaptureStatusBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureStatus, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureStatus");
         if fields.state.is_none() {
             errors.missing.push("State");

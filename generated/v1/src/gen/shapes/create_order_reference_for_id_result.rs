@@ -51,7 +51,7 @@ impl CreateOrderReferenceForIdResult {
 #[doc = concat!("Builder of [`", stringify!(CreateOrderReferenceForIdResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateOrderReferenceForIdResultBuilder {
-    fields: ::std::boxed::Box<CreateOrderReferenceForIdResultBuilderFields>,
+    fields: CreateOrderReferenceForIdResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateOrderReferenceForIdResultBuilderFields {
@@ -72,7 +72,7 @@ impl CreateOrderReferenceForIdResultBuilder {
         CreateOrderReferenceForIdResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateOrderReferenceForIdResult",
         );

@@ -76,7 +76,7 @@ impl CreatedTimeRange {
 #[doc = concat!("Builder of [`", stringify!(CreatedTimeRange), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreatedTimeRangeBuilder {
-    fields: ::std::boxed::Box<CreatedTimeRangeBuilderFields>,
+    fields: CreatedTimeRangeBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreatedTimeRangeBuilderFields {
@@ -104,7 +104,7 @@ impl CreatedTimeRangeBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CreatedTimeRange, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CreatedTimeRange");
         let value = CreatedTimeRange {
             start_time: fields.start_time,

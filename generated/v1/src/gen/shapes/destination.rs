@@ -75,7 +75,7 @@ impl Destination {
 #[doc = concat!("Builder of [`", stringify!(Destination), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct DestinationBuilder {
-    fields: ::std::boxed::Box<DestinationBuilderFields>,
+    fields: DestinationBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct DestinationBuilderFields {
@@ -103,7 +103,7 @@ impl DestinationBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Destination, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Destination");
         let value = Destination {
             destination_type: fields.destination_type,

@@ -51,7 +51,7 @@ impl GetAuthorizationDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetAuthorizationDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetAuthorizationDetailsResultBuilder {
-    fields: ::std::boxed::Box<GetAuthorizationDetailsResultBuilderFields>,
+    fields: GetAuthorizationDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetAuthorizationDetailsResultBuilderFields {
@@ -72,7 +72,7 @@ impl GetAuthorizationDetailsResultBuilder {
         GetAuthorizationDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetAuthorizationDetailsResult",
         );

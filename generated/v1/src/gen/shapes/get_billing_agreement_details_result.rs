@@ -51,7 +51,7 @@ impl GetBillingAgreementDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetBillingAgreementDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetBillingAgreementDetailsResultBuilder {
-    fields: ::std::boxed::Box<GetBillingAgreementDetailsResultBuilderFields>,
+    fields: GetBillingAgreementDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetBillingAgreementDetailsResultBuilderFields {
@@ -74,7 +74,7 @@ impl GetBillingAgreementDetailsResultBuilder {
         GetBillingAgreementDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetBillingAgreementDetailsResult",
         );

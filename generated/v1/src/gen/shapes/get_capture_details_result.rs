@@ -50,7 +50,7 @@ impl GetCaptureDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetCaptureDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetCaptureDetailsResultBuilder {
-    fields: ::std::boxed::Box<GetCaptureDetailsResultBuilderFields>,
+    fields: GetCaptureDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetCaptureDetailsResultBuilderFields {
@@ -71,7 +71,7 @@ impl GetCaptureDetailsResultBuilder {
         GetCaptureDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetCaptureDetailsResult",
         );

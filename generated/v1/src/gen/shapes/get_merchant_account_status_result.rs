@@ -46,7 +46,7 @@ impl GetMerchantAccountStatusResult {
 #[doc = concat!("Builder of [`", stringify!(GetMerchantAccountStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetMerchantAccountStatusResultBuilder {
-    fields: ::std::boxed::Box<GetMerchantAccountStatusResultBuilderFields>,
+    fields: GetMerchantAccountStatusResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetMerchantAccountStatusResultBuilderFields {
@@ -67,7 +67,7 @@ impl GetMerchantAccountStatusResultBuilder {
         GetMerchantAccountStatusResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetMerchantAccountStatusResult",
         );

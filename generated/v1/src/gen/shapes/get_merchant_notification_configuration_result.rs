@@ -63,7 +63,7 @@ impl GetMerchantNotificationConfigurationResult {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct GetMerchantNotificationConfigurationResultBuilder {
-    fields: ::std::boxed::Box<GetMerchantNotificationConfigurationResultBuilderFields>,
+    fields: GetMerchantNotificationConfigurationResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetMerchantNotificationConfigurationResultBuilderFields {
@@ -88,7 +88,7 @@ impl GetMerchantNotificationConfigurationResultBuilder {
         GetMerchantNotificationConfigurationResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetMerchantNotificationConfigurationResult",
         );

@@ -51,7 +51,7 @@ impl GetOrderReferenceDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetOrderReferenceDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetOrderReferenceDetailsResultBuilder {
-    fields: ::std::boxed::Box<GetOrderReferenceDetailsResultBuilderFields>,
+    fields: GetOrderReferenceDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetOrderReferenceDetailsResultBuilderFields {
@@ -72,7 +72,7 @@ impl GetOrderReferenceDetailsResultBuilder {
         GetOrderReferenceDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetOrderReferenceDetailsResult",
         );

@@ -51,7 +51,7 @@ impl GetProviderCreditDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetProviderCreditDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditDetailsResultBuilder {
-    fields: ::std::boxed::Box<GetProviderCreditDetailsResultBuilderFields>,
+    fields: GetProviderCreditDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetProviderCreditDetailsResultBuilderFields {
@@ -72,7 +72,7 @@ impl GetProviderCreditDetailsResultBuilder {
         GetProviderCreditDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditDetailsResult",
         );

@@ -59,7 +59,7 @@ impl GetProviderCreditReversalDetailsResult {
 )]
 #[derive(Debug, Clone, Default)]
 pub struct GetProviderCreditReversalDetailsResultBuilder {
-    fields: ::std::boxed::Box<GetProviderCreditReversalDetailsResultBuilderFields>,
+    fields: GetProviderCreditReversalDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetProviderCreditReversalDetailsResultBuilderFields {
@@ -84,7 +84,7 @@ impl GetProviderCreditReversalDetailsResultBuilder {
         GetProviderCreditReversalDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetProviderCreditReversalDetailsResult",
         );

@@ -50,7 +50,7 @@ impl GetRefundDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(GetRefundDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetRefundDetailsResultBuilder {
-    fields: ::std::boxed::Box<GetRefundDetailsResultBuilderFields>,
+    fields: GetRefundDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetRefundDetailsResultBuilderFields {
@@ -71,7 +71,7 @@ impl GetRefundDetailsResultBuilder {
         GetRefundDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetRefundDetailsResult",
         );

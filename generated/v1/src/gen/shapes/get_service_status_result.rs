@@ -90,7 +90,7 @@ impl GetServiceStatusResult {
 #[doc = concat!("Builder of [`", stringify!(GetServiceStatusResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetServiceStatusResultBuilder {
-    fields: ::std::boxed::Box<GetServiceStatusResultBuilderFields>,
+    fields: GetServiceStatusResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetServiceStatusResultBuilderFields {
@@ -139,7 +139,7 @@ impl GetServiceStatusResultBuilder {
         GetServiceStatusResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetServiceStatusResult",
         );

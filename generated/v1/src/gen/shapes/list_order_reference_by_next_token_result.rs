@@ -71,7 +71,7 @@ impl ListOrderReferenceByNextTokenResult {
 #[doc = concat!("Builder of [`", stringify!(ListOrderReferenceByNextTokenResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ListOrderReferenceByNextTokenResultBuilder {
-    fields: ::std::boxed::Box<ListOrderReferenceByNextTokenResultBuilderFields>,
+    fields: ListOrderReferenceByNextTokenResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ListOrderReferenceByNextTokenResultBuilderFields {
@@ -102,7 +102,7 @@ impl ListOrderReferenceByNextTokenResultBuilder {
         ListOrderReferenceByNextTokenResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ListOrderReferenceByNextTokenResult",
         );

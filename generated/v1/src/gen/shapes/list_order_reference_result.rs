@@ -71,7 +71,7 @@ impl ListOrderReferenceResult {
 #[doc = concat!("Builder of [`", stringify!(ListOrderReferenceResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ListOrderReferenceResultBuilder {
-    fields: ::std::boxed::Box<ListOrderReferenceResultBuilderFields>,
+    fields: ListOrderReferenceResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ListOrderReferenceResultBuilderFields {
@@ -102,7 +102,7 @@ impl ListOrderReferenceResultBuilder {
         ListOrderReferenceResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ListOrderReferenceResult",
         );

@@ -79,7 +79,7 @@ impl MerchantRegistrationDetails {
 #[doc = concat!("Builder of [`", stringify!(MerchantRegistrationDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct MerchantRegistrationDetailsBuilder {
-    fields: ::std::boxed::Box<MerchantRegistrationDetailsBuilderFields>,
+    fields: MerchantRegistrationDetailsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct MerchantRegistrationDetailsBuilderFields {
@@ -116,7 +116,7 @@ impl MerchantRegistrationDetailsBuilder {
         MerchantRegistrationDetails,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "MerchantRegistrationDetails",
         );

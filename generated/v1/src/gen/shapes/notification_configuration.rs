@@ -88,7 +88,7 @@ impl NotificationConfiguration {
 #[doc = concat!("Builder of [`", stringify!(NotificationConfiguration), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct NotificationConfigurationBuilder {
-    fields: ::std::boxed::Box<NotificationConfigurationBuilderFields>,
+    fields: NotificationConfigurationBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct NotificationConfigurationBuilderFields {
@@ -119,7 +119,7 @@ impl NotificationConfigurationBuilder {
         NotificationConfiguration,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "NotificationConfiguration",
         );

@@ -208,7 +208,7 @@ impl OrderAttributes {
 #[doc = concat!("Builder of [`", stringify!(OrderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct OrderAttributesBuilder {
-    fields: ::std::boxed::Box<OrderAttributesBuilderFields>,
+    fields: OrderAttributesBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct OrderAttributesBuilderFields {
@@ -278,7 +278,7 @@ impl OrderAttributesBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<OrderAttributes, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("OrderAttributes");
         let value = OrderAttributes {
             order_total: fields.order_total,

@@ -187,7 +187,7 @@ impl OrderReferenceAttributes {
 #[doc = concat!("Builder of [`", stringify!(OrderReferenceAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct OrderReferenceAttributesBuilder {
-    fields: ::std::boxed::Box<OrderReferenceAttributesBuilderFields>,
+    fields: OrderReferenceAttributesBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct OrderReferenceAttributesBuilderFields {
@@ -256,7 +256,7 @@ impl OrderReferenceAttributesBuilder {
         OrderReferenceAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "OrderReferenceAttributes",
         );

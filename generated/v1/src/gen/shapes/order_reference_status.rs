@@ -105,7 +105,7 @@ impl OrderReferenceStatus {
 #[doc = concat!("Builder of [`", stringify!(OrderReferenceStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct OrderReferenceStatusBuilder {
-    fields: ::std::boxed::Box<OrderReferenceStatusBuilderFields>,
+    fields: OrderReferenceStatusBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct OrderReferenceStatusBuilderFields {
@@ -151,7 +151,7 @@ impl OrderReferenceStatusBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<OrderReferenceStatus, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("OrderReferenceStatus");
         if fields.state.is_none() {
             errors.missing.push("State");

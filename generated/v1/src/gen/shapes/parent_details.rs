@@ -56,7 +56,7 @@ impl ParentDetails {
 #[doc = concat!("Builder of [`", stringify!(ParentDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ParentDetailsBuilder {
-    fields: ::std::boxed::Box<ParentDetailsBuilderFields>,
+    fields: ParentDetailsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ParentDetailsBuilderFields {
@@ -81,7 +81,7 @@ impl ParentDetailsBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ParentDetails, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ParentDetails");
         if fields.id.is_none() {
             errors.missing.push("Id");

@@ -47,7 +47,7 @@ impl PaymentAuthenticationStatus {
 #[doc = concat!("Builder of [`", stringify!(PaymentAuthenticationStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentAuthenticationStatusBuilder {
-    fields: ::std::boxed::Box<PaymentAuthenticationStatusBuilderFields>,
+    fields: PaymentAuthenticationStatusBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct PaymentAuthenticationStatusBuilderFields {
@@ -69,7 +69,7 @@ impl PaymentAuthenticationStatusBuilder {
         PaymentAuthenticationStatus,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "PaymentAuthenticationStatus",
         );

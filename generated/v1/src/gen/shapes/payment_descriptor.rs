@@ -102,7 +102,7 @@ impl PaymentDescriptor {
 #[doc = concat!("Builder of [`", stringify!(PaymentDescriptor), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentDescriptorBuilder {
-    fields: ::std::boxed::Box<PaymentDescriptorBuilderFields>,
+    fields: PaymentDescriptorBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct PaymentDescriptorBuilderFields {
@@ -148,7 +148,7 @@ impl PaymentDescriptorBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<PaymentDescriptor, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("PaymentDescriptor");
         let value = PaymentDescriptor {
             name: fields.name,

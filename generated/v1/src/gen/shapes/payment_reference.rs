@@ -50,7 +50,7 @@ impl PaymentReference {
 #[doc = concat!("Builder of [`", stringify!(PaymentReference), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentReferenceBuilder {
-    fields: ::std::boxed::Box<PaymentReferenceBuilderFields>,
+    fields: PaymentReferenceBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct PaymentReferenceBuilderFields {
@@ -69,7 +69,7 @@ impl PaymentReferenceBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<PaymentReference, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("PaymentReference");
         let value = PaymentReference {
             static_token: fields.static_token,

@@ -99,7 +99,7 @@ impl PaymentServiceProviderAttributes {
 #[doc = concat!("Builder of [`", stringify!(PaymentServiceProviderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentServiceProviderAttributesBuilder {
-    fields: ::std::boxed::Box<PaymentServiceProviderAttributesBuilderFields>,
+    fields: PaymentServiceProviderAttributesBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct PaymentServiceProviderAttributesBuilderFields {
@@ -134,7 +134,7 @@ impl PaymentServiceProviderAttributesBuilder {
         PaymentServiceProviderAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "PaymentServiceProviderAttributes",
         );

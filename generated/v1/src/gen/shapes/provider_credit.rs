@@ -74,7 +74,7 @@ impl ProviderCredit {
 #[doc = concat!("Builder of [`", stringify!(ProviderCredit), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditBuilder {
-    fields: ::std::boxed::Box<ProviderCreditBuilderFields>,
+    fields: ProviderCreditBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ProviderCreditBuilderFields {
@@ -102,7 +102,7 @@ impl ProviderCreditBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ProviderCredit, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderCredit");
         if fields.provider_id.is_none() {
             errors.missing.push("ProviderId");

@@ -80,7 +80,7 @@ impl ProviderCreditReversal {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditReversal), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditReversalBuilder {
-    fields: ::std::boxed::Box<ProviderCreditReversalBuilderFields>,
+    fields: ProviderCreditReversalBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ProviderCreditReversalBuilderFields {
@@ -111,7 +111,7 @@ impl ProviderCreditReversalBuilder {
         ProviderCreditReversal,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ProviderCreditReversal",
         );

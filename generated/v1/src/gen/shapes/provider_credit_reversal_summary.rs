@@ -68,7 +68,7 @@ impl ProviderCreditReversalSummary {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditReversalSummary), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditReversalSummaryBuilder {
-    fields: ::std::boxed::Box<ProviderCreditReversalSummaryBuilderFields>,
+    fields: ProviderCreditReversalSummaryBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ProviderCreditReversalSummaryBuilderFields {
@@ -101,7 +101,7 @@ impl ProviderCreditReversalSummaryBuilder {
         ProviderCreditReversalSummary,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ProviderCreditReversalSummary",
         );

@@ -105,7 +105,7 @@ impl ProviderCreditStatus {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditStatusBuilder {
-    fields: ::std::boxed::Box<ProviderCreditStatusBuilderFields>,
+    fields: ProviderCreditStatusBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ProviderCreditStatusBuilderFields {
@@ -151,7 +151,7 @@ impl ProviderCreditStatusBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ProviderCreditStatus, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderCreditStatus");
         if fields.state.is_none() {
             errors.missing.push("State");

@@ -68,7 +68,7 @@ impl ProviderCreditSummary {
 #[doc = concat!("Builder of [`", stringify!(ProviderCreditSummary), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderCreditSummaryBuilder {
-    fields: ::std::boxed::Box<ProviderCreditSummaryBuilderFields>,
+    fields: ProviderCreditSummaryBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ProviderCreditSummaryBuilderFields {
@@ -99,7 +99,7 @@ impl ProviderCreditSummaryBuilder {
         ProviderCreditSummary,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderCreditSummary");
         let value = ProviderCreditSummary {
             provider_id: fields.provider_id,

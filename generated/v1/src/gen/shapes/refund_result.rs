@@ -50,7 +50,7 @@ impl RefundResult {
 #[doc = concat!("Builder of [`", stringify!(RefundResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RefundResultBuilder {
-    fields: ::std::boxed::Box<RefundResultBuilderFields>,
+    fields: RefundResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct RefundResultBuilderFields {
@@ -68,7 +68,7 @@ impl RefundResultBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<RefundResult, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RefundResult");
         if fields.refund_details.is_none() {
             errors.missing.push("RefundDetails");

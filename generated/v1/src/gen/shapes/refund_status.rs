@@ -105,7 +105,7 @@ impl RefundStatus {
 #[doc = concat!("Builder of [`", stringify!(RefundStatus), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RefundStatusBuilder {
-    fields: ::std::boxed::Box<RefundStatusBuilderFields>,
+    fields: RefundStatusBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct RefundStatusBuilderFields {
@@ -148,7 +148,7 @@ impl RefundStatusBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<RefundStatus, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RefundStatus");
         if fields.state.is_none() {
             errors.missing.push("State");

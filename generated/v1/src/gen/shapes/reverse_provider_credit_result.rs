@@ -57,7 +57,7 @@ impl ReverseProviderCreditResult {
 #[doc = concat!("Builder of [`", stringify!(ReverseProviderCreditResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ReverseProviderCreditResultBuilder {
-    fields: ::std::boxed::Box<ReverseProviderCreditResultBuilderFields>,
+    fields: ReverseProviderCreditResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ReverseProviderCreditResultBuilderFields {
@@ -82,7 +82,7 @@ impl ReverseProviderCreditResultBuilder {
         ReverseProviderCreditResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ReverseProviderCreditResult",
         );

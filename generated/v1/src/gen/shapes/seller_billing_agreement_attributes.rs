@@ -127,7 +127,7 @@ impl SellerBillingAgreementAttributes {
 #[doc = concat!("Builder of [`", stringify!(SellerBillingAgreementAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SellerBillingAgreementAttributesBuilder {
-    fields: ::std::boxed::Box<SellerBillingAgreementAttributesBuilderFields>,
+    fields: SellerBillingAgreementAttributesBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SellerBillingAgreementAttributesBuilderFields {
@@ -175,7 +175,7 @@ impl SellerBillingAgreementAttributesBuilder {
         SellerBillingAgreementAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SellerBillingAgreementAttributes",
         );

@@ -176,7 +176,7 @@ impl SellerOrderAttributes {
 #[doc = concat!("Builder of [`", stringify!(SellerOrderAttributes), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SellerOrderAttributesBuilder {
-    fields: ::std::boxed::Box<SellerOrderAttributesBuilderFields>,
+    fields: SellerOrderAttributesBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SellerOrderAttributesBuilderFields {
@@ -240,7 +240,7 @@ impl SellerOrderAttributesBuilder {
         SellerOrderAttributes,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("SellerOrderAttributes");
         let value = SellerOrderAttributes {
             seller_id: fields.seller_id,

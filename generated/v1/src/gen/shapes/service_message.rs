@@ -60,7 +60,7 @@ impl ServiceMessage {
 #[doc = concat!("Builder of [`", stringify!(ServiceMessage), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ServiceMessageBuilder {
-    fields: ::std::boxed::Box<ServiceMessageBuilderFields>,
+    fields: ServiceMessageBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ServiceMessageBuilderFields {
@@ -88,7 +88,7 @@ impl ServiceMessageBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ServiceMessage, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ServiceMessage");
         let value = ServiceMessage {
             locale: fields.locale,

@@ -51,7 +51,7 @@ impl SetBillingAgreementDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(SetBillingAgreementDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetBillingAgreementDetailsResultBuilder {
-    fields: ::std::boxed::Box<SetBillingAgreementDetailsResultBuilderFields>,
+    fields: SetBillingAgreementDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SetBillingAgreementDetailsResultBuilderFields {
@@ -74,7 +74,7 @@ impl SetBillingAgreementDetailsResultBuilder {
         SetBillingAgreementDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetBillingAgreementDetailsResult",
         );

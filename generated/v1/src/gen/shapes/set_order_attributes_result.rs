@@ -51,7 +51,7 @@ impl SetOrderAttributesResult {
 #[doc = concat!("Builder of [`", stringify!(SetOrderAttributesResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderAttributesResultBuilder {
-    fields: ::std::boxed::Box<SetOrderAttributesResultBuilderFields>,
+    fields: SetOrderAttributesResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SetOrderAttributesResultBuilderFields {
@@ -72,7 +72,7 @@ impl SetOrderAttributesResultBuilder {
         SetOrderAttributesResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderAttributesResult",
         );

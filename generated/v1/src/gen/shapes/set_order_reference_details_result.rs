@@ -51,7 +51,7 @@ impl SetOrderReferenceDetailsResult {
 #[doc = concat!("Builder of [`", stringify!(SetOrderReferenceDetailsResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct SetOrderReferenceDetailsResultBuilder {
-    fields: ::std::boxed::Box<SetOrderReferenceDetailsResultBuilderFields>,
+    fields: SetOrderReferenceDetailsResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct SetOrderReferenceDetailsResultBuilderFields {
@@ -72,7 +72,7 @@ impl SetOrderReferenceDetailsResultBuilder {
         SetOrderReferenceDetailsResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "SetOrderReferenceDetailsResult",
         );

@@ -86,7 +86,7 @@ impl ValidateBillingAgreementResult {
 #[doc = concat!("Builder of [`", stringify!(ValidateBillingAgreementResult), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ValidateBillingAgreementResultBuilder {
-    fields: ::std::boxed::Box<ValidateBillingAgreementResultBuilderFields>,
+    fields: ValidateBillingAgreementResultBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ValidateBillingAgreementResultBuilderFields {
@@ -126,7 +126,7 @@ impl ValidateBillingAgreementResultBuilder {
         ValidateBillingAgreementResult,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ValidateBillingAgreementResult",
         );

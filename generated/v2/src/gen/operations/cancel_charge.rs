@@ -33,7 +33,7 @@ impl CancelChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(CancelChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CancelChargeRequestBuilder {
-    fields: ::std::boxed::Box<CancelChargeRequestBuilderFields>,
+    fields: CancelChargeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CancelChargeRequestBuilderFields {
@@ -67,7 +67,7 @@ impl CancelChargeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CancelChargeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CancelChargeRequest");
         if fields.charge_id.is_none() {
             errors.missing.push("chargeId");

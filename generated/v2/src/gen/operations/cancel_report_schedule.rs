@@ -23,7 +23,7 @@ impl CancelReportScheduleRequest {
 #[doc = concat!("Builder of [`", stringify!(CancelReportScheduleRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CancelReportScheduleRequestBuilder {
-    fields: ::std::boxed::Box<CancelReportScheduleRequestBuilderFields>,
+    fields: CancelReportScheduleRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CancelReportScheduleRequestBuilderFields {
@@ -45,7 +45,7 @@ impl CancelReportScheduleRequestBuilder {
         CancelReportScheduleRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CancelReportScheduleRequest",
         );

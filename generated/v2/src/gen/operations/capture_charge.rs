@@ -38,7 +38,7 @@ impl CaptureChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(CaptureChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CaptureChargeRequestBuilder {
-    fields: ::std::boxed::Box<CaptureChargeRequestBuilderFields>,
+    fields: CaptureChargeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CaptureChargeRequestBuilderFields {
@@ -90,7 +90,7 @@ impl CaptureChargeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CaptureChargeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CaptureChargeRequest");
         if fields.charge_id.is_none() {
             errors.missing.push("chargeId");

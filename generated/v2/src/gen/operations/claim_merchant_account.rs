@@ -29,7 +29,7 @@ impl ClaimMerchantAccountRequest {
 #[doc = concat!("Builder of [`", stringify!(ClaimMerchantAccountRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ClaimMerchantAccountRequestBuilder {
-    fields: ::std::boxed::Box<ClaimMerchantAccountRequestBuilderFields>,
+    fields: ClaimMerchantAccountRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ClaimMerchantAccountRequestBuilderFields {
@@ -69,7 +69,7 @@ impl ClaimMerchantAccountRequestBuilder {
         ClaimMerchantAccountRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ClaimMerchantAccountRequest",
         );

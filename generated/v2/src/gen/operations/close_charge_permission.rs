@@ -44,7 +44,7 @@ impl CloseChargePermissionRequest {
 #[doc = concat!("Builder of [`", stringify!(CloseChargePermissionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CloseChargePermissionRequestBuilder {
-    fields: ::std::boxed::Box<CloseChargePermissionRequestBuilderFields>,
+    fields: CloseChargePermissionRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CloseChargePermissionRequestBuilderFields {
@@ -93,7 +93,7 @@ impl CloseChargePermissionRequestBuilder {
         CloseChargePermissionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CloseChargePermissionRequest",
         );

@@ -45,7 +45,7 @@ impl CompleteCheckoutSessionRequest {
 #[doc = concat!("Builder of [`", stringify!(CompleteCheckoutSessionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CompleteCheckoutSessionRequestBuilder {
-    fields: ::std::boxed::Box<CompleteCheckoutSessionRequestBuilderFields>,
+    fields: CompleteCheckoutSessionRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CompleteCheckoutSessionRequestBuilderFields {
@@ -103,7 +103,7 @@ impl CompleteCheckoutSessionRequestBuilder {
         CompleteCheckoutSessionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CompleteCheckoutSessionRequest",
         );

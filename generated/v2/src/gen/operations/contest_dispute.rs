@@ -29,7 +29,7 @@ impl ContestDisputeRequest {
 #[doc = concat!("Builder of [`", stringify!(ContestDisputeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ContestDisputeRequestBuilder {
-    fields: ::std::boxed::Box<ContestDisputeRequestBuilderFields>,
+    fields: ContestDisputeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ContestDisputeRequestBuilderFields {
@@ -69,7 +69,7 @@ impl ContestDisputeRequestBuilder {
         ContestDisputeRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ContestDisputeRequest");
         if fields.dispute_id.is_none() {
             errors.missing.push("disputeId");

@@ -26,7 +26,7 @@ impl CreateDeliveryTrackerRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateDeliveryTrackerRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateDeliveryTrackerRequestBuilder {
-    fields: ::std::boxed::Box<CreateDeliveryTrackerRequestBuilderFields>,
+    fields: CreateDeliveryTrackerRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateDeliveryTrackerRequestBuilderFields {
@@ -57,7 +57,7 @@ impl CreateDeliveryTrackerRequestBuilder {
         CreateDeliveryTrackerRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateDeliveryTrackerRequest",
         );

@@ -26,7 +26,7 @@ impl CreateDisputeRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateDisputeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateDisputeRequestBuilder {
-    fields: ::std::boxed::Box<CreateDisputeRequestBuilderFields>,
+    fields: CreateDisputeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateDisputeRequestBuilderFields {
@@ -54,7 +54,7 @@ impl CreateDisputeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CreateDisputeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CreateDisputeRequest");
         if fields.document.is_none() {
             errors.missing.push("document");

@@ -26,7 +26,7 @@ impl CreateMerchantAccountRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateMerchantAccountRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateMerchantAccountRequestBuilder {
-    fields: ::std::boxed::Box<CreateMerchantAccountRequestBuilderFields>,
+    fields: CreateMerchantAccountRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateMerchantAccountRequestBuilderFields {
@@ -57,7 +57,7 @@ impl CreateMerchantAccountRequestBuilder {
         CreateMerchantAccountRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateMerchantAccountRequest",
         );

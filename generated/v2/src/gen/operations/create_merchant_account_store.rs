@@ -29,7 +29,7 @@ impl CreateMerchantAccountStoreRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateMerchantAccountStoreRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateMerchantAccountStoreRequestBuilder {
-    fields: ::std::boxed::Box<CreateMerchantAccountStoreRequestBuilderFields>,
+    fields: CreateMerchantAccountStoreRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateMerchantAccountStoreRequestBuilderFields {
@@ -69,7 +69,7 @@ impl CreateMerchantAccountStoreRequestBuilder {
         CreateMerchantAccountStoreRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateMerchantAccountStoreRequest",
         );

@@ -38,7 +38,7 @@ impl CreateRefundRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateRefundRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateRefundRequestBuilder {
-    fields: ::std::boxed::Box<CreateRefundRequestBuilderFields>,
+    fields: CreateRefundRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateRefundRequestBuilderFields {
@@ -90,7 +90,7 @@ impl CreateRefundRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CreateRefundRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CreateRefundRequest");
         if fields.charge_id.is_none() {
             errors.missing.push("chargeId");

@@ -26,7 +26,7 @@ impl CreateReportRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateReportRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateReportRequestBuilder {
-    fields: ::std::boxed::Box<CreateReportRequestBuilderFields>,
+    fields: CreateReportRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateReportRequestBuilderFields {
@@ -54,7 +54,7 @@ impl CreateReportRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<CreateReportRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("CreateReportRequest");
         if fields.document.is_none() {
             errors.missing.push("document");

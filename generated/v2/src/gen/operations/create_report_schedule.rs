@@ -26,7 +26,7 @@ impl CreateReportScheduleRequest {
 #[doc = concat!("Builder of [`", stringify!(CreateReportScheduleRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct CreateReportScheduleRequestBuilder {
-    fields: ::std::boxed::Box<CreateReportScheduleRequestBuilderFields>,
+    fields: CreateReportScheduleRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct CreateReportScheduleRequestBuilderFields {
@@ -57,7 +57,7 @@ impl CreateReportScheduleRequestBuilder {
         CreateReportScheduleRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "CreateReportScheduleRequest",
         );

@@ -23,7 +23,7 @@ impl DeleteMerchantAccountRequest {
 #[doc = concat!("Builder of [`", stringify!(DeleteMerchantAccountRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct DeleteMerchantAccountRequestBuilder {
-    fields: ::std::boxed::Box<DeleteMerchantAccountRequestBuilderFields>,
+    fields: DeleteMerchantAccountRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct DeleteMerchantAccountRequestBuilderFields {
@@ -45,7 +45,7 @@ impl DeleteMerchantAccountRequestBuilder {
         DeleteMerchantAccountRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "DeleteMerchantAccountRequest",
         );

@@ -26,7 +26,7 @@ impl GetAuthorizationTokenRequest {
 #[doc = concat!("Builder of [`", stringify!(GetAuthorizationTokenRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetAuthorizationTokenRequestBuilder {
-    fields: ::std::boxed::Box<GetAuthorizationTokenRequestBuilderFields>,
+    fields: GetAuthorizationTokenRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetAuthorizationTokenRequestBuilderFields {
@@ -57,7 +57,7 @@ impl GetAuthorizationTokenRequestBuilder {
         GetAuthorizationTokenRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetAuthorizationTokenRequest",
         );

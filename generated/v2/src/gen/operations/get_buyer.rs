@@ -23,7 +23,7 @@ impl GetBuyerRequest {
 #[doc = concat!("Builder of [`", stringify!(GetBuyerRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetBuyerRequestBuilder {
-    fields: ::std::boxed::Box<GetBuyerRequestBuilderFields>,
+    fields: GetBuyerRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetBuyerRequestBuilderFields {
@@ -42,7 +42,7 @@ impl GetBuyerRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetBuyerRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetBuyerRequest");
         if fields.buyer_token.is_none() {
             errors.missing.push("buyerToken");

@@ -23,7 +23,7 @@ impl GetChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(GetChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetChargeRequestBuilder {
-    fields: ::std::boxed::Box<GetChargeRequestBuilderFields>,
+    fields: GetChargeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetChargeRequestBuilderFields {
@@ -39,7 +39,7 @@ impl GetChargeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetChargeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetChargeRequest");
         if fields.charge_id.is_none() {
             errors.missing.push("chargeId");

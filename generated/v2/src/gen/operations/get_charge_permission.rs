@@ -23,7 +23,7 @@ impl GetChargePermissionRequest {
 #[doc = concat!("Builder of [`", stringify!(GetChargePermissionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetChargePermissionRequestBuilder {
-    fields: ::std::boxed::Box<GetChargePermissionRequestBuilderFields>,
+    fields: GetChargePermissionRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetChargePermissionRequestBuilderFields {
@@ -45,7 +45,7 @@ impl GetChargePermissionRequestBuilder {
         GetChargePermissionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetChargePermissionRequest",
         );

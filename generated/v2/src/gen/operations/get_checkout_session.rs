@@ -23,7 +23,7 @@ impl GetCheckoutSessionRequest {
 #[doc = concat!("Builder of [`", stringify!(GetCheckoutSessionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetCheckoutSessionRequestBuilder {
-    fields: ::std::boxed::Box<GetCheckoutSessionRequestBuilderFields>,
+    fields: GetCheckoutSessionRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetCheckoutSessionRequestBuilderFields {
@@ -45,7 +45,7 @@ impl GetCheckoutSessionRequestBuilder {
         GetCheckoutSessionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetCheckoutSessionRequest",
         );

@@ -23,7 +23,7 @@ impl GetDisputeRequest {
 #[doc = concat!("Builder of [`", stringify!(GetDisputeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetDisputeRequestBuilder {
-    fields: ::std::boxed::Box<GetDisputeRequestBuilderFields>,
+    fields: GetDisputeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetDisputeRequestBuilderFields {
@@ -42,7 +42,7 @@ impl GetDisputeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetDisputeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetDisputeRequest");
         if fields.dispute_id.is_none() {
             errors.missing.push("disputeId");

@@ -23,7 +23,7 @@ impl GetRefundRequest {
 #[doc = concat!("Builder of [`", stringify!(GetRefundRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetRefundRequestBuilder {
-    fields: ::std::boxed::Box<GetRefundRequestBuilderFields>,
+    fields: GetRefundRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetRefundRequestBuilderFields {
@@ -39,7 +39,7 @@ impl GetRefundRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetRefundRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetRefundRequest");
         if fields.refund_id.is_none() {
             errors.missing.push("refundId");

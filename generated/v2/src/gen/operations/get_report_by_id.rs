@@ -23,7 +23,7 @@ impl GetReportByIdRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportByIdRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportByIdRequestBuilder {
-    fields: ::std::boxed::Box<GetReportByIdRequestBuilderFields>,
+    fields: GetReportByIdRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetReportByIdRequestBuilderFields {
@@ -42,7 +42,7 @@ impl GetReportByIdRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetReportByIdRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetReportByIdRequest");
         if fields.report_id.is_none() {
             errors.missing.push("reportId");

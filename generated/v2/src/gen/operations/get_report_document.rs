@@ -23,7 +23,7 @@ impl GetReportDocumentRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportDocumentRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportDocumentRequestBuilder {
-    fields: ::std::boxed::Box<GetReportDocumentRequestBuilderFields>,
+    fields: GetReportDocumentRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetReportDocumentRequestBuilderFields {
@@ -45,7 +45,7 @@ impl GetReportDocumentRequestBuilder {
         GetReportDocumentRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetReportDocumentRequest",
         );

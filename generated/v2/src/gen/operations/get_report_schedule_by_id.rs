@@ -23,7 +23,7 @@ impl GetReportScheduleByIdRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportScheduleByIdRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportScheduleByIdRequestBuilder {
-    fields: ::std::boxed::Box<GetReportScheduleByIdRequestBuilderFields>,
+    fields: GetReportScheduleByIdRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetReportScheduleByIdRequestBuilderFields {
@@ -45,7 +45,7 @@ impl GetReportScheduleByIdRequestBuilder {
         GetReportScheduleByIdRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetReportScheduleByIdRequest",
         );

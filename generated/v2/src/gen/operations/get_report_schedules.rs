@@ -23,7 +23,7 @@ impl GetReportSchedulesRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportSchedulesRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportSchedulesRequestBuilder {
-    fields: ::std::boxed::Box<GetReportSchedulesRequestBuilderFields>,
+    fields: GetReportSchedulesRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetReportSchedulesRequestBuilderFields {
@@ -45,7 +45,7 @@ impl GetReportSchedulesRequestBuilder {
         GetReportSchedulesRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "GetReportSchedulesRequest",
         );

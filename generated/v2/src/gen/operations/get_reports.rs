@@ -38,7 +38,7 @@ impl GetReportsRequest {
 #[doc = concat!("Builder of [`", stringify!(GetReportsRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct GetReportsRequestBuilder {
-    fields: ::std::boxed::Box<GetReportsRequestBuilderFields>,
+    fields: GetReportsRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct GetReportsRequestBuilderFields {
@@ -99,7 +99,7 @@ impl GetReportsRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<GetReportsRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("GetReportsRequest");
         let value = GetReportsRequest {
             report_types: fields.report_types,

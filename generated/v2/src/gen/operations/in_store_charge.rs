@@ -26,7 +26,7 @@ impl InStoreChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(InStoreChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct InStoreChargeRequestBuilder {
-    fields: ::std::boxed::Box<InStoreChargeRequestBuilderFields>,
+    fields: InStoreChargeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct InStoreChargeRequestBuilderFields {
@@ -54,7 +54,7 @@ impl InStoreChargeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<InStoreChargeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("InStoreChargeRequest");
         if fields.document.is_none() {
             errors.missing.push("document");

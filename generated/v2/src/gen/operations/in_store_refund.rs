@@ -26,7 +26,7 @@ impl InStoreRefundRequest {
 #[doc = concat!("Builder of [`", stringify!(InStoreRefundRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct InStoreRefundRequestBuilder {
-    fields: ::std::boxed::Box<InStoreRefundRequestBuilderFields>,
+    fields: InStoreRefundRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct InStoreRefundRequestBuilderFields {
@@ -54,7 +54,7 @@ impl InStoreRefundRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<InStoreRefundRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("InStoreRefundRequest");
         if fields.document.is_none() {
             errors.missing.push("document");

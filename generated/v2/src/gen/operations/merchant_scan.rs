@@ -26,7 +26,7 @@ impl MerchantScanRequest {
 #[doc = concat!("Builder of [`", stringify!(MerchantScanRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct MerchantScanRequestBuilder {
-    fields: ::std::boxed::Box<MerchantScanRequestBuilderFields>,
+    fields: MerchantScanRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct MerchantScanRequestBuilderFields {
@@ -54,7 +54,7 @@ impl MerchantScanRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<MerchantScanRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("MerchantScanRequest");
         if fields.document.is_none() {
             errors.missing.push("document");

@@ -29,7 +29,7 @@ impl UpdateChargeRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateChargeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateChargeRequestBuilder {
-    fields: ::std::boxed::Box<UpdateChargeRequestBuilderFields>,
+    fields: UpdateChargeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct UpdateChargeRequestBuilderFields {
@@ -54,7 +54,7 @@ impl UpdateChargeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<UpdateChargeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("UpdateChargeRequest");
         if fields.charge_id.is_none() {
             errors.missing.push("chargeId");

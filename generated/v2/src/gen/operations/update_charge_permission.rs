@@ -43,7 +43,7 @@ impl UpdateChargePermissionRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateChargePermissionRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateChargePermissionRequestBuilder {
-    fields: ::std::boxed::Box<UpdateChargePermissionRequestBuilderFields>,
+    fields: UpdateChargePermissionRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct UpdateChargePermissionRequestBuilderFields {
@@ -83,7 +83,7 @@ impl UpdateChargePermissionRequestBuilder {
         UpdateChargePermissionRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "UpdateChargePermissionRequest",
         );

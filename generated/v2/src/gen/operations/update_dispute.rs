@@ -26,7 +26,7 @@ impl UpdateDisputeRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateDisputeRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateDisputeRequestBuilder {
-    fields: ::std::boxed::Box<UpdateDisputeRequestBuilderFields>,
+    fields: UpdateDisputeRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct UpdateDisputeRequestBuilderFields {
@@ -54,7 +54,7 @@ impl UpdateDisputeRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<UpdateDisputeRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("UpdateDisputeRequest");
         if fields.dispute_id.is_none() {
             errors.missing.push("disputeId");

@@ -26,7 +26,7 @@ impl UpdateMerchantAccountRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateMerchantAccountRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateMerchantAccountRequestBuilder {
-    fields: ::std::boxed::Box<UpdateMerchantAccountRequestBuilderFields>,
+    fields: UpdateMerchantAccountRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct UpdateMerchantAccountRequestBuilderFields {
@@ -57,7 +57,7 @@ impl UpdateMerchantAccountRequestBuilder {
         UpdateMerchantAccountRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "UpdateMerchantAccountRequest",
         );

@@ -29,7 +29,7 @@ impl UpdateMerchantAccountStoreRequest {
 #[doc = concat!("Builder of [`", stringify!(UpdateMerchantAccountStoreRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UpdateMerchantAccountStoreRequestBuilder {
-    fields: ::std::boxed::Box<UpdateMerchantAccountStoreRequestBuilderFields>,
+    fields: UpdateMerchantAccountStoreRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct UpdateMerchantAccountStoreRequestBuilderFields {
@@ -66,7 +66,7 @@ impl UpdateMerchantAccountStoreRequestBuilder {
         UpdateMerchantAccountStoreRequest,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "UpdateMerchantAccountStoreRequest",
         );

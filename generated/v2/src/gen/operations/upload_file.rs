@@ -26,7 +26,7 @@ impl UploadFileRequest {
 #[doc = concat!("Builder of [`", stringify!(UploadFileRequest), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct UploadFileRequestBuilder {
-    fields: ::std::boxed::Box<UploadFileRequestBuilderFields>,
+    fields: UploadFileRequestBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct UploadFileRequestBuilderFields {
@@ -54,7 +54,7 @@ impl UploadFileRequestBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<UploadFileRequest, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("UploadFileRequest");
         if fields.document.is_none() {
             errors.missing.push("document");

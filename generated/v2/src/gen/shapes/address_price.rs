@@ -31,7 +31,7 @@ impl AddressPrice {
 #[doc = concat!("Builder of [`", stringify!(AddressPrice), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressPriceBuilder {
-    fields: ::std::boxed::Box<AddressPriceBuilderFields>,
+    fields: AddressPriceBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct AddressPriceBuilderFields {
@@ -59,7 +59,7 @@ impl AddressPriceBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<AddressPrice, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AddressPrice");
         let value = AddressPrice {
             address_id: fields.address_id,

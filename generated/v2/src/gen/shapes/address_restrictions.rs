@@ -26,7 +26,7 @@ impl AddressRestrictions {
 #[doc = concat!("Builder of [`", stringify!(AddressRestrictions), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct AddressRestrictionsBuilder {
-    fields: ::std::boxed::Box<AddressRestrictionsBuilderFields>,
+    fields: AddressRestrictionsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct AddressRestrictionsBuilderFields {
@@ -54,7 +54,7 @@ impl AddressRestrictionsBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<AddressRestrictions, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("AddressRestrictions");
         let value = AddressRestrictions {
             r#type: fields.r#type,

@@ -37,7 +37,7 @@ impl ChargePermissionStatusDetails {
 #[doc = concat!("Builder of [`", stringify!(ChargePermissionStatusDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ChargePermissionStatusDetailsBuilder {
-    fields: ::std::boxed::Box<ChargePermissionStatusDetailsBuilderFields>,
+    fields: ChargePermissionStatusDetailsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ChargePermissionStatusDetailsBuilderFields {
@@ -71,7 +71,7 @@ impl ChargePermissionStatusDetailsBuilder {
         ChargePermissionStatusDetails,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "ChargePermissionStatusDetails",
         );

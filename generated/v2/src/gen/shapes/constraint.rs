@@ -26,7 +26,7 @@ impl Constraint {
 #[doc = concat!("Builder of [`", stringify!(Constraint), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ConstraintBuilder {
-    fields: ::std::boxed::Box<ConstraintBuilderFields>,
+    fields: ConstraintBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ConstraintBuilderFields {
@@ -54,7 +54,7 @@ impl ConstraintBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Constraint, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Constraint");
         let value = Constraint {
             constraint_id: fields.constraint_id,

@@ -40,7 +40,7 @@ impl DeliverySpecifications {
 #[doc = concat!("Builder of [`", stringify!(DeliverySpecifications), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct DeliverySpecificationsBuilder {
-    fields: ::std::boxed::Box<DeliverySpecificationsBuilderFields>,
+    fields: DeliverySpecificationsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct DeliverySpecificationsBuilderFields {
@@ -71,7 +71,7 @@ impl DeliverySpecificationsBuilder {
         DeliverySpecifications,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "DeliverySpecifications",
         );

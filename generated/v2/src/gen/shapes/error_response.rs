@@ -26,7 +26,7 @@ impl ErrorResponse {
 #[doc = concat!("Builder of [`", stringify!(ErrorResponse), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ErrorResponseBuilder {
-    fields: ::std::boxed::Box<ErrorResponseBuilderFields>,
+    fields: ErrorResponseBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ErrorResponseBuilderFields {
@@ -54,7 +54,7 @@ impl ErrorResponseBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ErrorResponse, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ErrorResponse");
         let value = ErrorResponse {
             reason_code: fields.reason_code,

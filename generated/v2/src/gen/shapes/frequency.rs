@@ -26,7 +26,7 @@ impl Frequency {
 #[doc = concat!("Builder of [`", stringify!(Frequency), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct FrequencyBuilder {
-    fields: ::std::boxed::Box<FrequencyBuilderFields>,
+    fields: FrequencyBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct FrequencyBuilderFields {
@@ -48,7 +48,7 @@ impl FrequencyBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Frequency, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Frequency");
         let value = Frequency {
             unit: fields.unit,

@@ -36,7 +36,7 @@ impl Limits {
 #[doc = concat!("Builder of [`", stringify!(Limits), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct LimitsBuilder {
-    fields: ::std::boxed::Box<LimitsBuilderFields>,
+    fields: LimitsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct LimitsBuilderFields {
@@ -64,7 +64,7 @@ impl LimitsBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Limits, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Limits");
         let value = Limits {
             amount_limit: fields.amount_limit,

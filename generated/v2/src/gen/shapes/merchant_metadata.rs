@@ -44,7 +44,7 @@ impl MerchantMetadata {
 #[doc = concat!("Builder of [`", stringify!(MerchantMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct MerchantMetadataBuilder {
-    fields: ::std::boxed::Box<MerchantMetadataBuilderFields>,
+    fields: MerchantMetadataBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct MerchantMetadataBuilderFields {
@@ -90,7 +90,7 @@ impl MerchantMetadataBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<MerchantMetadata, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("MerchantMetadata");
         let value = MerchantMetadata {
             merchant_reference_id: fields.merchant_reference_id,

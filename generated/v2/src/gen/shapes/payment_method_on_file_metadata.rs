@@ -23,7 +23,7 @@ impl PaymentMethodOnFileMetadata {
 #[doc = concat!("Builder of [`", stringify!(PaymentMethodOnFileMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentMethodOnFileMetadataBuilder {
-    fields: ::std::boxed::Box<PaymentMethodOnFileMetadataBuilderFields>,
+    fields: PaymentMethodOnFileMetadataBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct PaymentMethodOnFileMetadataBuilderFields {
@@ -42,7 +42,7 @@ impl PaymentMethodOnFileMetadataBuilder {
         PaymentMethodOnFileMetadata,
         ::amazon_pay_protocol::BuildError,
     > {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new(
             "PaymentMethodOnFileMetadata",
         );

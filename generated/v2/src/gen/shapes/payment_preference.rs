@@ -27,7 +27,7 @@ impl PaymentPreference {
 #[doc = concat!("Builder of [`", stringify!(PaymentPreference), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct PaymentPreferenceBuilder {
-    fields: ::std::boxed::Box<PaymentPreferenceBuilderFields>,
+    fields: PaymentPreferenceBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct PaymentPreferenceBuilderFields {
@@ -46,7 +46,7 @@ impl PaymentPreferenceBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<PaymentPreference, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("PaymentPreference");
         let value = PaymentPreference {
             payment_descriptor: fields.payment_descriptor,

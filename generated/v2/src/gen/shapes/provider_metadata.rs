@@ -27,7 +27,7 @@ impl ProviderMetadata {
 #[doc = concat!("Builder of [`", stringify!(ProviderMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ProviderMetadataBuilder {
-    fields: ::std::boxed::Box<ProviderMetadataBuilderFields>,
+    fields: ProviderMetadataBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ProviderMetadataBuilderFields {
@@ -46,7 +46,7 @@ impl ProviderMetadataBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<ProviderMetadata, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("ProviderMetadata");
         let value = ProviderMetadata {
             provider_reference_id: fields.provider_reference_id,

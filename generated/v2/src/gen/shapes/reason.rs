@@ -30,7 +30,7 @@ impl Reason {
 #[doc = concat!("Builder of [`", stringify!(Reason), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct ReasonBuilder {
-    fields: ::std::boxed::Box<ReasonBuilderFields>,
+    fields: ReasonBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct ReasonBuilderFields {
@@ -55,7 +55,7 @@ impl ReasonBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Reason, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Reason");
         let value = Reason {
             reason_code: fields.reason_code,

@@ -34,7 +34,7 @@ impl RecurringMetadata {
 #[doc = concat!("Builder of [`", stringify!(RecurringMetadata), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RecurringMetadataBuilder {
-    fields: ::std::boxed::Box<RecurringMetadataBuilderFields>,
+    fields: RecurringMetadataBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct RecurringMetadataBuilderFields {
@@ -59,7 +59,7 @@ impl RecurringMetadataBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<RecurringMetadata, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("RecurringMetadata");
         let value = RecurringMetadata {
             frequency: fields.frequency,

@@ -36,7 +36,7 @@ impl Restriction {
 #[doc = concat!("Builder of [`", stringify!(Restriction), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct RestrictionBuilder {
-    fields: ::std::boxed::Box<RestrictionBuilderFields>,
+    fields: RestrictionBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct RestrictionBuilderFields {
@@ -61,7 +61,7 @@ impl RestrictionBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<Restriction, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("Restriction");
         let value = Restriction {
             states_or_regions: fields.states_or_regions,

@@ -41,7 +41,7 @@ impl StatusDetails {
 #[doc = concat!("Builder of [`", stringify!(StatusDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct StatusDetailsBuilder {
-    fields: ::std::boxed::Box<StatusDetailsBuilderFields>,
+    fields: StatusDetailsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct StatusDetailsBuilderFields {
@@ -81,7 +81,7 @@ impl StatusDetailsBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<StatusDetails, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("StatusDetails");
         let value = StatusDetails {
             state: fields.state,

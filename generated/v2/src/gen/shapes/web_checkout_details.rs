@@ -51,7 +51,7 @@ impl WebCheckoutDetails {
 #[doc = concat!("Builder of [`", stringify!(WebCheckoutDetails), "`].")]
 #[derive(Debug, Clone, Default)]
 pub struct WebCheckoutDetailsBuilder {
-    fields: ::std::boxed::Box<WebCheckoutDetailsBuilderFields>,
+    fields: WebCheckoutDetailsBuilderFields,
 }
 #[derive(Debug, Clone, Default)]
 struct WebCheckoutDetailsBuilderFields {
@@ -110,7 +110,7 @@ impl WebCheckoutDetailsBuilder {
     pub fn build(
         self,
     ) -> ::std::result::Result<WebCheckoutDetails, ::amazon_pay_protocol::BuildError> {
-        let fields = *self.fields;
+        let fields = self.fields;
         let mut errors = ::amazon_pay_protocol::BuildError::new("WebCheckoutDetails");
         let value = WebCheckoutDetails {
             checkout_review_return_url: fields.checkout_review_return_url,
