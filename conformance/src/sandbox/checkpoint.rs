@@ -3,7 +3,9 @@
 //! holds the world's lock (about 1.5 ms per fsync on a small VM's disk) and stalling every
 //! request behind it. A thread of its own copies the log into the database a few times a
 //! second with a connection of its own; a passive checkpoint never blocks a writer, and a
-//! commit is as durable before it as after (it is in the log).
+//! commit is as durable before it as after (it is in the log). Under a steady stream of
+//! commits these never finish, so the writer also runs one between two of its transactions
+//! now and then (`persist.rs`, `CHECKPOINT_EVERY`).
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -19,6 +21,14 @@ pub enum StartError {
     Sqlite(#[from] rusqlite::Error),
     #[error("cannot start the checkpoint thread: {0}")]
     Thread(#[from] std::io::Error),
+}
+
+/// Copies what it can of the log into the database without waiting for a writer. A busy or
+/// partial checkpoint is fine: the next one goes on from there.
+pub fn passive(connection: &Connection) {
+    if let Err(e) = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
+        tracing::debug!(error = %e, "sandbox state checkpoint did not run");
+    }
 }
 
 /// How often the log is copied into the database.
@@ -40,10 +50,7 @@ impl Checkpointer {
             .name("sandbox-checkpoint".into())
             .spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
-                    // Busy or partial checkpoints are fine: the next one goes on from there.
-                    if let Err(e) = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
-                        tracing::debug!(error = %e, "sandbox state checkpoint did not run");
-                    }
+                    passive(&connection);
                 }
             })?;
         Ok(Checkpointer {

@@ -31,7 +31,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, params};
 
-use super::checkpoint::{Checkpointer, StartError};
+use super::checkpoint::{self, Checkpointer, StartError};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -132,8 +132,9 @@ impl Store {
         })?;
         let mut connection = Connection::open(path)?;
         connection.busy_timeout(BUSY_TIMEOUT)?;
-        // Checkpoints run on their own thread (`checkpoint.rs`), never inside a request's
-        // commit.
+        // SQLite's own checkpoints are off: they would run inside a request's commit. The
+        // checkpoint thread (`checkpoint.rs`) and the writer between transactions (`write`) run
+        // them instead.
         connection.pragma_update(None, "journal_size_limit", LOG_SIZE_LIMIT)?;
         connection.execute_batch(
             "PRAGMA journal_mode = WAL;
@@ -205,14 +206,9 @@ impl Store {
             self.commits += 1;
             if self.commits >= CHECKPOINT_EVERY {
                 self.commits = 0;
-                // A checkpoint that does not finish (another process reading an old snapshot)
-                // leaves the log as it was: the next one goes on from there.
-                if let Err(e) = self
-                    .connection
-                    .execute_batch("PRAGMA wal_checkpoint(PASSIVE);")
-                {
-                    tracing::debug!(error = %e, "sandbox state checkpoint did not run");
-                }
+                // It finishes unless another process reads an old snapshot; then the next one
+                // goes on from there.
+                checkpoint::passive(&self.connection);
             }
         }
         written

@@ -10,13 +10,19 @@
 
 use std::collections::HashMap;
 
-use amazon_pay_protocol::Money;
+use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v2::State;
 
 use super::records::ChargeRecord;
 
 /// A calendar month (UTC): year and month number.
 pub type Month = (i32, u8);
+
+/// The month `at` falls in.
+pub fn month_of(at: Timestamp) -> Month {
+    let at = at.as_offset_date_time();
+    (at.year(), u8::from(at.month()))
+}
 
 /// The month of a charge's creation, and the amount it counts there: none for a declined or
 /// canceled charge.
@@ -25,12 +31,9 @@ pub fn part_of(record: &ChargeRecord) -> Option<(Month, i64)> {
     if matches!(state, Some(State::Declined | State::Canceled)) {
         return None;
     }
-    let created = record.document.creation_timestamp?.as_offset_date_time();
+    let created = record.document.creation_timestamp?;
     let amount = record.document.charge_amount.as_ref()?;
-    Some((
-        (created.year(), u8::from(created.month())),
-        Money::minor_units(amount),
-    ))
+    Some((month_of(created), amount.minor_units()))
 }
 
 /// Amounts by permission and month.

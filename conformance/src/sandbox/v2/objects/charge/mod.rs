@@ -20,8 +20,8 @@ use amazon_pay_protocol::v2::{
 use super::charge_permission;
 use crate::sandbox::v2::ctx::{Ctx, ObjectType};
 use crate::sandbox::v2::error::{ApiError, ApiResult};
-use crate::sandbox::v2::limits;
 use crate::sandbox::v2::records::{ChargeRecord, Event};
+use crate::sandbox::v2::{limits, monthly};
 
 /// What a new charge asks for.
 #[derive(Debug, Clone, Default)]
@@ -60,9 +60,8 @@ pub fn cancelable(record: &ChargeRecord) -> bool {
 /// The amount charged on a permission this calendar month (UTC), declined and canceled
 /// charges left out.
 fn charged_this_month(ctx: &Ctx<'_>, permission_id: &str) -> i64 {
-    let now = ctx.now.as_offset_date_time();
     ctx.state
-        .charged_in_month(permission_id, (now.year(), u8::from(now.month())))
+        .charged_in_month(permission_id, monthly::month_of(ctx.now))
 }
 
 /// Checks the amount against the region's currencies, the single-charge maximum, a OneTime
