@@ -8,7 +8,7 @@ use rand::rngs::StdRng;
 use rand::{Rng as _, SeedableRng as _};
 use serde::{Deserialize, Serialize};
 
-use super::persist::{Dirty, Row, StoreError, decode, encode};
+use super::persist::{Dirty, Row, StoreError, body_of, decode};
 
 const REFERENCE_ID: &str = "reference_id";
 const META: &str = "meta";
@@ -145,13 +145,17 @@ impl Common {
         Ok(true)
     }
 
+    pub fn forget_changes(&mut self) {
+        self.dirty.clear();
+    }
+
     pub fn changes(&mut self) -> Vec<Row> {
         let (reference_ids, sequence, offset) =
             (&self.reference_ids, self.sequence, self.clock_offset);
         self.dirty.take(|kind, id| match (kind, id) {
-            (REFERENCE_ID, _) => encode(reference_ids.get(id)),
-            (_, "sequence") => encode(Some(&sequence)),
-            (_, "clock_offset") => encode(Some(&offset)),
+            (REFERENCE_ID, _) => body_of(reference_ids.get(id)),
+            (_, "sequence") => body_of(Some(&sequence)),
+            (_, "clock_offset") => body_of(Some(&offset)),
             _ => None,
         })
     }

@@ -1,9 +1,9 @@
 //! Group commit: the state file is written off the world's lock, by one writer, several
 //! requests per transaction.
 //!
-//! A request changes the world under the lock and queues the rows it changed, in the order
-//! the changes were made; then it lets the lock go and waits for its rows to be written before
-//! it answers. The writer thread takes everything queued since its last transaction and writes
+//! A request changes the world under the lock and queues the rows it changed (copies of the
+//! objects, encoded by the writer), in the order the changes were made; then it lets the lock
+//! go, wakes the writer if it sleeps, and waits for its rows to be written before it answers. The writer thread takes everything queued since its last transaction and writes
 //! it in one, so while it is writing, other requests run (and queue) instead of waiting for the
 //! lock behind a commit.
 //!
@@ -58,10 +58,23 @@ struct Queue {
     epoch: u64,
     /// A write failed since the last reload: every change of this epoch is lost.
     poisoned: bool,
-    /// The writer thread waits for work: a change queued now must wake it. Only then, since a
-    /// wakeup is a system call made under the world's lock.
+    /// The writer thread waits for work: the next change queued must wake it (and only that
+    /// one: a wakeup is a system call).
     idle: bool,
     closing: bool,
+}
+
+/// The writer's wakeup that a change owes, sent once the caller has let the world's lock go:
+/// a system call made under it would hold up every request.
+#[must_use = "the writer sleeps until it is woken"]
+pub struct Wakeup<'a>(Option<&'a Condvar>);
+
+impl Wakeup<'_> {
+    pub fn send(self) {
+        if let Some(queued) = self.0 {
+            queued.notify_one();
+        }
+    }
 }
 
 struct Item {
@@ -97,35 +110,36 @@ impl Journal {
     }
 
     /// Queues the rows a piece of work changed; called under the world's lock, so the queue
-    /// is in the order of the changes. `None` when there is nothing to wait for: no rows, and
-    /// nothing the work could have seen is still unwritten.
-    pub fn queue(&self, rows: Vec<Row>) -> Option<Pending> {
+    /// is in the order of the changes. The wait is `None` when there is nothing to wait for:
+    /// no rows, and nothing the work could have seen is still unwritten.
+    pub fn queue(&self, rows: Vec<Row>) -> (Option<Pending>, Wakeup<'_>) {
         let mut queue = lock(&self.core.queue);
         let queue = &mut *queue;
+        let idle = Wakeup(None);
         if rows.is_empty() && queue.items.is_empty() {
             if queue.poisoned {
                 // What the work saw may be a lost change.
                 let (saved, pending) = oneshot::channel();
                 let _ = saved.send(Err(Arc::new(StoreError::Undone)));
-                return Some(pending);
+                return (Some(pending), idle);
             }
             // Nothing is being written: what the work saw is written.
-            let watchers = queue.writing.as_mut()?;
+            let Some(watchers) = queue.writing.as_mut() else {
+                return (None, idle);
+            };
             let (saved, pending) = oneshot::channel();
             watchers.push(saved);
-            return Some(pending);
+            return (Some(pending), idle);
         }
         let (saved, pending) = oneshot::channel();
-        let wake = !rows.is_empty() && queue.idle;
+        // One wakeup is enough for everything queued until the writer runs.
+        let wake = !rows.is_empty() && std::mem::take(&mut queue.idle);
         queue.items.push(Item {
             epoch: queue.epoch,
             rows,
             saved,
         });
-        if wake {
-            self.core.queued.notify_one();
-        }
-        Some(pending)
+        (Some(pending), Wakeup(wake.then_some(&self.core.queued)))
     }
 
     /// Writes everything queued now, on this thread (for callers that cannot wait
@@ -252,7 +266,7 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::sandbox::persist::temp_state_file;
+    use crate::sandbox::persist::{Body, temp_state_file};
 
     fn open() -> (PathBuf, Journal) {
         let path = temp_state_file();
@@ -265,7 +279,7 @@ mod tests {
         Row {
             kind: "k",
             id: id.into(),
-            body: Some(body.into()),
+            body: Some(Body::text(body)),
         }
     }
 
@@ -281,6 +295,13 @@ mod tests {
             .unwrap()
     }
 
+    /// Queues as a request does, waking the writer at once.
+    fn queue(journal: &Journal, rows: Vec<Row>) -> Option<Pending> {
+        let (pending, wakeup) = journal.queue(rows);
+        wakeup.send();
+        pending
+    }
+
     fn outcome(mut pending: Pending) -> Option<Saved> {
         pending.try_recv().ok()
     }
@@ -290,11 +311,9 @@ mod tests {
         let (path, journal) = open();
         // Held, so that the writer thread cannot take the changes one by one.
         let store = lock(&journal.core.store);
-        let first = journal.queue(vec![row("a", "1"), row("seq", "1")]).unwrap();
-        let second = journal.queue(vec![row("b", "2"), row("seq", "2")]).unwrap();
-        let read = journal
-            .queue(Vec::new())
-            .expect("a read waits for what it saw");
+        let first = queue(&journal, vec![row("a", "1"), row("seq", "1")]).unwrap();
+        let second = queue(&journal, vec![row("b", "2"), row("seq", "2")]).unwrap();
+        let read = queue(&journal, Vec::new()).expect("a read waits for what it saw");
         drop(store);
         journal.flush();
         for pending in [first, second, read] {
@@ -309,7 +328,7 @@ mod tests {
             ]
         );
         assert!(
-            journal.queue(Vec::new()).is_none(),
+            queue(&journal, Vec::new()).is_none(),
             "nothing left unwritten"
         );
         drop(journal);
@@ -322,15 +341,13 @@ mod tests {
         let core = &journal.core;
         // The test plays the writer: held, the store keeps the writer thread out.
         let mut store = lock(&core.store);
-        let first = journal.queue(vec![row("a", "1")]).unwrap();
+        let first = queue(&journal, vec![row("a", "1")]).unwrap();
         let batch = core.take();
-        let saw_first = journal
-            .queue(Vec::new())
-            .expect("a read waits for the change being written");
-        let mut second = journal.queue(vec![row("b", "2")]).unwrap();
-        let mut saw_second = journal
-            .queue(Vec::new())
-            .expect("a read waits for the queued change");
+        let saw_first =
+            queue(&journal, Vec::new()).expect("a read waits for the change being written");
+        let mut second = queue(&journal, vec![row("b", "2")]).unwrap();
+        let mut saw_second =
+            queue(&journal, Vec::new()).expect("a read waits for the queued change");
         let saved = store.write(batch.rows).map_err(Arc::new);
         core.settle(batch.answers, saved);
         assert!(matches!(outcome(first), Some(Ok(()))));
@@ -358,21 +375,21 @@ mod tests {
         let (path, journal) = open();
         let holder = Connection::open(&path).unwrap();
         holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
-        let failed = journal.queue(vec![row("a", "1")]).unwrap();
+        let failed = queue(&journal, vec![row("a", "1")]).unwrap();
         journal.flush();
         assert!(matches!(outcome(failed), Some(Err(_))));
         holder.execute_batch("ROLLBACK").unwrap();
         assert!(journal.poisoned());
 
         // Made on top of the lost change, before the world was put back: never written.
-        let on_top = journal.queue(vec![row("b", "2")]).unwrap();
+        let on_top = queue(&journal, vec![row("b", "2")]).unwrap();
         journal.flush();
         assert!(matches!(outcome(on_top), Some(Err(e)) if matches!(*e, StoreError::Undone)));
         assert!(journal.rows().unwrap().is_empty());
 
         journal.reloaded();
         assert!(!journal.poisoned());
-        let after = journal.queue(vec![row("c", "3")]).unwrap();
+        let after = queue(&journal, vec![row("c", "3")]).unwrap();
         journal.flush();
         assert!(matches!(outcome(after), Some(Ok(()))));
         assert_eq!(bodies(&path), [("c".into(), "3".into())]);

@@ -63,7 +63,58 @@ pub enum StoreError {
 pub struct Row {
     pub kind: &'static str,
     pub id: String,
-    pub body: Option<String>,
+    pub body: Option<Body>,
+}
+
+/// A changed object's row body to be: the object as it is now, copied under the world's lock
+/// and turned into JSON by the writer, off the lock. Encoding under the lock took about as
+/// long as the operation itself (15 µs for an AuthorizeOnBillingAgreement's rows, against a
+/// few for the copy), and every other request waited for it.
+pub struct Body(Box<dyn Fn() -> serde_json::Result<String> + Send>);
+
+impl Body {
+    /// A copy of `value`, encoded when it is written.
+    pub fn of<T: Serialize + Clone + Send + 'static>(value: &T) -> Body {
+        let value = value.clone();
+        Body(Box::new(move || serde_json::to_string(&value)))
+    }
+
+    /// A body that is already text (tests write rows of no particular kind).
+    #[cfg(test)]
+    pub fn text(text: &str) -> Body {
+        let text = text.to_owned();
+        Body(Box::new(move || Ok(text.clone())))
+    }
+
+    /// The row's JSON.
+    pub fn encode(&self) -> serde_json::Result<String> {
+        (self.0)()
+    }
+}
+
+/// A row as the table holds it: its body encoded.
+struct Encoded<'a> {
+    kind: &'static str,
+    id: &'a str,
+    body: Option<String>,
+}
+
+impl Row {
+    fn encoded(&self) -> Result<Encoded<'_>, StoreError> {
+        let body = match &self.body {
+            Some(body) => Some(body.encode().map_err(|e| StoreError::Row {
+                kind: self.kind.to_owned(),
+                id: self.id.clone(),
+                reason: e.to_string(),
+            })?),
+            None => None,
+        };
+        Ok(Encoded {
+            kind: self.kind,
+            id: &self.id,
+            body,
+        })
+    }
 }
 
 /// The rows of one part of the world changed since the last save, as `(kind, id)`.
@@ -75,8 +126,14 @@ impl Dirty {
         self.0.insert((kind, id.into()));
     }
 
+    /// Forgets the marks: for a world kept only in memory, whose set would otherwise grow
+    /// with every request.
+    pub fn clear(&mut self) {
+        self.0.clear();
+    }
+
     /// Turns every marked row into its current body (`body` looks it up) and clears the set.
-    pub fn take(&mut self, mut body: impl FnMut(&'static str, &str) -> Option<String>) -> Vec<Row> {
+    pub fn take(&mut self, mut body: impl FnMut(&'static str, &str) -> Option<Body>) -> Vec<Row> {
         std::mem::take(&mut self.0)
             .into_iter()
             .map(|(kind, id)| Row {
@@ -195,12 +252,17 @@ impl Store {
         if rows.is_empty() {
             return Ok(());
         }
+        // A row that cannot be encoded fails the whole change before anything is written.
+        let rows = rows
+            .iter()
+            .map(Row::encoded)
+            .collect::<Result<Vec<_>, _>>()?;
 
         let mut undo = Vec::new();
         let written = write_rows(&self.connection, &mut self.slots, &rows, &mut undo);
         if written.is_err() {
             for (row, slot) in rows.iter().zip(undo).rev() {
-                self.slots.place(row.kind, &row.id, slot);
+                self.slots.place(row.kind, row.id, slot);
             }
         } else {
             self.commits += 1;
@@ -221,7 +283,7 @@ impl Store {
 fn write_rows(
     connection: &Connection,
     slots: &mut Slots,
-    rows: &[Row],
+    rows: &[Encoded<'_>],
     undo: &mut Vec<Option<i64>>,
 ) -> Result<(), StoreError> {
     connection.prepare_cached("BEGIN")?.execute([])?;
@@ -238,7 +300,7 @@ fn write_rows(
 fn write_each(
     connection: &Connection,
     slots: &mut Slots,
-    rows: &[Row],
+    rows: &[Encoded<'_>],
     undo: &mut Vec<Option<i64>>,
 ) -> Result<(), StoreError> {
     let mut insert = connection
@@ -247,17 +309,17 @@ fn write_each(
         connection.prepare_cached("UPDATE state_rows SET body = ?2 WHERE slot = ?1")?;
     let mut delete = connection.prepare_cached("DELETE FROM state_rows WHERE slot = ?1")?;
     for row in rows {
-        let before = slots.get(row.kind, &row.id);
+        let before = slots.get(row.kind, row.id);
         undo.push(before);
         match (before, &row.body) {
             (Some(slot), Some(body)) => update.execute(params![slot, body])?,
             (Some(slot), None) => {
-                slots.place(row.kind, &row.id, None);
+                slots.place(row.kind, row.id, None);
                 delete.execute([slot])?
             }
             (None, Some(body)) => {
                 let slot = slots.next_free();
-                slots.place(row.kind, &row.id, Some(slot));
+                slots.place(row.kind, row.id, Some(slot));
                 insert.execute(params![slot, row.kind, row.id, body])?
             }
             (None, None) => 0,
@@ -332,9 +394,9 @@ fn own(lock: &Path) -> Result<Connection, rusqlite::Error> {
     Ok(connection)
 }
 
-/// A row's body: the value's JSON.
-pub fn encode<T: Serialize>(value: Option<&T>) -> Option<String> {
-    value.and_then(|v| serde_json::to_string(v).ok())
+/// A row's body: the value's, when there is one (see [`Body`]).
+pub fn body_of<T: Serialize + Clone + Send + 'static>(value: Option<&T>) -> Option<Body> {
+    value.map(Body::of)
 }
 
 /// A stored row read back.
@@ -391,7 +453,7 @@ mod tests {
         Row {
             kind,
             id: id.into(),
-            body: body.map(str::to_owned),
+            body: body.map(Body::text),
         }
     }
 
@@ -491,6 +553,30 @@ mod tests {
             rows,
             [("1".into(), "ONE".into()), ("2".into(), "two".into())]
         );
+        drop(store);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_body_that_cannot_be_encoded_fails_its_change_and_writes_none_of_it() {
+        let path = temp_state_file();
+        let mut store = Store::open(&path).unwrap();
+        let unencodable = Row {
+            kind: "a",
+            id: "2".into(),
+            body: Some(Body(Box::new(|| {
+                Err(serde::ser::Error::custom("a map key that is not a string"))
+            }))),
+        };
+        let failed = store.write(vec![row("a", "1", Some("one")), unencodable]);
+        assert!(
+            matches!(&failed, Err(StoreError::Row { kind, id, reason })
+                if kind == "a" && id == "2" && reason.contains("map key")),
+            "{failed:?}"
+        );
+        assert!(stored(&path).is_empty());
+        store.write(vec![row("a", "1", Some("one"))]).unwrap();
+        assert_eq!(stored(&path).len(), 1, "the slot map was not touched");
         drop(store);
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }

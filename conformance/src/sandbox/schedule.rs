@@ -8,7 +8,7 @@ use amazon_pay_protocol::Timestamp;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use super::persist::{Dirty, Row, StoreError, decode, encode};
+use super::persist::{Dirty, Row, StoreError, body_of, decode};
 
 /// The store's kind for scheduled events of the first generation (v1); each other
 /// generation names its own (`Schedule::named`).
@@ -48,7 +48,7 @@ fn key_of(id: &str) -> Option<(i64, u64)> {
     Some((at.parse().ok()?, seq.parse().ok()?))
 }
 
-impl<E: Serialize + DeserializeOwned> Schedule<E> {
+impl<E: Serialize + DeserializeOwned + Clone + Send + 'static> Schedule<E> {
     /// Schedules `event` at `at`; `sequence` is a number never handed out before.
     pub fn add(&mut self, at: Timestamp, sequence: u64, event: E) {
         let key = (at.unix(), sequence);
@@ -82,9 +82,13 @@ impl<E: Serialize + DeserializeOwned> Schedule<E> {
         Ok(true)
     }
 
+    pub fn forget_changes(&mut self) {
+        self.dirty.clear();
+    }
+
     pub fn changes(&mut self) -> Vec<Row> {
         let events = &self.events;
         self.dirty
-            .take(|_, id| encode(key_of(id).and_then(|k| events.get(&k))))
+            .take(|_, id| body_of(key_of(id).and_then(|k| events.get(&k))))
     }
 }

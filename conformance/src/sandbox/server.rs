@@ -207,14 +207,24 @@ pub fn apply<F: Front, R>(
     let now = shared.now(world);
     let mut notices = Vec::new();
     let result = work(&shared.env(now), world, &mut notices);
-    let pending = shared
-        .journal
-        .as_ref()
-        .and_then(|j| j.queue(world.changes()));
+    let (pending, wakeup) = match &shared.journal {
+        Some(journal) => {
+            let (pending, wakeup) = journal.queue(world.changes());
+            (pending, Some(wakeup))
+        }
+        None => {
+            world.forget_changes();
+            (None, None)
+        }
+    };
     let outgoing = match notices.is_empty() {
         true => Vec::new(),
         false => front.notifications(world, &notices, now),
     };
+    drop(inner);
+    if let Some(wakeup) = wakeup {
+        wakeup.send();
+    }
     Ok(Applied {
         result,
         pending,

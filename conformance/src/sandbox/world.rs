@@ -33,6 +33,13 @@ impl World {
         rows.extend(self.v2.changes());
         rows
     }
+
+    /// Forgets what changed, unwritten: a world with no state file has nowhere to write it.
+    pub fn forget_changes(&mut self) {
+        self.common.forget_changes();
+        self.v1.forget_changes();
+        self.v2.forget_changes();
+    }
 }
 
 #[cfg(test)]
@@ -65,7 +72,13 @@ mod tests {
         let mut rows: Vec<(String, String, String)> = world
             .changes()
             .into_iter()
-            .map(|row| (row.kind.to_owned(), row.id, row.body.unwrap()))
+            .map(|row| {
+                (
+                    row.kind.to_owned(),
+                    row.id,
+                    row.body.unwrap().encode().unwrap(),
+                )
+            })
             .collect();
         assert_eq!(rows.len(), 4, "{rows:?}");
         assert!(
@@ -79,5 +92,24 @@ mod tests {
         assert_eq!(back.common.clock_offset, 90);
         assert_eq!(back.common.reference_ids, world.common.reference_ids);
         assert_eq!(back.v1.schedule.take_due(at), vec![event]);
+    }
+
+    #[test]
+    fn a_world_kept_in_memory_forgets_what_changed_in_every_part() {
+        let mut world = World::default();
+        let id = world.common.new_root_id("S01");
+        let at = Timestamp::from_unix(100).unwrap();
+        let sequence = world.common.next_sequence();
+        world
+            .v1
+            .schedule
+            .add(at, sequence, Event::SettleAuthorization(id.clone()));
+        let v2_event = crate::sandbox::v2::records::Event::SettleAuthorization {
+            charge_id: id,
+            declines_with: None,
+        };
+        world.v2.schedule.add(at, sequence, v2_event);
+        world.forget_changes();
+        assert!(world.changes().is_empty());
     }
 }

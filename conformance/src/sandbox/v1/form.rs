@@ -32,8 +32,9 @@ fn hex(b: u8) -> Option<u8> {
     (b as char).to_digit(16).and_then(|d| u8::try_from(d).ok())
 }
 
-/// Percent-decodes one key or value (`+` is a space) into text XML can carry.
-fn decode(raw: &[u8], what: &str) -> SimResult<String> {
+/// Percent-decodes one key or value (`+` is a space) into text XML can carry; `what` names it
+/// in a refusal (a closure: it is needed only then, and every parameter is decoded).
+fn decode(raw: &[u8], what: impl Fn() -> String) -> SimResult<String> {
     let mut bytes = Vec::with_capacity(raw.len());
     let mut i = 0;
     while i < raw.len() {
@@ -45,7 +46,8 @@ fn decode(raw: &[u8], what: &str) -> SimResult<String> {
                     .and_then(|h| Some((hex(h[0])?, hex(h[1])?)));
                 let Some((high, low)) = pair else {
                     return Err(refused(format!(
-                        "The {what} has a malformed percent escape."
+                        "The {} has a malformed percent escape.",
+                        what()
                     )));
                 };
                 bytes.push(high * 16 + low);
@@ -55,11 +57,12 @@ fn decode(raw: &[u8], what: &str) -> SimResult<String> {
         }
         i += 1;
     }
-    let text =
-        String::from_utf8(bytes).map_err(|_| refused(format!("The {what} is not valid UTF-8.")))?;
+    let text = String::from_utf8(bytes)
+        .map_err(|_| refused(format!("The {} is not valid UTF-8.", what())))?;
     if let Some(c) = text.chars().find(|c| !xml_char(*c)) {
         return Err(refused(format!(
-            "The {what} holds the character U+{:04X}, which is not allowed.",
+            "The {} holds the character U+{:04X}, which is not allowed.",
+            what(),
             u32::from(c)
         )));
     }
@@ -83,8 +86,8 @@ pub fn parse(body: &[u8]) -> SimResult<ParamMap> {
             Some(i) => (&pair[..i], &pair[i + 1..]),
             None => (pair, &b""[..]),
         };
-        let key = decode(raw_key, &format!("name of parameter {}", n + 1))?;
-        let value = decode(raw_value, &format!("value of parameter {}", quoted(&key)))?;
+        let key = decode(raw_key, || format!("name of parameter {}", n + 1))?;
+        let value = decode(raw_value, || format!("value of parameter {}", quoted(&key)))?;
         if params.contains_key(&key) {
             return Err(refused(format!(
                 "The parameter {} appears more than once.",

@@ -13,7 +13,7 @@ use super::records::{
     NotificationConfigurationRecord, OrderReferenceRecord, Owner, ProviderCreditRecord,
     ProviderCreditReversalRecord, RefundRecord,
 };
-use crate::sandbox::persist::{Dirty, Row, StoreError, decode, dirty_accessors, encode};
+use crate::sandbox::persist::{Dirty, Row, StoreError, body_of, decode, dirty_accessors};
 use crate::sandbox::schedule::Schedule;
 
 const BILLING_AGREEMENT: &str = "billing_agreement";
@@ -231,6 +231,11 @@ impl State {
         }
     }
 
+    pub fn forget_changes(&mut self) {
+        self.dirty.clear();
+        self.schedule.forget_changes();
+    }
+
     pub fn changes(&mut self) -> Vec<Row> {
         let State {
             billing_agreements: agreements,
@@ -247,20 +252,20 @@ impl State {
             restoring: _,
         } = self;
         let mut rows = dirty.take(|kind, id| match kind {
-            BILLING_AGREEMENT => encode(agreements.get(id)),
-            ORDER_REFERENCE => encode(orders.get(id)),
-            AUTHORIZATION => encode(authorizations.get(id)),
-            CAPTURE => encode(captures.get(id)),
-            REFUND => encode(refunds.get(id)),
-            PROVIDER_CREDIT => encode(credits.get(id)),
-            PROVIDER_CREDIT_REVERSAL => encode(reversals.get(id)),
-            NOTIFICATION_CONFIGURATION => encode(configurations.get(id)),
-            BUYER_MESSAGE => encode(id.parse::<usize>().ok().and_then(|i| messages.get(i))),
-            LEDGER_ENTRY => encode(
+            BILLING_AGREEMENT => body_of(agreements.get(id)),
+            ORDER_REFERENCE => body_of(orders.get(id)),
+            AUTHORIZATION => body_of(authorizations.get(id)),
+            CAPTURE => body_of(captures.get(id)),
+            REFUND => body_of(refunds.get(id)),
+            PROVIDER_CREDIT => body_of(credits.get(id)),
+            PROVIDER_CREDIT_REVERSAL => body_of(reversals.get(id)),
+            NOTIFICATION_CONFIGURATION => body_of(configurations.get(id)),
+            BUYER_MESSAGE => body_of(id.parse::<usize>().ok().and_then(|i| messages.get(i))),
+            LEDGER_ENTRY => body_of(
                 entry_of(id).and_then(|(ba, i)| agreements.get(ba).and_then(|ba| ba.ledger.get(i))),
             ),
             AGREEMENT_ORDER => {
-                encode(entry_of(id).and_then(|(ba, i)| {
+                body_of(entry_of(id).and_then(|(ba, i)| {
                     agreements.get(ba).and_then(|ba| ba.order_references.get(i))
                 }))
             }
@@ -294,7 +299,13 @@ mod tests {
         state
             .changes()
             .into_iter()
-            .map(|row| (row.kind.to_owned(), row.id, row.body.unwrap()))
+            .map(|row| {
+                (
+                    row.kind.to_owned(),
+                    row.id,
+                    row.body.unwrap().encode().unwrap(),
+                )
+            })
             .collect()
     }
 

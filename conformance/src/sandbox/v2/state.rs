@@ -9,7 +9,7 @@ use super::monthly::{self, Month, Monthly};
 use super::records::{
     BuyerRecord, ChargeRecord, Event, PermissionRecord, RefundRecord, SavedAnswer, SessionRecord,
 };
-use crate::sandbox::persist::{Dirty, Row, StoreError, decode, dirty_accessors, encode};
+use crate::sandbox::persist::{Dirty, Row, StoreError, body_of, decode, dirty_accessors};
 use crate::sandbox::schedule::Schedule;
 
 const SESSION: &str = "v2_checkout_session";
@@ -170,6 +170,11 @@ impl State {
         Ok(true)
     }
 
+    pub fn forget_changes(&mut self) {
+        self.dirty.clear();
+        self.schedule.forget_changes();
+    }
+
     pub fn changes(&mut self) -> Vec<Row> {
         let State {
             sessions,
@@ -183,12 +188,12 @@ impl State {
             dirty,
         } = self;
         let mut rows = dirty.take(|kind, id| match kind {
-            SESSION => encode(sessions.get(id)),
-            PERMISSION => encode(permissions.get(id)),
-            CHARGE => encode(charges.get(id)),
-            REFUND => encode(refunds.get(id)),
-            IDEMPOTENCY => encode(answers.get(id)),
-            BUYER => encode(buyers.get(id)),
+            SESSION => body_of(sessions.get(id)),
+            PERMISSION => body_of(permissions.get(id)),
+            CHARGE => body_of(charges.get(id)),
+            REFUND => body_of(refunds.get(id)),
+            IDEMPOTENCY => body_of(answers.get(id)),
+            BUYER => body_of(buyers.get(id)),
             _ => None,
         });
         rows.extend(schedule.changes());
