@@ -98,7 +98,7 @@ fn refused(shared: &Shared, path: &str, refusal: Refusal) -> Response {
 fn respond(reply: Reply, now: Timestamp) -> Response {
     let reply_id = reply.request_id.clone();
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut response = (status, reply.body).into_response();
+    let mut response = (status, reply.body.into_text()).into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -170,15 +170,16 @@ async fn api<F: Front>(
             return respond(reply, now);
         }
     };
+    // The answer is written once the lock is let go (`Document`).
     let applied = apply(shared, front, |env, world, notices| {
-        respond(front.serve(env, checked, world, notices), env.now)
+        (front.serve(env, checked, world, notices), env.now)
     });
     let saved = match applied {
         Ok(applied) => applied.saved(shared).await,
         Err(e) => Err(e),
     };
-    let response = match saved {
-        Ok(response) => response,
+    let (reply, now) = match saved {
+        Ok(served) => served,
         Err(_) => {
             let now = shared.now(&shared.lock().world);
             return respond(front.refuse(Refusal::NotSaved, &id), now);
@@ -187,7 +188,7 @@ async fn api<F: Front>(
     if fault == Fault::DropAfterApply {
         return dropped();
     }
-    response
+    respond(reply, now)
 }
 
 /// Runs one piece of work of `front` under the state lock and queues what it changed to be

@@ -12,14 +12,14 @@ use super::records::Owner;
 use super::verify::verify;
 use super::{events, handlers, ipn};
 use crate::sandbox::delivery::Outgoing;
-use crate::sandbox::front::{Env, Front, Gate, Incoming, Refusal, Reply};
+use crate::sandbox::front::{Document, Env, Front, Gate, Incoming, Refusal, Reply};
 use crate::sandbox::world::World;
 
 /// The v1 API generation (form POST, Signature V2, XML).
 #[derive(Debug)]
 pub struct V1Front;
 
-fn xml(status: u16, body: String) -> Reply {
+fn xml(status: u16, body: Document) -> Reply {
     Reply {
         status,
         content_type: "text/xml",
@@ -32,7 +32,7 @@ fn error_reply(error: &SimError, request_id: &str) -> Reply {
     let body = error
         .document(request_id)
         .to_xml(amazon_pay_protocol::v1::XML_NAMESPACE);
-    xml(error.http_status(), body)
+    xml(error.http_status(), Document::Written(body))
 }
 
 fn parameter_error(e: DispatchError) -> SimError {
@@ -212,8 +212,8 @@ impl Front for V1Front {
         ctx.request_id = request_id.clone();
         ctx.fingerprint = fingerprint;
         let outcome = events::run_due(&mut ctx).and_then(|()| handlers::handle(&mut ctx, request));
-        match outcome.map(|r| r.to_xml()) {
-            Ok(body) => xml(200, body),
+        match outcome {
+            Ok(response) => xml(200, Document::ToWrite(Box::new(move || response.to_xml()))),
             Err(e) => error_reply(&e, &request_id),
         }
     }

@@ -4,7 +4,7 @@
 use amazon_pay_protocol::v2::ErrorCode;
 use amazon_pay_protocol::v2_runtime::error::ErrorDocument;
 
-use crate::sandbox::front::Reply;
+use crate::sandbox::front::{Document, Reply};
 
 /// Why a v2 request was refused.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -57,7 +57,7 @@ pub fn json_reply(status: u16, body: String, request_id: &str) -> Reply {
     Reply {
         status,
         content_type: "application/json",
-        body,
+        body: Document::Written(body),
         request_id: Some(request_id.to_owned()),
     }
 }
