@@ -43,6 +43,29 @@ pub struct Plan {
     signing: Duration,
 }
 
+impl Plan {
+    /// The plan cut into `rounds` plans, each with a share of every worker's requests, in
+    /// order; the signing time goes with the first.
+    pub fn rounds(self, rounds: usize) -> Vec<Plan> {
+        let rounds = rounds.max(1);
+        let mut cut: Vec<Plan> = (0..rounds)
+            .map(|_| Plan {
+                workers: Vec::new(),
+                signing: Duration::ZERO,
+            })
+            .collect();
+        cut[0].signing = self.signing;
+        for requests in self.workers {
+            let share = requests.len().div_ceil(rounds);
+            let mut requests = requests.into_iter();
+            for plan in &mut cut {
+                plan.workers.push(requests.by_ref().take(share).collect());
+            }
+        }
+        cut
+    }
+}
+
 /// Signs the requests of a run: `requests` split evenly over `workers`, every
 /// `write_every`th of each worker's a write (0: none); `request(worker, i, write)` signs one.
 pub fn plan<E>(
@@ -75,6 +98,7 @@ pub struct Answers {
 }
 
 /// What one run measured.
+#[derive(Default)]
 pub struct Stats {
     /// Each exchange: sending the signed request, receiving and reading the answer.
     latencies: Vec<Duration>,
@@ -89,6 +113,22 @@ pub struct Stats {
 }
 
 impl Stats {
+    /// Adds a later round of the same target: its requests, time, CPU and errors.
+    pub fn add(&mut self, round: Stats) {
+        let first = self.latencies.is_empty() && self.elapsed.is_zero();
+        self.latencies.extend(round.latencies);
+        self.latencies.sort();
+        self.elapsed += round.elapsed;
+        self.signing += round.signing;
+        self.cpu = match first {
+            true => round.cpu,
+            false => self.cpu.zip(round.cpu).map(|(a, b)| a + b),
+        };
+        self.errors += round.errors;
+        self.answers.read = self.answers.read.take().or(round.answers.read);
+        self.answers.write = self.answers.write.take().or(round.answers.write);
+    }
+
     pub fn per_second(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
     }

@@ -9,7 +9,8 @@
 //! second simulator keeping it in SQLite. `--baseline` runs the same client, with the same
 //! requests, against a bare axum handler answering each with the simulator's own answer of its
 //! kind (same status, type and bytes), and prints each simulator's throughput as a fraction of
-//! it: what the simulator costs beyond HTTP and reading the answer.
+//! it: what the simulator costs beyond HTTP and reading the answer. The targets take turns, in
+//! rounds, so that they share the machine's drift.
 
 mod bare;
 mod drive;
@@ -151,8 +152,16 @@ struct Row<'a> {
     stats: Stats,
 }
 
-/// Measures generation `G` on each simulator, and the baseline (after the first simulator,
-/// whose answers it sends) when asked for.
+/// Each target's requests are sent in this many rounds, the targets taking turns, so that a
+/// machine whose speed drifts during the run (a shared VM's moved by 15% and more within a
+/// minute here) moves every target's figures alike and the ratios compare like with like. In
+/// each round the baseline follows the simulator kept in memory, never the SQLite one: the copy
+/// of the state file's log into the database runs a little after that simulator's round, and
+/// it slows whatever runs then; it must not be the baseline (it would flatter every ratio).
+const ROUNDS: usize = 5;
+
+/// Measures generation `G` on each simulator, and on the baseline when asked for (right after
+/// the first simulator, whose first answers it sends), in turns of [`ROUNDS`].
 async fn measure<'a, G: Generation>(
     simulators: &'a [(Store<'a>, Sandbox)],
     args: &LoadArgs,
@@ -164,6 +173,43 @@ async fn measure<'a, G: Generation>(
         1 => format!("{write} only"),
         n => format!("every {n}th {write}, the rest {read}"),
     };
+    let mut loads = Vec::new();
+    for (_, sandbox) in simulators {
+        loads.push(G::set_up(sandbox, args.concurrency).await?);
+    }
+    let mut turns = Vec::new();
+    for load in &loads {
+        turns.push(
+            plan(load, load.endpoint(), args)?
+                .rounds(ROUNDS)
+                .into_iter(),
+        );
+    }
+    let mut measured: Vec<Stats> = loads.iter().map(|_| Stats::default()).collect();
+    let mut baseline = None;
+    for _ in 0..ROUNDS {
+        for (number, ((stats, rounds), load)) in
+            measured.iter_mut().zip(&mut turns).zip(&loads).enumerate()
+        {
+            if let Some(round) = rounds.next() {
+                stats.add(drive(transport, round).await?);
+            }
+            if number != 0 || !args.baseline {
+                continue;
+            }
+            if baseline.is_none() {
+                let bare = bare::serve(&stats.answers, G::is_write).await?;
+                let rounds = plan(load, &load.at(bare.addr)?, args)?.rounds(ROUNDS);
+                baseline = Some((bare, rounds.into_iter(), Stats::default()));
+            }
+            if let Some((_, rounds, stats)) = &mut baseline
+                && let Some(round) = rounds.next()
+            {
+                stats.add(drive(transport, round).await?);
+            }
+        }
+    }
+
     let mut rows = Vec::new();
     let mut print = |target: Target<'a>, stats: Stats| {
         stats.print(
@@ -177,20 +223,11 @@ async fn measure<'a, G: Generation>(
             stats,
         });
     };
-    for (number, (store, sandbox)) in simulators.iter().enumerate() {
-        let load = G::set_up(sandbox, args.concurrency).await?;
-        let stats = drive(transport, plan(&load, load.endpoint(), args)?).await?;
-        let baseline = match args.baseline && number == 0 {
-            true => {
-                let bare = bare::serve(&stats.answers, G::is_write).await?;
-                let plan = plan(&load, &load.at(bare.addr)?, args)?;
-                Some(drive(transport, plan).await?)
-            }
-            false => None,
-        };
+    let mut baseline = baseline.map(|(_, _, stats)| stats);
+    for ((store, _), stats) in simulators.iter().zip(measured) {
         print(Target::Simulator(store), stats);
-        if let Some(baseline) = baseline {
-            print(Target::Baseline, baseline);
+        if let Some(stats) = baseline.take() {
+            print(Target::Baseline, stats);
         }
     }
     Ok(rows)
