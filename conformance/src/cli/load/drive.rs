@@ -263,3 +263,69 @@ fn cpu_time() -> Option<Duration> {
         (user + system) * 1000 / TICKS_PER_SECOND,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plan(workers: u64, requests: u64) -> Plan {
+        let mut plan = super::plan(workers, requests, 0, |worker, i, write| {
+            Ok::<_, ()>(Prepared {
+                request: HttpRequest {
+                    method: "GET".into(),
+                    url: format!("http://127.0.0.1/{worker}/{i}"),
+                    headers: Vec::new(),
+                    body: Vec::new(),
+                },
+                read: |_| true,
+                write,
+            })
+        })
+        .unwrap();
+        plan.signing = Duration::from_secs(1);
+        plan
+    }
+
+    #[test]
+    fn rounds_share_every_workers_requests_in_order_and_lose_none() {
+        let rounds = plan(3, 30).rounds(4);
+        assert_eq!(rounds.len(), 4);
+        assert_eq!(rounds[0].signing, Duration::from_secs(1));
+        assert!(rounds[1..].iter().all(|r| r.signing.is_zero()));
+        for worker in 0..3 {
+            let urls: Vec<&str> = rounds
+                .iter()
+                .flat_map(|r| &r.workers[worker])
+                .map(|p| p.request.url.as_str())
+                .collect();
+            let expected: Vec<String> = (0..10)
+                .map(|i| format!("http://127.0.0.1/{worker}/{i}"))
+                .collect();
+            assert_eq!(urls, expected);
+            // Ten requests in four rounds: three, three, three, one.
+            let sizes: Vec<usize> = rounds.iter().map(|r| r.workers[worker].len()).collect();
+            assert_eq!(sizes, [3, 3, 3, 1]);
+        }
+    }
+
+    #[test]
+    fn rounds_of_a_target_add_up() {
+        let round = |ms: u64, cpu: Option<u64>, errors: u64| Stats {
+            latencies: vec![Duration::from_millis(ms); 2],
+            elapsed: Duration::from_secs(1),
+            cpu: cpu.map(Duration::from_millis),
+            errors,
+            ..Stats::default()
+        };
+        let mut total = Stats::default();
+        total.add(round(3, Some(10), 1));
+        total.add(round(1, Some(5), 0));
+        assert_eq!(total.per_second(), 2.0);
+        assert_eq!(total.percentile(0.0), Duration::from_millis(1));
+        assert_eq!(total.cpu, Some(Duration::from_millis(15)));
+        assert_eq!(total.errors, 1);
+        // A round the system gave no CPU time for leaves the total unknown.
+        total.add(round(2, None, 0));
+        assert_eq!(total.cpu, None);
+    }
+}
