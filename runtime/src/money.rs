@@ -204,6 +204,29 @@ impl Money {
 #[derive(Debug, Clone, Copy)]
 pub struct AmountText<'a>(&'a Money);
 
+impl AmountText<'_> {
+    /// Appends the text to `out`, as `Display` writes it, with no formatting machinery
+    /// (signing writes one per amount, and `write!` cost it a tenth of its time over the HMAC).
+    pub fn push_to(self, out: &mut String) {
+        let Money { minor, currency } = self.0;
+        let decimals = currency.decimals();
+        let mut digits = itoa::Buffer::new();
+        if decimals == 0 {
+            out.push_str(digits.format(*minor));
+            return;
+        }
+        // Never negative: every constructor refuses it.
+        let scale = 10i64.pow(decimals);
+        out.push_str(digits.format(minor / scale));
+        out.push('.');
+        let fraction = digits.format(minor % scale);
+        for _ in fraction.len()..decimals as usize {
+            out.push('0');
+        }
+        out.push_str(fraction);
+    }
+}
+
 impl fmt::Display for AmountText<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Money { minor, currency } = self.0;
@@ -271,6 +294,22 @@ fn parse_decimal(text: &str, decimals: u32) -> Result<(i64, u32), MoneyError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_amount_written_in_place_is_its_display() {
+        let currencies = KNOWN
+            .iter()
+            .map(|(c, _, _)| c.clone())
+            .chain([Currency::Unknown("XXX".into())]);
+        for currency in currencies {
+            for minor in [0, 1, 9, 10, 99, 100, 101, 1000, 12_345, 1_000_001, i64::MAX] {
+                let money = Money::from_minor(minor, currency.clone()).unwrap();
+                let mut text = String::from("Amount=");
+                money.amount_wire().push_to(&mut text);
+                assert_eq!(text, format!("Amount={}", money.amount_wire()), "{money:?}");
+            }
+        }
+    }
 
     #[test]
     fn jpy_has_no_minor_unit() {

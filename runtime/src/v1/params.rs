@@ -7,6 +7,7 @@
 //! [`reference_canonical_query`] function collects, encodes and sorts like the official SDKs
 //! do; property tests show the two agree.
 
+use crate::money::Money;
 use std::collections::BTreeMap;
 
 pub use crate::percent::{RFC3986, encode, encode_into};
@@ -23,10 +24,18 @@ pub trait ParamSink {
         self.param(key, value);
     }
 
-    /// [`ParamSink::unreserved_param`] for a value formatted on the way (an integer, an
-    /// amount): a sink that builds text writes it in place, with no `String` per value.
-    fn unreserved_fmt(&mut self, key: &str, value: std::fmt::Arguments<'_>) {
-        self.unreserved_param(key, &value.to_string());
+    /// An integer (digits and a sign, unreserved): a sink that builds text writes it in
+    /// place, with no `String` per value.
+    fn integer_param(&mut self, key: &str, value: i64) {
+        self.unreserved_param(key, itoa::Buffer::new().format(value));
+    }
+
+    /// An amount's wire text ([`Money::amount_wire`], unreserved), written in place as an
+    /// integer is.
+    fn amount_param(&mut self, key: &str, value: &Money) {
+        let mut text = String::new();
+        value.amount_wire().push_to(&mut text);
+        self.unreserved_param(key, &text);
     }
 }
 
@@ -93,16 +102,15 @@ impl ParamSink for CanonicalQuery {
     }
 
     #[inline]
-    fn unreserved_fmt(&mut self, key: &str, value: std::fmt::Arguments<'_>) {
+    fn integer_param(&mut self, key: &str, value: i64) {
         self.push_key(key);
-        let start = self.buf.len();
-        // Writing into a `String` cannot fail.
-        let _ = std::fmt::Write::write_fmt(&mut self.buf, value);
-        debug_assert!(
-            crate::percent::is_unreserved(&self.buf[start..]),
-            "{key}={} needs encoding",
-            &self.buf[start..]
-        );
+        self.buf.push_str(itoa::Buffer::new().format(value));
+    }
+
+    #[inline]
+    fn amount_param(&mut self, key: &str, value: &Money) {
+        self.push_key(key);
+        value.amount_wire().push_to(&mut self.buf);
     }
 }
 

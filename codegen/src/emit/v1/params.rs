@@ -148,7 +148,7 @@ fn value_writes(ir: &Ir, ty: &TypeRef, v: &Ident, key: &Key, counter: &mut usize
         TypeRef::Money => {
             let (amount, currency) = (key.child("Amount").expr(), key.child("CurrencyCode").expr());
             return quote! {
-                sink.unreserved_fmt(#amount, ::std::format_args!("{}", #v.amount_wire()));
+                sink.amount_param(#amount, #v);
                 sink.param(#currency, #v.currency().as_str());
             };
         }
@@ -185,10 +185,10 @@ fn value_writes(ir: &Ir, ty: &TypeRef, v: &Ident, key: &Key, counter: &mut usize
                 };
             }
         }
-        // Digits and a sign (their `Display`, which is their wire form), written in place.
+        // Digits and a sign, written in place.
         TypeRef::Scalar(Scalar::Integer) => {
             let k = key.expr();
-            return quote!(sink.unreserved_fmt(#k, ::std::format_args!("{}", #v)););
+            return quote!(sink.integer_param(#k, *#v););
         }
         // `true`/`false`, borrowed.
         TypeRef::Scalar(Scalar::Boolean) => {

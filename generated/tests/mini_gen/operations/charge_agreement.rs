@@ -260,10 +260,7 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
         }
         {
             let v6 = &self.charge_amount;
-            sink.unreserved_fmt(
-                "ChargeAmount.Amount",
-                ::std::format_args!("{}", v6.amount_wire()),
-            );
+            sink.amount_param("ChargeAmount.Amount", v6);
             sink.param("ChargeAmount.CurrencyCode", v6.currency().as_str());
         }
         {
@@ -281,9 +278,9 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
                     let key9 = ::std::format!("{}.{}", "Credits.member", i9);
                     {
                         let v10 = &item9.credit_amount;
-                        sink.unreserved_fmt(
+                        sink.amount_param(
                             &::std::format!("{}{}", key9, ".CreditAmount.Amount"),
-                            ::std::format_args!("{}", v10.amount_wire()),
+                            v10,
                         );
                         sink.param(
                             &::std::format!("{}{}", key9, ".CreditAmount.CurrencyCode"),
@@ -310,7 +307,7 @@ impl ::amazon_pay_protocol::Operation for ChargeAgreementRequest {
         sink.unreserved_param("SignatureMethod", "HmacSHA256");
         sink.unreserved_param("SignatureVersion", "2");
         if let ::std::option::Option::Some(v13) = &self.timeout {
-            sink.unreserved_fmt("Timeout", ::std::format_args!("{}", v13));
+            sink.integer_param("Timeout", *v13);
         }
         sink.param("Timestamp", common.timestamp);
         sink.unreserved_param("Version", "2013-01-01");

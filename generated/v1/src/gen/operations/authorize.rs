@@ -288,10 +288,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
         }
         {
             let v2 = &self.authorization_amount;
-            sink.unreserved_fmt(
-                "AuthorizationAmount.Amount",
-                ::std::format_args!("{}", v2.amount_wire()),
-            );
+            sink.amount_param("AuthorizationAmount.Amount", v2);
             sink.param("AuthorizationAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -318,9 +315,9 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
                     let key6 = ::std::format!("{}.{}", "ProviderCreditList.member", i6);
                     {
                         let v7 = &item6.credit_amount;
-                        sink.unreserved_fmt(
+                        sink.amount_param(
                             &::std::format!("{}{}", key6, ".CreditAmount.Amount"),
-                            ::std::format_args!("{}", v7.amount_wire()),
+                            v7,
                         );
                         sink.param(
                             &::std::format!("{}{}", key6, ".CreditAmount.CurrencyCode"),
@@ -354,7 +351,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeRequest {
         }
         sink.param("Timestamp", common.timestamp);
         if let ::std::option::Option::Some(v11) = &self.transaction_timeout {
-            sink.unreserved_fmt("TransactionTimeout", ::std::format_args!("{}", v11));
+            sink.integer_param("TransactionTimeout", *v11);
         }
         sink.unreserved_param("Version", "2013-01-01");
     }

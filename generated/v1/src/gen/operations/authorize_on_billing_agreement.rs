@@ -354,10 +354,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
         }
         {
             let v2 = &self.authorization_amount;
-            sink.unreserved_fmt(
-                "AuthorizationAmount.Amount",
-                ::std::format_args!("{}", v2.amount_wire()),
-            );
+            sink.amount_param("AuthorizationAmount.Amount", v2);
             sink.param("AuthorizationAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -460,7 +457,7 @@ impl ::amazon_pay_protocol::Operation for AuthorizeOnBillingAgreementRequest {
         }
         sink.param("Timestamp", common.timestamp);
         if let ::std::option::Option::Some(v18) = &self.transaction_timeout {
-            sink.unreserved_fmt("TransactionTimeout", ::std::format_args!("{}", v18));
+            sink.integer_param("TransactionTimeout", *v18);
         }
         sink.unreserved_param("Version", "2013-01-01");
     }

@@ -243,10 +243,7 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
         }
         {
             let v2 = &self.capture_amount;
-            sink.unreserved_fmt(
-                "CaptureAmount.Amount",
-                ::std::format_args!("{}", v2.amount_wire()),
-            );
+            sink.amount_param("CaptureAmount.Amount", v2);
             sink.param("CaptureAmount.CurrencyCode", v2.currency().as_str());
         }
         {
@@ -267,9 +264,9 @@ impl ::amazon_pay_protocol::Operation for CaptureRequest {
                     let key5 = ::std::format!("{}.{}", "ProviderCreditList.member", i5);
                     {
                         let v6 = &item5.credit_amount;
-                        sink.unreserved_fmt(
+                        sink.amount_param(
                             &::std::format!("{}{}", key5, ".CreditAmount.Amount"),
-                            ::std::format_args!("{}", v6.amount_wire()),
+                            v6,
                         );
                         sink.param(
                             &::std::format!("{}{}", key5, ".CreditAmount.CurrencyCode"),

@@ -185,10 +185,7 @@ impl ::amazon_pay_protocol::Operation for ConfirmOrderReferenceRequest {
             );
         }
         if let ::std::option::Option::Some(v2) = &self.authorization_amount {
-            sink.unreserved_fmt(
-                "AuthorizationAmount.Amount",
-                ::std::format_args!("{}", v2.amount_wire()),
-            );
+            sink.amount_param("AuthorizationAmount.Amount", v2);
             sink.param("AuthorizationAmount.CurrencyCode", v2.currency().as_str());
         }
         if let ::std::option::Option::Some(v3) = &self.expect_immediate_authorization {

@@ -200,10 +200,7 @@ impl ::amazon_pay_protocol::Operation for CreateOrderReferenceForIdRequest {
         if let ::std::option::Option::Some(v5) = &self.order_reference_attributes {
             {
                 let v6 = &v5.order_total;
-                sink.unreserved_fmt(
-                    "OrderReferenceAttributes.OrderTotal.Amount",
-                    ::std::format_args!("{}", v6.amount_wire()),
-                );
+                sink.amount_param("OrderReferenceAttributes.OrderTotal.Amount", v6);
                 sink.param(
                     "OrderReferenceAttributes.OrderTotal.CurrencyCode",
                     v6.currency().as_str(),

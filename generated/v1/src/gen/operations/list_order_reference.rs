@@ -255,7 +255,7 @@ impl ::amazon_pay_protocol::Operation for ListOrderReferenceRequest {
             }
         }
         if let ::std::option::Option::Some(v6) = &self.page_size {
-            sink.unreserved_fmt("PageSize", ::std::format_args!("{}", v6));
+            sink.integer_param("PageSize", *v6);
         }
         {
             let v7 = &self.payment_domain;

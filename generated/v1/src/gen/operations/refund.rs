@@ -252,11 +252,11 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
                     );
                     {
                         let v4 = &item3.credit_reversal_amount;
-                        sink.unreserved_fmt(
+                        sink.amount_param(
                             &::std::format!(
                                 "{}{}", key3, ".CreditReversalAmount.Amount"
                             ),
-                            ::std::format_args!("{}", v4.amount_wire()),
+                            v4,
                         );
                         sink.param(
                             &::std::format!(
@@ -277,10 +277,7 @@ impl ::amazon_pay_protocol::Operation for RefundRequest {
         }
         {
             let v6 = &self.refund_amount;
-            sink.unreserved_fmt(
-                "RefundAmount.Amount",
-                ::std::format_args!("{}", v6.amount_wire()),
-            );
+            sink.amount_param("RefundAmount.Amount", v6);
             sink.param("RefundAmount.CurrencyCode", v6.currency().as_str());
         }
         {

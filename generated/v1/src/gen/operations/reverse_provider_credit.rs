@@ -203,10 +203,7 @@ impl ::amazon_pay_protocol::Operation for ReverseProviderCreditRequest {
         }
         {
             let v2 = &self.credit_reversal_amount;
-            sink.unreserved_fmt(
-                "CreditReversalAmount.Amount",
-                ::std::format_args!("{}", v2.amount_wire()),
-            );
+            sink.amount_param("CreditReversalAmount.Amount", v2);
             sink.param("CreditReversalAmount.CurrencyCode", v2.currency().as_str());
         }
         if let ::std::option::Option::Some(v3) = &self.credit_reversal_note {

@@ -192,9 +192,9 @@ impl ::amazon_pay_protocol::Operation for SetBillingAgreementDetailsRequest {
                 );
             }
             if let ::std::option::Option::Some(v11) = &v2.subscription_amount {
-                sink.unreserved_fmt(
+                sink.amount_param(
                     "BillingAgreementAttributes.SubscriptionAmount.Amount",
-                    ::std::format_args!("{}", v11.amount_wire()),
+                    v11,
                 );
                 sink.param(
                     "BillingAgreementAttributes.SubscriptionAmount.CurrencyCode",

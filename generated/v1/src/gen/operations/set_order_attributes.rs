@@ -140,10 +140,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderAttributesRequest {
         }
         if let ::std::option::Option::Some(v2) = &self.order_attributes {
             if let ::std::option::Option::Some(v3) = &v2.order_total {
-                sink.unreserved_fmt(
-                    "OrderAttributes.OrderTotal.Amount",
-                    ::std::format_args!("{}", v3.amount_wire()),
-                );
+                sink.amount_param("OrderAttributes.OrderTotal.Amount", v3);
                 sink.param(
                     "OrderAttributes.OrderTotal.CurrencyCode",
                     v3.currency().as_str(),

@@ -153,10 +153,7 @@ impl ::amazon_pay_protocol::Operation for SetOrderReferenceDetailsRequest {
             let v2 = &self.order_reference_attributes;
             {
                 let v3 = &v2.order_total;
-                sink.unreserved_fmt(
-                    "OrderReferenceAttributes.OrderTotal.Amount",
-                    ::std::format_args!("{}", v3.amount_wire()),
-                );
+                sink.amount_param("OrderReferenceAttributes.OrderTotal.Amount", v3);
                 sink.param(
                     "OrderReferenceAttributes.OrderTotal.CurrencyCode",
                     v3.currency().as_str(),
