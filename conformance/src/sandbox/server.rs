@@ -208,24 +208,17 @@ pub fn apply<F: Front, R>(
     let now = shared.now(world);
     let mut notices = Vec::new();
     let result = work(&shared.env(now), world, &mut notices);
-    let (pending, wakeup) = match &shared.journal {
-        Some(journal) => {
-            let (pending, wakeup) = journal.queue(world.changes());
-            (pending, Some(wakeup))
-        }
+    let pending = match &shared.journal {
+        Some(journal) => journal.queue(world.changes()),
         None => {
             world.forget_changes();
-            (None, None)
+            None
         }
     };
     let outgoing = match notices.is_empty() {
         true => Vec::new(),
         false => front.notifications(world, &notices, now),
     };
-    drop(inner);
-    if let Some(wakeup) = wakeup {
-        wakeup.send();
-    }
     Ok(Applied {
         result,
         pending,
@@ -257,6 +250,9 @@ impl<R> Applied<R> {
     /// The result once the change is durable (the IPNs are sent then).
     pub async fn saved(mut self, shared: &Shared) -> Result<R, StoreError> {
         if let Some(pending) = self.pending.take() {
+            if let Some(journal) = &shared.journal {
+                journal.write_here();
+            }
             settled(pending.await.ok())?;
         }
         Ok(self.sent(shared))
