@@ -9,8 +9,8 @@
 //!
 //! Who writes: the request itself, on its own thread, when no transaction is being written
 //! ([`Journal::write_here`]); a commit takes tens of microseconds, and handing each to a writer
-//! thread cost a wakeup and a context switch each way on top (on a 2-core machine, a tenth of
-//! the v2 simulator's throughput with a state file, and a quarter of v1's p99). When one is
+//! thread cost a wakeup and a context switch each way on top (on a 2-core machine, about a
+//! tenth of the v1 simulator's throughput with a state file and a quarter of its p99). When one is
 //! being written, the request leaves its rows to that writer: whoever ends a transaction with
 //! changes still queued wakes the writer thread, which writes until nothing is queued.
 //!
