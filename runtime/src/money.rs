@@ -206,7 +206,8 @@ pub struct AmountText<'a>(&'a Money);
 
 impl AmountText<'_> {
     /// Appends the text to `out`, as `Display` writes it, with no formatting machinery
-    /// (signing writes one per amount, and `write!` cost it a tenth of its time over the HMAC).
+    /// (signing writes one per amount; in its profile, `Display` and `fmt::write` for the
+    /// amount and the integers were about 4% of a signature).
     pub fn push_to(self, out: &mut String) {
         let Money { minor, currency } = self.0;
         let decimals = currency.decimals();

@@ -202,6 +202,11 @@ impl Core {
     /// whichever thread, follow the queue's order).
     fn write_queued(&self, mut store: MutexGuard<'_, Store>) {
         let batch = self.take();
+        self.write(&mut store, batch);
+    }
+
+    /// Writes a batch [`Core::take`] took and answers it with the outcome.
+    fn write(&self, store: &mut Store, batch: Batch) {
         let saved = store.write(batch.rows).map_err(Arc::new);
         self.settle(batch.answers, saved);
     }
@@ -353,8 +358,7 @@ mod tests {
         let mut saw_second = journal
             .queue(Vec::new())
             .expect("a read waits for the queued change");
-        let saved = store.write(batch.rows).map_err(Arc::new);
-        core.settle(batch.answers, saved);
+        core.write(&mut store, batch);
         assert!(matches!(outcome(first), Some(Ok(()))));
         assert!(matches!(outcome(saw_first), Some(Ok(()))));
         assert!(second.try_recv().is_err(), "not written yet");
@@ -383,15 +387,13 @@ mod tests {
         std::thread::sleep(std::time::Duration::from_millis(200));
         // A request writes on its own thread; another queues meanwhile and leaves its change
         // to that writer.
-        let store = lock(&core.store);
+        let mut store = lock(&core.store);
         let first = journal.queue(vec![row("a", "1")]).unwrap();
         let batch = core.take();
         let mut second = journal.queue(vec![row("b", "2")]).unwrap();
         journal.write_here();
         assert!(second.try_recv().is_err(), "left to the writer");
-        let mut store = store;
-        let saved = store.write(batch.rows).map_err(Arc::new);
-        core.settle(batch.answers, saved);
+        core.write(&mut store, batch);
         drop(store);
         core.hand_off();
         assert!(matches!(outcome(first), Some(Ok(()))));

@@ -101,18 +101,11 @@ struct Encoded<'a> {
 
 impl Row {
     fn encoded(&self) -> Result<Encoded<'_>, StoreError> {
-        let body = match &self.body {
-            Some(body) => Some(body.encode().map_err(|e| StoreError::Row {
-                kind: self.kind.to_owned(),
-                id: self.id.clone(),
-                reason: e.to_string(),
-            })?),
-            None => None,
-        };
+        let body = self.body.as_ref().map(Body::encode).transpose();
         Ok(Encoded {
             kind: self.kind,
             id: &self.id,
-            body,
+            body: body.map_err(|e| row_error(self.kind, &self.id, &e))?,
         })
     }
 }
@@ -401,11 +394,16 @@ pub fn body_of<T: Serialize + Clone + Send + 'static>(value: Option<&T>) -> Opti
 
 /// A stored row read back.
 pub fn decode<T: DeserializeOwned>(kind: &str, id: &str, body: &str) -> Result<T, StoreError> {
-    serde_json::from_str(body).map_err(|e| StoreError::Row {
+    serde_json::from_str(body).map_err(|e| row_error(kind, id, &e))
+}
+
+/// A row whose JSON could not be read or written.
+fn row_error(kind: &str, id: &str, e: &serde_json::Error) -> StoreError {
+    StoreError::Row {
         kind: kind.to_owned(),
         id: id.to_owned(),
         reason: e.to_string(),
-    })
+    }
 }
 
 /// Getters, `*_mut` accessors that mark the row dirty, and `insert_*`, for maps of records

@@ -109,6 +109,20 @@ mod tests {
             declines_with: None,
         };
         world.v2.schedule.add(at, sequence, v2_event);
+        world
+            .v1
+            .tell_buyer(crate::sandbox::v1::records::BuyerMessage {
+                at: "2026-12-01T00:00:00Z".into(),
+                email: "buyer@example.com".into(),
+                object_id: "S01-1".into(),
+                subject: "Your order".into(),
+            });
+        let answer = crate::sandbox::v2::records::SavedAnswer {
+            fingerprint: "POST /v2/charges".into(),
+            status: 201,
+            body: "{}".into(),
+        };
+        world.v2.insert_answer("merchant/key".into(), answer);
         world.forget_changes();
         assert!(world.changes().is_empty());
     }

@@ -98,7 +98,6 @@ pub struct Answers {
 }
 
 /// What one run measured.
-#[derive(Default)]
 pub struct Stats {
     /// Each exchange: sending the signed request, receiving and reading the answer.
     latencies: Vec<Duration>,
@@ -112,18 +111,28 @@ pub struct Stats {
     pub answers: Answers,
 }
 
+/// No requests yet: the sum of no rounds (its CPU time known, zero).
+impl Default for Stats {
+    fn default() -> Stats {
+        Stats {
+            latencies: Vec::new(),
+            elapsed: Duration::ZERO,
+            signing: Duration::ZERO,
+            cpu: Some(Duration::ZERO),
+            errors: 0,
+            answers: Answers::default(),
+        }
+    }
+}
+
 impl Stats {
     /// Adds a later round of the same target: its requests, time, CPU and errors.
     pub fn add(&mut self, round: Stats) {
-        let first = self.latencies.is_empty() && self.elapsed.is_zero();
         self.latencies.extend(round.latencies);
         self.latencies.sort();
         self.elapsed += round.elapsed;
         self.signing += round.signing;
-        self.cpu = match first {
-            true => round.cpu,
-            false => self.cpu.zip(round.cpu).map(|(a, b)| a + b),
-        };
+        self.cpu = self.cpu.zip(round.cpu).map(|(a, b)| a + b);
         self.errors += round.errors;
         self.answers.read = self.answers.read.take().or(round.answers.read);
         self.answers.write = self.answers.write.take().or(round.answers.write);
@@ -227,12 +236,8 @@ pub async fn drive(
         .map(|requests| tokio::spawn(work(transport.clone(), requests)))
         .collect();
     let mut stats = Stats {
-        latencies: Vec::new(),
-        elapsed: Duration::ZERO,
         signing: plan.signing,
-        cpu: None,
-        errors: 0,
-        answers: Answers::default(),
+        ..Stats::default()
     };
     for task in tasks {
         let worked = task.await?;
@@ -268,8 +273,9 @@ fn cpu_time() -> Option<Duration> {
 mod tests {
     use super::*;
 
-    fn plan(workers: u64, requests: u64) -> Plan {
-        let mut plan = super::plan(workers, requests, 0, |worker, i, write| {
+    /// A plan whose requests say in their URL whose and which they are.
+    fn numbered_plan(workers: u64, requests: u64) -> Plan {
+        let mut plan = plan(workers, requests, 0, |worker, i, write| {
             Ok::<_, ()>(Prepared {
                 request: HttpRequest {
                     method: "GET".into(),
@@ -288,7 +294,7 @@ mod tests {
 
     #[test]
     fn rounds_share_every_workers_requests_in_order_and_lose_none() {
-        let rounds = plan(3, 30).rounds(4);
+        let rounds = numbered_plan(3, 30).rounds(4);
         assert_eq!(rounds.len(), 4);
         assert_eq!(rounds[0].signing, Duration::from_secs(1));
         assert!(rounds[1..].iter().all(|r| r.signing.is_zero()));

@@ -231,26 +231,15 @@ mod tests {
         let mut state = State::default();
         let november = "2026-11-30T23:59:59Z";
         let december = "2026-12-01T00:00:00Z";
-        state.insert_charge(
-            "P1-C1".into(),
-            charge("P1", november, 1000, ChargeState::Captured),
-        );
-        state.insert_charge(
-            "P1-C2".into(),
-            charge("P1", december, 2000, ChargeState::Authorized),
-        );
-        state.insert_charge(
-            "P1-C3".into(),
-            charge("P1", december, 3000, ChargeState::Authorized),
-        );
-        state.insert_charge(
-            "P1-C4".into(),
-            charge("P1", december, 4000, ChargeState::Declined),
-        );
-        state.insert_charge(
-            "P2-C1".into(),
-            charge("P2", december, 500, ChargeState::Captured),
-        );
+        for (id, permission, at, amount, charge_state) in [
+            ("P1-C1", "P1", november, 1000, ChargeState::Captured),
+            ("P1-C2", "P1", december, 2000, ChargeState::Authorized),
+            ("P1-C3", "P1", december, 3000, ChargeState::Authorized),
+            ("P1-C4", "P1", december, 4000, ChargeState::Declined),
+            ("P2-C1", "P2", december, 500, ChargeState::Captured),
+        ] {
+            state.insert_charge(id.into(), charge(permission, at, amount, charge_state));
+        }
         assert_eq!(state.charged_in_month("P1", (2026, 11)), 1000);
         assert_eq!(state.charged_in_month("P1", (2026, 12)), 5000);
         assert_eq!(state.charged_in_month("P2", (2026, 12)), 500);
