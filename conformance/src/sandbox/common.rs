@@ -39,17 +39,20 @@ pub enum Reuse<'a> {
     OtherParameters,
 }
 
-/// Sixteen bytes in the UUID text form (`8-4-4-4-12` hex digits).
+/// Sixteen bytes in the UUID text form (`8-4-4-4-12` hex digits). Every answer carries one
+/// (its request id), so the digits are written once, into place.
 pub fn uuid_text(bytes: [u8; 16]) -> String {
-    let h = hex::encode(bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
+    let mut digits = [0; 32];
+    // Two digits a byte: the buffer is exactly as long as they need, so this cannot fail.
+    let _ = hex::encode_to_slice(bytes, &mut digits);
+    let mut text = String::with_capacity(36);
+    for (i, &digit) in digits.iter().enumerate() {
+        if matches!(i, 8 | 12 | 16 | 20) {
+            text.push('-');
+        }
+        text.push(char::from(digit));
+    }
+    text
 }
 
 #[derive(Debug, Default)]
@@ -158,5 +161,20 @@ impl Common {
             (_, "clock_offset") => body_of(Some(&offset)),
             _ => None,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uuid_is_its_bytes_in_hex_in_five_groups() {
+        let bytes = core::array::from_fn(|i| (i as u8) * 17);
+        assert_eq!(uuid_text(bytes), "00112233-4455-6677-8899-aabbccddeeff");
+        assert_eq!(
+            uuid_text([0xff; 16]),
+            "ffffffff-ffff-ffff-ffff-ffffffffffff"
+        );
     }
 }

@@ -17,7 +17,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{any, post};
 
-use super::clock::http_date;
+use super::clock::date_header;
 use super::delivery::Outgoing;
 use super::faults::Fault;
 use super::front::{Env, Front, Incoming, Refusal, Reply};
@@ -104,7 +104,7 @@ fn respond(reply: Reply, now: Timestamp) -> Response {
         header::CONTENT_TYPE,
         HeaderValue::from_static(reply.content_type),
     );
-    if let Ok(date) = HeaderValue::from_str(&http_date(now)) {
+    if let Some(date) = date_header(now) {
         headers.insert(header::DATE, date);
     }
     if let Some(id) = reply_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
