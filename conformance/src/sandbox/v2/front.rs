@@ -138,10 +138,10 @@ impl V2Front {
             incoming.body,
         )
         .map_err(read_error)?;
-        if let (Some(written), Ok(sent)) = (
-            request.body(),
-            serde_json::from_slice::<Value>(incoming.body),
-        ) {
+        // Only an operation with a document reads the body (a GET's is not looked at).
+        if let Some(written) = request.body()
+            && let Ok(sent) = serde_json::from_slice::<Value>(incoming.body)
+        {
             let known: Value = serde_json::from_slice(&written).map_err(ApiError::internal)?;
             if let Some(field) = unrecognized(&sent, &known, "") {
                 return Err(ApiError::new(
