@@ -445,7 +445,7 @@ fn the_service_reads_every_request_fixture_back() {
             continue; // a response document
         }
         let body = std::fs::read(dir.join(&name)).unwrap();
-        let headers = [("x-amz-pay-idempotency-key".to_owned(), KEY.to_owned())];
+        let headers = [("x-amz-pay-idempotency-key", KEY)];
         let request = AnyRequest::from_http(method, &format!("{path}/"), &[], &headers, &body)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(request.action(), action, "{name}");

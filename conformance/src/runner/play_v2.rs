@@ -147,8 +147,13 @@ impl StepPlayer for Player<'_> {
         let answer = if step.tamper.is_some() || step.raw_body.is_some() {
             self.raw(step, &call).await?
         } else {
+            let headers: Vec<(&str, &str)> = call
+                .headers
+                .iter()
+                .map(|(name, value)| (name.as_str(), value.as_str()))
+                .collect();
             let request =
-                AnyRequest::from_http(route.method, &call.path, &[], &call.headers, &call.body)
+                AnyRequest::from_http(route.method, &call.path, &[], &headers, &call.body)
                     .map_err(|e| format!("the step is not a valid {action}: {e}"))?;
             let client = match step.key {
                 Some(KeyChoice::Legacy) => self

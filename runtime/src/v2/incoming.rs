@@ -24,8 +24,9 @@ pub struct Incoming<'a> {
     pub path_params: &'a [String],
     /// Query pairs, decoded.
     pub query: &'a [(String, String)],
-    /// Headers with lower-case names.
-    pub headers: &'a [(String, String)],
+    /// Headers with lower-case names, borrowed from wherever the server keeps them (a server
+    /// reading every request should not have to copy its headers to read one).
+    pub headers: &'a [(&'a str, &'a str)],
     pub body: &'a [u8],
 }
 
@@ -37,8 +38,8 @@ impl<'a> Incoming<'a> {
     pub fn header(&self, lower_name: &str) -> Option<&'a str> {
         self.headers
             .iter()
-            .find(|(name, _)| name == lower_name)
-            .map(|(_, value)| value.as_str())
+            .find(|(name, _)| *name == lower_name)
+            .map(|(_, value)| *value)
     }
 
     pub fn query(&self, name: &str) -> Option<&'a str> {

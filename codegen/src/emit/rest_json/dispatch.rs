@@ -55,7 +55,7 @@ pub fn emit(ir: &Ir) -> TokenStream {
                 method: ::amazon_pay_protocol::v2_runtime::Method,
                 path: &str,
                 query: &[(::std::string::String, ::std::string::String)],
-                headers: &[(::std::string::String, ::std::string::String)],
+                headers: &[(&str, &str)],
                 body: &[u8],
             ) -> ::std::result::Result<AnyRequest, ::amazon_pay_protocol::v2_runtime::incoming::ReadError> {
                 let (route, path_params) =

@@ -154,8 +154,8 @@ impl V2Front {
             verified
                 .headers
                 .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.clone())
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v).to_owned())
         };
         let key = header(IDEMPOTENCY_KEY);
         // The header has no effect on GET, PATCH and DELETE (§5.4): it is ignored there.

@@ -35,8 +35,9 @@ pub struct Verified<'a> {
     pub operation_path: String,
     /// Decoded query pairs.
     pub query: Vec<(String, String)>,
-    /// Every header, lower-case names (the readers look members up by name).
-    pub headers: Vec<(String, String)>,
+    /// Every header that is text, lower-case names (the readers look members up by name),
+    /// borrowed from the request.
+    pub headers: Vec<(&'a str, &'a str)>,
 }
 
 struct Authorization<'h> {
@@ -193,7 +194,7 @@ pub struct Received<'a> {
 
 pub fn verify<'a>(
     accounts: &'a Accounts,
-    request: &Received<'_>,
+    request: &Received<'a>,
     now: Timestamp,
 ) -> ApiResult<Verified<'a>> {
     let (path_sandbox, operation_path) = split_path(request.path).ok_or_else(|| {
@@ -263,9 +264,7 @@ pub fn verify<'a>(
     let headers = request
         .headers
         .iter()
-        .filter_map(|(name, value)| {
-            Some((name.as_str().to_owned(), value.to_str().ok()?.to_owned()))
-        })
+        .filter_map(|(name, value)| Some((name.as_str(), value.to_str().ok()?)))
         .collect();
     Ok(Verified {
         merchant,

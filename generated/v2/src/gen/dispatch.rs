@@ -313,7 +313,7 @@ impl AnyRequest {
         method: ::amazon_pay_protocol::v2_runtime::Method,
         path: &str,
         query: &[(::std::string::String, ::std::string::String)],
-        headers: &[(::std::string::String, ::std::string::String)],
+        headers: &[(&str, &str)],
         body: &[u8],
     ) -> ::std::result::Result<
         AnyRequest,
