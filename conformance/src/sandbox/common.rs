@@ -60,6 +60,9 @@ pub struct Common {
     /// Seconds added to the machine's clock (`/__sandbox/clock`).
     pub clock_offset: i64,
     pub sequence: u64,
+    /// The stored bound of the sequence: no number above it has been handed out, nor below it
+    /// since a restart (see [`SEQUENCE_AHEAD`]).
+    sequence_bound: u64,
     /// Keyed by the generation's own key (v1: `seller/kind/reference id`).
     pub reference_ids: BTreeMap<String, ReferenceUse>,
     dirty: Dirty,
@@ -76,11 +79,22 @@ impl Default for Salts {
     }
 }
 
+/// How far ahead of the sequence its stored bound is written. The state file keeps a bound
+/// rather than the sequence itself, so that a change taking a number (almost every change)
+/// writes the bound only once in this many numbers: it was a row and a page of every commit.
+/// A restarted simulator goes on from the bound, so numbers skip and are never handed out
+/// twice.
+pub const SEQUENCE_AHEAD: u64 = 1024;
+
 impl Common {
-    /// A number never handed out before (ids, schedule order); persisted with the state.
+    /// A number never handed out before (ids, schedule order); its bound is persisted with
+    /// the state, in the same change as the first number past the old one.
     pub fn next_sequence(&mut self) -> u64 {
         self.sequence += 1;
-        self.dirty.mark(META, "sequence");
+        if self.sequence > self.sequence_bound {
+            self.sequence_bound = self.sequence + SEQUENCE_AHEAD;
+            self.dirty.mark(META, "sequence");
+        }
         self.sequence
     }
 
@@ -140,7 +154,10 @@ impl Common {
                 self.reference_ids
                     .insert(id.to_owned(), decode(kind, id, body)?);
             }
-            (META, "sequence") => self.sequence = decode(kind, id, body)?,
+            (META, "sequence") => {
+                self.sequence = decode(kind, id, body)?;
+                self.sequence_bound = self.sequence;
+            }
             (META, "clock_offset") => self.clock_offset = decode(kind, id, body)?,
             (META, _) => {}
             _ => return Ok(false),
@@ -154,7 +171,7 @@ impl Common {
 
     pub fn changes(&mut self) -> Vec<Row> {
         let (reference_ids, sequence, offset) =
-            (&self.reference_ids, self.sequence, self.clock_offset);
+            (&self.reference_ids, self.sequence_bound, self.clock_offset);
         self.dirty.take(|kind, id| match (kind, id) {
             (REFERENCE_ID, _) => body_of(reference_ids.get(id)),
             (_, "sequence") => body_of(Some(&sequence)),
@@ -167,6 +184,38 @@ impl Common {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The bound each row of the sequence holds, read as the store would.
+    fn stored_bounds(common: &mut Common) -> Vec<u64> {
+        common
+            .changes()
+            .iter()
+            .map(|row| serde_json::from_str(&row.body.as_ref().unwrap().encode().unwrap()).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn the_sequence_bound_is_written_once_a_block_and_is_never_behind() {
+        let mut common = Common::default();
+        let first = common.next_sequence();
+        let [bound] = stored_bounds(&mut common)[..] else {
+            panic!("the first number writes the bound")
+        };
+        assert_eq!(bound, first + SEQUENCE_AHEAD);
+        while common.sequence < bound {
+            common.next_sequence();
+            assert!(common.changes().is_empty(), "at {}", common.sequence);
+        }
+        let past = common.next_sequence();
+        assert_eq!(stored_bounds(&mut common), [past + SEQUENCE_AHEAD]);
+
+        // A world read back goes on after the bound, past every number handed out.
+        let mut back = Common::default();
+        let body = serde_json::to_string(&(past + SEQUENCE_AHEAD)).unwrap();
+        assert!(back.restore(META, "sequence", &body).unwrap());
+        assert_eq!(back.next_sequence(), past + SEQUENCE_AHEAD + 1);
+        assert_eq!(stored_bounds(&mut back), [past + 2 * SEQUENCE_AHEAD + 1]);
+    }
 
     #[test]
     fn a_uuid_is_its_bytes_in_hex_in_five_groups() {
