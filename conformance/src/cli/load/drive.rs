@@ -109,6 +109,8 @@ pub struct Stats {
     cpu: Option<Duration>,
     pub errors: u64,
     pub answers: Answers,
+    /// Each added round's own requests per second, in the order of the rounds.
+    round_rates: Vec<f64>,
 }
 
 /// No requests yet: the sum of no rounds (its CPU time known, zero).
@@ -121,6 +123,7 @@ impl Default for Stats {
             cpu: Some(Duration::ZERO),
             errors: 0,
             answers: Answers::default(),
+            round_rates: Vec::new(),
         }
     }
 }
@@ -128,6 +131,7 @@ impl Default for Stats {
 impl Stats {
     /// Adds a later round of the same target: its requests, time, CPU and errors.
     pub fn add(&mut self, round: Stats) {
+        self.round_rates.push(round.per_second());
         self.latencies.extend(round.latencies);
         self.latencies.sort();
         self.elapsed += round.elapsed;
@@ -140,6 +144,20 @@ impl Stats {
 
     pub fn per_second(&self) -> f64 {
         self.latencies.len() as f64 / self.elapsed.as_secs_f64()
+    }
+
+    /// Round by round, this target's throughput over `other`'s in the same turn (the two ran
+    /// a moment apart, so each is a comparison of its own): the lowest and the highest.
+    pub fn round_ratios(&self, other: &Stats) -> Option<(f64, f64)> {
+        let ratios = self
+            .round_rates
+            .iter()
+            .zip(&other.round_rates)
+            .map(|(ours, theirs)| ours / theirs);
+        ratios.fold(None, |range, r| match range {
+            None => Some((r, r)),
+            Some((low, high)) => Some((r.min(low), r.max(high))),
+        })
     }
 
     pub fn p99(&self) -> Duration {
@@ -333,5 +351,17 @@ mod tests {
         // A round the system gave no CPU time for leaves the total unknown.
         total.add(round(2, None, 0));
         assert_eq!(total.cpu, None);
+
+        // Round by round against another target: 2 over 4, then 2 over 1, then 2 over 2.
+        let mut other = Stats::default();
+        for seconds in [1, 4, 2] {
+            other.add(Stats {
+                latencies: vec![Duration::from_millis(1); 4],
+                elapsed: Duration::from_secs(seconds),
+                ..Stats::default()
+            });
+        }
+        assert_eq!(total.round_ratios(&other), Some((0.5, 2.0)));
+        assert_eq!(total.round_ratios(&Stats::default()), None);
     }
 }

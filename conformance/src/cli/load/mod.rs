@@ -233,16 +233,18 @@ async fn measure<'a, G: Generation>(
     Ok(rows)
 }
 
-/// The table of every run: throughput beside the baseline's of the same generation, p99, and
-/// whether the goal is met.
+/// The table of every run: throughput beside the baseline's of the same generation (over the
+/// whole run, and the lowest and highest of its rounds, each beside the baseline's round of the
+/// same turn), p99, and whether the goal is met.
 fn print_table(rows: &[Row<'_>]) {
     println!();
     println!(
-        "{:<4} {:<48} {:>8} {:>10} {:>8} {:>8} {:>12} {:>7}  goal (≥ {GOAL_RATIO:.2}× baseline, p99 < {} ms)",
+        "{:<4} {:<48} {:>8} {:>10} {:>11} {:>8} {:>8} {:>12} {:>7}  goal (≥ {GOAL_RATIO:.2}× baseline, p99 < {} ms)",
         "api",
         "target",
         "req/s",
         "×baseline",
+        "rounds",
         "p50 ms",
         "p99 ms",
         "CPU µs/req",
@@ -253,8 +255,16 @@ fn print_table(rows: &[Row<'_>]) {
         let baseline = rows
             .iter()
             .find(|b| b.generation == row.generation && matches!(b.target, Target::Baseline))
-            .map(|b| b.stats.per_second());
-        let ratio = baseline.map(|b| row.stats.per_second() / b);
+            .map(|b| &b.stats);
+        let ratio = baseline.map(|b| row.stats.per_second() / b.per_second());
+        let rounds = match (
+            &row.target,
+            baseline.and_then(|b| row.stats.round_ratios(b)),
+        ) {
+            (Target::Baseline, _) => String::new(),
+            (_, None) => "-".into(),
+            (_, Some((low, high))) => format!("{low:.2}–{high:.2}"),
+        };
         let goal = match (&row.target, ratio) {
             (Target::Baseline, _) => "",
             (_, None) => "(no baseline: --baseline)",
@@ -262,11 +272,12 @@ fn print_table(rows: &[Row<'_>]) {
             (_, Some(_)) => "not met",
         };
         println!(
-            "{:<4} {:<48} {:>8.0} {:>10} {:>8.2} {:>8.2} {:>12} {:>7}  {goal}",
+            "{:<4} {:<48} {:>8.0} {:>10} {:>11} {:>8.2} {:>8.2} {:>12} {:>7}  {goal}",
             row.generation,
             row.target.label(),
             row.stats.per_second(),
             ratio.map_or("-".into(), |r| format!("{r:.2}")),
+            rounds,
             ms(row.stats.percentile(0.50)),
             ms(row.stats.p99()),
             row.stats
