@@ -170,11 +170,11 @@ impl Common {
     }
 
     pub fn changes(&mut self) -> Vec<Row> {
-        let (reference_ids, sequence, offset) =
+        let (reference_ids, bound, offset) =
             (&self.reference_ids, self.sequence_bound, self.clock_offset);
         self.dirty.take(|kind, id| match (kind, id) {
             (REFERENCE_ID, _) => body_of(reference_ids.get(id)),
-            (_, "sequence") => body_of(Some(&sequence)),
+            (_, "sequence") => body_of(Some(&bound)),
             (_, "clock_offset") => body_of(Some(&offset)),
             _ => None,
         })

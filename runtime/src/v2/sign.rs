@@ -64,7 +64,8 @@ pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> (S
     let mut lines: Vec<(String, String)> = headers
         .iter()
         .map(|(n, v)| {
-            let value = v.as_ref().split_whitespace().collect::<Vec<_>>().join(" ");
+            let mut value = String::new();
+            push_header_value(&mut value, v.as_ref());
             (n.as_ref().trim().to_ascii_lowercase(), value)
         })
         .collect();
@@ -91,6 +92,41 @@ pub fn canonical_headers<N: AsRef<str>, V: AsRef<str>>(headers: &[(N, V)]) -> (S
         previous = Some(name);
     }
     (canonical, signed)
+}
+
+/// A header's value as it is signed, appended to `out`: trimmed, each inner run of whitespace
+/// one space.
+pub fn push_header_value(out: &mut String, value: &str) {
+    for (i, word) in value.split_whitespace().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+}
+
+/// The canonical request of its parts, in the layout at the top of this module: the header
+/// lines each end in a newline (so a blank line follows them), the body is hashed. The signer
+/// and a verifier (the simulator's, which takes the lines in the order SignedHeaders names
+/// them) both write it here.
+pub fn canonical_request(
+    method: &str,
+    uri: &str,
+    query: &str,
+    header_lines: &str,
+    signed_headers: &str,
+    body: &[u8],
+) -> String {
+    // Five newlines and the hash's 64 hex digits besides the parts.
+    let mut request = String::with_capacity(
+        method.len() + uri.len() + query.len() + header_lines.len() + signed_headers.len() + 69,
+    );
+    for part in [method, uri, query, header_lines, signed_headers] {
+        request.push_str(part);
+        request.push('\n');
+    }
+    request.push_str(&hex_sha256(body));
+    request
 }
 
 /// Lower-case hex SHA-256.
@@ -123,14 +159,13 @@ impl Canonicalize<'_> {
     pub fn explain(&self, algorithm: Algorithm) -> Explanation {
         let canonical_uri = canonical_uri(self.path);
         let (headers, signed_headers) = canonical_headers(self.headers);
-        let canonical_request = format!(
-            "{}\n{}\n{}\n{}\n{}\n{}",
-            self.method.to_ascii_uppercase(),
-            canonical_uri,
-            canonical_query(self.query),
-            headers,
-            signed_headers,
-            hex_sha256(self.body)
+        let canonical_request = canonical_request(
+            &self.method.to_ascii_uppercase(),
+            &canonical_uri,
+            &canonical_query(self.query),
+            &headers,
+            &signed_headers,
+            self.body,
         );
         let string_to_sign = string_to_sign(algorithm, &canonical_request);
         Explanation {

@@ -13,7 +13,7 @@ use amazon_pay_protocol::v2::ErrorCode;
 use amazon_pay_protocol::v2_runtime::Algorithm;
 use amazon_pay_protocol::v2_runtime::json::parse_timestamp;
 use amazon_pay_protocol::v2_runtime::sign::{
-    canonical_query, canonical_uri, hex_sha256, string_to_sign,
+    canonical_query, canonical_request, canonical_uri, push_header_value, string_to_sign,
 };
 use axum::http::HeaderMap;
 use base64::Engine as _;
@@ -216,36 +216,26 @@ pub fn verify<'a>(
     let date = header_text(request.headers, "x-amz-pay-date")?
         .ok_or_else(|| missing_header("x-amz-pay-date"))?;
     check_date(date, now)?;
+    // The header lines in the order SignedHeaders names them, each name lower-cased.
+    let mut lines = String::with_capacity(256);
+    for name in authorization.signed_headers.split(';') {
+        let value = header_text(request.headers, name)?.ok_or_else(|| missing_header(name))?;
+        let at = lines.len();
+        lines.push_str(name);
+        lines[at..].make_ascii_lowercase();
+        lines.push(':');
+        push_header_value(&mut lines, value);
+        lines.push('\n');
+    }
     let query = query_pairs(request.query);
-    // Method, path, query, the header lines (each ending in a newline), the names, the body's
-    // hash: written into one buffer, as this runs for every request.
-    let mut canonical = String::with_capacity(512);
-    for part in [
+    let canonical = canonical_request(
         request.method,
         &canonical_uri(request.path),
         &canonical_query(&query),
-    ] {
-        canonical.push_str(part);
-        canonical.push('\n');
-    }
-    for name in authorization.signed_headers.split(';') {
-        let value = header_text(request.headers, name)?.ok_or_else(|| missing_header(name))?;
-        let at = canonical.len();
-        canonical.push_str(name);
-        canonical[at..].make_ascii_lowercase();
-        canonical.push(':');
-        for (i, word) in value.split_whitespace().enumerate() {
-            if i > 0 {
-                canonical.push(' ');
-            }
-            canonical.push_str(word);
-        }
-        canonical.push('\n');
-    }
-    canonical.push('\n');
-    canonical.push_str(authorization.signed_headers);
-    canonical.push('\n');
-    canonical.push_str(&hex_sha256(request.body));
+        &lines,
+        authorization.signed_headers,
+        request.body,
+    );
     let to_sign = string_to_sign(authorization.algorithm, &canonical);
     let signature = base64::engine::general_purpose::STANDARD
         .decode(authorization.signature)
