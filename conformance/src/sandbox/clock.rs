@@ -81,8 +81,8 @@ pub fn step(
 }
 
 /// The `Date` header of an answer given at `t`. Every answer has one and it changes once a
-/// second, so each thread keeps the last it wrote: formatting one took a tenth of the CPU a v2
-/// answer costs beyond verifying its signature.
+/// second, so each thread keeps the last it wrote: formatting one was 0.8% of the CPU of a v2
+/// load, about 4% of what an answer costs beyond verifying its signature.
 pub fn date_header(t: Timestamp) -> Option<HeaderValue> {
     thread_local! {
         static LAST: RefCell<Option<(i64, HeaderValue)>> = const { RefCell::new(None) };
