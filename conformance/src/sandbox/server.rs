@@ -12,10 +12,10 @@ use amazon_pay_protocol::Timestamp;
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::DefaultBodyLimit;
+use axum::extract::Request;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::{any, post};
+use axum::response::Response;
 
 use super::clock::date_header;
 use super::delivery::Outgoing;
@@ -24,59 +24,80 @@ use super::front::{Env, Front, Incoming, Refusal, Reply};
 use super::journal::{Journal, Pending, Saved};
 use super::persist::StoreError;
 use super::shared::Shared;
-use super::v1::front::V1Front;
 use super::world::World;
 use amazon_pay_protocol::v2_runtime::error::REQUEST_ID;
 
-/// The v2 paths: legacy keys name the environment, `LIVE-`/`SANDBOX-` keys use `/v2` (§1.2).
-const V2_ROUTES: &[&str] = &["/v2/{*rest}", "/sandbox/v2/{*rest}", "/live/v2/{*rest}"];
+/// The v2 path prefixes: legacy keys name the environment, `LIVE-`/`SANDBOX-` keys use `/v2`
+/// (§1.2).
+const V2_PREFIXES: [&str; 3] = ["/v2/", "/sandbox/v2/", "/live/v2/"];
 
+/// Whether a path is under a v2 prefix (what an answer of the HTTP layer is formatted by).
 fn is_v2(path: &str) -> bool {
-    ["/v2/", "/sandbox/v2/", "/live/v2/"]
-        .iter()
-        .any(|prefix| path.starts_with(prefix))
+    V2_PREFIXES.iter().any(|prefix| path.starts_with(prefix))
 }
 
-/// The API routes: v1's POST path, and every method on the v2 paths.
-pub fn router(shared: Arc<Shared>) -> Router {
-    let mut router = Router::new().route(
-        V1Front::ROUTE,
-        post(
-            |State(shared): State<Arc<Shared>>, uri: Uri, headers: HeaderMap, body: Body| async move {
-                match axum::body::to_bytes(body, MAX_BODY).await {
-                    Ok(body) => api(&shared, &shared.v1, &Method::POST, &uri, &headers, &body).await,
-                    Err(_) => refused(&shared, uri.path(), Refusal::TooLarge),
-                }
-            },
-        ),
-    );
-    for route in V2_ROUTES {
-        router = router.route(
-            route,
-            any(
-                |State(shared): State<Arc<Shared>>,
-                 method: Method,
-                 uri: Uri,
-                 headers: HeaderMap,
-                 body: Body| async move {
-                    match axum::body::to_bytes(body, MAX_BODY).await {
-                        Ok(body) => api(&shared, &shared.v2, &method, &uri, &headers, &body).await,
-                        Err(_) => refused(&shared, uri.path(), Refusal::TooLarge),
-                    }
-                },
-            ),
-        );
+/// The generation whose API a path is: v2 below one of its prefixes (with something after
+/// it), else v1 for any path of two non-empty segments (`/OffAmazonPayments_Sandbox/2013-01-01`).
+fn generation_of(path: &str) -> Option<Generation> {
+    let v2 = V2_PREFIXES.iter().any(|prefix| {
+        path.strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty())
+    });
+    if v2 {
+        return Some(Generation::V2);
     }
-    router
-        .fallback(|State(shared): State<Arc<Shared>>, uri: Uri| async move {
-            refused(&shared, uri.path(), Refusal::NotFound)
-        })
+    let (section, version) = path.strip_prefix('/')?.split_once('/')?;
+    let v1 = !section.is_empty() && !version.is_empty() && !version.contains('/');
+    v1.then_some(Generation::V1)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Generation {
+    V1,
+    V2,
+}
+
+/// The API: every request the control routes do not take. The generation is told from the
+/// path here rather than by routes with path parameters, which cost each request a map of the
+/// parameters, a matched-path extension and a method router (together about as much as
+/// reading the request's signature headers); and the request is taken whole, not its headers
+/// copied out by an extractor.
+pub fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .fallback(
+            |State(shared): State<Arc<Shared>>, request: Request| async move {
+                serve(&shared, request).await
+            },
+        )
+        // A control route asked with another method.
         .method_not_allowed_fallback(|State(shared): State<Arc<Shared>>, uri: Uri| async move {
             refused(&shared, uri.path(), Refusal::MethodNotAllowed)
         })
         // The limit is ours (MAX_BODY), answered in the service's format.
         .layer(DefaultBodyLimit::disable())
         .with_state(shared)
+}
+
+/// One API request: v1 takes only `POST`, v2 every method.
+async fn serve(shared: &Shared, request: Request) -> Response {
+    let (head, body) = request.into_parts();
+    let path = head.uri.path();
+    let generation = match generation_of(path) {
+        Some(Generation::V1) if head.method != Method::POST => {
+            return refused(shared, path, Refusal::MethodNotAllowed);
+        }
+        Some(generation) => generation,
+        None => return refused(shared, path, Refusal::NotFound),
+    };
+    let body = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(body) => body,
+        Err(_) => return refused(shared, path, Refusal::TooLarge),
+    };
+    let (method, uri, headers) = (&head.method, &head.uri, &head.headers);
+    match generation {
+        Generation::V1 => api(shared, &shared.v1, method, uri, headers, &body).await,
+        Generation::V2 => api(shared, &shared.v2, method, uri, headers, &body).await,
+    }
 }
 
 /// Larger than any request of the API (1,000 parameters of the longest documented values):
@@ -95,19 +116,23 @@ fn refused(shared: &Shared, path: &str, refusal: Refusal) -> Response {
     respond(reply, now)
 }
 
+/// The answer as sent, built directly: `(status, text).into_response()` would set a content
+/// type only for it to be replaced.
 fn respond(reply: Reply, now: Timestamp) -> Response {
-    let reply_id = reply.request_id.clone();
-    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::BAD_REQUEST);
-    let mut response = (status, reply.body.into_text()).into_response();
+    let Reply {
+        status,
+        content_type,
+        body,
+        request_id,
+    } = reply;
+    let mut response = Response::new(Body::from(body.into_text()));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST);
     let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(reply.content_type),
-    );
+    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
     if let Some(date) = date_header(now) {
         headers.insert(header::DATE, date);
     }
-    if let Some(id) = reply_id.and_then(|id| HeaderValue::from_str(&id).ok()) {
+    if let Some(id) = request_id.and_then(|id| HeaderValue::try_from(id).ok()) {
         headers.insert(REQUEST_ID, id);
     }
     response
@@ -308,5 +333,35 @@ pub async fn tick(shared: &Shared) {
         shared.v2.run_due(env, world, notices);
     }) {
         let _ = applied.saved(shared).await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_names_its_generation_as_the_routes_it_replaced_did() {
+        let cases = [
+            (
+                "/OffAmazonPayments_Sandbox/2013-01-01",
+                Some(Generation::V1),
+            ),
+            ("/v2/charges/S03-1", Some(Generation::V2)),
+            ("/sandbox/v2/checkoutSessions", Some(Generation::V2)),
+            ("/live/v2/x", Some(Generation::V2)),
+            // Two segments, not a v2 path with something after its prefix: v1's shape.
+            ("/sandbox/v2", Some(Generation::V1)),
+            ("/v2/", None),
+            ("/a/b/", None),
+            ("/a//b", None),
+            ("//b", None),
+            ("/a", None),
+            ("/", None),
+            ("/no/such/path", None),
+        ];
+        for (path, generation) in cases {
+            assert_eq!(generation_of(path), generation, "{path}");
+        }
     }
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use axum::body::Bytes;
 use http_body::{Body, Frame, SizeHint};
-use tokio::time::Sleep;
+use tokio::time::{Instant, Sleep};
 
 #[derive(Debug, thiserror::Error)]
 #[error("the request body did not arrive within {0:?}")]
@@ -20,7 +20,11 @@ pub struct BodyTimeout(Duration);
 pub struct TimedBody<B> {
     body: B,
     timeout: Duration,
-    deadline: Pin<Box<Sleep>>,
+    /// When the head ended.
+    start: Instant,
+    /// Made when the body first has to be waited for: most bodies (and every empty one) have
+    /// arrived with their head, and then no timer is made at all.
+    deadline: Option<Pin<Box<Sleep>>>,
     expired: Arc<AtomicBool>,
 }
 
@@ -29,7 +33,8 @@ impl<B> TimedBody<B> {
         TimedBody {
             body,
             timeout,
-            deadline: Box::pin(tokio::time::sleep(timeout)),
+            start: Instant::now(),
+            deadline: None,
             expired: Arc::new(AtomicBool::new(false)),
         }
     }
@@ -55,7 +60,15 @@ where
         if let Poll::Ready(frame) = Pin::new(&mut self.body).poll_frame(cx) {
             return Poll::Ready(frame.map(|f| f.map_err(Into::into)));
         }
-        if self.deadline.as_mut().poll(cx).is_ready() {
+        let (start, timeout) = (self.start, self.timeout);
+        let deadline = self.deadline.get_or_insert_with(|| {
+            Box::pin(match start.checked_add(timeout) {
+                Some(at) => tokio::time::sleep_until(at),
+                // Beyond the clock's range: `sleep` waits "forever" for it.
+                None => tokio::time::sleep(timeout),
+            })
+        });
+        if deadline.as_mut().poll(cx).is_ready() {
             self.expired.store(true, Ordering::Relaxed);
             return Poll::Ready(Some(Err(BodyTimeout(self.timeout).into())));
         }

@@ -132,11 +132,6 @@ impl V1Front {
     }
 }
 
-impl V1Front {
-    /// The path pattern of v1 requests (`POST`).
-    pub const ROUTE: &'static str = "/{section}/{version}";
-}
-
 impl Front for V1Front {
     type Notice = Notice;
     type Checked = Checked;
