@@ -92,12 +92,25 @@ impl Timestamp {
     /// The basic ISO 8601 form of v2 (`YYYYMMDDTHHMMSSZ`): the wire form without its
     /// separators (a year before 0 keeps its sign).
     pub fn to_basic(&self) -> String {
-        let wire = self.to_wire();
-        let (sign, rest) = wire.split_at(usize::from(wire.starts_with('-')));
-        let mut out = String::with_capacity(wire.len());
-        out.push_str(sign);
-        out.extend(rest.chars().filter(|c| !matches!(c, '-' | ':')));
-        out
+        self.basic().as_str().to_owned()
+    }
+
+    /// The basic form held inline: every v2 document carries several timestamps.
+    pub(crate) fn basic(&self) -> WireText {
+        let wire = self.wire();
+        let mut basic = WireText {
+            bytes: [0; WIRE_MAX],
+            len: 0,
+        };
+        for (i, &byte) in wire.as_str().as_bytes().iter().enumerate() {
+            // A leading `-` is the sign of the year, not a separator.
+            if byte == b':' || (byte == b'-' && i > 0) {
+                continue;
+            }
+            basic.bytes[basic.len] = byte;
+            basic.len += 1;
+        }
+        basic
     }
 
     /// The form documents use: to the second, or to the millisecond when there is one
@@ -284,6 +297,15 @@ mod tests {
     fn basic_form() {
         let t = Timestamp::parse("2024-01-02T03:04:05Z").unwrap();
         assert_eq!(t.to_basic(), "20240102T030405Z");
+        assert_eq!(parse_basic(&t.to_basic()), Some(t));
+        // A year before 0 keeps its sign and loses only the separators.
+        let early = Timestamp::from_offset_date_time(PrimitiveDateTime::MIN.assume_utc());
+        let wire = early.to_wire();
+        assert!(wire.starts_with('-'), "{wire}");
+        assert_eq!(
+            early.to_basic(),
+            format!("-{}", wire[1..].replace(['-', ':'], ""))
+        );
     }
 
     #[test]

@@ -25,7 +25,7 @@
 //! into [`Row`]s, and reads its own kinds back on load. A new generation adds kinds, not code
 //! here.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -406,16 +406,22 @@ fn row_error(kind: &str, id: &str, e: &serde_json::Error) -> StoreError {
     }
 }
 
-/// Getters, `*_mut` accessors that mark the row dirty, and `insert_*`, for maps of records
-/// of a state struct with a `dirty: Dirty` field: every mutation is written by the store.
+/// A state struct's records of one kind, by id, each in a box of its own: a B-tree node
+/// holds its values inline and shifts them on every insert, and with records of 300 bytes to
+/// 2.6 KB that copying cost more than the operation that made the record (5 µs of a Create
+/// Charge, for a map of charges that grows under load).
+pub type Records<T> = BTreeMap<String, Box<T>>;
+
+/// Getters, `*_mut` accessors that mark the row dirty, and `insert_*`, for [`Records`] of a
+/// state struct with a `dirty: Dirty` field: every mutation is written by the store.
 macro_rules! dirty_accessors {
     ($($field:ident, $get:ident, $get_mut:ident, $insert:ident, $ty:ty, $kind:expr;)*) => {$(
         pub fn $get(&self, id: &str) -> Option<&$ty> {
-            self.$field.get(id)
+            self.$field.get(id).map(|record| &**record)
         }
 
         pub fn $get_mut(&mut self, id: &str) -> Option<&mut $ty> {
-            let found = self.$field.get_mut(id);
+            let found = self.$field.get_mut(id).map(|record| &mut **record);
             if found.is_some() {
                 self.dirty.mark($kind, id);
             }
@@ -424,7 +430,7 @@ macro_rules! dirty_accessors {
 
         pub fn $insert(&mut self, id: String, value: $ty) {
             self.dirty.mark($kind, id.clone());
-            self.$field.insert(id, value);
+            self.$field.insert(id, Box::new(value));
         }
     )*};
 }

@@ -67,7 +67,7 @@ pub mod timestamp {
     use super::*;
 
     pub fn serialize<S: Serializer>(value: &Timestamp, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&value.to_basic())
+        serializer.serialize_str(value.basic().as_str())
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {

@@ -13,7 +13,7 @@ use super::records::{
     NotificationConfigurationRecord, OrderReferenceRecord, Owner, ProviderCreditRecord,
     ProviderCreditReversalRecord, RefundRecord,
 };
-use crate::sandbox::persist::{Dirty, Row, StoreError, body_of, decode, dirty_accessors};
+use crate::sandbox::persist::{Dirty, Records, Row, StoreError, body_of, decode, dirty_accessors};
 use crate::sandbox::schedule::Schedule;
 
 const BILLING_AGREEMENT: &str = "billing_agreement";
@@ -49,15 +49,15 @@ struct Restoring {
 
 #[derive(Debug, Default)]
 pub struct State {
-    pub billing_agreements: BTreeMap<String, BillingAgreementRecord>,
-    pub order_references: BTreeMap<String, OrderReferenceRecord>,
-    pub authorizations: BTreeMap<String, AuthorizationRecord>,
-    pub captures: BTreeMap<String, CaptureRecord>,
-    pub refunds: BTreeMap<String, RefundRecord>,
-    pub provider_credits: BTreeMap<String, ProviderCreditRecord>,
-    pub provider_credit_reversals: BTreeMap<String, ProviderCreditReversalRecord>,
+    pub billing_agreements: Records<BillingAgreementRecord>,
+    pub order_references: Records<OrderReferenceRecord>,
+    pub authorizations: Records<AuthorizationRecord>,
+    pub captures: Records<CaptureRecord>,
+    pub refunds: Records<RefundRecord>,
+    pub provider_credits: Records<ProviderCreditRecord>,
+    pub provider_credit_reversals: Records<ProviderCreditReversalRecord>,
     /// Keyed by [`State::notification_key`].
-    pub notification_configurations: BTreeMap<String, NotificationConfigurationRecord>,
+    pub notification_configurations: Records<NotificationConfigurationRecord>,
     pub buyer_messages: Vec<BuyerMessage>,
     pub schedule: Schedule<Event>,
     dirty: Dirty,
@@ -167,7 +167,7 @@ impl State {
                 if !ba.ledger.is_empty() || !ba.order_references.is_empty() {
                     self.move_out_entries(id, &ba);
                 }
-                self.billing_agreements.insert(id_owned(), ba);
+                self.billing_agreements.insert(id_owned(), Box::new(ba));
             }
             LEDGER_ENTRY | AGREEMENT_ORDER => {
                 let (agreement_id, index) = entry_of(id).ok_or_else(|| StoreError::Row {
@@ -324,7 +324,7 @@ mod tests {
         let (id, _) = sandbox
             .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
             .unwrap();
-        let record = sandbox.inspect(|w| w.v1.billing_agreements[&id].clone());
+        let record = sandbox.inspect(|w| w.v1.billing_agreements[&id].as_ref().clone());
         sandbox.shutdown().await;
 
         let mut state = State::default();
@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(rows.len(), 3, "{rows:?}");
         assert!(rows.iter().all(|(kind, _, _)| kind != BILLING_AGREEMENT));
         let mut all = rows;
-        state.insert_billing_agreement(id.clone(), state.billing_agreements[&id].clone());
+        state.insert_billing_agreement(id.clone(), state.billing_agreements[&id].as_ref().clone());
         all.extend(stored(&mut state));
         let agreement = all
             .iter()

@@ -9,7 +9,7 @@ use super::monthly::{self, Month, Monthly};
 use super::records::{
     BuyerRecord, ChargeRecord, Event, PermissionRecord, RefundRecord, SavedAnswer, SessionRecord,
 };
-use crate::sandbox::persist::{Dirty, Row, StoreError, body_of, decode, dirty_accessors};
+use crate::sandbox::persist::{Dirty, Records, Row, StoreError, body_of, decode, dirty_accessors};
 use crate::sandbox::schedule::Schedule;
 
 const SESSION: &str = "v2_checkout_session";
@@ -21,30 +21,26 @@ const BUYER: &str = "v2_buyer_token";
 const SCHEDULE: &str = "v2_schedule";
 
 /// The values whose keys are `parent-<letter>…`, the ids `Common::new_child_id` makes.
-fn children<'a, T>(
-    map: &'a BTreeMap<String, T>,
-    parent: &str,
-    letter: char,
-) -> impl Iterator<Item = &'a T> {
+fn children<'a, T>(map: &'a Records<T>, parent: &str, letter: char) -> impl Iterator<Item = &'a T> {
     let prefix = format!("{parent}-{letter}");
     map.range(prefix.clone()..)
         .take_while(move |(id, _)| id.starts_with(&prefix))
-        .map(|(_, value)| value)
+        .map(|(_, value)| &**value)
 }
 
 #[derive(Debug)]
 pub struct State {
-    pub sessions: BTreeMap<String, SessionRecord>,
-    pub permissions: BTreeMap<String, PermissionRecord>,
+    pub sessions: Records<SessionRecord>,
+    pub permissions: Records<PermissionRecord>,
     /// Changed only through the charge accessors, which keep `monthly` up to date.
-    charges: BTreeMap<String, ChargeRecord>,
+    charges: Records<ChargeRecord>,
     /// What each permission charged per month: derived from `charges`, never stored.
     monthly: Monthly,
-    pub refunds: BTreeMap<String, RefundRecord>,
+    pub refunds: Records<RefundRecord>,
     /// Keyed `merchant id/key`: keys are scoped per merchant (§5.4).
-    pub answers: BTreeMap<String, SavedAnswer>,
+    pub answers: Records<SavedAnswer>,
     /// Keyed by buyer token.
-    pub buyers: BTreeMap<String, BuyerRecord>,
+    pub buyers: Records<BuyerRecord>,
     pub schedule: Schedule<Event>,
     dirty: Dirty,
 }
@@ -75,12 +71,12 @@ impl State {
     }
 
     pub fn charge(&self, id: &str) -> Option<&ChargeRecord> {
-        self.charges.get(id)
+        self.charges.get(id).map(|charge| &**charge)
     }
 
     /// Every charge, by id.
     pub fn charges(&self) -> impl Iterator<Item = &ChargeRecord> {
-        self.charges.values()
+        self.charges.values().map(|charge| &**charge)
     }
 
     /// Changes a charge with `change` (`None` when there is no such charge); the monthly
@@ -106,7 +102,7 @@ impl State {
     /// Inserts or replaces a charge, and counts it in place of the one it replaces.
     fn put_charge(&mut self, id: String, record: ChargeRecord) {
         self.monthly.add(&record);
-        if let Some(replaced) = self.charges.insert(id, record) {
+        if let Some(replaced) = self.charges.insert(id, Box::new(record)) {
             self.monthly.remove(&replaced);
         }
     }

@@ -46,6 +46,7 @@ pub fn authorize(ctx: &mut Ctx<'_>, r: v1::AuthorizeRequest) -> SimResult<v1::Au
         .state
         .authorizations
         .values()
+        .map(|a| &**a)
         .filter(|a| a.order_reference_id == oro_id)
         .collect();
     if auths.len() >= MAX_AUTHORIZATIONS {

@@ -189,6 +189,7 @@ fn page(ctx: &Ctx<'_>, mut search: Search) -> SimResult<(v1::OrderReferenceList,
         .state
         .order_references
         .values()
+        .map(|o| &**o)
         .filter(|o| matches(&search, o))
         .collect();
     found.sort_by(|a, b| key_of(a).cmp(&key_of(b)));
