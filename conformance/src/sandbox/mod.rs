@@ -186,10 +186,8 @@ impl Sandbox {
             v2: v2::front::V2Front,
         });
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let mut app = server::router(shared.clone());
-        if config.control {
-            app = app.merge(control::router(shared.clone()));
-        }
+        let control = config.control.then(|| control::router(shared.clone()));
+        let app = server::App::new(shared.clone(), control);
         let ticker = tokio::spawn(server::tick_forever(
             shared.clone(),
             Duration::from_millis(250),
@@ -200,7 +198,10 @@ impl Sandbox {
                 let _ = stopped.await;
             };
             listen::serve(listener, app, server_tls, timeouts, stop).await;
+            // Waited for, not only stopped: its future holds the world (and the state file's
+            // lock), which a simulator started right after on the same file needs.
             ticker.abort();
+            let _ = ticker.await;
         });
         Ok(Sandbox {
             addr,

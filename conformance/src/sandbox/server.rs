@@ -6,16 +6,16 @@
 //! 500, which clients retry safely.
 
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use amazon_pay_protocol::Timestamp;
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::DefaultBodyLimit;
 use axum::extract::Request;
-use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::Response;
+use tower::ServiceExt as _;
 
 use super::clock::date_header;
 use super::delivery::Outgoing;
@@ -57,25 +57,67 @@ enum Generation {
     V2,
 }
 
-/// The API: every request the control routes do not take. The generation is told from the
-/// path here rather than by routes with path parameters, which cost each request a map of the
-/// parameters, a matched-path extension and a method router (together about as much as
-/// reading the request's signature headers); and the request is taken whole, not its headers
-/// copied out by an extractor.
-pub fn router(shared: Arc<Shared>) -> Router {
-    Router::new()
-        .fallback(
-            |State(shared): State<Arc<Shared>>, request: Request| async move {
-                serve(&shared, request).await
-            },
-        )
-        // A control route asked with another method.
-        .method_not_allowed_fallback(|State(shared): State<Arc<Shared>>, uri: Uri| async move {
-            refused(&shared, uri.path(), Refusal::MethodNotAllowed)
-        })
-        // The limit is ours (MAX_BODY), answered in the service's format.
-        .layer(DefaultBodyLimit::disable())
-        .with_state(shared)
+/// Where the control routes live (`control.rs`); nothing of the API starts so.
+const CONTROL_PREFIX: &str = "/__sandbox/";
+
+/// The simulator's HTTP service: an API request goes straight to its generation's pipeline,
+/// told from the path; only the control routes go through an axum router. Routing the API
+/// too (a fallback is a catch-all route to axum) cost each request a parameter map, a
+/// matched-path extension and a method router, about as much as reading the request's
+/// signature headers.
+#[derive(Clone)]
+pub struct App {
+    shared: Arc<Shared>,
+    /// The control routes, when the simulator has them.
+    control: Option<Router>,
+}
+
+impl App {
+    pub fn new(shared: Arc<Shared>, control: Option<Router>) -> App {
+        let control = control.map(|routes| {
+            routes
+                // A path below the prefix that no control route has is the API's, as any
+                // other path is (two segments make a v1 path).
+                .fallback({
+                    let shared = Arc::clone(&shared);
+                    move |request: Request| async move { serve(&shared, request).await }
+                })
+                .method_not_allowed_fallback({
+                    let shared = Arc::clone(&shared);
+                    move |uri: Uri| async move {
+                        refused(&shared, uri.path(), Refusal::MethodNotAllowed)
+                    }
+                })
+        });
+        App { shared, control }
+    }
+}
+
+impl<B> tower::Service<axum::http::Request<B>> for App
+where
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = futures_util::future::BoxFuture<'static, Result<Response, Self::Error>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: axum::http::Request<B>) -> Self::Future {
+        let request = request.map(Body::new);
+        match &self.control {
+            Some(control) if request.uri().path().starts_with(CONTROL_PREFIX) => {
+                Box::pin(control.clone().oneshot(request))
+            }
+            _ => {
+                let shared = Arc::clone(&self.shared);
+                Box::pin(async move { Ok(serve(&shared, request).await) })
+            }
+        }
+    }
 }
 
 /// One API request: v1 takes only `POST`, v2 every method.

@@ -5,11 +5,11 @@
 mod body;
 mod watch;
 
+use std::convert::Infallible;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderValue, Request, Response, StatusCode, header};
 use hyper::body::Incoming;
@@ -20,7 +20,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::watch as signal;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls::ServerConfig;
-use tower::ServiceExt as _;
+use tower::{Service, ServiceExt as _};
 
 use body::TimedBody;
 use watch::{Activity, Watched};
@@ -53,9 +53,9 @@ impl Default for Timeouts {
 
 /// Serves `app` on `listener` (https with `tls`) until `stop` resolves, then waits for the
 /// open connections to finish.
-pub async fn serve(
+pub async fn serve<S: App>(
     listener: TcpListener,
-    app: Router,
+    app: S,
     tls: Option<Arc<ServerConfig>>,
     timeouts: Timeouts,
     stop: impl Future<Output = ()>,
@@ -104,13 +104,30 @@ async fn accept_failed(e: std::io::Error) {
     }
 }
 
-struct Connection {
-    app: Router,
+/// What a connection hands its requests to: an HTTP service that always answers.
+pub trait App:
+    Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send>
+    + Clone
+    + Send
+    + 'static
+{
+}
+
+impl<S> App for S where
+    S: Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send>
+        + Clone
+        + Send
+        + 'static
+{
+}
+
+struct Connection<S> {
+    app: S,
     timeouts: Timeouts,
     stop: signal::Receiver<()>,
 }
 
-impl Connection {
+impl<S: App> Connection<S> {
     async fn run(self, tcp: TcpStream, tls: Option<TlsAcceptor>) {
         let Some(acceptor) = tls else {
             return self.http(tcp).await;
@@ -136,7 +153,9 @@ impl Connection {
                 let (head, body) = request.into_parts();
                 let body = TimedBody::new(body, body_timeout);
                 let expired = body.expired();
-                let answer = app.clone().oneshot(Request::from_parts(head, body));
+                let answer = app
+                    .clone()
+                    .oneshot(Request::from_parts(head, Body::new(body)));
                 async move {
                     let answer = answer.await;
                     drop(busy);
