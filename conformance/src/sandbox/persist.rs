@@ -323,7 +323,7 @@ fn write_each(
 
 /// Which slot holds each stored row, by kind and then id (so a lookup borrows both). The ids
 /// of a kind are a B-tree, not a hash map: a hash map of every row grows by doubling, and
-/// each doubling rehashes every id into freshly faulted-in memory (a twentieth of the state
+/// each doubling rehashes every id into freshly faulted-in memory (a fifteenth of the state
 /// file's cost per write under load).
 #[derive(Debug, Default)]
 struct Slots {
@@ -410,8 +410,8 @@ fn row_error(kind: &str, id: &str, e: &serde_json::Error) -> StoreError {
 }
 
 /// A state struct's records of one kind, by id, each in a box of its own: a B-tree node
-/// holds its values inline and shifts them on every insert, and with records of 300 bytes to
-/// 2.6 KB that copying cost more than the operation that made the record (5 µs of a Create
+/// holds its values inline and shifts them on every insert, and with records of up to 2.6 KB
+/// (a charge is 720 bytes) that copying cost more than the operation that made the record (5 µs of a Create
 /// Charge, for a map of charges that grows under load).
 pub type Records<T> = BTreeMap<String, Box<T>>;
 

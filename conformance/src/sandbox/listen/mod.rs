@@ -53,7 +53,7 @@ impl Default for Timeouts {
 
 /// Serves `app` on `listener` (https with `tls`) until `stop` resolves, then waits for the
 /// open connections to finish.
-pub async fn serve<S: App>(
+pub async fn serve<S: HttpService>(
     listener: TcpListener,
     app: S,
     tls: Option<Arc<ServerConfig>>,
@@ -105,7 +105,7 @@ async fn accept_failed(e: std::io::Error) {
 }
 
 /// What a connection hands its requests to: an HTTP service that always answers.
-pub trait App:
+pub trait HttpService:
     Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send>
     + Clone
     + Send
@@ -113,7 +113,7 @@ pub trait App:
 {
 }
 
-impl<S> App for S where
+impl<S> HttpService for S where
     S: Service<Request<Body>, Response = Response<Body>, Error = Infallible, Future: Send>
         + Clone
         + Send
@@ -127,7 +127,7 @@ struct Connection<S> {
     stop: signal::Receiver<()>,
 }
 
-impl<S: App> Connection<S> {
+impl<S: HttpService> Connection<S> {
     async fn run(self, tcp: TcpStream, tls: Option<TlsAcceptor>) {
         let Some(acceptor) = tls else {
             return self.http(tcp).await;

@@ -34,8 +34,8 @@ fn hex(b: u8) -> Option<u8> {
 
 /// Percent-decodes one key or value (`+` is a space) into text XML can carry; `what` names it
 /// in a refusal (a closure: it is needed only then, and every parameter is decoded). The runs
-/// between escapes are copied whole: a byte at a time, decoding was most of the time the
-/// simulator took to check a v1 signature.
+/// between escapes are copied whole: decoded a byte at a time, reading the form was most of the
+/// time the simulator took to check a v1 signature.
 fn decode(raw: &[u8], what: impl Fn() -> String) -> SimResult<String> {
     let mut bytes = Vec::with_capacity(raw.len());
     let mut rest = raw;
