@@ -292,6 +292,8 @@ impl<'a> XmlReader<'a> {
     /// The element's name after its namespace prefix, borrowed from the input as bytes:
     /// names are only compared, so no character boundary is checked. The colon is looked for
     /// with a plain loop: names are short, shorter than a vectorized search's setup pays for.
+    /// Inlined into `next_child`: called, it took the event by a copy on the stack.
+    #[inline]
     fn local_name(&self, start: BytesStart<'_>) -> Result<&'a [u8], XmlError> {
         let name = start.name();
         let at = self.offset(name.as_ref());
