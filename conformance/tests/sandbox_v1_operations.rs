@@ -550,3 +550,59 @@ async fn a_value_longer_than_its_documented_maximum_is_refused_and_changes_nothi
     );
     sandbox.shutdown().await;
 }
+
+fn authorize(order_reference: &str, reference: &str) -> v1::AuthorizeRequest {
+    v1::AuthorizeRequest::builder()
+        .amazon_order_reference_id(order_reference)
+        .authorization_reference_id(reference)
+        .authorization_amount(Money::jpy(1).unwrap())
+        .transaction_timeout(0)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn an_order_reference_takes_25_authorizations_and_those_of_others_do_not_count() {
+    let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+    let c = client(&sandbox, Region::Jp);
+    let ba = common::confirmed_agreement(&sandbox, &c).await;
+    let (first, other) = (
+        order(&c, &ba, "count-first", true).await,
+        order(&c, &ba, "count-other", true).await,
+    );
+    // The other order reference's authorizations are no part of the first's count.
+    for i in 0..3 {
+        c.authorize(&authorize(&other, &format!("other-{i}")))
+            .await
+            .unwrap();
+    }
+    for i in 0..25 {
+        c.authorize(&authorize(&first, &format!("first-{i}")))
+            .await
+            .unwrap_or_else(|e| panic!("authorization {} of 25: {e}", i + 1));
+    }
+    let refused = c
+        .authorize(&authorize(&first, "first-25"))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        service_code(refused),
+        v1::ErrorCode::TransactionCountExceeded
+    );
+
+    // The refusal changed nothing: the first still lists 25, the other takes more.
+    let details = c
+        .get_order_reference_details(
+            &v1::GetOrderReferenceDetailsRequest::builder()
+                .amazon_order_reference_id(first.as_str())
+                .build()
+                .unwrap(),
+        )
+        .await
+        .unwrap()
+        .result
+        .order_reference_details;
+    assert_eq!(details.id_list.map_or(0, |l| l.items.len()), 25);
+    c.authorize(&authorize(&other, "other-3")).await.unwrap();
+    sandbox.shutdown().await;
+}

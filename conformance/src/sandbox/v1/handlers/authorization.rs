@@ -42,12 +42,11 @@ pub fn authorize(ctx: &mut Ctx<'_>, r: v1::AuthorizeRequest) -> SimResult<v1::Au
         .clone()
         .ok_or_else(|| SimError::internal("Open order reference without a total"))?;
     check_currency(&r.authorization_amount, &[total.currency().as_str()])?;
-    let auths: Vec<&AuthorizationRecord> = ctx
-        .state
-        .authorizations
-        .values()
-        .map(|a| &**a)
-        .filter(|a| a.order_reference_id == oro_id)
+    // Through the order reference's IdList, which lists every authorization made on it: a
+    // scan of all authorizations grew with everything the simulator (or its state file) ever
+    // authorized, on every Authorize.
+    let auths: Vec<&AuthorizationRecord> = status::listed(&oro.details.id_list)
+        .filter_map(|id| ctx.state.authorization(id))
         .collect();
     if auths.len() >= MAX_AUTHORIZATIONS {
         return Err(SimError::new(
