@@ -25,6 +25,7 @@ pub mod faults;
 mod front;
 mod journal;
 mod listen;
+mod monthly;
 pub mod notify;
 mod persist;
 mod schedule;

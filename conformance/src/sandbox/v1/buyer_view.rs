@@ -10,6 +10,7 @@ use super::error::{SimError, SimResult};
 use super::records::{BillingAgreementRecord, BuyerProfile, OrderReferenceRecord, PaymentMethod};
 use super::simulation::{self, NoteField, Simulation};
 use super::state::State;
+use crate::sandbox::monthly::month_of;
 
 /// Before confirmation Amazon shares only the coarse part of the address, enough to compute
 /// tax and shipping: state or region, postal code and country, and the city outside Japan.
@@ -156,7 +157,7 @@ pub fn limits(
         return Ok(None);
     };
     let (start, end) = month_window(now);
-    let used = world.authorized_on_agreement(agreement_id, start, end);
+    let used = world.authorized_in_month(agreement_id, month_of(now));
     let remaining = Money::from_minor(
         (limit.minor_units() - used).max(0),
         limit.currency().clone(),

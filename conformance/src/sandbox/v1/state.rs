@@ -13,6 +13,7 @@ use super::records::{
     NotificationConfigurationRecord, OrderReferenceRecord, Owner, ProviderCreditRecord,
     ProviderCreditReversalRecord, RefundRecord,
 };
+use crate::sandbox::monthly::{Month, MonthlyTotals, month_of};
 use crate::sandbox::persist::{Dirty, Records, Row, StoreError, body_of, decode, dirty_accessors};
 use crate::sandbox::schedule::Schedule;
 
@@ -60,8 +61,17 @@ pub struct State {
     pub notification_configurations: Records<NotificationConfigurationRecord>,
     pub buyer_messages: Vec<BuyerMessage>,
     pub schedule: Schedule<Event>,
+    /// What each agreement's ledger counts per month, kept by `push_ledger` and
+    /// `decline_on_ledger` (the only writers of a ledger) and rebuilt in `restored`.
+    monthly: MonthlyTotals,
     dirty: Dirty,
     restoring: Restoring,
+}
+
+/// The month of a ledger entry and the amount it counts there: none once it is declined.
+fn ledger_part(entry: &LedgerEntry) -> Option<(Month, i64)> {
+    let at = Timestamp::from_unix(entry.at)?;
+    (!entry.declined).then(|| (month_of(at), entry.amount_minor))
 }
 
 impl State {
@@ -87,6 +97,9 @@ impl State {
         if let Some(ba) = self.billing_agreements.get_mut(agreement_id) {
             self.dirty
                 .mark(LEDGER_ENTRY, entry_row(agreement_id, ba.ledger.len()));
+            if let Some((month, amount)) = ledger_part(&entry) {
+                self.monthly.add(agreement_id, month, amount);
+            }
             ba.ledger.push(entry);
         }
     }
@@ -105,6 +118,9 @@ impl State {
             .rev()
             .find(|(_, e)| e.authorization_id == authorization_id)
         {
+            if let Some((month, amount)) = ledger_part(entry) {
+                self.monthly.subtract(agreement_id, month, amount);
+            }
             entry.declined = true;
             self.dirty
                 .mark(LEDGER_ENTRY, entry_row(agreement_id, index));
@@ -141,21 +157,22 @@ impl State {
         self.buyer_messages.push(message);
     }
 
-    /// What the agreement has authorized (Declined authorizations excluded) in the window.
-    pub fn authorized_on_agreement(
-        &self,
-        agreement_id: &str,
-        from: Timestamp,
-        until: Timestamp,
-    ) -> i64 {
-        let window = from.unix()..until.unix();
-        self.billing_agreements.get(agreement_id).map_or(0, |ba| {
-            ba.ledger
-                .iter()
-                .filter(|c| !c.declined && window.contains(&c.at))
-                .map(|c| c.amount_minor)
-                .sum()
-        })
+    /// What the agreement has authorized (Declined authorizations excluded) in `month`.
+    pub fn authorized_in_month(&self, agreement_id: &str, month: Month) -> i64 {
+        let authorized = self.monthly.total(agreement_id, month);
+        debug_assert_eq!(
+            authorized,
+            self.billing_agreements.get(agreement_id).map_or(0, |ba| {
+                ba.ledger
+                    .iter()
+                    .filter_map(ledger_part)
+                    .filter(|(m, _)| *m == month)
+                    .map(|(_, amount)| amount)
+                    .sum::<i64>()
+            }),
+            "the monthly totals of {agreement_id} drifted from its ledger"
+        );
+        authorized
     }
 
     /// Reads a stored row back; `Ok(false)` when the row is not a v1 kind.
@@ -229,6 +246,13 @@ impl State {
                 ba.order_references.push(order);
             }
         }
+        // Every ledger is whole now, whether its entries were rows or (in an older file) inside
+        // the agreement's own row.
+        for (agreement_id, ba) in &self.billing_agreements {
+            for (month, amount) in ba.ledger.iter().filter_map(ledger_part) {
+                self.monthly.add(agreement_id, month, amount);
+            }
+        }
     }
 
     pub fn forget_changes(&mut self) {
@@ -249,6 +273,8 @@ impl State {
             buyer_messages: messages,
             schedule,
             dirty,
+            // Derived from the ledgers, never stored.
+            monthly: _,
             restoring: _,
         } = self;
         let mut rows = dirty.take(|kind, id| match kind {
@@ -370,5 +396,58 @@ mod tests {
             restored(moved).billing_agreements[&id],
             back.billing_agreements[&id]
         );
+    }
+
+    #[tokio::test]
+    async fn a_months_total_follows_the_ledger_and_is_rebuilt_when_read_back() {
+        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+        let (id, _) = sandbox
+            .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
+            .unwrap();
+        let record = sandbox.inspect(|w| w.v1.billing_agreements[&id].as_ref().clone());
+        sandbox.shutdown().await;
+        let at = |authorization_id: &str, at: i64, yen: i64| LedgerEntry {
+            authorization_id: authorization_id.into(),
+            at,
+            amount_minor: yen,
+            declined: false,
+        };
+        // The last second of January 2026 (UTC) and the first of February.
+        let (january, february) = ((2026, 1), (2026, 2));
+        let (last_of_january, first_of_february) = (1_769_903_999, 1_769_904_000);
+
+        let mut state = State::default();
+        state.insert_billing_agreement(id.clone(), record.clone());
+        state.push_ledger(&id, at("A1", last_of_january, 30_000));
+        state.push_ledger(&id, at("A2", last_of_january, 15_000));
+        state.push_ledger(&id, at("A3", first_of_february, 40_000));
+        // Not an agreement's: counts nowhere.
+        state.push_ledger("C01-nobody", at("A9", last_of_january, 1));
+        assert_eq!(state.authorized_in_month(&id, january), 45_000);
+        assert_eq!(state.authorized_in_month(&id, february), 40_000);
+        assert_eq!(state.authorized_in_month("C01-nobody", january), 0);
+
+        // A decline takes its amount out once; declining it again, or an unknown one, does not.
+        state.decline_on_ledger(&id, "A1");
+        state.decline_on_ledger(&id, "A1");
+        state.decline_on_ledger(&id, "A-unknown");
+        assert_eq!(state.authorized_in_month(&id, january), 15_000);
+        assert_eq!(state.authorized_in_month(&id, (2025, 12)), 0);
+
+        // Read back from its rows.
+        let back = restored(stored(&mut state));
+        assert_eq!(back.authorized_in_month(&id, january), 15_000);
+        assert_eq!(back.authorized_in_month(&id, february), 40_000);
+
+        // Read back from a file that kept the ledger inside the agreement's row.
+        let mut old = serde_json::to_value(&record).unwrap();
+        old["charges"] = serde_json::to_value(&state.billing_agreements[&id].ledger).unwrap();
+        let back = restored(vec![(
+            BILLING_AGREEMENT.into(),
+            id.clone(),
+            old.to_string(),
+        )]);
+        assert_eq!(back.authorized_in_month(&id, january), 15_000);
+        assert_eq!(back.authorized_in_month(&id, february), 40_000);
     }
 }

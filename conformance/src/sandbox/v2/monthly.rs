@@ -8,21 +8,10 @@
 //! change and puts it back after, so nothing changes a charge behind it; debug builds check it
 //! against the sum of the history on every read.
 
-use std::collections::HashMap;
-
-use amazon_pay_protocol::Timestamp;
 use amazon_pay_protocol::v2::State;
 
 use super::records::ChargeRecord;
-
-/// A calendar month (UTC): year and month number.
-pub type Month = (i32, u8);
-
-/// The month `at` falls in.
-pub fn month_of(at: Timestamp) -> Month {
-    let at = at.as_offset_date_time();
-    (at.year(), u8::from(at.month()))
-}
+use crate::sandbox::monthly::{Month, MonthlyTotals, month_of};
 
 /// The month of a charge's creation, and the amount it counts there: none for a declined or
 /// canceled charge.
@@ -38,41 +27,25 @@ pub fn part_of(record: &ChargeRecord) -> Option<(Month, i64)> {
 
 /// Amounts by permission and month.
 #[derive(Debug, Default)]
-pub struct Monthly {
-    by_permission: HashMap<String, HashMap<Month, i64>>,
-}
+pub struct Monthly(MonthlyTotals);
 
 impl Monthly {
     /// What `permission_id` has charged in `month`.
     pub fn charged(&self, permission_id: &str, month: Month) -> i64 {
-        self.by_permission
-            .get(permission_id)
-            .and_then(|months| months.get(&month))
-            .copied()
-            .unwrap_or(0)
+        self.0.total(permission_id, month)
     }
 
     /// Counts a charge (a new one, or one just changed).
     pub fn add(&mut self, record: &ChargeRecord) {
         if let Some((month, amount)) = part_of(record) {
-            *self
-                .by_permission
-                .entry(record.permission_id().to_owned())
-                .or_default()
-                .entry(month)
-                .or_default() += amount;
+            self.0.add(record.permission_id(), month, amount);
         }
     }
 
     /// Stops counting a charge (before it changes or is replaced).
     pub fn remove(&mut self, record: &ChargeRecord) {
-        if let Some((month, amount)) = part_of(record)
-            && let Some(total) = self
-                .by_permission
-                .get_mut(record.permission_id())
-                .and_then(|months| months.get_mut(&month))
-        {
-            *total -= amount;
+        if let Some((month, amount)) = part_of(record) {
+            self.0.subtract(record.permission_id(), month, amount);
         }
     }
 }

@@ -5,10 +5,11 @@
 
 use std::collections::BTreeMap;
 
-use super::monthly::{self, Month, Monthly};
+use super::monthly::{self, Monthly};
 use super::records::{
     BuyerRecord, ChargeRecord, Event, PermissionRecord, RefundRecord, SavedAnswer, SessionRecord,
 };
+use crate::sandbox::monthly::Month;
 use crate::sandbox::persist::{Dirty, Records, Row, StoreError, body_of, decode, dirty_accessors};
 use crate::sandbox::schedule::Schedule;
 

@@ -5,6 +5,7 @@
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::v1::{self, BillingAgreementState as S, ErrorCode};
 
+use crate::sandbox::monthly::month_of;
 use crate::sandbox::v1::buyer_view::month_window;
 use crate::sandbox::v1::ctx::{Ctx, Notice};
 use crate::sandbox::v1::error::{SimError, SimResult};
@@ -82,7 +83,7 @@ pub fn check_monthly_limit(ctx: &Ctx<'_>, id: &str, amount: &Money) -> SimResult
         return Ok(());
     };
     let (start, end) = month_window(ctx.now);
-    let used = ctx.state.authorized_on_agreement(id, start, end);
+    let used = ctx.state.authorized_in_month(id, month_of(ctx.now));
     if used + amount.minor_units() <= limit.minor_units() {
         return Ok(());
     }

@@ -18,10 +18,11 @@ use amazon_pay_protocol::v2::{
 };
 
 use super::charge_permission;
+use crate::sandbox::monthly;
 use crate::sandbox::v2::ctx::{Ctx, ObjectType};
 use crate::sandbox::v2::error::{ApiError, ApiResult};
+use crate::sandbox::v2::limits;
 use crate::sandbox::v2::records::{ChargeRecord, Event};
-use crate::sandbox::v2::{limits, monthly};
 
 /// What a new charge asks for.
 #[derive(Debug, Clone, Default)]
