@@ -344,14 +344,20 @@ mod tests {
         state
     }
 
-    #[tokio::test]
-    async fn an_agreements_entries_are_rows_of_their_own_and_old_files_move_them_out() {
+    /// A billing agreement as a buyer made it in a simulator: its id and record.
+    async fn agreement() -> (String, BillingAgreementRecord) {
         let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
         let (id, _) = sandbox
             .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
             .unwrap();
         let record = sandbox.inspect(|w| w.v1.billing_agreements[&id].as_ref().clone());
         sandbox.shutdown().await;
+        (id, record)
+    }
+
+    #[tokio::test]
+    async fn an_agreements_entries_are_rows_of_their_own_and_old_files_move_them_out() {
+        let (id, record) = agreement().await;
 
         let mut state = State::default();
         state.insert_billing_agreement(id.clone(), record.clone());
@@ -400,12 +406,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_months_total_follows_the_ledger_and_is_rebuilt_when_read_back() {
-        let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
-        let (id, _) = sandbox
-            .buyer_creates_billing_agreement(Region::Jp, &BuyerChoices::default())
-            .unwrap();
-        let record = sandbox.inspect(|w| w.v1.billing_agreements[&id].as_ref().clone());
-        sandbox.shutdown().await;
+        let (id, record) = agreement().await;
         let at = |authorization_id: &str, at: i64, yen: i64| LedgerEntry {
             authorization_id: authorization_id.into(),
             at,
