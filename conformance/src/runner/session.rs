@@ -208,7 +208,7 @@ impl Session {
         let body = if let Some(seconds) = step.advance_clock_seconds {
             json!({ "advance_seconds": seconds })
         } else if step.advance_clock_to_next_month {
-            let (_, next_month) = crate::sandbox::v1::month_window(self.clock.now());
+            let (_, next_month) = crate::sandbox::monthly::month_window(self.clock.now());
             let target = Timestamp::from_unix(next_month.unix() + 3600).unwrap_or(next_month);
             json!({ "set": target.to_wire() })
         } else {

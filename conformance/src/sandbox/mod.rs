@@ -25,7 +25,7 @@ pub mod faults;
 mod front;
 mod journal;
 mod listen;
-mod monthly;
+pub(crate) mod monthly;
 pub mod notify;
 mod persist;
 mod schedule;

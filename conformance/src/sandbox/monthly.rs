@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use amazon_pay_protocol::Timestamp;
+use time::{Date, OffsetDateTime, Time};
 
 /// A calendar month (UTC): year and month number.
 pub type Month = (i32, u8);
@@ -18,6 +19,21 @@ pub type Month = (i32, u8);
 pub fn month_of(at: Timestamp) -> Month {
     let at = at.as_offset_date_time();
     (at.year(), u8::from(at.month()))
+}
+
+/// The calendar month holding `now` (the one [`month_of`] names), as `[start, end)`: the
+/// period a v1 agreement's limits show, and where a scenario's "next month" begins.
+pub fn month_window(now: Timestamp) -> (Timestamp, Timestamp) {
+    let date = now.as_offset_date_time().date();
+    let start = Date::from_calendar_date(date.year(), date.month(), 1).unwrap_or(date);
+    let (year, month) = match date.month() {
+        time::Month::December => (date.year() + 1, time::Month::January),
+        m => (date.year(), m.next()),
+    };
+    let end = Date::from_calendar_date(year, month, 1).unwrap_or(date);
+    let at_midnight =
+        |d: Date| Timestamp::from_offset_date_time(OffsetDateTime::new_utc(d, Time::MIDNIGHT));
+    (at_midnight(start), at_midnight(end))
 }
 
 /// Amounts by owner (a billing agreement, a charge permission) and month.

@@ -4,13 +4,12 @@
 
 use amazon_pay_protocol::v1::{self, Region};
 use amazon_pay_protocol::{Money, Timestamp};
-use time::{Date, Month, OffsetDateTime, Time};
 
 use super::error::{SimError, SimResult};
 use super::records::{BillingAgreementRecord, BuyerProfile, OrderReferenceRecord, PaymentMethod};
 use super::simulation::{self, NoteField, Simulation};
 use super::state::State;
-use crate::sandbox::monthly::month_of;
+use crate::sandbox::monthly::{month_of, month_window};
 
 /// Before confirmation Amazon shares only the coarse part of the address, enough to compute
 /// tax and shipping: state or region, postal code and country, and the city outside Japan.
@@ -130,20 +129,6 @@ pub fn constraints_error(
             ids.join(", ")
         ),
     )
-}
-
-/// The calendar month (UTC) holding `now`: `[start, end)`.
-pub fn month_window(now: Timestamp) -> (Timestamp, Timestamp) {
-    let date = now.as_offset_date_time().date();
-    let start = Date::from_calendar_date(date.year(), date.month(), 1).unwrap_or(date);
-    let (year, month) = match date.month() {
-        Month::December => (date.year() + 1, Month::January),
-        m => (date.year(), m.next()),
-    };
-    let end = Date::from_calendar_date(year, month, 1).unwrap_or(date);
-    let at_midnight =
-        |d: Date| Timestamp::from_offset_date_time(OffsetDateTime::new_utc(d, Time::MIDNIGHT));
-    (at_midnight(start), at_midnight(end))
 }
 
 /// The agreement's monthly limit and what remains of it at `now`.

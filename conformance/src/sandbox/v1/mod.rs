@@ -24,5 +24,3 @@ pub mod simulation;
 pub mod state;
 mod status;
 pub mod verify;
-
-pub use buyer_view::month_window;

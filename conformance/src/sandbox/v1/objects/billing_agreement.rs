@@ -5,8 +5,7 @@
 use amazon_pay_protocol::Money;
 use amazon_pay_protocol::v1::{self, BillingAgreementState as S, ErrorCode};
 
-use crate::sandbox::monthly::month_of;
-use crate::sandbox::v1::buyer_view::month_window;
+use crate::sandbox::monthly::{month_of, month_window};
 use crate::sandbox::v1::ctx::{Ctx, Notice};
 use crate::sandbox::v1::error::{SimError, SimResult};
 use crate::sandbox::v1::status::{self, agreement_status};
