@@ -52,11 +52,7 @@ async fn order_for_agreement(client: &Client, agreement: &str, yen: i64) -> Stri
 }
 
 fn authorize(order: &str, reference: &str, yen: i64) -> v1::AuthorizeRequest {
-    v1::AuthorizeRequest::builder()
-        .amazon_order_reference_id(order)
-        .authorization_reference_id(reference)
-        .authorization_amount(Money::jpy(yen).unwrap())
-        .transaction_timeout(0)
+    common::authorization(order, reference, yen)
         .capture_now(true)
         .build()
         .unwrap()

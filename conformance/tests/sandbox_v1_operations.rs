@@ -552,11 +552,7 @@ async fn a_value_longer_than_its_documented_maximum_is_refused_and_changes_nothi
 }
 
 fn authorize(order_reference: &str, reference: &str) -> v1::AuthorizeRequest {
-    v1::AuthorizeRequest::builder()
-        .amazon_order_reference_id(order_reference)
-        .authorization_reference_id(reference)
-        .authorization_amount(Money::jpy(1).unwrap())
-        .transaction_timeout(0)
+    common::authorization(order_reference, reference, 1)
         .build()
         .unwrap()
 }

@@ -271,3 +271,13 @@ pub fn with_state_file(name: &str) -> (std::path::PathBuf, SandboxConfig) {
     };
     (dir, config)
 }
+
+/// An authorization of `yen` on order reference `order` that settles at once
+/// (`TransactionTimeout` 0); callers add what differs, such as `capture_now`.
+pub fn authorization(order: &str, reference: &str, yen: i64) -> v1::AuthorizeRequestBuilder {
+    v1::AuthorizeRequest::builder()
+        .amazon_order_reference_id(order)
+        .authorization_reference_id(reference)
+        .authorization_amount(Money::jpy(yen).unwrap())
+        .transaction_timeout(0)
+}
