@@ -1,6 +1,8 @@
 //! v2 in one run: signing a Create Charge beside the bare RSA-PSS signature of the same
-//! digest (the ratio is what the library adds on top of the private-key operation), and
-//! reading a Get Charge Permission answer beside `serde_json::Value` over the same bytes.
+//! digest (the ratio is what the library adds on top of the private-key operation), the
+//! verification of that signature (what a receiver, the simulator too, pays per request for
+//! the public-key operation: the floor under the v2 simulator's cost in `load`), and reading a
+//! Get Charge Permission answer beside `serde_json::Value` over the same bytes.
 
 use std::sync::Arc;
 
@@ -38,6 +40,16 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("rsa_pss_only", |b| {
         b.iter(|| key.sign_digest(Algorithm::Pss, &digest).unwrap())
+    });
+    group.finish();
+
+    let public = key.public_key().unwrap();
+    let string_to_sign = signed.explanation.string_to_sign.as_bytes();
+    let signature = key.sign(Algorithm::Pss, string_to_sign).unwrap();
+    assert!(public.verify(Algorithm::Pss, string_to_sign, &signature));
+    let mut group = c.benchmark_group("verify");
+    group.bench_function("rsa_pss", |b| {
+        b.iter(|| public.verify(Algorithm::Pss, string_to_sign, &signature))
     });
     group.finish();
 
