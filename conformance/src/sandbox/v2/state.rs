@@ -14,7 +14,7 @@ use crate::sandbox::persist::{Dirty, Records, Row, StoreError, body_of, decode, 
 use crate::sandbox::schedule::Schedule;
 
 const SESSION: &str = "v2_checkout_session";
-const PERMISSION: &str = "v2_charge_permission";
+pub(crate) const PERMISSION: &str = "v2_charge_permission";
 const CHARGE: &str = "v2_charge";
 const REFUND: &str = "v2_refund";
 const IDEMPOTENCY: &str = "v2_idempotency_key";

@@ -188,18 +188,23 @@ pub fn create(ctx: &mut Ctx<'_>, permission_id: &str, new: NewCharge) -> ApiResu
     Ok((id, pending))
 }
 
-/// A OneTime permission's balance shrinks by what is charged.
+/// A OneTime permission's balance shrinks by what is charged. The permission is taken mutably
+/// only when it has a balance to spend: that marks its row to be written again, and a
+/// Recurring or PaymentMethodOnFile permission (no limits) would otherwise be re-encoded and
+/// rewritten, unchanged, with every charge made on it.
 fn spend_balance(ctx: &mut Ctx<'_>, permission_id: &str, amount: &Money) {
-    let Some(permission) = ctx.state.permission_mut(permission_id) else {
+    let left = ctx
+        .state
+        .permission(permission_id)
+        .and_then(|p| p.document.limits.as_ref()?.amount_balance.as_ref())
+        .and_then(|balance| balance.checked_sub(amount));
+    let Some(left) = left else {
         return;
     };
-    let Some(limits) = permission.document.limits.as_mut() else {
-        return;
-    };
-    if let Some(left) = limits
-        .amount_balance
-        .as_ref()
-        .and_then(|b| b.checked_sub(amount))
+    if let Some(limits) = ctx
+        .state
+        .permission_mut(permission_id)
+        .and_then(|p| p.document.limits.as_mut())
     {
         limits.amount_balance = Some(left);
     }
@@ -303,5 +308,84 @@ pub fn cancel_pending(ctx: &mut Ctx<'_>, permission_id: &str) {
         .collect();
     for id in pending {
         mark_canceled(ctx, &id, ReasonCode::ChargePermissionCanceled);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use amazon_pay_protocol::v2::{ChargePermission, Limits};
+
+    use super::*;
+    use crate::sandbox::common::Common;
+    use crate::sandbox::v2::records::{Owner, PermissionRecord};
+    use crate::sandbox::v2::state::{PERMISSION, State as World};
+
+    /// A state holding one permission, with `limits`, under `P1`.
+    fn with_permission(limits: Option<Limits>) -> World {
+        let mut document = ChargePermission::default();
+        document.limits = limits;
+        let mut state = World::default();
+        state.insert_permission(
+            "P1".into(),
+            PermissionRecord {
+                owner: Owner {
+                    merchant_id: "M".into(),
+                    sandbox: true,
+                },
+                document,
+                card: "0000".into(),
+            },
+        );
+        state.forget_changes();
+        state
+    }
+
+    /// Spends `yen` on P1 and returns the kinds of the rows that are to be written.
+    fn spend(state: &mut World, yen: i64) -> Vec<&'static str> {
+        let mut common = Common::default();
+        let mut notices = Vec::new();
+        let mut ctx = Ctx {
+            state,
+            common: &mut common,
+            now: amazon_pay_protocol::Timestamp::parse("2026-12-02T00:00:00Z").unwrap(),
+            owner: None,
+            region: None,
+            simulation: None,
+            settle_after: 0,
+            notices: &mut notices,
+        };
+        spend_balance(&mut ctx, "P1", &Money::jpy(yen).unwrap());
+        ctx.state
+            .changes()
+            .into_iter()
+            .map(|row| row.kind)
+            .collect()
+    }
+
+    #[test]
+    fn a_balance_is_spent_and_written_and_a_permission_without_one_is_not_rewritten() {
+        let mut limits = Limits::default();
+        limits.amount_limit = Some(Money::jpy(5000).unwrap());
+        limits.amount_balance = Some(Money::jpy(5000).unwrap());
+        let mut one_time = with_permission(Some(limits));
+        assert_eq!(spend(&mut one_time, 1200), [PERMISSION]);
+        let balance = |state: &World| {
+            let limits = state.permission("P1").unwrap().document.limits.as_ref();
+            limits.unwrap().amount_balance.clone()
+        };
+        assert_eq!(balance(&one_time), Some(Money::jpy(3800).unwrap()));
+
+        // Recurring and PaymentMethodOnFile permissions have no limits: nothing changes, so
+        // nothing is written again.
+        let mut recurring = with_permission(None);
+        assert!(spend(&mut recurring, 1200).is_empty());
+        assert!(
+            recurring
+                .permission("P1")
+                .unwrap()
+                .document
+                .limits
+                .is_none()
+        );
     }
 }
