@@ -65,6 +65,9 @@ struct Queue {
     epoch: u64,
     /// A write failed since the last reload: every change of this epoch is lost.
     poisoned: bool,
+    /// The store is due a checkpoint of its log ([`Store::checkpoint`]), which the writer
+    /// thread runs.
+    checkpoint: bool,
     closing: bool,
 }
 
@@ -131,15 +134,17 @@ impl Journal {
 
     /// Writes what is queued, on this thread, unless a transaction is being written: then its
     /// writer sees to it (see the module documentation). It blocks for one commit, tens of
-    /// microseconds; a few milliseconds for the one in 1,024 that checkpoints the log, and up
-    /// to the busy timeout while another process holds the file.
+    /// microseconds, and up to the busy timeout while another process holds the file; the
+    /// checkpoint one commit in 1,024 makes due (a few milliseconds) is left to the writer
+    /// thread.
     pub fn write_here(&self) {
-        let store = match self.core.store.try_lock() {
+        let mut store = match self.core.store.try_lock() {
             Ok(store) => store,
             Err(TryLockError::WouldBlock) => return,
             Err(TryLockError::Poisoned(poisoned)) => poisoned.into_inner(),
         };
-        self.core.write_queued(store);
+        self.core.write_queued(&mut store);
+        drop(store);
         self.core.hand_off();
     }
 
@@ -147,7 +152,7 @@ impl Journal {
     /// (for callers that cannot wait asynchronously); afterwards every change queued before
     /// the call is settled.
     pub fn flush(&self) {
-        self.core.write_queued(lock(&self.core.store));
+        self.core.write_queued(&mut lock(&self.core.store));
         self.core.hand_off();
     }
 
@@ -182,39 +187,53 @@ impl Drop for Journal {
 impl Core {
     fn write_forever(&self) {
         loop {
-            {
+            let (write, checkpoint) = {
                 let mut queue = lock(&self.queue);
-                while queue.items.is_empty() && !queue.closing {
+                while queue.items.is_empty() && !queue.checkpoint && !queue.closing {
                     queue = self
                         .queued
                         .wait(queue)
                         .unwrap_or_else(|poisoned| poisoned.into_inner());
                 }
-                if queue.items.is_empty() {
+                let work = (
+                    !queue.items.is_empty(),
+                    std::mem::take(&mut queue.checkpoint),
+                );
+                if work == (false, false) {
                     return;
                 }
+                work
+            };
+            let mut store = lock(&self.store);
+            if write {
+                self.write_queued(&mut store);
             }
-            self.write_queued(lock(&self.store));
+            // After the answers, with the store held so that nothing is appended meanwhile.
+            if checkpoint {
+                store.checkpoint();
+            }
         }
     }
 
     /// One transaction for everything queued, under the store's lock (so transactions, from
     /// whichever thread, follow the queue's order).
-    fn write_queued(&self, mut store: MutexGuard<'_, Store>) {
+    fn write_queued(&self, store: &mut Store) {
         let batch = self.take();
-        self.write(&mut store, batch);
+        self.write(store, batch);
     }
 
     /// Writes a batch [`Core::take`] took and answers it with the outcome.
     fn write(&self, store: &mut Store, batch: Batch) {
         let saved = store.write(batch.rows).map_err(Arc::new);
-        self.settle(batch.answers, saved);
+        self.settle(batch.answers, saved, store.checkpoint_due());
     }
 
     /// After a transaction written off the writer thread, with the store's lock let go: the
-    /// changes queued meanwhile were left to this writer, so the writer thread takes them.
+    /// changes queued meanwhile were left to this writer, and so is a checkpoint that fell
+    /// due, so the writer thread takes them.
     fn hand_off(&self) {
-        if !lock(&self.queue).items.is_empty() {
+        let queue = lock(&self.queue);
+        if !queue.items.is_empty() || queue.checkpoint {
             self.queued.notify_one();
         }
     }
@@ -246,8 +265,9 @@ impl Core {
         batch
     }
 
-    /// Answers the transaction's changes, and the work that waited for it, with its outcome.
-    fn settle(&self, answers: Vec<oneshot::Sender<Saved>>, saved: Saved) {
+    /// Answers the transaction's changes, and the work that waited for it, with its outcome;
+    /// `checkpoint_due`: the store's commits made a checkpoint due.
+    fn settle(&self, answers: Vec<oneshot::Sender<Saved>>, saved: Saved, checkpoint_due: bool) {
         if let Err(e) = &saved {
             tracing::error!(error = %e, "could not save the sandbox state; the change is undone");
         }
@@ -256,6 +276,7 @@ impl Core {
             if saved.is_err() {
                 queue.poisoned = true;
             }
+            queue.checkpoint |= checkpoint_due;
             queue.writing.take().unwrap_or_default()
         };
         for answer in answers.into_iter().chain(watchers) {
@@ -279,7 +300,7 @@ mod tests {
     use rusqlite::Connection;
 
     use super::*;
-    use crate::sandbox::persist::{Body, temp_state_file};
+    use crate::sandbox::persist::{Body, CHECKPOINT_EVERY, temp_state_file};
 
     fn open() -> (PathBuf, Journal) {
         let path = temp_state_file();
@@ -310,6 +331,18 @@ mod tests {
 
     fn outcome(mut pending: Pending) -> Option<Saved> {
         pending.try_recv().ok()
+    }
+
+    /// Polls `done` until it holds; fails after five seconds, naming `what` did not happen.
+    fn eventually<T>(what: &str, mut done: impl FnMut() -> Option<T>) -> T {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        loop {
+            if let Some(value) = done() {
+                return value;
+            }
+            assert!(std::time::Instant::now() < deadline, "{what}");
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
     }
 
     #[test]
@@ -398,22 +431,37 @@ mod tests {
         core.hand_off();
         assert!(matches!(outcome(first), Some(Ok(()))));
         // The writer thread takes it: nothing else will come.
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
-        let written = loop {
-            match second.try_recv() {
-                Ok(saved) => break saved,
-                Err(_) if std::time::Instant::now() < deadline => {
-                    std::thread::sleep(std::time::Duration::from_millis(5))
-                }
-                Err(e) => panic!("the queued change was never written: {e}"),
-            }
-        };
+        let written = eventually("the queued change was never written", || {
+            second.try_recv().ok()
+        });
         assert!(written.is_ok());
         assert_eq!(
             bodies(&path),
             [("a".into(), "1".into()), ("b".into(), "2".into())]
         );
         drop(journal);
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn a_checkpoint_a_request_made_due_is_left_to_the_writer_thread_after_the_answer() {
+        let (path, journal) = open();
+        for i in 0..CHECKPOINT_EVERY {
+            let pending = journal.queue(vec![row("counter", &i.to_string())]).unwrap();
+            journal.write_here();
+            // Answered by the time the request's own write returns, the last one (which made
+            // the checkpoint due) included.
+            assert!(matches!(outcome(pending), Some(Ok(()))), "commit {i}");
+        }
+        // Nothing else is queued: only the hand-off can have the writer thread run it.
+        eventually("the due checkpoint never ran", || {
+            (!lock(&journal.core.store).checkpoint_due()).then_some(())
+        });
+        drop(journal);
+        assert_eq!(
+            bodies(&path),
+            [("counter".into(), (CHECKPOINT_EVERY - 1).to_string())]
+        );
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 

@@ -153,15 +153,18 @@ pub struct Store {
 /// before it fails and the request is answered 500.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Every this many commits the writer checkpoints the log itself, between two transactions.
-/// The checkpoint thread's passive checkpoints never finish while commits keep coming (each
-/// ends behind the newest commit), and SQLite starts the log over only after one that finished:
-/// under a steady load the log grew without end (146 MB after 40,000 requests), and every
-/// commit paid for the file system growing it. Run by the writer, nothing is appended during
-/// the checkpoint, so it finishes, and the next commit starts the log over. It copies only what
-/// the checkpoint thread has not (at most a quarter of a second of commits) plus two fsyncs: a
-/// few milliseconds, once per ~1,000 commits, against a log of a few megabytes.
-const CHECKPOINT_EVERY: u32 = 1024;
+/// Every this many commits the store's own connection checkpoints the log, between two
+/// transactions ([`Store::checkpoint`]). The checkpoint thread's passive checkpoints never
+/// finish while commits keep coming (each ends behind the newest commit), and SQLite starts the
+/// log over only after one that finished: under a steady load the log grew without end (146 MB
+/// after 40,000 requests), and every commit paid for the file system growing it. Run with the
+/// store held, nothing is appended during the checkpoint, so it finishes, and the next commit
+/// starts the log over. It copies only what the checkpoint thread has not (at most a quarter of
+/// a second of commits) plus two fsyncs: a few milliseconds, once per ~1,000 commits, against a
+/// log of a few megabytes. The journal runs it on its writer thread after answering the
+/// transaction that made it due, so that no request waits for the fsyncs it did not need, and
+/// no thread of the async runtime is blocked for them.
+pub(super) const CHECKPOINT_EVERY: u32 = 1024;
 
 /// A log that a large transaction grew past this is cut back to it when it starts over.
 const LOG_SIZE_LIMIT: u64 = 64 << 20;
@@ -258,15 +261,22 @@ impl Store {
                 self.slots.place(row.kind, row.id, slot);
             }
         } else {
-            self.commits += 1;
-            if self.commits >= CHECKPOINT_EVERY {
-                self.commits = 0;
-                // It finishes unless another process reads an old snapshot; then the next one
-                // goes on from there.
-                checkpoint::passive(&self.connection);
-            }
+            self.commits = self.commits.saturating_add(1);
         }
         written
+    }
+
+    /// Whether enough commits went by for [`Store::checkpoint`] (see [`CHECKPOINT_EVERY`]).
+    pub fn checkpoint_due(&self) -> bool {
+        self.commits >= CHECKPOINT_EVERY
+    }
+
+    /// Copies the log into the database, between two transactions (see [`CHECKPOINT_EVERY`]).
+    /// It finishes unless another process reads an old snapshot; then the next one goes on
+    /// from there.
+    pub fn checkpoint(&mut self) {
+        self.commits = 0;
+        checkpoint::passive(&self.connection);
     }
 }
 
@@ -523,11 +533,14 @@ mod tests {
             store
                 .write(vec![row("counter", "1", Some(&i.to_string()))])
                 .unwrap();
+            if store.checkpoint_due() {
+                store.checkpoint();
+            }
         }
         let mut log = path.as_os_str().to_owned();
         log.push("-wal");
         let size = std::fs::metadata(&log).unwrap().len();
-        // Without the writer's checkpoints: about 8 × 1024 pages, 33 MB.
+        // Without those checkpoints: about 8 × 1024 pages, 33 MB.
         assert!(size < 16 << 20, "the log is {size} bytes");
         drop(store);
         assert_eq!(stored(&path)[0].3, (8 * CHECKPOINT_EVERY - 1).to_string());
