@@ -195,15 +195,15 @@ impl Core {
                         .wait(queue)
                         .unwrap_or_else(|poisoned| poisoned.into_inner());
                 }
-                let work = (
+                (
                     !queue.items.is_empty(),
                     std::mem::take(&mut queue.checkpoint),
-                );
-                if work == (false, false) {
-                    return;
-                }
-                work
+                )
             };
+            if !write && !checkpoint {
+                // Woken only to close.
+                return;
+            }
             let mut store = lock(&self.store);
             if write {
                 self.write_queued(&mut store);
@@ -444,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn a_checkpoint_a_request_made_due_is_left_to_the_writer_thread_after_the_answer() {
+    fn a_checkpoint_a_request_made_due_is_left_to_the_writer_thread() {
         let (path, journal) = open();
         for i in 0..CHECKPOINT_EVERY {
             let pending = journal.queue(vec![row("counter", &i.to_string())]).unwrap();
@@ -462,6 +462,30 @@ mod tests {
             bodies(&path),
             [("counter".into(), (CHECKPOINT_EVERY - 1).to_string())]
         );
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
+    }
+
+    #[test]
+    fn the_write_that_makes_a_checkpoint_due_answers_without_running_it() {
+        let (path, journal) = open();
+        let core = &journal.core;
+        // The test plays the request: held, the store keeps the writer thread out.
+        let mut store = lock(&core.store);
+        for i in 0..CHECKPOINT_EVERY {
+            let pending = journal.queue(vec![row("counter", &i.to_string())]).unwrap();
+            core.write_queued(&mut store);
+            assert!(matches!(outcome(pending), Some(Ok(()))), "commit {i}");
+        }
+        assert!(
+            store.checkpoint_due(),
+            "the request's own write ran the checkpoint"
+        );
+        drop(store);
+        core.hand_off();
+        eventually("the due checkpoint never ran", || {
+            (!lock(&core.store).checkpoint_due()).then_some(())
+        });
+        drop(journal);
         std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
