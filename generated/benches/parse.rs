@@ -9,56 +9,14 @@
 //! the depth of unknown elements and the number of unknown siblings (the time per element
 //! does not grow from 100 to 10,000, the event loop's neither).
 
+#[path = "workloads/parse.rs"]
+mod workloads;
+
 use amazon_pay_protocol::error::ErrorDocument;
 use amazon_pay_protocol::v1::{GetBillingAgreementDetailsResponse, ListOrderReferenceResponse};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use quick_xml::events::Event;
 use std::hint::black_box;
-
-const BODY: &[u8] =
-    include_bytes!("../../fixtures/v1/amazon-pay-sdk-java/GetBillingAgreementDetailsResponse.xml");
-const ERROR: &[u8] = include_bytes!("../../fixtures/v1/amazon-pay-sdk-java/ErrorResponse.xml");
-const LIST: &str =
-    include_str!("../../fixtures/v1/amazon-pay-sdk-java/ListOrderReferenceResponse.xml");
-
-/// The events of `body`, each read into a reused buffer.
-fn events(body: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut buf = Vec::new();
-    let mut events = 0usize;
-    loop {
-        match reader.read_event_into(&mut buf) {
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => events += 1,
-        }
-        buf.clear();
-    }
-    events
-}
-
-/// The events of `body`, each borrowed from it.
-fn events_borrowed(body: &[u8]) -> usize {
-    let mut reader = quick_xml::Reader::from_reader(body);
-    let mut events = 0usize;
-    loop {
-        match reader.read_event() {
-            Ok(Event::Eof) | Err(_) => break,
-            Ok(_) => events += 1,
-        }
-    }
-    events
-}
-
-/// The list fixture with its first `<OrderReference>` repeated `items` times in place of
-/// the fixture's own items.
-fn large_list(items: usize) -> String {
-    let (open, close) = ("<OrderReference>", "</OrderReference>");
-    let first = LIST.find(open).unwrap();
-    let last = LIST.rfind(close).unwrap() + close.len();
-    let item_end = LIST.find(close).unwrap() + close.len();
-    let item = &LIST[first..item_end];
-    format!("{}{}{}", &LIST[..first], item.repeat(items), &LIST[last..])
-}
+use workloads::{BODY, ERROR, LIST, events, events_borrowed, large_list};
 
 /// The GetBillingAgreementDetails fixture with `extra` inserted right after `marker`.
 fn inserted(marker: &str, extra: &str) -> String {
