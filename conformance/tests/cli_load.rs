@@ -53,11 +53,12 @@ fn load_measures_both_stores_beside_the_baseline_in_one_run() {
     // The command fails when any request of any target failed.
     assert!(status.success(), "{out}");
 
-    let table: Vec<&str> = out
-        .lines()
-        .skip_while(|line| !line.starts_with("api "))
-        .skip(1)
-        .collect();
+    let mut table = out.lines().skip_while(|line| !line.starts_with("api "));
+    let header = table.next().unwrap_or_default();
+    for column in ["×baseline", "p99 ms", "CPU µs/req", "CPU ×baseline"] {
+        assert!(header.contains(column), "no {column} column in:\n{out}");
+    }
+    let table: Vec<&str> = table.collect();
     let sqlite = format!("state in SQLite ({})", state.display());
     for api in ["v1", "v2"] {
         for target in ["state in memory", &sqlite, "baseline: bare axum"] {

@@ -36,95 +36,76 @@ struct Pair<'a> {
     baseline: Box<dyn FnMut() + 'a>,
 }
 
+/// A pair whose two routines' results are kept from the optimizer.
+fn pair<'a, A, B>(
+    name: &'static str,
+    goal: Option<f64>,
+    routine: impl Fn() -> A + 'a,
+    baseline: impl Fn() -> B + 'a,
+) -> Pair<'a> {
+    Pair {
+        name,
+        goal,
+        routine: Box::new(move || {
+            black_box(routine());
+        }),
+        baseline: Box::new(move || {
+            black_box(baseline());
+        }),
+    }
+}
+
 fn main() {
     // `cargo bench` passes `--bench` (and whatever follows `--`) to every target.
     let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
     let signing = sign::Signing::new();
     let list_1000 = parse::large_list(1000);
+    let (body, list, error) = (parse::BODY, parse::LIST.as_bytes(), parse::ERROR);
+    let agreement = || GetBillingAgreementDetailsResponse::from_xml(black_box(body)).unwrap();
     let pairs = [
-        Pair {
-            name: "parse/get_billing_agreement_details ÷ quick_xml_events",
-            goal: Some(1.5),
-            routine: Box::new(|| {
-                black_box(GetBillingAgreementDetailsResponse::from_xml(black_box(
-                    parse::BODY,
-                )))
-                .unwrap();
-            }),
-            baseline: Box::new(|| {
-                black_box(parse::events(black_box(parse::BODY)));
-            }),
-        },
-        Pair {
-            name: "parse/get_billing_agreement_details ÷ quick_xml_events_borrowed",
-            // Stricter than the goal's baseline: the events are not even copied out.
-            goal: None,
-            routine: Box::new(|| {
-                black_box(GetBillingAgreementDetailsResponse::from_xml(black_box(
-                    parse::BODY,
-                )))
-                .unwrap();
-            }),
-            baseline: Box::new(|| {
-                black_box(parse::events_borrowed(black_box(parse::BODY)));
-            }),
-        },
-        Pair {
-            name: "parse/list_order_reference ÷ list_order_reference_events",
-            goal: Some(1.5),
-            routine: Box::new(|| {
-                black_box(ListOrderReferenceResponse::from_xml(black_box(
-                    parse::LIST.as_bytes(),
-                )))
-                .unwrap();
-            }),
-            baseline: Box::new(|| {
-                black_box(parse::events(black_box(parse::LIST.as_bytes())));
-            }),
-        },
-        Pair {
-            name: "parse/error_document ÷ error_document_events",
-            goal: Some(1.5),
-            routine: Box::new(|| {
-                black_box(ErrorDocument::from_xml(black_box(parse::ERROR))).unwrap();
-            }),
-            baseline: Box::new(|| {
-                black_box(parse::events(black_box(parse::ERROR)));
-            }),
-        },
-        Pair {
-            name: "parse_large_list/typed/1000 ÷ events/1000",
-            goal: Some(1.5),
-            routine: Box::new(|| {
-                black_box(ListOrderReferenceResponse::from_xml(black_box(
-                    list_1000.as_bytes(),
-                )))
-                .unwrap();
-            }),
-            baseline: Box::new(|| {
-                black_box(parse::events(black_box(list_1000.as_bytes())));
-            }),
-        },
-        Pair {
-            name: "sign/sign_prebuilt ÷ hmac_only",
-            goal: Some(1.3),
-            routine: Box::new(|| {
-                black_box(signing.sign_prebuilt());
-            }),
-            baseline: Box::new(|| {
-                black_box(signing.hmac_only());
-            }),
-        },
-        Pair {
-            name: "sign/authorize_on_billing_agreement ÷ hmac_only",
-            goal: Some(1.5),
-            routine: Box::new(|| {
-                black_box(signing.build_and_sign());
-            }),
-            baseline: Box::new(|| {
-                black_box(signing.hmac_only());
-            }),
-        },
+        pair(
+            "parse/get_billing_agreement_details ÷ quick_xml_events",
+            Some(1.5),
+            agreement,
+            || parse::events(black_box(body)),
+        ),
+        // Stricter than the target's baseline: the events are not even copied out.
+        pair(
+            "parse/get_billing_agreement_details ÷ quick_xml_events_borrowed",
+            None,
+            agreement,
+            || parse::events_borrowed(black_box(body)),
+        ),
+        pair(
+            "parse/list_order_reference ÷ list_order_reference_events",
+            Some(1.5),
+            || ListOrderReferenceResponse::from_xml(black_box(list)).unwrap(),
+            || parse::events(black_box(list)),
+        ),
+        pair(
+            "parse/error_document ÷ error_document_events",
+            Some(1.5),
+            || ErrorDocument::from_xml(black_box(error)).unwrap(),
+            || parse::events(black_box(error)),
+        ),
+        pair(
+            "parse_large_list/typed/1000 ÷ events/1000",
+            Some(1.5),
+            || ListOrderReferenceResponse::from_xml(black_box(list_1000.as_bytes())).unwrap(),
+            || parse::events(black_box(list_1000.as_bytes())),
+        ),
+        pair(
+            "sign/sign_prebuilt ÷ hmac_only",
+            Some(1.3),
+            || signing.sign_prebuilt(),
+            || signing.hmac_only(),
+        ),
+        pair(
+            "sign/authorize_on_billing_agreement ÷ hmac_only",
+            Some(1.5),
+            || signing.build_and_sign(),
+            || signing.hmac_only(),
+        ),
     ];
     println!("{ROUNDS} rounds a pair; ratio of the time per call, median [quartiles]");
     for mut pair in pairs {

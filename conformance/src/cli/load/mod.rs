@@ -9,7 +9,8 @@
 //! second simulator keeping it in SQLite. `--baseline` runs the same client, with the same
 //! requests, against a bare axum handler answering each with the simulator's own answer of its
 //! kind (same status, type and bytes), and prints each simulator's throughput as a fraction of
-//! it: what the simulator costs beyond HTTP and reading the answer. The targets take turns, in
+//! it, and the baseline's CPU time per request as a fraction of the simulator's: what the
+//! simulator costs beyond HTTP and reading the answer. The targets take turns, in
 //! rounds, so that they share the machine's drift.
 
 mod bare;
@@ -235,11 +236,17 @@ async fn measure<'a, G: Generation>(
 
 /// The table of every run: throughput beside the baseline's of the same generation (over the
 /// whole run, and the lowest and highest of its rounds, each beside the baseline's round of the
-/// same turn), p99, and whether the goal is met.
+/// same turn), p99, CPU time per request and the baseline's over it, and whether the goal is
+/// met.
+///
+/// The CPU ratio is what the throughput ratio would be if the machine did nothing but this
+/// run: the client and the server share its cores, so each request costs the CPU time it
+/// takes. It moves less than the throughput ratio between runs on a shared VM, where time
+/// lost to other guests counts in the throughput but not in the CPU time.
 fn print_table(rows: &[Row<'_>]) {
     println!();
     println!(
-        "{:<4} {:<48} {:>8} {:>10} {:>11} {:>8} {:>8} {:>12} {:>7}  goal (≥ {GOAL_RATIO:.2}× baseline, p99 < {} ms)",
+        "{:<4} {:<48} {:>8} {:>10} {:>11} {:>8} {:>8} {:>12} {:>14} {:>7}  goal (≥ {GOAL_RATIO:.2}× baseline, p99 < {} ms)",
         "api",
         "target",
         "req/s",
@@ -248,6 +255,7 @@ fn print_table(rows: &[Row<'_>]) {
         "p50 ms",
         "p99 ms",
         "CPU µs/req",
+        "CPU ×baseline",
         "errors",
         GOAL_P99.as_millis(),
     );
@@ -265,6 +273,14 @@ fn print_table(rows: &[Row<'_>]) {
             (_, None) => "-".into(),
             (_, Some((low, high))) => format!("{low:.2}–{high:.2}"),
         };
+        let cpu_ratio = match (&row.target, baseline) {
+            (Target::Baseline, _) => String::new(),
+            (_, None) => "-".into(),
+            (_, Some(b)) => b
+                .cpu_per_request()
+                .zip(row.stats.cpu_per_request())
+                .map_or("-".into(), |(b, r)| format!("{:.2}", b / r)),
+        };
         let goal = match (&row.target, ratio) {
             (Target::Baseline, _) => "",
             (_, None) => "(no baseline: --baseline)",
@@ -272,7 +288,7 @@ fn print_table(rows: &[Row<'_>]) {
             (_, Some(_)) => "not met",
         };
         println!(
-            "{:<4} {:<48} {:>8.0} {:>10} {:>11} {:>8.2} {:>8.2} {:>12} {:>7}  {goal}",
+            "{:<4} {:<48} {:>8.0} {:>10} {:>11} {:>8.2} {:>8.2} {:>12} {:>14} {:>7}  {goal}",
             row.generation,
             row.target.label(),
             row.stats.per_second(),
@@ -283,6 +299,7 @@ fn print_table(rows: &[Row<'_>]) {
             row.stats
                 .cpu_per_request()
                 .map_or("-".into(), |us| format!("{us:.0}")),
+            cpu_ratio,
             row.stats.errors,
         );
     }
