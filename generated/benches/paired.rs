@@ -8,6 +8,11 @@
 //! speed slower than that moves both alike and cancels out of their ratio. The median of the
 //! rounds is the figure; the quartiles show how far the rest spread.
 //!
+//! What pairing cannot remove is what the machine's state does to the ratio itself: with the
+//! other core busy, the typed parse (allocations, branches, more memory touched) slows down
+//! more than the HMAC's straight-line rounds, and on a shared 2-core VM the medians of whole
+//! runs have moved by a quarter over a day. Compare runs taken close together.
+//!
 //! `cargo bench -p amazon-pay-protocol --bench paired [-- FILTER]` runs every pair whose name
 //! contains FILTER. It prints ratios and asserts nothing.
 
