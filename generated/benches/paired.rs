@@ -87,6 +87,19 @@ fn main() {
             || ListOrderReferenceResponse::from_xml(black_box(list)).unwrap(),
             || parse::events(black_box(list)),
         ),
+        // Where the list's gap comes from: the texts it owns, or the reader itself.
+        pair(
+            "parse/list_order_reference ÷ list_owned_texts",
+            None,
+            || ListOrderReferenceResponse::from_xml(black_box(list)).unwrap(),
+            || parse::owned_texts(black_box(list)),
+        ),
+        pair(
+            "list_owned_texts ÷ list_order_reference_events",
+            None,
+            || parse::owned_texts(black_box(list)),
+            || parse::events(black_box(list)),
+        ),
         pair(
             "parse/error_document ÷ error_document_events",
             Some(1.5),

@@ -4,7 +4,8 @@
 //! Two baselines: `quick_xml_events` reads into a reused buffer (`read_event_into`, the loop
 //! of a reader over any `BufRead`), `quick_xml_events_borrowed` borrows events from the slice
 //! (`read_event`, as the typed reader itself does, so no copy at all). Both touch every
-//! event. The large list responses show that reading stays linear in the number of items,
+//! event. `list_owned_texts` also keeps every text as an owned `String`: the floor under a
+//! reader whose values own their text. The large list responses show that reading stays linear in the number of items,
 //! and the `parse_scaling` group that it stays linear in what a reader never keeps: attributes,
 //! the depth of unknown elements and the number of unknown siblings (the time per element
 //! does not grow from 100 to 10,000, the event loop's neither).
@@ -16,7 +17,7 @@ use amazon_pay_protocol::error::ErrorDocument;
 use amazon_pay_protocol::v1::{GetBillingAgreementDetailsResponse, ListOrderReferenceResponse};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use workloads::{BODY, ERROR, LIST, events, events_borrowed, large_list};
+use workloads::{BODY, ERROR, LIST, events, events_borrowed, large_list, owned_texts};
 
 /// The GetBillingAgreementDetails fixture with `extra` inserted right after `marker`.
 fn inserted(marker: &str, extra: &str) -> String {
@@ -67,6 +68,9 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("list_order_reference_events", |b| {
         b.iter(|| events(black_box(LIST.as_bytes())))
+    });
+    group.bench_function("list_owned_texts", |b| {
+        b.iter(|| owned_texts(black_box(LIST.as_bytes())))
     });
     group.finish();
 
