@@ -11,7 +11,9 @@ use libfuzzer_sys::fuzz_target;
 const STATUSES: [u16; 8] = [200, 201, 202, 400, 404, 422, 429, 503];
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&pick, body)) = data.split_first() else { return };
+    let Some((&pick, body)) = data.split_first() else {
+        return;
+    };
     let response = HttpResponse {
         status: STATUSES[usize::from(pick) % STATUSES.len()],
         headers: vec![("x-amz-pay-request-id".to_owned(), "fuzz".to_owned())],

@@ -1,9 +1,13 @@
 //! The v2 response types' parsers never panic: on arbitrary bytes, and on the public fixtures
-//! with one value replaced by an arbitrary JSON value.
+//! with one value replaced by an arbitrary JSON value. Nor does reading a request, as the
+//! simulator reads a client's: every route with arbitrary path parameters, under its own
+//! method or another, with such bodies.
 
 use amazon_pay_protocol::v2::{
-    Buyer, Charge, ChargePermission, CheckoutSession, ErrorResponse, Refund,
+    AnyRequest, Buyer, Charge, ChargePermission, CheckoutSession, ErrorResponse, ROUTES, Refund,
 };
+use amazon_pay_protocol::v2_runtime::Method;
+use amazon_pay_protocol::v2_runtime::incoming::ReadError;
 use proptest::prelude::*;
 use serde_json::Value;
 
@@ -77,5 +81,45 @@ proptest! {
         let mut doc = fixtures().swap_remove(which);
         replace_nth(&mut doc, &mut at.clone(), &replacement);
         parse_all(&serde_json::to_vec(&doc).unwrap());
+    }
+
+    #[test]
+    fn hostile_requests_never_panic(
+        route in 0..ROUTES.len(),
+        ids in prop::collection::vec(prop_oneof!["[A-Za-z0-9-]{1,24}", ".{0,12}"], 3),
+        other_method in prop::option::of(0usize..4),
+        which in 0usize..2,
+        at in 0usize..200,
+        replacement in any_json(),
+        raw in prop::option::of(prop::collection::vec(any::<u8>(), 0..64)),
+    ) {
+        let route = &ROUTES[route];
+        let mut ids = ids.iter();
+        let path: Vec<&str> = route
+            .segments
+            .iter()
+            .map(|s| if s.starts_with('{') { ids.next().map_or("x", String::as_str) } else { s })
+            .collect();
+        let path = path.join("/");
+        let method = other_method.map_or(route.method, |m| {
+            [Method::Get, Method::Post, Method::Patch, Method::Delete][m]
+        });
+        let body = raw.unwrap_or_else(|| {
+            let mut doc = fixtures().swap_remove(which);
+            replace_nth(&mut doc, &mut at.clone(), &replacement);
+            serde_json::to_vec(&doc).unwrap()
+        });
+        let headers = [("content-type", "application/json"), ("x-amz-pay-idempotency-key", "k1")];
+        let read = AnyRequest::from_http(method, &path, &[], &headers, &body);
+        // A route's own path under its own method is always found, whatever its ids hold,
+        // unless an id is empty or holds a `/`, which makes it another path.
+        let segments: Vec<&str> = path.split('/').collect();
+        let plain = segments.len() == route.segments.len() && segments.iter().all(|s| !s.is_empty());
+        if method == route.method && plain {
+            prop_assert!(
+                !matches!(read, Err(ReadError::NotFound(_) | ReadError::MethodNotAllowed { .. })),
+                "{} {path}: {:?}", route.action, read.err()
+            );
+        }
     }
 }
