@@ -1,13 +1,22 @@
 //! Hostile requests against the simulator over real HTTP: repeated keys, bytes that are not
 //! UTF-8, control characters XML cannot carry. Each is refused as an Amazon error document,
 //! changes nothing, and every answer (and every answer of the recorded scenario suite) is
-//! well-formed XML 1.0 to a strict parser.
+//! well-formed XML 1.0 to a strict parser. And every recorded request, its values changed,
+//! removed or joined by others and signed again, gets an answer our own parser reads or an
+//! Amazon error document, never an internal error (a case whose request went unanswered, as
+//! when the simulator died, fails).
 
 mod common;
 
+use std::collections::BTreeMap;
+use std::sync::OnceLock;
+
 use amazon_pay_conformance::sandbox::{Sandbox, SandboxConfig};
 use amazon_pay_protocol::Timestamp;
+use amazon_pay_protocol::client::Client;
+use amazon_pay_protocol::v1::{self, Environment, Region};
 use common::{SANDBOX_PATH, call_raw, error_code, post_form, raw_params, signed_body, strict_xml};
+use proptest::prelude::*;
 
 fn now() -> Timestamp {
     Timestamp::from_unix(time::OffsetDateTime::now_utc().unix_timestamp()).unwrap()
@@ -186,4 +195,167 @@ async fn oversized_bodies_unknown_paths_and_other_methods_get_xml_error_document
     strict_xml(&answer).unwrap();
     assert_eq!(error_code(&answer), "InvalidAddress", "{answer}");
     sandbox.shutdown().await;
+}
+
+/// The parameters of every v1 request of the recorded scenario suite, without the common ones
+/// (each case signs its own), by action.
+fn recorded_requests() -> &'static [(String, BTreeMap<String, String>)] {
+    static REQUESTS: OnceLock<Vec<(String, BTreeMap<String, String>)>> = OnceLock::new();
+    REQUESTS.get_or_init(|| {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/v1");
+        let mut requests = Vec::new();
+        for file in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            let exchanges: Vec<serde_json::Value> = serde_json::from_str(&text).unwrap();
+            for x in &exchanges {
+                let (Some(action), Some(form)) = (x["action"].as_str(), x["request"].as_str())
+                else {
+                    continue;
+                };
+                let mut params = amazon_pay_protocol::ParamMap::from_form(form.as_bytes()).0;
+                params.retain(|k, _| !v1::COMMON_PARAMS.contains(&k.as_str()));
+                requests.push((action.to_owned(), params));
+            }
+        }
+        requests.sort();
+        requests
+    })
+}
+
+/// A simulator shared by every case, on a runtime of its own, with an Open billing agreement
+/// and a Draft order reference that the recorded ids are replaced by, so that changed
+/// requests reach the operations rather than stop at an unknown id.
+struct Shared {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Sandbox,
+    agreement: String,
+    order: String,
+}
+
+fn shared() -> &'static Shared {
+    static SHARED: OnceLock<Shared> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (sandbox, agreement, order) = runtime.block_on(async {
+            let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+            let account = sandbox.account(Region::Jp).unwrap().clone();
+            let client = Client::builder(
+                account.credentials(),
+                sandbox.endpoint(Environment::Sandbox),
+            )
+            .build()
+            .unwrap();
+            let agreement = common::confirmed_agreement(&sandbox, &client).await;
+            let order = order(&sandbox).await;
+            (sandbox, agreement, order)
+        });
+        Shared {
+            runtime,
+            sandbox,
+            agreement,
+            order,
+        }
+    })
+}
+
+/// One change to a request: a value replaced, a parameter removed, or one added under a name
+/// another request uses.
+#[derive(Debug, Clone)]
+enum Change {
+    Set {
+        at: usize,
+        value: String,
+    },
+    Remove {
+        at: usize,
+    },
+    Add {
+        from: usize,
+        at: usize,
+        value: String,
+    },
+}
+
+fn hostile_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "-?[0-9]{1,22}(\\.[0-9]{0,5})?",
+        "(true|false|JPY|USD|EUR|XXX|Open|Closed|None)",
+        "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{0,12}Z?",
+        "[A-Z][0-9]{2}-[0-9]{7}-[0-9]{7}(-[A-Z][0-9]{6})?",
+        any::<String>(),
+    ]
+}
+
+fn change() -> impl Strategy<Value = Change> {
+    prop_oneof![
+        (any::<usize>(), hostile_value()).prop_map(|(at, value)| Change::Set { at, value }),
+        any::<usize>().prop_map(|at| Change::Remove { at }),
+        (any::<usize>(), any::<usize>(), hostile_value())
+            .prop_map(|(from, at, value)| Change::Add { from, at, value }),
+    ]
+}
+
+/// The `at`-th key of `params` (modulo their number), if it has any.
+fn nth_key(params: &BTreeMap<String, String>, at: usize) -> Option<String> {
+    let len = params.len();
+    (len > 0)
+        .then(|| params.keys().nth(at % len).cloned())
+        .flatten()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn changed_recorded_requests_get_readable_answers_or_error_documents(
+        which in any::<usize>(),
+        changes in prop::collection::vec(change(), 1..5),
+    ) {
+        let requests = recorded_requests();
+        prop_assert!(requests.len() > 50, "{} recorded requests", requests.len());
+        let shared = shared();
+        let (action, recorded) = &requests[which % requests.len()];
+        let mut params = recorded.clone();
+        for (key, id) in [
+            ("AmazonBillingAgreementId", &shared.agreement),
+            ("AmazonOrderReferenceId", &shared.order),
+        ] {
+            if let Some(value) = params.get_mut(key) {
+                value.clone_from(id);
+            }
+        }
+        for change in changes {
+            match change {
+                Change::Set { at, value } => {
+                    if let Some(key) = nth_key(&params, at) {
+                        params.insert(key, value);
+                    }
+                }
+                Change::Remove { at } => {
+                    if let Some(key) = nth_key(&params, at) {
+                        params.remove(&key);
+                    }
+                }
+                Change::Add { from, at, value } => {
+                    if let Some(key) = nth_key(&requests[from % requests.len()].1, at) {
+                        params.insert(key, value);
+                    }
+                }
+            }
+        }
+        let extra: Vec<(&str, &str)> =
+            params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let (status, answer) =
+            shared.runtime.block_on(call_raw(&shared.sandbox, action, &extra));
+        strict_xml(&answer).map_err(|e| TestCaseError::fail(format!("{e}: {answer}")))?;
+        prop_assert!(status != 500, "{action} {params:?}: {answer}");
+        if status == 200 {
+            let read = v1::AnyResponse::parse(action, answer.as_bytes());
+            prop_assert!(read.is_ok(), "{action}: {read:?}: {answer}");
+        } else {
+            let code = error_code(&answer);
+            prop_assert!(!code.starts_with("not an error document"), "{status} {code}");
+        }
+    }
 }
