@@ -2,11 +2,13 @@
 //! HTTP: durability with `--state` (sessions, permissions and idempotency keys survive a
 //! restart), refused requests change nothing, faults answered in the v2 error format and
 //! retried by the client, and the v2 IPN of a buyer's repair, verified as a merchant would.
+//! And every recorded v2 request, its path pointed at live objects and its body changed, signed
+//! again, gets an answer our own parser reads or a v2 error document, never a 500.
 
 mod common;
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use amazon_pay_conformance::sandbox::v2::buyer::Checkout;
@@ -20,6 +22,7 @@ use amazon_pay_protocol::protocol::HttpRequest;
 use amazon_pay_protocol::v2::{self, ChargePermissionId, ErrorCode, Region, State};
 use amazon_pay_protocol::v2_runtime::notification::{Notification, ObjectType};
 use amazon_pay_protocol::v2_runtime::request::{Parts, sign_parts};
+use proptest::prelude::*;
 use serde_json::Value;
 
 async fn bounded<F: std::future::Future>(f: F) -> F::Output {
@@ -471,4 +474,226 @@ async fn the_buyers_repair_of_a_non_chargeable_permission_is_notified() {
         sandbox.shutdown().await;
     })
     .await;
+}
+
+/// One recorded v2 request of the scenario suite: its operation, method, path below `/v2/`,
+/// the headers a caller chose (the signature's own are made again) and its body.
+struct Recorded {
+    action: String,
+    method: String,
+    path: String,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+fn recorded_v2_requests() -> &'static [Recorded] {
+    static REQUESTS: OnceLock<Vec<Recorded>> = OnceLock::new();
+    REQUESTS.get_or_init(|| {
+        // Made again by signing; the region is the signer's, the rest the signature's.
+        let signers = [
+            "authorization",
+            "x-amz-pay-date",
+            "x-amz-pay-host",
+            "x-amz-pay-region",
+        ];
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings/v2");
+        let mut requests = Vec::new();
+        for file in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(file.unwrap().path()).unwrap();
+            let exchanges: Vec<Value> = serde_json::from_str(&text).unwrap();
+            for x in &exchanges {
+                let (Some(action), Some((method, path))) = (
+                    x["action"].as_str(),
+                    x["http"].as_str().and_then(|h| h.split_once(' ')),
+                ) else {
+                    continue;
+                };
+                let Some(path) = path.strip_prefix("/v2/") else {
+                    continue;
+                };
+                let headers = x["headers"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(|h| Some((h[0].as_str()?.to_owned(), h[1].as_str()?.to_owned())))
+                    .filter(|(name, _)| !signers.contains(&name.as_str()))
+                    .collect();
+                requests.push(Recorded {
+                    action: action.to_owned(),
+                    method: method.to_owned(),
+                    path: path.to_owned(),
+                    headers,
+                    body: x["request"].as_str().unwrap_or_default().to_owned(),
+                });
+            }
+        }
+        requests.sort_by(|a, b| (&a.action, &a.path, &a.body).cmp(&(&b.action, &b.path, &b.body)));
+        requests
+    })
+}
+
+/// A simulator shared by every case, on a runtime of its own, with live objects that the
+/// recorded paths' and bodies' ids are replaced by (by the name of the route's parameter, and
+/// of the body's member), so that changed requests reach the operations rather than stop at
+/// an unknown id.
+struct SharedV2 {
+    runtime: tokio::runtime::Runtime,
+    sandbox: Sandbox,
+    ids: Vec<(&'static str, String)>,
+}
+
+fn shared_v2() -> &'static SharedV2 {
+    static SHARED: OnceLock<SharedV2> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let (sandbox, ids) = runtime.block_on(async {
+            let sandbox = Sandbox::start(SandboxConfig::default()).await.unwrap();
+            let c = client(&sandbox);
+            let permission = saved_wallet(&sandbox, &c).await;
+            let charge = create_charge(&c, charge(&permission, 500)).await.unwrap();
+            let session = c
+                .create_checkout_session(&setup_only(&sandbox, "hostile-open-session"))
+                .await
+                .unwrap();
+            let ids = vec![
+                ("{chargePermissionId}", permission.as_str().to_owned()),
+                ("{chargeId}", charge.charge_id.unwrap().as_str().to_owned()),
+                (
+                    "{checkoutSessionId}",
+                    session.checkout_session_id.unwrap().as_str().to_owned(),
+                ),
+            ];
+            (sandbox, ids)
+        });
+        SharedV2 {
+            runtime,
+            sandbox,
+            ids,
+        }
+    })
+}
+
+/// The recorded path with each id the route names replaced by a live object's.
+fn live_path(shared: &SharedV2, recorded: &Recorded) -> String {
+    let Some(route) = v2::ROUTES.iter().find(|r| r.action == recorded.action) else {
+        return recorded.path.clone();
+    };
+    let segments: Vec<&str> = recorded.path.split('/').collect();
+    if segments.len() != route.segments.len() {
+        return recorded.path.clone();
+    }
+    let live = segments
+        .iter()
+        .zip(route.segments)
+        .map(|(segment, pattern)| {
+            shared
+                .ids
+                .iter()
+                .find(|(name, _)| name == pattern)
+                .map_or(*segment, |(_, id)| id.as_str())
+        });
+    live.collect::<Vec<_>>().join("/")
+}
+
+/// A JSON value a client might send where another belongs.
+fn hostile_json() -> impl Strategy<Value = Value> {
+    prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(Value::from),
+        "(-1|0|0.001|1e400|99999999999999999999|1,000|\\+5|０)".prop_map(Value::String),
+        "(JPY|USD|EUR|XXX|jp|Chargeable|Recurring|OneTime|PaymentMethodOnFile)"
+            .prop_map(Value::String),
+        any::<String>().prop_map(Value::String),
+        prop::collection::vec(".{0,6}", 0..3)
+            .prop_map(|items| Value::Array(items.into_iter().map(Value::String).collect())),
+        Just(Value::Object(serde_json::Map::new())),
+    ]
+}
+
+/// Replaces the `index`-th value of `doc`, depth first (modulo their number), by `by`.
+fn replace_value(doc: &mut Value, index: usize, by: Value) {
+    fn count(v: &Value) -> usize {
+        1 + match v {
+            Value::Object(m) => m.values().map(count).sum(),
+            Value::Array(a) => a.iter().map(count).sum(),
+            _ => 0,
+        }
+    }
+    fn walk(v: &mut Value, index: &mut usize, by: &mut Option<Value>) {
+        if *index == 0 {
+            if let Some(by) = by.take() {
+                *v = by;
+            }
+            return;
+        }
+        *index -= 1;
+        match v {
+            Value::Object(m) => m.values_mut().for_each(|c| walk(c, index, by)),
+            Value::Array(a) => a.iter_mut().for_each(|c| walk(c, index, by)),
+            _ => {}
+        }
+    }
+    let mut index = index % count(doc);
+    walk(doc, &mut index, &mut Some(by));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 120, ..ProptestConfig::default() })]
+
+    #[test]
+    fn changed_recorded_v2_requests_get_readable_answers_or_error_documents(
+        which in any::<usize>(),
+        changes in prop::collection::vec((any::<usize>(), hostile_json()), 0..4),
+        key in "[a-z0-9]{1,12}",
+    ) {
+        let requests = recorded_v2_requests();
+        prop_assert!(requests.len() > 30, "{} recorded requests", requests.len());
+        let shared = shared_v2();
+        let recorded = &requests[which % requests.len()];
+        let path = live_path(shared, recorded);
+        let body = match serde_json::from_str::<Value>(&recorded.body) {
+            Ok(mut doc) => {
+                // The body's own references (a charge's permission, a refund's charge) too.
+                for (name, id) in &shared.ids {
+                    let member = name.trim_matches(['{', '}']);
+                    if let Some(value) = doc.get_mut(member) {
+                        *value = Value::String(id.clone());
+                    }
+                }
+                for (at, by) in changes {
+                    replace_value(&mut doc, at, by);
+                }
+                doc.to_string()
+            }
+            // An empty or raw body is sent as recorded.
+            Err(_) => recorded.body.clone(),
+        };
+        // A fresh idempotency key, so that a case is not the replay of an earlier one.
+        let key = format!("hostile-{key}");
+        let headers: Vec<(&str, &str)> = recorded
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), if n == "x-amz-pay-idempotency-key" { key.as_str() } else { v.as_str() }))
+            .collect();
+        let (status, answer) = shared.runtime.block_on(async {
+            let response = raw(&shared.sandbox, &recorded.method, &path, &headers, &body, None)
+                .send()
+                .await
+                .unwrap();
+            (response.status().as_u16(), response.text().await.unwrap())
+        });
+        let case = format!("{} {path} {body}: {status} {answer}", recorded.method);
+        prop_assert!(status != 500, "{case}");
+        if status < 300 {
+            let read = v2::AnyResponse::parse(&recorded.action, answer.as_bytes());
+            prop_assert!(read.is_ok(), "{read:?}: {case}");
+        } else {
+            let error: Result<v2::ErrorResponse, _> = serde_json::from_str(&answer);
+            prop_assert!(
+                error.as_ref().is_ok_and(|e| e.reason_code.is_some()),
+                "not a v2 error document: {case}"
+            );
+        }
+    }
 }
