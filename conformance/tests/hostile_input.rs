@@ -4,7 +4,7 @@
 //! well-formed XML 1.0 to a strict parser. And every recorded request, its values changed,
 //! removed or joined by others and signed again, gets an answer our own parser reads or an
 //! Amazon error document, never an internal error (a case whose request went unanswered, as
-//! when the simulator died, fails).
+//! when the simulator died, fails), and when refused it changes no object.
 
 mod common;
 
@@ -258,6 +258,25 @@ fn shared() -> &'static Shared {
     })
 }
 
+/// Every stored v1 object, as the test endpoints show them.
+async fn v1_objects(sandbox: &Sandbox) -> Vec<serde_json::Value> {
+    let mut all = Vec::new();
+    for kind in [
+        "billing-agreements",
+        "order-references",
+        "authorizations",
+        "captures",
+        "refunds",
+    ] {
+        let answer = reqwest::get(format!("{}/__sandbox/objects/{kind}", sandbox.base_url()))
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 200);
+        all.push(answer.json().await.unwrap());
+    }
+    all
+}
+
 /// One change to a request: a value replaced, a parameter removed, or one added under a name
 /// another request uses.
 #[derive(Debug, Clone)]
@@ -346,8 +365,11 @@ proptest! {
         }
         let extra: Vec<(&str, &str)> =
             params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let (status, answer) =
-            shared.runtime.block_on(call_raw(&shared.sandbox, action, &extra));
+        let (before, (status, answer), after) = shared.runtime.block_on(async {
+            let before = v1_objects(&shared.sandbox).await;
+            let answer = call_raw(&shared.sandbox, action, &extra).await;
+            (before, answer, v1_objects(&shared.sandbox).await)
+        });
         strict_xml(&answer).map_err(|e| TestCaseError::fail(format!("{e}: {answer}")))?;
         prop_assert!(status != 500, "{action} {params:?}: {answer}");
         if status == 200 {
@@ -356,6 +378,7 @@ proptest! {
         } else {
             let code = error_code(&answer);
             prop_assert!(!code.starts_with("not an error document"), "{status} {code}");
+            prop_assert!(before == after, "{action} was refused ({code}) and changed objects: {params:?}");
         }
     }
 }

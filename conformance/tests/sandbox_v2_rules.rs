@@ -3,7 +3,8 @@
 //! restart), refused requests change nothing, faults answered in the v2 error format and
 //! retried by the client, and the v2 IPN of a buyer's repair, verified as a merchant would.
 //! And every recorded v2 request, its path pointed at live objects and its body changed, signed
-//! again, gets an answer our own parser reads or a v2 error document, never a 500.
+//! again, gets an answer our own parser reads or a v2 error document, never a 500, and when
+//! refused it changes no object.
 
 mod common;
 
@@ -676,12 +677,14 @@ proptest! {
             .iter()
             .map(|(n, v)| (n.as_str(), if n == "x-amz-pay-idempotency-key" { key.as_str() } else { v.as_str() }))
             .collect();
-        let (status, answer) = shared.runtime.block_on(async {
+        let (before, status, answer, after) = shared.runtime.block_on(async {
+            let before = objects(&shared.sandbox).await;
             let response = raw(&shared.sandbox, &recorded.method, &path, &headers, &body, None)
                 .send()
                 .await
                 .unwrap();
-            (response.status().as_u16(), response.text().await.unwrap())
+            let (status, answer) = (response.status().as_u16(), response.text().await.unwrap());
+            (before, status, answer, objects(&shared.sandbox).await)
         });
         let case = format!("{} {path} {body}: {status} {answer}", recorded.method);
         prop_assert!(status != 500, "{case}");
@@ -694,6 +697,7 @@ proptest! {
                 error.as_ref().is_ok_and(|e| e.reason_code.is_some()),
                 "not a v2 error document: {case}"
             );
+            prop_assert!(before == after, "a refused request changed the objects: {case}");
         }
     }
 }
