@@ -317,10 +317,7 @@ fn change() -> impl Strategy<Value = Change> {
 
 /// The `at`-th key of `params` (modulo their number), if it has any.
 fn nth_key(params: &BTreeMap<String, String>, at: usize) -> Option<String> {
-    let len = params.len();
-    (len > 0)
-        .then(|| params.keys().nth(at % len).cloned())
-        .flatten()
+    params.keys().nth(at.checked_rem(params.len())?).cloned()
 }
 
 proptest! {

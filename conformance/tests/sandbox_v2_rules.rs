@@ -621,18 +621,17 @@ fn replace_value(doc: &mut Value, index: usize, by: Value) {
             _ => 0,
         }
     }
-    fn walk(v: &mut Value, index: &mut usize, by: &mut Option<Value>) {
+    /// Whether the value was placed (the walk stops there).
+    fn walk(v: &mut Value, index: &mut usize, by: &mut Option<Value>) -> bool {
         if *index == 0 {
-            if let Some(by) = by.take() {
-                *v = by;
-            }
-            return;
+            *v = by.take().unwrap_or_default();
+            return true;
         }
         *index -= 1;
         match v {
-            Value::Object(m) => m.values_mut().for_each(|c| walk(c, index, by)),
-            Value::Array(a) => a.iter_mut().for_each(|c| walk(c, index, by)),
-            _ => {}
+            Value::Object(m) => m.values_mut().any(|c| walk(c, index, by)),
+            Value::Array(a) => a.iter_mut().any(|c| walk(c, index, by)),
+            _ => false,
         }
     }
     let mut index = index % count(doc);

@@ -18,8 +18,8 @@ fuzz_target!(|data: &[u8]| {
     if pick % 2 == 0 {
         let params = ParamMap::from_form(rest);
         let named = &v1::OPERATIONS[usize::from(pick / 2) % v1::OPERATIONS.len()];
-        let action = params.get("Action").unwrap_or(named.action).to_owned();
-        let _ = v1::AnyRequest::from_params(&action, &params);
+        let action = params.get("Action").unwrap_or(named.action);
+        let _ = v1::AnyRequest::from_params(action, &params);
     } else {
         let (path, body) = match rest.iter().position(|b| *b == b'\n') {
             Some(at) => (&rest[..at], &rest[at + 1..]),

@@ -5,10 +5,10 @@
 //! of a reader over any `BufRead`), `quick_xml_events_borrowed` borrows events from the slice
 //! (`read_event`, as the typed reader itself does, so no copy at all). Both touch every
 //! event. `list_owned_texts` also keeps every text as an owned `String`: the floor under a
-//! reader whose values own their text. The large list responses show that reading stays linear in the number of items,
-//! and the `parse_scaling` group that it stays linear in what a reader never keeps: attributes,
-//! the depth of unknown elements and the number of unknown siblings (the time per element
-//! does not grow from 100 to 10,000, the event loop's neither).
+//! reader whose values own their text. The large list responses show that reading stays
+//! linear in the number of items, and the `parse_scaling` group that it stays linear in what a
+//! reader never keeps: attributes, the depth of unknown elements and the number of unknown
+//! siblings (the time per element does not grow from 100 to 10,000, the event loop's neither).
 
 #[path = "workloads/parse.rs"]
 mod workloads;

@@ -38,28 +38,20 @@ fn parse_everywhere(body: &[u8]) {
     }
 }
 
-/// A parameter name as requests spell them: one to three dotted parts, from names that
-/// operations use, list members and indices.
+/// A parameter name as requests spell them: one to three dotted parts, each a member name of
+/// the v1 spec (an operation's input or a structure's member), a list's query member name,
+/// or an index.
 fn param_name() -> impl Strategy<Value = String> {
-    let part = prop_oneof![
-        Just("AmazonBillingAgreementId"),
-        Just("AmazonOrderReferenceId"),
-        Just("AuthorizationReferenceId"),
-        Just("AuthorizationAmount"),
-        Just("OrderReferenceAttributes"),
-        Just("BillingAgreementAttributes"),
-        Just("SellerOrderAttributes"),
-        Just("OrderTotal"),
-        Just("Amount"),
-        Just("CurrencyCode"),
-        Just("TransactionTimeout"),
-        Just("CaptureNow"),
-        Just("SellerNote"),
-        Just("member"),
-        Just("1"),
-        Just("0"),
-    ];
-    prop::collection::vec(part, 1..4).prop_map(|parts| parts.join("."))
+    let spec = amazon_pay_spec::load(&amazon_pay_spec::v1_dir()).unwrap_or_else(|e| panic!("{e}"));
+    let members = spec.operations.iter().flat_map(|o| &o.input);
+    let members = members.chain(spec.shapes.iter().flat_map(|s| &s.members));
+    let lists = spec.shapes.iter().map(|s| s.query_member_name());
+    let mut parts: Vec<String> = members.map(|m| m.name().to_owned()).collect();
+    parts.extend(lists.map(str::to_owned));
+    parts.extend(["0", "1"].map(str::to_owned));
+    parts.sort();
+    parts.dedup();
+    prop::collection::vec(prop::sample::select(parts), 1..4).prop_map(|parts| parts.join("."))
 }
 
 /// A value: a number, a word, a timestamp-like string or anything.
