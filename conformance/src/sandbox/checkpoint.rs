@@ -23,16 +23,30 @@ pub enum StartError {
     Thread(#[from] std::io::Error),
 }
 
-/// Copies what it can of the log into the database without waiting for a writer. A busy or
-/// partial checkpoint is fine: the next one goes on from there.
-pub fn passive(connection: &Connection) {
-    if let Err(e) = connection.execute_batch("PRAGMA wal_checkpoint(PASSIVE);") {
-        tracing::debug!(error = %e, "sandbox state checkpoint did not run");
+/// Copies what it can of the log into the database without waiting for a writer; whether it
+/// copied all of it (the checkpoint finished). A busy or partial checkpoint is fine: the next
+/// one goes on from there.
+pub fn passive(connection: &Connection) -> bool {
+    // One row: whether another checkpoint kept this one out (1), the frames in the log, and
+    // those now in the database.
+    let outcome = connection.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| {
+        Ok((
+            row.get::<_, i64>(0)?,
+            row.get::<_, i64>(1)?,
+            row.get::<_, i64>(2)?,
+        ))
+    });
+    match outcome {
+        Ok((busy, log, copied)) => busy == 0 && log == copied,
+        Err(e) => {
+            tracing::debug!(error = %e, "sandbox state checkpoint did not run");
+            false
+        }
     }
 }
 
 /// How often the log is copied into the database.
-const EVERY: Duration = Duration::from_millis(250);
+pub const EVERY: Duration = Duration::from_millis(250);
 
 /// The checkpointing thread of one open store; stopped (and joined, within one interval) when
 /// dropped.
@@ -42,14 +56,14 @@ pub struct Checkpointer {
 }
 
 impl Checkpointer {
-    /// Starts checkpointing the database at `path` (already in WAL mode).
-    pub fn start(path: &Path) -> Result<Checkpointer, StartError> {
+    /// Starts checkpointing the database at `path` (already in WAL mode) every `every`.
+    pub fn start(path: &Path, every: Duration) -> Result<Checkpointer, StartError> {
         let connection = Connection::open(path)?;
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("sandbox-checkpoint".into())
             .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
                     passive(&connection);
                 }
             })?;
