@@ -169,8 +169,8 @@ pub(super) const CHECKPOINT_EVERY: u32 = 1024;
 /// A checkpoint of the store's that could not finish is tried again this many commits later,
 /// not [`CHECKPOINT_EVERY`]: it fails while the checkpoint thread's own is running (one
 /// checkpointer at a time), which on a busy disk lasts as long as its fsync, and each interval
-/// it waited for would add a megabyte or more to the log (in CI, three in a row let it pass
-/// 16 MB). A reader holding an old snapshot (a `sqlite3` shell) keeps it from finishing too;
+/// it waited for added up to 4 MB to the log, a page a commit (in CI, three in a row let it
+/// pass 16 MB). A reader holding an old snapshot (a `sqlite3` shell) keeps it from finishing too;
 /// meanwhile a retry copies what the snapshot allows and is cheap.
 const CHECKPOINT_RETRY: u32 = 32;
 
@@ -290,9 +290,11 @@ impl Store {
     /// old snapshot; then it is due again [`CHECKPOINT_RETRY`] commits later and goes on from
     /// there.
     pub fn checkpoint(&mut self) {
-        self.commits = match checkpoint::passive(&self.connection) {
-            true => 0,
-            false => CHECKPOINT_EVERY - CHECKPOINT_RETRY,
+        let finished = checkpoint::passive(&self.connection);
+        self.commits = if finished {
+            0
+        } else {
+            CHECKPOINT_EVERY - CHECKPOINT_RETRY
         };
     }
 }
